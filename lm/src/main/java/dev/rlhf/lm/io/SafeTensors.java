@@ -261,13 +261,14 @@ public final class SafeTensors implements AutoCloseable {
     public NDArray load(String name, NDManager manager) throws IOException {
         TensorInfo t = info(name);
         String where = file + ": tensor \"" + name + "\"";
-        DataType stored = t.dtype().djlType().orElseThrow(() ->
-                new CheckpointFormatException(where + ": dtype " + t.dtype() + " is not supported for loading"));
-        DataType target = t.dtype().isFloating() ? DataType.FLOAT32 : stored;
+        if (t.dtype() != TensorDType.BF16 && t.dtype().djlType().isEmpty()) {
+            throw new CheckpointFormatException(where + ": dtype " + t.dtype() + " is not supported for loading");
+        }
+        DataType target = t.dtype().isFloating() ? DataType.FLOAT32 : t.dtype().djlType().orElseThrow();
         Shape shape = new Shape(t.shape());
         if (t.byteCount() == 0) return manager.zeros(shape, target);
-        if (t.byteCount() > Integer.MAX_VALUE) {
-            throw new CheckpointFormatException(where + ": " + t.byteCount() + " bytes; tensors of 2 GiB or more are not supported");
+        if (t.byteCount() > Integer.MAX_VALUE / 2) {
+            throw new CheckpointFormatException(where + ": " + t.byteCount() + " bytes; tensors of 1 GiB or more are not supported");
         }
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             throw new CheckpointFormatException(where + ": big-endian platforms are not supported");
@@ -275,15 +276,32 @@ public final class SafeTensors implements AutoCloseable {
         MappedByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, bufferStart + t.begin(), t.byteCount());
         bytes.order(ByteOrder.LITTLE_ENDIAN);
         try (NDManager scratch = manager.newSubManager(Device.cpu())) {
-            NDArray raw = scratch.create(bytes, shape, stored);
-            // A copy owned by libtorch: the result must not point into the mapping, which goes when the buffer does.
-            NDArray out = stored == target ? raw.duplicate() : raw.toType(target, true);
+            NDArray out;
+            if (t.dtype() == TensorDType.BF16) {
+                out = bf16ToFloat32(scratch, bytes, shape);
+            } else {
+                NDArray raw = scratch.create(bytes, shape, t.dtype().djlType().orElseThrow());
+                // A copy owned by libtorch: the result must not point into the mapping, which goes with the buffer.
+                out = raw.getDataType() == target ? raw.duplicate() : raw.toType(target, true);
+            }
             if (!manager.getDevice().equals(Device.cpu())) out = out.toDevice(manager.getDevice(), false);
             out.attach(manager);
             return out;
         } finally {
             Reference.reachabilityFence(bytes);
         }
+    }
+
+    /**
+     * bfloat16 is the upper half of a float32, so each little-endian element {lo, hi} becomes the float32 bytes
+     * {0, 0, lo, hi}: built as a uint8 [n, 4] tensor in libtorch and read back as float32, all in native memory.
+     */
+    private static NDArray bf16ToFloat32(NDManager scratch, ByteBuffer bytes, Shape shape) {
+        long n = shape.size();
+        NDArray halves = scratch.create(bytes, new Shape(n, 2), DataType.UINT8);
+        NDArray words = scratch.zeros(new Shape(n, 2), DataType.UINT8).concat(halves, 1);
+        ByteBuffer floats = words.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
+        return scratch.create(floats, shape, DataType.FLOAT32).duplicate();
     }
 
     /** Every tensor of a file, in file order (see {@link #load}). */
@@ -371,7 +389,6 @@ public final class SafeTensors implements AutoCloseable {
             case FLOAT64: case FLOAT32: case FLOAT16: case BFLOAT16: return floatType;
             case INT64: return TensorDType.I64;
             case INT32: return TensorDType.I32;
-            case INT16: return TensorDType.I16;
             case INT8: return TensorDType.I8;
             case UINT8: return TensorDType.U8;
             case BOOLEAN: return TensorDType.BOOL;
@@ -380,22 +397,49 @@ public final class SafeTensors implements AutoCloseable {
     }
 
     private static void writeTensor(FileChannel out, String name, NDArray a, TensorDType type) throws IOException {
-        DataType djl = type.djlType().orElseThrow();
+        long expected = a.getShape().size() * type.size();
+        if (expected == 0) return;
+        // BF16 is rounded here from float32; every other type is converted by libtorch.
+        DataType djl = type == TensorDType.BF16 ? DataType.FLOAT32 : type.djlType().orElseThrow();
         NDArray converted = a.getDataType() == djl ? a : a.toType(djl, false);
         NDArray onCpu = converted.getDevice().equals(Device.cpu()) ? converted : converted.toDevice(Device.cpu(), false);
         try {
-            long expected = a.getShape().size() * type.size();
-            if (expected == 0) return;
-            ByteBuffer bytes = onCpu.toByteBuffer(true);
-            if (bytes.remaining() != expected) {
+            ByteBuffer bytes = onCpu.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
+            long produced = type == TensorDType.BF16 ? bytes.remaining() / 2 : bytes.remaining();
+            if (produced != expected) {
                 throw new IOException("tensor \"" + name + "\": " + bytes.remaining() + " bytes from the NDArray, expected "
                         + expected);
             }
-            writeFully(out, bytes);
+            if (type == TensorDType.BF16) {
+                writeBf16(out, bytes);
+            } else {
+                writeFully(out, bytes);
+            }
         } finally {
             if (onCpu != converted) onCpu.close();
             if (converted != a) converted.close();
         }
+    }
+
+    /** Streams float32 values as bfloat16, rounded to nearest even (NaN stays NaN), through a small buffer. */
+    private static void writeBf16(FileChannel out, ByteBuffer floats) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        while (floats.hasRemaining()) {
+            chunk.clear();
+            while (chunk.hasRemaining() && floats.hasRemaining()) {
+                chunk.putShort(bf16Bits(floats.getFloat()));
+            }
+            chunk.flip();
+            writeFully(out, chunk);
+        }
+    }
+
+    /** The bfloat16 nearest to {@code f} (ties to even), as torch rounds it. */
+    static short bf16Bits(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        if (Float.isNaN(f)) return (short) ((bits >>> 16) | 0x0040); // quiet NaN, sign kept
+        int rounded = bits + 0x7FFF + ((bits >>> 16) & 1);
+        return (short) (rounded >>> 16);
     }
 
     private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {

@@ -12,10 +12,10 @@ public enum TensorDType {
     F64(8, DataType.FLOAT64),
     F32(4, DataType.FLOAT32),
     F16(2, DataType.FLOAT16),
-    BF16(2, DataType.BFLOAT16),
+    BF16(2, null), // converted to float32 by SafeTensors itself: DJL 0.35.1's PyTorch engine aborts on BFLOAT16 buffers
     I64(8, DataType.INT64),
     I32(4, DataType.INT32),
-    I16(2, DataType.INT16),
+    I16(2, null),
     I8(1, DataType.INT8),
     U8(1, DataType.UINT8),
     BOOL(1, DataType.BOOLEAN),
@@ -39,7 +39,10 @@ public enum TensorDType {
         return size;
     }
 
-    /** The DJL type the raw bytes are read as, or empty when this type is validated but not loaded. */
+    /**
+     * The DJL type the raw bytes are handed to libtorch as, or empty when DJL cannot take this type (BF16 is still
+     * loaded, through its own conversion; the others are validated but refused on load).
+     */
     public Optional<DataType> djlType() {
         return Optional.ofNullable(djlType);
     }
