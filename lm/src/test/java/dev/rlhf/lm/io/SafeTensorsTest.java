@@ -1,6 +1,7 @@
 package dev.rlhf.lm.io;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -131,6 +132,29 @@ class SafeTensorsTest {
                 assertArrayEquals(theirs.tensors.get(name).bytes(), mine.tensors.get(name).bytes(), variant + " " + name);
             }
         }
+    }
+
+    @Test
+    void interoperatesWithDjlsOwnSafetensorsCodec() throws IOException {
+        GPT2Config config = GPT2Config.of(30, 8, 8, 1, 2);
+        Map<String, NDArray> tensors = randomGpt2(config);
+        Path ours = tmp.resolve("ours.safetensors");
+        SafeTensors.write(ours, tensors, SafeTensors.PT_METADATA);
+        NDList decoded = NDList.decode(manager, Files.readAllBytes(ours));
+        assertEquals(tensors.size(), decoded.size());
+        for (NDArray a : decoded) assertTrue(tensors.get(a.getName()).contentEquals(a), a.getName());
+
+        NDList list = new NDList();
+        tensors.forEach((name, a) -> {
+            NDArray copy = a.duplicate();
+            copy.setName(name);
+            list.add(copy);
+        });
+        Path theirs = tmp.resolve("theirs.safetensors");
+        Files.write(theirs, list.encode(NDList.Encoding.SAFETENSORS));
+        Map<String, NDArray> back = SafeTensors.read(theirs, manager);
+        assertEquals(tensors.keySet(), back.keySet());
+        tensors.forEach((name, a) -> assertTrue(a.contentEquals(back.get(name)), name));
     }
 
     // ------------------------------------------------------------------ malformed files
