@@ -39,7 +39,7 @@ import java.util.Map;
  * <p>{@link #open} reads and validates only the header; {@link #load} maps one tensor's bytes from the file and
  * copies them into a native tensor, so a file of any size is read without passing through the Java heap. Floating
  * types (F64, F32, F16, BF16) are returned as float32; integer and boolean tensors keep their type. A single tensor
- * must be below 2 GiB (the largest GPT-2 tensor, wte of gpt2-xl, is 0.3 GiB).
+ * must be below 1 GiB (the largest GPT-2 tensor, wte of gpt2-xl, is 0.3 GiB).
  *
  * <p>{@link #write} streams tensor by tensor into a temporary file next to the target and moves it into place, so a
  * reader never sees a half-written file and an open, memory-mapped predecessor is not truncated under its reader.
