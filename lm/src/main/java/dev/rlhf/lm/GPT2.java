@@ -38,7 +38,7 @@ public final class GPT2 implements AutoCloseable {
 
     /** A randomly initialised model, as GPT-2: N(0, 0.02), residual projections N(0, 0.02/sqrt(2·n_layer)). */
     public GPT2(GPT2Config config, NDManager manager, long seed) {
-        this(config, manager, initialTensors(config, seed), true);
+        this(config, manager, initialTensors(config, seed), null);
     }
 
     /**
@@ -46,15 +46,21 @@ public final class GPT2 implements AutoCloseable {
      * a {@code transformer.} prefix is accepted and buffers such as {@code attn.bias} are ignored).
      */
     public static GPT2 fromTensors(GPT2Config config, Map<String, NDArray> tensors, NDManager manager) {
+        return fromTensors(config, tensors, manager, DataType.FLOAT32);
+    }
+
+    /** As {@link #fromTensors(GPT2Config, Map, NDManager)} in another precision (float64 for gradient checks). */
+    static GPT2 fromTensors(GPT2Config config, Map<String, NDArray> tensors, NDManager manager, DataType dtype) {
         Map<String, Object> byName = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
             String name = e.getKey().startsWith("transformer.") ? e.getKey().substring(12) : e.getKey();
             byName.put(name, e.getValue());
         }
-        return new GPT2(config, manager, byName, false);
+        return new GPT2(config, manager, byName, dtype);
     }
 
-    private GPT2(GPT2Config config, NDManager parent, Map<String, Object> source, boolean javaArrays) {
+    /** From Java float arrays (random init) when {@code dtype} is null, else copies of NDArrays in that type. */
+    private GPT2(GPT2Config config, NDManager parent, Map<String, Object> source, DataType dtype) {
         this.config = config;
         this.manager = parent.newSubManager();
         Map<String, NDArray> p = new LinkedHashMap<>();
@@ -67,7 +73,7 @@ public final class GPT2 implements AutoCloseable {
                 throw new IllegalArgumentException("tensor " + name + " " + shape + " is missing");
             }
             NDArray a;
-            if (javaArrays) {
+            if (dtype == null) {
                 a = manager.create((float[]) src, shape);
             } else {
                 NDArray t = (NDArray) src;
@@ -76,8 +82,8 @@ public final class GPT2 implements AutoCloseable {
                     throw new IllegalArgumentException("tensor " + name + " has shape " + t.getShape()
                             + ", expected " + shape);
                 }
-                a = t.toDevice(manager.getDevice(), true);
-                if (a.getDataType() != DataType.FLOAT32) a = a.toType(DataType.FLOAT32, false);
+                a = t.getDataType() == dtype ? t.toDevice(manager.getDevice(), true) : t.toType(dtype, true);
+                a = a.toDevice(manager.getDevice(), false);
                 a.attach(manager);
             }
             a.setRequiresGradient(true);
