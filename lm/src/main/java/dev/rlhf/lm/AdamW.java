@@ -1,0 +1,58 @@
+package dev.rlhf.lm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * AdamW (Loshchilov &amp; Hutter) with the engine's fused update kernel, one call per parameter:
+ * m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²; w −= lr·(m̂ / (sqrt(v̂) + ε) + λ·w).
+ * Weight decay λ applies to matrices (dim ≥ 2: embeddings and Conv1D weights), not to biases or LayerNorm gains,
+ * as in nanoGPT. The kernel also zeroes each gradient after its update.
+ */
+public final class AdamW implements AutoCloseable {
+
+    private final double beta1, beta2, eps, weightDecay;
+    private final NDManager manager;
+    private final Map<NDArray, NDArray[]> moments = new IdentityHashMap<>();
+    private int t;
+
+    public AdamW(NDManager parent, double beta1, double beta2, double eps, double weightDecay) {
+        this.manager = parent.newSubManager();
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+    }
+
+    /** Steps taken so far. */
+    public int steps() {
+        return t;
+    }
+
+    /** One update of every parameter that has a gradient, at learning rate {@code lr}. */
+    public void step(Iterable<NDArray> params, double lr, NDManager step) {
+        t++;
+        double biasCorrectedLr = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)); // lr·sqrt(1−β2ᵗ)/(1−β1ᵗ)
+        try (NDManager m = step.newSubManager()) {
+            for (NDArray p : params) {
+                NDArray g = Gradients.of(p, m);
+                if (g == null) continue;
+                NDArray[] mv = moments.computeIfAbsent(p, k -> new NDArray[] {
+                        manager.zeros(k.getShape(), k.getDataType()), manager.zeros(k.getShape(), k.getDataType())});
+                double wd = p.getShape().dimension() >= 2 ? weightDecay : 0;
+                p.getNDArrayInternal().adamUpdate(new NDList(p, g, mv[0], mv[1]), new NDList(p),
+                        (float) lr, (float) biasCorrectedLr, (float) wd, 1f, -1f,
+                        (float) beta1, (float) beta2, (float) eps, false, true);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.rlhf.lm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * The few tensor functions the model is made of. Each result belongs to the manager of the activation passed first
+ * (a step's sub-manager), never to the long-lived manager that holds the parameters.
+ */
+final class Ops {
+
+    private Ops() {}
+
+    /** sqrt(2/pi), the constant of GPT-2's tanh GELU. */
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+
+    /** Hugging Face Conv1D: y = x·W + b with W stored [in, out]. */
+    static NDArray conv1d(NDArray x, NDArray w, NDArray b) {
+        return x.matMul(w).addi(b);
+    }
+
+    /** y = (x − mean) / sqrt(var + eps) · γ + β over the last axis (the engine's fused kernel). */
+    static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, double eps) {
+        return x.getNDArrayInternal().layerNorm(x, new Shape(gamma.getShape().get(0)), gamma, beta, (float) eps)
+                .singletonOrThrow();
+    }
+
+    /** Row lookup: out[..., :] = table[ids[...], :] (the engine's embedding kernel). */
+    static NDArray embedding(NDArray ids, NDArray table) {
+        return ids.getNDArrayInternal().embedding(ids, table, ai.djl.ndarray.types.SparseFormat.DENSE)
+                .singletonOrThrow();
+    }
+
+    /**
+     * gelu_new(x) = 0.5·x·(1 + tanh(sqrt(2/π)·(x + 0.044715·x³))), written in the equal form
+     * x·σ(2·sqrt(2/π)·(x + 0.044715·x³)) so it takes six elementwise kernels; "gelu" is the exact erf form.
+     */
+    static NDArray gelu(NDArray x, String activation) {
+        if ("gelu".equals(activation)) {
+            return x.getNDArrayInternal().gelu();
+        }
+        NDArray inner = x.square().muli(0.044715 * 2 * SQRT_2_OVER_PI).addi(2 * SQRT_2_OVER_PI).mul(x);
+        return inner.getNDArrayInternal().sigmoid().mul(x);
+    }
+
+    /** x·Wᵀ for W stored [out, in] (nn.Linear layout; the tied output embedding and the scalar head). */
+    static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
+    }
+
+    /** Ids as int64 (what the engine's gather and embedding want), in the manager of {@code ids}. */
+    static NDArray longIds(NDArray ids) {
+        return ids.getDataType() == DataType.INT64 ? ids : ids.toType(DataType.INT64, false);
+    }
+}

@@ -1,0 +1,170 @@
+package dev.rlhf.lm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Batched generation from a {@link GPT2}. Prompts of different lengths are left padded (mask 0, positions that skip
+ * the padding), the prefix goes through the model once into a {@link KvCache}, then one token per row per step.
+ * A row stops after it emits EOS ({@code config.eos_token_id}); from then on it emits EOS as padding and its new
+ * positions are masked. No gradients are recorded.
+ *
+ * <p>Log-probs are those of the sampled tokens under softmax(logits / temperature) (under softmax(logits) for
+ * greedy decoding), before any top-k/top-p truncation — the distribution PPO's ratio and KL use.
+ */
+public final class Sampler {
+
+    /**
+     * @param tokens   [B][maxNewTokens]: the generated tokens; after a row's EOS, EOS again as padding
+     * @param lengths  per row, the tokens generated up to and including the first EOS (maxNewTokens if none)
+     * @param logProbs [B][maxNewTokens]: log-prob of each generated token; 0 after the row finished
+     */
+    public record Result(int[][] tokens, int[] lengths, float[][] logProbs) {}
+
+    private final GPT2 model;
+
+    public Sampler(GPT2 model) {
+        this.model = model;
+    }
+
+    /** Generates with the KV cache. */
+    public Result generate(int[][] prompts, SamplingConfig config) {
+        return generate(prompts, config, true);
+    }
+
+    /** Generates with or without the KV cache (without: the whole sequence is recomputed every step). */
+    public Result generate(int[][] prompts, SamplingConfig config, boolean useCache) {
+        int b = prompts.length;
+        int p = Arrays.stream(prompts).mapToInt(r -> r.length).max().orElseThrow();
+        if (Arrays.stream(prompts).anyMatch(r -> r.length == 0)) throw new IllegalArgumentException("empty prompt");
+        int n = config.maxNewTokens();
+        int total = p + n;
+        if (total > model.config().n_positions()) {
+            throw new IllegalArgumentException("prompt " + p + " + new " + n + " exceeds n_positions "
+                    + model.config().n_positions());
+        }
+        int eos = model.config().eos_token_id();
+        int[] ids = new int[b * total];    // left-padded sequences so far, row-major [B, total]
+        int[] mask = new int[b * total];
+        Arrays.fill(ids, eos);
+        for (int r = 0; r < b; r++) {
+            int pad = p - prompts[r].length;
+            for (int j = 0; j < prompts[r].length; j++) {
+                ids[r * total + pad + j] = prompts[r][j];
+                mask[r * total + pad + j] = 1;
+            }
+        }
+        int[][] tokens = new int[b][n];
+        float[][] logProbs = new float[b][n];
+        int[] lengths = new int[b];
+        boolean[] finished = new boolean[b];
+        Random rng = new Random(config.seed());
+
+        try (NDManager gen = model.manager().newSubManager()) {
+            KvCache cache = useCache ? new KvCache(model.config(), gen, b, total) : null;
+            for (int s = 0; s < n; s++) {
+                int len = p + s; // positions already known
+                try (NDManager step = gen.newSubManager()) {
+                    NDArray last;
+                    if (!useCache) {
+                        last = lastLogits(step, ids, mask, b, total, 0, len, null);
+                    } else if (s == 0) {
+                        last = lastLogits(step, ids, mask, b, total, 0, p, cache);     // the prefix, once
+                    } else {
+                        last = lastLogits(step, ids, mask, b, total, len - 1, len, cache); // one new token
+                    }
+                    int[] next = pick(last, config, rng, finished);
+                    float[] lp = tokenLogProbs(last, next, config);
+                    for (int r = 0; r < b; r++) {
+                        if (finished[r]) {
+                            tokens[r][s] = eos;
+                            continue;
+                        }
+                        tokens[r][s] = next[r];
+                        logProbs[r][s] = lp[r];
+                        lengths[r] = s + 1;
+                        ids[r * total + len] = next[r];
+                        mask[r * total + len] = 1;
+                        if (next[r] == eos) finished[r] = true;
+                    }
+                }
+                if (allTrue(finished)) {
+                    for (int r = 0; r < b; r++) Arrays.fill(tokens[r], s + 1, n, eos);
+                    break;
+                }
+            }
+        }
+        return new Result(tokens, lengths, logProbs);
+    }
+
+    /** Logits [B, V] at position {@code to − 1}, feeding columns [from, to) of the sequences. */
+    private NDArray lastLogits(NDManager step, int[] ids, int[] mask, int b, int total, int from, int to, KvCache cache) {
+        int t = to - from;
+        int[] x = new int[b * t];
+        int[] am = new int[b * to];
+        for (int r = 0; r < b; r++) {
+            System.arraycopy(ids, r * total + from, x, r * t, t);
+            System.arraycopy(mask, r * total, am, r * to, to);
+        }
+        NDArray h = model.hidden(step.create(x, new Shape(b, t)), step.create(am, new Shape(b, to)), null, cache);
+        return LmHead.logits(model, h.get(":, -1:, :")).squeeze(1); // only the last position goes through the head
+    }
+
+    /** The next token of every row: argmax, or a draw from softmax(filtered logits / τ) with the seeded RNG. */
+    private static int[] pick(NDArray logits, SamplingConfig c, Random rng, boolean[] finished) {
+        int b = Math.toIntExact(logits.getShape().get(0));
+        if (c.greedy()) {
+            long[] am = logits.argMax(-1).toLongArray();
+            int[] out = new int[b];
+            for (int r = 0; r < b; r++) out[r] = (int) am[r];
+            return out;
+        }
+        NDArray scaled = logits.div(c.temperature());                                    // logits / τ
+        int v = Math.toIntExact(scaled.getShape().get(1));
+        if (c.topK() > 0 && c.topK() < v) {
+            NDArray kth = scaled.topK(c.topK(), -1, true, true).get(0).get(":, -1:");   // [B, 1] k-th largest
+            scaled = scaled.add(scaled.lt(kth).toType(DataType.FLOAT32, false).muli(GPT2.MASKED));
+        }
+        if (c.topP() < 1) {
+            NDArray sorted = scaled.neg().sort(-1).neg();                                // descending
+            NDArray probs = sorted.softmax(-1);
+            NDArray before = probs.cumSum(1).sub(probs);                                 // mass strictly above each
+            NDArray drop = before.gte(c.topP()).toType(DataType.FLOAT32, false);          // the first is always kept
+            NDArray threshold = sorted.sub(drop.muli(GPT2.MASKED)).min(new int[] {1}, true); // smallest kept logit
+            scaled = scaled.add(scaled.lt(threshold).toType(DataType.FLOAT32, false).muli(GPT2.MASKED));
+        }
+        float[] probs = scaled.softmax(-1).toFloatArray();
+        int[] out = new int[b];
+        for (int r = 0; r < b; r++) {
+            if (finished[r]) continue;
+            double u = rng.nextDouble(), acc = 0;
+            int tok = -1;
+            for (int j = 0; j < v; j++) {
+                float q = probs[r * v + j];
+                if (q > 0) tok = j;   // the last token with mass, in case rounding leaves u above the sum
+                acc += q;
+                if (u < acc) break;
+            }
+            out[r] = tok;
+        }
+        return out;
+    }
+
+    /** log softmax(logits / τ)[token] per row (τ = 1 for greedy). */
+    private static float[] tokenLogProbs(NDArray logits, int[] next, SamplingConfig c) {
+        NDManager m = logits.getManager();
+        NDArray tok = m.create(next, new Shape(next.length, 1));
+        return LmHead.logProbs(logits.expandDims(1), tok, c.greedy() ? 1.0 : c.temperature()).toFloatArray();
+    }
+
+    private static boolean allTrue(boolean[] a) {
+        for (boolean x : a) if (!x) return false;
+        return true;
+    }
+
+}

@@ -1,0 +1,100 @@
+package dev.rlhf.lm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A d → 1 linear head on the final hidden states, for reward and value models (Hugging Face's {@code score}):
+ * r = h·wᵀ + b, with {@code score.weight} [1, d] (nn.Linear layout) and {@code score.bias} [1].
+ */
+public final class ScalarHead implements AutoCloseable {
+
+    public static final String WEIGHT = "score.weight";
+    public static final String BIAS = "score.bias";
+
+    private final NDManager manager;
+    private final NDArray weight;
+    private final NDArray bias;
+
+    /** w ~ N(0, 1/(d+1)) (std 1/sqrt(d+1)), b = 0, seeded. */
+    public ScalarHead(int nEmbd, NDManager manager, long seed) {
+        this.manager = manager.newSubManager();
+        float[] w = new float[nEmbd];
+        Random rng = new Random(seed);
+        double std = 1.0 / Math.sqrt(nEmbd + 1.0);
+        for (int i = 0; i < nEmbd; i++) w[i] = (float) (rng.nextGaussian() * std);
+        this.weight = this.manager.create(w, new Shape(1, nEmbd));
+        this.bias = this.manager.zeros(new Shape(1), DataType.FLOAT32);
+        weight.setRequiresGradient(true);
+        bias.setRequiresGradient(true);
+    }
+
+    private ScalarHead(NDManager parent, NDArray w, NDArray b) {
+        this.manager = parent.newSubManager();
+        this.weight = copy(w, manager);
+        this.bias = b == null ? manager.zeros(new Shape(1), DataType.FLOAT32) : copy(b, manager);
+        weight.setRequiresGradient(true);
+        bias.setRequiresGradient(true);
+    }
+
+    private static NDArray copy(NDArray src, NDManager owner) {
+        NDArray a = src.toDevice(owner.getDevice(), true);
+        if (a.getDataType() != DataType.FLOAT32) a = a.toType(DataType.FLOAT32, false);
+        a.attach(owner);
+        return a;
+    }
+
+    /** A head holding copies of {@code score.weight} [1, d] and {@code score.bias} [1] (bias optional, else 0). */
+    public static ScalarHead fromTensors(Map<String, NDArray> tensors, NDManager manager) {
+        NDArray w = tensors.get(WEIGHT);
+        if (w == null || w.getShape().dimension() != 2 || w.getShape().get(0) != 1) {
+            throw new IllegalArgumentException(WEIGHT + " [1, d] is missing or misshapen");
+        }
+        NDArray b = tensors.get(BIAS);
+        if (b != null && !b.getShape().equals(new Shape(1))) {
+            throw new IllegalArgumentException(BIAS + " has shape " + b.getShape() + ", expected (1)");
+        }
+        return new ScalarHead(manager, w, b);
+    }
+
+    /** Per-position scalars: [B, T, d] → [B, T]. */
+    public NDArray values(NDArray hidden) {
+        return Ops.linear(hidden, weight, bias).squeeze(-1);
+    }
+
+    /**
+     * The scalar at each row's last real token (reward-model style): hidden [B, T, d], mask [B, T] → [B].
+     * Works for left and right padding: the index is max_t(t·mask_t).
+     */
+    public NDArray atLastToken(NDArray hidden, NDArray attentionMask) {
+        NDArray v = values(hidden);                                                  // [B, T]
+        long t = v.getShape().get(1);
+        NDArray index = attentionMask.toType(DataType.INT64, false)
+                .mul(v.getManager().arange(0L, t, 1L, DataType.INT64)).max(new int[] {1}, true); // [B, 1]
+        return v.gather(index, 1).squeeze(1);
+    }
+
+    /** {@code score.weight}, {@code score.bias} → live arrays. */
+    public Map<String, NDArray> namedTensors() {
+        Map<String, NDArray> m = new LinkedHashMap<>();
+        m.put(WEIGHT, weight);
+        m.put(BIAS, bias);
+        return Collections.unmodifiableMap(m);
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

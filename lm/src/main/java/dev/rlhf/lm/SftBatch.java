@@ -1,0 +1,77 @@
+package dev.rlhf.lm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.List;
+
+/**
+ * A right-padded training batch of prompt ++ completion sequences: the model reads {@code inputs} = seq[:-1] and is
+ * scored on {@code targets} = seq[1:] where {@code lossMask} is 1, i.e. where the target is a completion token.
+ *
+ * @param inputs        [B, T] token ids (padding: 0)
+ * @param targets       [B, T] next tokens
+ * @param attentionMask [B, T] 1 for real input tokens
+ * @param lossMask      [B, T] 1 where the target is a completion token
+ * @param tokens        real input tokens in the batch
+ * @param supervised    completion tokens in the batch (Σ lossMask)
+ */
+public record SftBatch(NDArray inputs, NDArray targets, NDArray attentionMask, NDArray lossMask, long tokens,
+                       long supervised) {
+
+    /**
+     * Builds a batch in {@code manager}. A sequence longer than {@code maxLen} + 1 loses tokens from the start of its
+     * prompt (keeping one) and then from the end of its completion.
+     */
+    public static SftBatch of(List<SftExample> examples, int maxLen, NDManager manager) {
+        int b = examples.size();
+        int[][] seqs = new int[b][];
+        int[] promptLens = new int[b];
+        int t = 0;
+        for (int r = 0; r < b; r++) {
+            SftExample e = examples.get(r);
+            int[] prompt = e.prompt(), completion = e.completion();
+            int excess = prompt.length + completion.length - (maxLen + 1);
+            int cutPrompt = Math.max(0, Math.min(excess, prompt.length - 1));
+            int cutCompletion = Math.max(0, excess - cutPrompt);
+            int p = prompt.length - cutPrompt, c = completion.length - cutCompletion;
+            int[] seq = new int[p + c];
+            System.arraycopy(prompt, cutPrompt, seq, 0, p);
+            System.arraycopy(completion, 0, seq, p, c);
+            seqs[r] = seq;
+            promptLens[r] = p;
+            t = Math.max(t, seq.length - 1);
+        }
+        int[] inputs = new int[b * t], targets = new int[b * t], mask = new int[b * t];
+        float[] loss = new float[b * t];
+        long tokens = 0, supervised = 0;
+        for (int r = 0; r < b; r++) {
+            int[] s = seqs[r];
+            for (int j = 0; j + 1 < s.length; j++) {
+                inputs[r * t + j] = s[j];
+                targets[r * t + j] = s[j + 1];
+                mask[r * t + j] = 1;
+                tokens++;
+                if (j + 1 >= promptLens[r]) {   // the target s[j+1] belongs to the completion
+                    loss[r * t + j] = 1;
+                    supervised++;
+                }
+            }
+        }
+        Shape shape = new Shape(b, t);
+        return new SftBatch(manager.create(inputs, shape), manager.create(targets, shape), manager.create(mask, shape),
+                manager.create(loss, shape), tokens, supervised);
+    }
+
+    /** Completion tokens in these examples after truncation to {@code maxLen}, without building arrays. */
+    static long supervisedTokens(List<SftExample> examples, int maxLen) {
+        long n = 0;
+        for (SftExample e : examples) {
+            int excess = e.prompt().length + e.completion().length - (maxLen + 1);
+            int cutPrompt = Math.max(0, Math.min(excess, e.prompt().length - 1));
+            n += e.completion().length - Math.max(0, excess - cutPrompt);
+        }
+        return n;
+    }
+}
