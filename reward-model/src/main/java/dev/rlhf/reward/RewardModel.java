@@ -1,0 +1,86 @@
+package dev.rlhf.reward;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.rlhf.lm.GPT2;
+import dev.rlhf.lm.ScalarHead;
+import dev.rlhf.lm.io.HfCheckpoint;
+import dev.rlhf.lm.tokenizer.Tokenizer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A reward model: a GPT-2 trunk and a scalar head read at the last real token, r(x, y) = w·h_last + b.
+ *
+ * <p>On disk it is a Hugging Face GPT-2 directory whose {@code model.safetensors} also holds {@code score.weight}
+ * [1, d] and {@code score.bias} [1], so the trunk loads anywhere a GPT-2 loads. The normalisation that makes
+ * reference summaries score 0 on average is folded into {@code score.bias}: a loaded model scores normalised.
+ */
+public final class RewardModel implements AutoCloseable {
+
+    private final GPT2 trunk;
+    private final ScalarHead head;
+
+    public RewardModel(GPT2 trunk, ScalarHead head) {
+        this.trunk = trunk;
+        this.head = head;
+    }
+
+    /** A reward model whose trunk is the checkpoint in {@code lmDir} (SFT or pretrained) and whose head is new. */
+    public static RewardModel initFrom(Path lmDir, NDManager manager, long seed) throws IOException {
+        try (NDManager io = manager.newSubManager()) {
+            HfCheckpoint ckpt = HfCheckpoint.load(lmDir, io);
+            GPT2 trunk = GPT2.fromTensors(ckpt.config(), ckpt.tensors(), manager);
+            return new RewardModel(trunk, new ScalarHead(ckpt.config().n_embd(), manager, seed));
+        }
+    }
+
+    /** Loads a reward-model directory; one without {@code score.weight} is refused by name. */
+    public static RewardModel load(Path dir, NDManager manager) throws IOException {
+        try (NDManager io = manager.newSubManager()) {
+            HfCheckpoint ckpt = HfCheckpoint.load(dir, io);
+            if (!ckpt.extraTensors().containsKey(ScalarHead.WEIGHT)) {
+                throw new IOException(dir + " is not a reward model: tensor " + ScalarHead.WEIGHT + " is missing");
+            }
+            GPT2 trunk = GPT2.fromTensors(ckpt.config(), ckpt.tensors(), manager);
+            return new RewardModel(trunk, ScalarHead.fromTensors(ckpt.extraTensors(), manager));
+        }
+    }
+
+    /** Writes the trunk, the head and (if given) the tokenizer as a Hugging Face directory. */
+    public void save(Path dir, Tokenizer tokenizer) throws IOException {
+        HfCheckpoint.save(dir, trunk.config(), trunk.namedTensors(), head.namedTensors(), tokenizer);
+    }
+
+    /**
+     * r for each row: ids [B, T], attentionMask [B, T] (1 real, 0 padding, left or right) → [B], in the manager
+     * of {@code ids}. Differentiable inside a gradient collector.
+     */
+    public NDArray rewards(NDArray ids, NDArray attentionMask) {
+        return head.atLastToken(trunk.hidden(ids, attentionMask, null, null), attentionMask);
+    }
+
+    /** Every trainable array: the trunk's, then the head's. */
+    public List<NDArray> parameters() {
+        List<NDArray> p = new ArrayList<>(trunk.namedTensors().values());
+        p.addAll(head.namedTensors().values());
+        return p;
+    }
+
+    public GPT2 trunk() {
+        return trunk;
+    }
+
+    public ScalarHead head() {
+        return head;
+    }
+
+    @Override
+    public void close() {
+        head.close();
+        trunk.close();
+    }
+}
