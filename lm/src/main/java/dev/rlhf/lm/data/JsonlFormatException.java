@@ -1,7 +1,7 @@
 package dev.rlhf.lm.data;
 
 /** A jsonl file that does not follow its format; the message names the file, the line number and the field. */
-public class JsonlFormatException extends RuntimeException {
+public class JsonlFormatException extends IllegalArgumentException {
     private final long line;
 
     public JsonlFormatException(String source, long line, String problem) {

@@ -1,0 +1,94 @@
+package dev.rlhf.lm.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code --name value} command-line options. An unknown option, a missing value or a value of the wrong type is
+ * refused with a message that names the option.
+ */
+public final class CliArgs {
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    private CliArgs() {
+    }
+
+    /** Parses {@code args} against the options a command accepts (names without the leading dashes). */
+    public static CliArgs parse(String[] args, Set<String> accepted) {
+        CliArgs a = new CliArgs();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) throw new IllegalArgumentException("unexpected argument \"" + arg + "\"");
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else {
+                if (i + 1 >= args.length) throw new IllegalArgumentException("option --" + name + " needs a value");
+                value = args[++i];
+            }
+            if (!accepted.contains(name)) {
+                throw new IllegalArgumentException("unknown option --" + name + "; accepted: --" + String.join(", --", accepted));
+            }
+            a.values.put(name, value);
+        }
+        return a;
+    }
+
+    /** Loads the PyTorch engine from the jars on the class path, never from the network. */
+    public static void offlineEngine() {
+        if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+    }
+
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    public String string(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    public String required(String name) {
+        String v = values.get(name);
+        if (v == null) throw new IllegalArgumentException("option --" + name + " is required");
+        return v;
+    }
+
+    public Path path(String name) {
+        return Path.of(required(name));
+    }
+
+    public int integer(String name, int fallback) {
+        String v = values.get(name);
+        if (v == null) return fallback;
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option --" + name + " must be an integer, was \"" + v + "\"");
+        }
+    }
+
+    public long longValue(String name, long fallback) {
+        String v = values.get(name);
+        if (v == null) return fallback;
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option --" + name + " must be an integer, was \"" + v + "\"");
+        }
+    }
+
+    public double decimal(String name, double fallback) {
+        String v = values.get(name);
+        if (v == null) return fallback;
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option --" + name + " must be a number, was \"" + v + "\"");
+        }
+    }
+}
