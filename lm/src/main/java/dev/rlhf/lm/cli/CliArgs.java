@@ -32,7 +32,7 @@ public final class CliArgs {
                 value = args[++i];
             }
             if (!accepted.contains(name)) {
-                throw new IllegalArgumentException("unknown option --" + name + "; accepted: --" + String.join(", --", accepted));
+                throw new IllegalArgumentException("unknown option --" + name + "; accepted: --" + String.join(", --", new java.util.TreeSet<>(accepted)));
             }
             a.values.put(name, value);
         }
