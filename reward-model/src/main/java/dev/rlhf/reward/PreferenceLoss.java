@@ -29,7 +29,7 @@ public final class PreferenceLoss {
     /** Σ w_i·L_i / Σ w over the whole step (so micro-batches add up to the batch's mean). */
     public static NDArray weighted(NDArray perExample, float[] weights, double totalWeight) {
         NDArray w = perExample.getManager().create(weights);
-        return perExample.mul(w).sum().div(totalWeight);
+        return perExample.mul(w).sum().div((float) totalWeight);
     }
 
     /** Whether each row's highest reward is the chosen one (ties count as wrong). */
