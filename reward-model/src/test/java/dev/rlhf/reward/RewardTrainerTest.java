@@ -51,7 +51,9 @@ class RewardTrainerTest {
         double[] whole = oneStep(8), split = oneStep(3);
         assertEquals(whole[0], split[0], 1e-5, "loss of the step");
         assertEquals(whole[1], split[1], 1e-4, "gradient norm of the step");
-        assertArrayEquals(whole, split, 1e-4, "rewards after the update");
+        // Adam's first step is ≈ lr·sign(g): float rounding in the summed gradients can flip the sign of a near-zero
+        // element, so the rewards after the update agree to 1e-3 rather than to the loss's 1e-5.
+        assertArrayEquals(whole, split, 1e-3, "rewards after the update");
         assertNotEquals(0.0, whole[1]);
     }
 }
