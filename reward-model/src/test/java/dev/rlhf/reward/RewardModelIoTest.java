@@ -3,6 +3,7 @@ package dev.rlhf.reward;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
+import dev.rlhf.lm.tokenizer.Gpt2BpeTokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizers;
 import dev.rlhf.reward.data.Comparison;
 import dev.rlhf.reward.data.Summary;
@@ -73,6 +74,32 @@ class RewardModelIoTest {
                 assertEquals(0.0, mean(again.score(refs)), 1e-3);
                 double[][] after = again.scorePreferences(prefs);
                 for (int i = 0; i < before.length; i++) assertArrayEquals(before[i], after[i], 1e-5);
+            }
+        }
+    }
+
+    /** The trunk of lm's Hugging Face fixture (BPE tokenizer, 32 positions) trains, saves and loads with its tokenizer. */
+    @Test
+    void initialisedFromAHuggingFaceCheckpoint(@TempDir Path dir) throws Exception {
+        Path fixture = Path.of("../lm/src/test/resources/hf-tiny-gpt2");
+        List<Comparison> data = new SyntheticComparisons(4, 0.25, 2).generate(6, 1);
+        List<Preference> prefs = PreferenceBuilder.build(data, PreferenceOptions.defaults()).preferences();
+        try (NDManager root = NDManager.newBaseManager("PyTorch");
+             Gpt2BpeTokenizer tok = Gpt2BpeTokenizer.load(fixture.resolve(Gpt2BpeTokenizer.FILE));
+             RewardModel model = RewardModel.initFrom(fixture, root, 1)) {
+            assertEquals(32, model.config().n_positions());
+            double[][] before = new RewardScorer(model, tok).scorePreferences(prefs);
+            try (RewardTrainer t = new RewardTrainer(model, tok, RewardConfig.defaults().withLearningRate(1e-2, 1e-2)
+                    .withBatch(3, 3))) {
+                t.train(prefs);           // prompts of ~40 tokens are cut from the left to fit 32 positions
+            }
+            double[][] trained = new RewardScorer(model, tok).scorePreferences(prefs);
+            assertNotEquals(before[0][0], trained[0][0]);
+            model.save(dir, tok);
+            assertTrue(Files.isRegularFile(dir.resolve("tokenizer.json")));
+            try (RewardModel loaded = RewardModel.load(dir, root)) {
+                double[][] after = new RewardScorer(loaded, tok).scorePreferences(prefs);
+                for (int i = 0; i < trained.length; i++) assertArrayEquals(trained[i], after[i], 1e-5);
             }
         }
     }

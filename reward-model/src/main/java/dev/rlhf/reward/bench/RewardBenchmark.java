@@ -20,22 +20,22 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reward-model training throughput for a fixed config: a byte-level GPT-2 (d 256, 4 layers, 4 heads, 128
+ * Reward-model training throughput for a fixed config: a byte-level GPT-2 (d 128, 4 layers, 4 heads, 128
  * positions) on synthetic 2-way comparisons, batch 32 pairs (64 sequences), AdamW and clipping as in training.
  * Prints the median pairs/s and tokens/s over the timed steps (after warm-up steps), the FLOP rate they imply
  * (≈ 6·parameters per token for forward + backward, plus attention), and the float32 GEMM peak measured in the
  * same run, so the two can be compared.
  *
- * <p>Arguments (optional): {@code warmupSteps timedSteps}, default 3 and 20.
+ * <p>Arguments (optional): {@code warmupSteps timedSteps}, default 2 and 10.
  */
 public final class RewardBenchmark {
 
-    static final GPT2Config MODEL = GPT2Config.of(ByteTokenizer.VOCAB_SIZE, 128, 256, 4, 4);
+    static final GPT2Config MODEL = GPT2Config.of(ByteTokenizer.VOCAB_SIZE, 128, 128, 4, 4);
     static final int BATCH = 32;
 
     public static void main(String[] args) {
-        int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        int timed = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+        int timed = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int steps = warmup + timed;
         List<Preference> prefs = PreferenceBuilder.build(new SyntheticComparisons(1, 0.25, 2)
                 .generate(steps * BATCH / 2, 2), PreferenceOptions.defaults()).preferences();
