@@ -99,12 +99,16 @@ public final class RewardModelCli {
 
     static List<Comparison> read(String files) throws IOException {
         List<Comparison> all = new ArrayList<>();
-        for (String f : files.split(",")) all.addAll(ComparisonReader.readAll(Path.of(f)));
+        for (String f : files.split(",")) {
+            Path p = Path.of(f);
+            if (!Files.isRegularFile(p)) throw new IllegalArgumentException("comparisons file not found: " + p);
+            all.addAll(ComparisonReader.readAll(p));
+        }
         return all;
     }
 
     private void train(Args a) throws Exception {
-        List<Comparison> comparisons = read(a.required("comparisons"));
+        String comparisonFiles = a.required("comparisons");
         Path outDir = Path.of(a.required("out"));
         String init = a.get("init", null), scratch = a.get("scratch", null);
         if ((init == null) == (scratch == null)) {
@@ -124,6 +128,7 @@ public final class RewardModelCli {
         RewardModelRun.Spec spec = new RewardModelRun.Spec(options, config, a.number("validation", 0.1),
                 a.flag("split-from-data"), a.get("reference-policy", "ref"), a.integer("ensemble", 1), curve);
         a.checkAllUsed();
+        List<Comparison> comparisons = read(comparisonFiles);
 
         Tokenizer tokenizer;
         RewardModelRun.ModelFactory factory;
@@ -202,11 +207,12 @@ public final class RewardModelCli {
 
     private void evaluate(Args a) throws Exception {
         Path modelDir = Path.of(a.required("model"));
-        List<Comparison> comparisons = read(a.required("comparisons"));
-        Path file = Path.of(a.get("out", modelDir.resolve("evaluation-" + Path.of(a.required("comparisons")
-                .split(",")[0]).getFileName() + ".json").toString()));
+        String files = a.required("comparisons");
+        Path file = Path.of(a.get("out", modelDir.resolve("evaluation-" + Path.of(files.split(",")[0]).getFileName()
+                + ".json").toString()));
         PreferenceOptions o = PreferenceOptions.defaults().withBestOfN(bestOf(a));
         a.checkAllUsed();
+        List<Comparison> comparisons = read(files);
         List<Preference> prefs = PreferenceBuilder.build(comparisons, o).preferences();
         try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
              RewardModel model = RewardModel.load(modelDir, root)) {
@@ -242,15 +248,16 @@ public final class RewardModelCli {
     }
 
     private void pairs(Args a) throws IOException {
-        List<Comparison> c = read(a.required("comparisons"));
+        String files = a.required("comparisons");
         Path file = Path.of(a.required("out"));
         a.checkAllUsed();
+        List<Comparison> c = read(files);
         out.println("wrote " + PreferencePairs.write(file, c) + " pairs to " + file);
     }
 
     private void rank(Args a) throws Exception {
         String[] dirs = a.required("models").split(",");
-        List<Comparison> comparisons = read(a.required("comparisons"));
+        String files = a.required("comparisons");
         Path file = Path.of(a.required("out"));
         int top = a.integer("top", Integer.MAX_VALUE);
         boolean byProbability = switch (a.get("by", "probability")) {
@@ -259,6 +266,7 @@ public final class RewardModelCli {
             default -> throw new IllegalArgumentException("--by must be probability or delta");
         };
         a.checkAllUsed();
+        List<Comparison> comparisons = read(files);
         List<RewardEnsemble.Pair> pairs = new ArrayList<>();
         List<String> postIds = new ArrayList<>();
         for (Comparison c : comparisons) {
