@@ -13,6 +13,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Training mechanics: mixed pair / best-of-4 batches, and micro-batches that add up to the whole batch. */
 class RewardTrainerTest {
@@ -55,5 +56,22 @@ class RewardTrainerTest {
         // element, so the rewards after the update agree to 1e-3 rather than to the loss's 1e-5.
         assertArrayEquals(whole, split, 1e-3, "rewards after the update");
         assertNotEquals(0.0, whole[1]);
+    }
+
+    /** Every step's arrays live in the step's sub-manager: the arrays held under the root stop growing after step 1. */
+    @Test
+    void nativeMemoryStaysFlat() {
+        List<Integer> live = new ArrayList<>();
+        RewardConfig config = RewardConfig.defaults().withLearningRate(1e-3, 1e-4).withBatch(4, 2).withEpochs(3);
+        try (NDManager root = NDManager.newBaseManager("PyTorch");
+             RewardModel model = RewardModel.fromScratch(SMALL, root, 9);
+             RewardTrainer trainer = new RewardTrainer(model, new ByteTokenizer(), config)) {
+            trainer.addListener(p -> live.add(root.getManagedArrays().size())).train(mixed());
+            new RewardScorer(model, new ByteTokenizer()).scorePreferences(mixed());
+            live.add(root.getManagedArrays().size());
+        }
+        assertEquals(7, live.size());                           // 6 steps, then scoring
+        assertTrue(live.get(0) > 0);
+        for (int n : live) assertEquals(live.get(0), n, "arrays under the root after each step: " + live);
     }
 }
