@@ -43,7 +43,6 @@ public final class PreferenceBuilder {
             }
         }
         if (options.aggregation() != Aggregation.NONE) {
-            int before = kept.size();
             Map<String, List<Comparison>> groups = new LinkedHashMap<>();
             for (Comparison c : kept) groups.computeIfAbsent(key(c), k -> new ArrayList<>()).add(c);
             List<Comparison> aggregated = new ArrayList<>();
@@ -55,7 +54,6 @@ public final class PreferenceBuilder {
             }
             if (ties > 0) dropped.put("aggregation tie", ties);
             kept = aggregated;
-            assert kept.size() <= before;
         }
         List<Preference> out = new ArrayList<>();
         for (Comparison c : kept) out.addAll(toPreferences(c, options));

@@ -167,6 +167,8 @@ public final class RewardModelCli {
             } finally {
                 for (RewardModel m : r.models()) m.close();
             }
+        } finally {
+            if (tokenizer instanceof AutoCloseable c) c.close();   // a BPE tokenizer holds native memory
         }
     }
 
