@@ -3,6 +3,7 @@ package dev.rlhf.reward.cli;
 import dev.rlhf.reward.RewardModelMetadata;
 import dev.rlhf.reward.data.PreferencePairs;
 import dev.rlhf.reward.eval.Evaluation;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,7 +53,15 @@ class RewardModelCliTest {
         Path ranked = dir.resolve("ranked.jsonl");
         run("rank", "--models", model + "," + model.resolve("ensemble/member-1"), "--comparisons", data.toString(),
                 "--out", ranked.toString(), "--top", "5");
-        assertEquals(5, Files.readAllLines(ranked).size());
+        List<String> lines = Files.readAllLines(ranked);
+        assertEquals(5, lines.size());
+        double previous = Double.MAX_VALUE;
+        for (String line : lines) {                  // highest disagreement first
+            double std = JsonParser.parseString(line).getAsJsonObject().getAsJsonObject("disagreement")
+                    .get("stdProbability").getAsDouble();
+            assertTrue(std <= previous && std > 0, lines.toString());
+            previous = std;
+        }
 
         Path pairs = dir.resolve("pairs.jsonl");
         run("pairs", "--comparisons", data.toString(), "--out", pairs.toString());
