@@ -2,7 +2,8 @@ package dev.rlhf.reward;
 
 /**
  * Reward-model training hyperparameters. Defaults follow Stiennon et al. (2020): one epoch, batch 64, cosine decay,
- * learning rate 1.5e-5 (for a pretrained trunk; a tiny model trained from scratch wants ~1e-3).
+ * learning rate 1.5e-5 (for a pretrained trunk; a tiny model trained from scratch wants ~1e-3), in micro-batches of 8
+ * examples so the activations of a GPT-2 small trunk fit in memory.
  *
  * @param learningRate   peak learning rate
  * @param minLearningRate where the decay ends
@@ -32,7 +33,7 @@ public record RewardConfig(double learningRate, double minLearningRate, double w
     }
 
     public static RewardConfig defaults() {
-        return new RewardConfig(1.5e-5, 0, 0.05, LrShape.COSINE, 1, 64, 64, 1.0, 0.0, 0.9, 0.999, 1e-8, 0, 0);
+        return new RewardConfig(1.5e-5, 0, 0.05, LrShape.COSINE, 1, 64, 8, 1.0, 0.0, 0.9, 0.999, 1e-8, 0, 0);
     }
 
     public RewardConfig withLearningRate(double lr, double minLr) {

@@ -118,7 +118,8 @@ public final class RewardModelCli {
         RewardConfig config = new RewardConfig(a.number("lr", d.learningRate()), a.number("min-lr", d.minLearningRate()),
                 a.number("warmup", d.warmupFraction()), LrShape.valueOf(a.get("schedule", "cosine").toUpperCase(Locale.ROOT)),
                 a.integer("epochs", d.epochs()), a.integer("batch", d.batchSize()),
-                a.integer("micro-batch", a.integer("batch", d.batchSize())), a.number("clip", d.maxGradNorm()),
+                Math.min(a.integer("micro-batch", d.microBatchSize()), a.integer("batch", d.batchSize())),
+                a.number("clip", d.maxGradNorm()),
                 a.number("weight-decay", d.weightDecay()), d.beta1(), d.beta2(), d.eps(),
                 a.integer("max-tokens", d.maxTokens()), a.integer("seed", 0));
         PreferenceOptions options = options(a);
