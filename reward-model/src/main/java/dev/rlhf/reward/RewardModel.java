@@ -56,9 +56,13 @@ public final class RewardModel implements AutoCloseable {
         }
     }
 
-    /** Writes the trunk, the head and (if given) the tokenizer as a Hugging Face directory. */
+    /**
+     * Writes the trunk, the head and (if given) the tokenizer as a Hugging Face directory. A {@value
+     * RewardModelMetadata#FILE} left from an earlier save is removed, since it would describe other weights.
+     */
     public void save(Path dir, Tokenizer tokenizer) throws IOException {
         HfCheckpoint.save(dir, trunk.config(), trunk.namedTensors(), head.namedTensors(), tokenizer);
+        java.nio.file.Files.deleteIfExists(dir.resolve(RewardModelMetadata.FILE));
     }
 
     /**
