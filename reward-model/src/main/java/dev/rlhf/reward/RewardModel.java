@@ -3,6 +3,7 @@ package dev.rlhf.reward;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.GPT2;
+import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.ScalarHead;
 import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.tokenizer.Tokenizer;
@@ -38,6 +39,11 @@ public final class RewardModel implements AutoCloseable {
         }
     }
 
+    /** A reward model trained from scratch (tests, demos): a randomly initialised trunk and a new head. */
+    public static RewardModel fromScratch(GPT2Config config, NDManager manager, long seed) {
+        return new RewardModel(new GPT2(config, manager, seed), new ScalarHead(config.n_embd(), manager, seed + 1));
+    }
+
     /** Loads a reward-model directory; one without {@code score.weight} is refused by name. */
     public static RewardModel load(Path dir, NDManager manager) throws IOException {
         try (NDManager io = manager.newSubManager()) {
@@ -50,9 +56,44 @@ public final class RewardModel implements AutoCloseable {
         }
     }
 
-    /** Writes the trunk, the head and (if given) the tokenizer as a Hugging Face directory. */
+    /**
+     * Writes the trunk, the head and (if given) the tokenizer as a Hugging Face directory. A {@value
+     * RewardModelMetadata#FILE} left from an earlier save is removed, since it would describe other weights.
+     */
     public void save(Path dir, Tokenizer tokenizer) throws IOException {
         HfCheckpoint.save(dir, trunk.config(), trunk.namedTensors(), head.namedTensors(), tokenizer);
+        java.nio.file.Files.deleteIfExists(dir.resolve(RewardModelMetadata.FILE));
+    }
+
+    /**
+     * Writes the model as {@link #save(Path, Tokenizer)} does, and {@code metadata} as {@value RewardModelMetadata#FILE}
+     * next to it (the normalisation offset already folded into {@code score.bias}, the training config and figures).
+     */
+    public void save(Path dir, Tokenizer tokenizer, RewardModelMetadata metadata) throws IOException {
+        save(dir, tokenizer);
+        metadata.write(dir);
+    }
+
+    /**
+     * Folds a normalisation into the head: b ← b − offset, so every reward drops by {@code offset}
+     * (r'(x, y) = r(x, y) − offset); with offset = the mean reward of the reference summaries they score 0 on average.
+     */
+    public void subtractFromBias(double offset) {
+        head.namedTensors().get(ScalarHead.BIAS).subi((float) offset);
+    }
+
+    /** The current {@code score.bias}. */
+    public double bias() {
+        return head.namedTensors().get(ScalarHead.BIAS).getFloat(0);
+    }
+
+    public GPT2Config config() {
+        return trunk.config();
+    }
+
+    /** The manager that owns the trunk's parameters (step sub-managers and the optimizer hang off it). */
+    public NDManager manager() {
+        return trunk.manager();
     }
 
     /**

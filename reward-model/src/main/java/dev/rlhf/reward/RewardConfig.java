@@ -1,0 +1,78 @@
+package dev.rlhf.reward;
+
+/**
+ * Reward-model training hyperparameters. Defaults follow Stiennon et al. (2020): one epoch, batch 64, cosine decay,
+ * learning rate 1.5e-5 (for a pretrained trunk; a tiny model trained from scratch wants ~1e-3), in micro-batches of 8
+ * examples so the activations of a GPT-2 small trunk fit in memory.
+ *
+ * @param learningRate   peak learning rate
+ * @param minLearningRate where the decay ends
+ * @param warmupFraction fraction of the steps spent in linear warm-up
+ * @param shape          decay after warm-up
+ * @param epochs         passes over the training examples
+ * @param batchSize      examples (comparisons) per optimizer step
+ * @param microBatchSize examples per forward pass (gradient accumulation when smaller than batchSize)
+ * @param maxGradNorm    global gradient-norm clip; ≤ 0 disables it
+ * @param weightDecay    AdamW decoupled weight decay on matrices
+ * @param beta1          AdamW β1
+ * @param beta2          AdamW β2
+ * @param eps            AdamW ε
+ * @param maxTokens      longest sequence read (prompt cut from the left); 0: the model's n_positions
+ * @param seed           shuffling seed (the head's init seed is the model's)
+ */
+public record RewardConfig(double learningRate, double minLearningRate, double warmupFraction, LrShape shape,
+                           int epochs, int batchSize, int microBatchSize, double maxGradNorm, double weightDecay,
+                           double beta1, double beta2, double eps, int maxTokens, long seed) {
+
+    public RewardConfig {
+        if (epochs <= 0 || batchSize <= 0 || microBatchSize <= 0) {
+            throw new IllegalArgumentException("epochs, batchSize and microBatchSize must be positive");
+        }
+        if (warmupFraction < 0 || warmupFraction >= 1) throw new IllegalArgumentException("warmupFraction must be in [0, 1)");
+        if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be positive");
+    }
+
+    public static RewardConfig defaults() {
+        return new RewardConfig(1.5e-5, 0, 0.05, LrShape.COSINE, 1, 64, 8, 1.0, 0.0, 0.9, 0.999, 1e-8, 0, 0);
+    }
+
+    public RewardConfig withLearningRate(double lr, double minLr) {
+        return new RewardConfig(lr, minLr, warmupFraction, shape, epochs, batchSize, microBatchSize, maxGradNorm,
+                weightDecay, beta1, beta2, eps, maxTokens, seed);
+    }
+
+    public RewardConfig withSchedule(double warmup, LrShape s) {
+        return new RewardConfig(learningRate, minLearningRate, warmup, s, epochs, batchSize, microBatchSize,
+                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed);
+    }
+
+    public RewardConfig withEpochs(int e) {
+        return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, e, batchSize, microBatchSize,
+                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed);
+    }
+
+    public RewardConfig withBatch(int size, int micro) {
+        return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, size, micro,
+                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed);
+    }
+
+    public RewardConfig withMaxTokens(int t) {
+        return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, t, seed);
+    }
+
+    public RewardConfig withSeed(long s) {
+        return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, s);
+    }
+
+    /** Optimizer steps for {@code examples} training examples: ceil(examples / batchSize) per epoch. */
+    public int steps(int examples) {
+        return epochs * ((examples + batchSize - 1) / batchSize);
+    }
+
+    public WarmupDecay schedule(int totalSteps) {
+        return new WarmupDecay(learningRate, minLearningRate, (int) Math.round(warmupFraction * totalSteps),
+                totalSteps, shape);
+    }
+}

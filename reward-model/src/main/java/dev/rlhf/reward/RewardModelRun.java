@@ -1,0 +1,154 @@
+package dev.rlhf.reward;
+
+import ai.djl.ndarray.NDManager;
+import dev.rlhf.lm.tokenizer.Tokenizer;
+import dev.rlhf.reward.data.Comparison;
+import dev.rlhf.reward.data.Summary;
+import dev.rlhf.reward.eval.Evaluation;
+import dev.rlhf.reward.eval.Evaluator;
+import dev.rlhf.reward.eval.LearningCurvePoint;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * A whole reward-model run on a snapshot of comparisons, in the order it happens: split by post, build the examples,
+ * train (one model per ensemble member), normalise on the reference summaries, evaluate on the held-out posts, and
+ * optionally trace a learning curve. The caller supplies the comparisons, a model factory and a listener; the run
+ * knows nothing of files or databases (the CLI and the web worker adapt it).
+ */
+public final class RewardModelRun {
+
+    /** Creates a fresh model (trunk from a checkpoint or from scratch, new head) with the given seed. */
+    @FunctionalInterface
+    public interface ModelFactory {
+        RewardModel create(NDManager manager, long seed) throws Exception;
+    }
+
+    /**
+     * @param options            how comparisons become examples (applied to both sides of the split)
+     * @param config             training hyperparameters
+     * @param validationFraction share of posts held out (ignored when {@code splitFromData})
+     * @param splitFromData      use the comparisons' own {@code split} field ("train" against the rest)
+     * @param referencePolicy    the policy whose summaries define reward 0 (e.g. "ref"); when no training summary
+     *                           has it, every distinct training summary is used instead, and the metadata says so
+     * @param ensembleSize       models trained with seeds seed, seed + 1, …; the first is the primary
+     * @param learningCurve      training-set fractions in (0, 1) to retrain on for the learning curve (may be empty)
+     */
+    public record Spec(PreferenceOptions options, RewardConfig config, double validationFraction,
+                       boolean splitFromData, String referencePolicy, int ensembleSize, List<Double> learningCurve) {
+
+        public static Spec defaults(RewardConfig config) {
+            return new Spec(PreferenceOptions.defaults(), config, 0.1, false, "ref", 1, List.of());
+        }
+    }
+
+    /**
+     * @param models        the trained, normalised models (the first is the primary; the caller closes them)
+     * @param normalisation per model
+     * @param training      per model
+     * @param evaluation    the primary model on the validation posts, with labeler agreement and learning curve
+     * @param dropped       comparisons left out while building the training examples, by reason
+     */
+    public record Result(List<RewardModel> models, List<Normalisation> normalisation, List<TrainingSummary> training,
+                         Evaluation evaluation, int trainExamples, int validationExamples,
+                         Map<String, Integer> dropped) {
+    }
+
+    private RewardModelRun() {
+    }
+
+    public static Result run(List<Comparison> comparisons, Spec spec, Tokenizer tokenizer, ModelFactory factory,
+                             NDManager manager, RewardProgressListener listener) throws Exception {
+        PostSplit.Split<Comparison> split = spec.splitFromData()
+                ? PostSplit.byField(comparisons, c -> c.info().id(), c -> "train".equals(c.split()))
+                : PostSplit.random(comparisons, c -> c.info().id(), spec.validationFraction(), spec.config().seed());
+        PreferenceBuilder.Result built = PreferenceBuilder.build(split.train(), spec.options());
+        List<Preference> train = built.preferences();
+        List<Preference> validation = PreferenceBuilder.build(split.validation(), spec.options()).preferences();
+        if (train.isEmpty()) throw new IllegalArgumentException("no training examples left after the data options");
+        if (validation.isEmpty()) throw new IllegalArgumentException("no validation examples left after the data options");
+
+        String[] source = new String[1];
+        List<RewardScorer.Candidate> references = references(split.train(), spec.referencePolicy(), source);
+
+        List<RewardModel> models = new ArrayList<>();
+        List<Normalisation> norms = new ArrayList<>();
+        List<TrainingSummary> summaries = new ArrayList<>();
+        try {
+            for (int i = 0; i < spec.ensembleSize(); i++) {
+                RewardConfig config = spec.config().withSeed(spec.config().seed() + i);
+                RewardModel model = factory.create(manager, config.seed());
+                models.add(model);
+                try (RewardTrainer trainer = new RewardTrainer(model, tokenizer, config)) {
+                    summaries.add(trainer.addListener(listener).train(train));
+                }
+                RewardScorer scorer = new RewardScorer(model, tokenizer, config.maxTokens(), 64);
+                norms.add(Normalisation.apply(model, scorer, references, source[0]));
+            }
+            RewardScorer primary = new RewardScorer(models.get(0), tokenizer, spec.config().maxTokens(), 64);
+            Evaluation evaluation = Evaluator.evaluate(validation, primary.scorePreferences(validation));
+            List<Preference> everyLabel = new ArrayList<>(train);
+            everyLabel.addAll(validation);
+            evaluation = evaluation.withLabelerAgreement(
+                    Evaluator.labelerAgreement(everyLabel, primary.scorePreferences(everyLabel)));
+            if (!spec.learningCurve().isEmpty()) {
+                evaluation = evaluation.withLearningCurve(learningCurve(train, validation, spec, tokenizer, factory,
+                        manager, evaluation.accuracy()));
+            }
+            return new Result(models, norms, summaries, evaluation, train.size(), validation.size(), built.dropped());
+        } catch (Exception | Error e) {
+            for (RewardModel m : models) m.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The distinct (prompt, summary) pairs written by {@code policy} in the comparisons; if there are none, every
+     * distinct summary. {@code source[0]} receives a description of which.
+     */
+    public static List<RewardScorer.Candidate> references(List<Comparison> comparisons, String policy, String[] source) {
+        Set<RewardScorer.Candidate> refs = new LinkedHashSet<>(), all = new LinkedHashSet<>();
+        for (Comparison c : comparisons) {
+            String prompt = c.info().prompt();
+            for (Summary s : c.summaries()) {
+                RewardScorer.Candidate cand = new RewardScorer.Candidate(prompt, s.text());
+                all.add(cand);
+                if (policy != null && policy.equals(s.policy())) refs.add(cand);
+            }
+        }
+        if (!refs.isEmpty()) {
+            source[0] = "summaries of policy \"" + policy + "\" in the training comparisons";
+            return new ArrayList<>(refs);
+        }
+        source[0] = "every training summary (no summary of policy \"" + policy + "\")";
+        return new ArrayList<>(all);
+    }
+
+    /** Validation accuracy of fresh models trained on growing prefixes of the shuffled training examples. */
+    private static List<LearningCurvePoint> learningCurve(List<Preference> train, List<Preference> validation,
+                                                          Spec spec, Tokenizer tokenizer, ModelFactory factory,
+                                                          NDManager manager, double fullAccuracy) throws Exception {
+        List<Preference> shuffled = new ArrayList<>(train);
+        Collections.shuffle(shuffled, new Random(spec.config().seed()));
+        List<LearningCurvePoint> curve = new ArrayList<>();
+        for (double f : spec.learningCurve()) {
+            if (!(f > 0 && f < 1)) throw new IllegalArgumentException("learning-curve fraction " + f + " is not in (0, 1)");
+            int n = Math.max(1, (int) Math.round(f * shuffled.size()));
+            try (RewardModel model = factory.create(manager, spec.config().seed());
+                 RewardTrainer trainer = new RewardTrainer(model, tokenizer, spec.config())) {
+                trainer.train(shuffled.subList(0, n));
+                double[][] r = new RewardScorer(model, tokenizer, spec.config().maxTokens(), 64)
+                        .scorePreferences(validation);
+                curve.add(new LearningCurvePoint(n, Evaluator.evaluate(validation, r).accuracy()));
+            }
+        }
+        curve.add(new LearningCurvePoint(train.size(), fullAccuracy));
+        return curve;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.rlhf.reward.data;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.rlhf.lm.data.JsonlFormatException;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code {"prompt","chosen","rejected"}} preference-pair jsonl. A comparison of k summaries gives k − 1 pairs
+ * (the chosen summary against each other one); the prompt is the TL;DR layout of {@link PostInfo#prompt()}.
+ */
+public final class PreferencePairs {
+
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+    private PreferencePairs() {
+    }
+
+    /** The implied pairs of one comparison: chosen ≻ every other summary. */
+    public static List<PreferencePair> of(Comparison c) {
+        List<PreferencePair> pairs = new ArrayList<>();
+        String prompt = c.info().prompt();
+        for (int i = 0; i < c.summaries().size(); i++) {
+            if (i != c.choice()) pairs.add(new PreferencePair(prompt, c.chosen().text(), c.summaries().get(i).text()));
+        }
+        return pairs;
+    }
+
+    /** Writes the implied pairs of every comparison; returns the number of lines written. */
+    public static long write(Path file, Iterable<Comparison> comparisons) throws IOException {
+        long n = 0;
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (Comparison c : comparisons) {
+                for (PreferencePair p : of(c)) {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("prompt", p.prompt());
+                    o.addProperty("chosen", p.chosen());
+                    o.addProperty("rejected", p.rejected());
+                    out.write(GSON.toJson(o));
+                    out.write('\n');
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Reads a pair jsonl; a line lacking a field is refused with its number. */
+    public static List<PreferencePair> read(Path file) throws IOException {
+        List<PreferencePair> pairs = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            long lineNo = 0;
+            for (String line; (line = in.readLine()) != null; ) {
+                lineNo++;
+                if (line.isBlank()) continue;
+                JsonObject o;
+                try {
+                    JsonElement e = JsonParser.parseString(line);
+                    if (!e.isJsonObject()) throw new JsonlFormatException(file.toString(), lineNo, "expected a JSON object");
+                    o = e.getAsJsonObject();
+                } catch (JsonParseException e) {
+                    throw new JsonlFormatException(file.toString(), lineNo, "not valid JSON (" + e.getMessage() + ")");
+                }
+                String[] v = new String[3];
+                String[] names = {"prompt", "chosen", "rejected"};
+                for (int i = 0; i < 3; i++) {
+                    JsonElement f = o.get(names[i]);
+                    if (f == null || f.isJsonNull() || !f.isJsonPrimitive()) {
+                        throw new JsonlFormatException(file.toString(), lineNo, "field \"" + names[i] + "\" is missing");
+                    }
+                    v[i] = f.getAsString();
+                }
+                pairs.add(new PreferencePair(v[0], v[1], v[2]));
+            }
+        }
+        return pairs;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.rlhf.reward;
+
+import ai.djl.ndarray.NDManager;
+import dev.rlhf.lm.GPT2Config;
+import dev.rlhf.lm.tokenizer.ByteTokenizer;
+import dev.rlhf.lm.tokenizer.Gpt2BpeTokenizer;
+import dev.rlhf.lm.tokenizer.Tokenizers;
+import dev.rlhf.reward.data.Comparison;
+import dev.rlhf.reward.data.Summary;
+import dev.rlhf.reward.data.SyntheticComparisons;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RewardModelIoTest {
+
+    static final GPT2Config SMALL = GPT2Config.of(ByteTokenizer.VOCAB_SIZE, 96, 32, 2, 2);
+
+    /** Every summary with policy "ref" in the comparisons, with its post's prompt. */
+    static List<RewardScorer.Candidate> references(List<Comparison> comparisons) {
+        List<RewardScorer.Candidate> refs = new ArrayList<>();
+        for (Comparison c : comparisons) {
+            for (Summary s : c.summaries()) {
+                if ("ref".equals(s.policy())) refs.add(new RewardScorer.Candidate(c.info().prompt(), s.text()));
+            }
+        }
+        return refs;
+    }
+
+    @Test
+    void normalisedModelSurvivesSaveAndLoad(@TempDir Path dir) throws IOException {
+        List<Comparison> data = new SyntheticComparisons(11, 0.25, 2).generate(40, 1);
+        List<Preference> prefs = PreferenceBuilder.build(data, PreferenceOptions.defaults()).preferences();
+        List<RewardScorer.Candidate> refs = references(data);
+        assertTrue(refs.size() > 10);
+        ByteTokenizer tok = new ByteTokenizer();
+        try (NDManager root = NDManager.newBaseManager("PyTorch");
+             RewardModel model = RewardModel.fromScratch(SMALL, root, 5)) {
+            // A few steps so the head and trunk are not at their initial values.
+            try (RewardTrainer t = new RewardTrainer(model, tok, RewardConfig.defaults().withLearningRate(1e-3, 1e-3)
+                    .withBatch(8, 4))) {
+                t.train(prefs.subList(0, 24));
+            }
+            RewardScorer scorer = new RewardScorer(model, tok, 0, 7);  // odd batch so chunks differ in padding
+            double rawMean = mean(scorer.score(refs));
+            double biasBefore = model.bias();
+            Normalisation n = Normalisation.apply(model, scorer, refs, "policy ref");
+            assertEquals(rawMean, n.offset(), 1e-5);
+            assertNotEquals(0.0, n.offset());
+            assertEquals(biasBefore - n.offset(), model.bias(), 1e-5);
+            assertEquals(0.0, mean(scorer.score(refs)), 1e-3);
+            double[][] before = scorer.scorePreferences(prefs);
+
+            model.save(dir, tok, new RewardModelMetadata(n, "scratch", RewardConfig.defaults(), null));
+            assertTrue(Files.isRegularFile(dir.resolve("model.safetensors")));
+            assertTrue(Files.isRegularFile(dir.resolve("config.json")));
+            RewardModelMetadata meta = RewardModelMetadata.read(dir);
+            assertEquals(n, meta.normalization());
+            assertEquals(RewardConfig.defaults(), meta.config());
+
+            try (RewardModel loaded = RewardModel.load(dir, root)) {
+                RewardScorer again = new RewardScorer(loaded, Tokenizers.load(dir), 0, 64);
+                assertEquals(0.0, mean(again.score(refs)), 1e-3);
+                double[][] after = again.scorePreferences(prefs);
+                for (int i = 0; i < before.length; i++) assertArrayEquals(before[i], after[i], 1e-5);
+            }
+        }
+    }
+
+    /** The trunk of lm's Hugging Face fixture (BPE tokenizer, 32 positions) trains, saves and loads with its tokenizer. */
+    @Test
+    void initialisedFromAHuggingFaceCheckpoint(@TempDir Path dir) throws Exception {
+        Path fixture = Path.of("../lm/src/test/resources/hf-tiny-gpt2");
+        List<Comparison> data = new SyntheticComparisons(4, 0.25, 2).generate(6, 1);
+        List<Preference> prefs = PreferenceBuilder.build(data, PreferenceOptions.defaults()).preferences();
+        try (NDManager root = NDManager.newBaseManager("PyTorch");
+             Gpt2BpeTokenizer tok = Gpt2BpeTokenizer.load(fixture.resolve(Gpt2BpeTokenizer.FILE));
+             RewardModel model = RewardModel.initFrom(fixture, root, 1)) {
+            assertEquals(32, model.config().n_positions());
+            double[][] before = new RewardScorer(model, tok).scorePreferences(prefs);
+            try (RewardTrainer t = new RewardTrainer(model, tok, RewardConfig.defaults().withLearningRate(1e-2, 1e-2)
+                    .withBatch(3, 3))) {
+                t.train(prefs);           // prompts of ~40 tokens are cut from the left to fit 32 positions
+            }
+            double[][] trained = new RewardScorer(model, tok).scorePreferences(prefs);
+            assertNotEquals(before[0][0], trained[0][0]);
+            model.save(dir, tok);
+            assertTrue(Files.isRegularFile(dir.resolve("tokenizer.json")));
+            try (RewardModel loaded = RewardModel.load(dir, root)) {
+                double[][] after = new RewardScorer(loaded, tok).scorePreferences(prefs);
+                for (int i = 0; i < trained.length; i++) assertArrayEquals(trained[i], after[i], 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void aDirectoryWithoutAHeadOrMetadataIsRefused(@TempDir Path dir) throws IOException {
+        try (NDManager root = NDManager.newBaseManager("PyTorch");
+             RewardModel model = RewardModel.fromScratch(SMALL, root, 5)) {
+            dev.rlhf.lm.io.HfCheckpoint.save(dir, SMALL, model.trunk().namedTensors());
+            IOException e = assertThrows(IOException.class, () -> RewardModel.load(dir, root));
+            assertTrue(e.getMessage().contains("score.weight is missing"), e.getMessage());
+            e = assertThrows(IOException.class, () -> RewardModelMetadata.read(dir));
+            assertTrue(e.getMessage().contains("no reward_model.json"), e.getMessage());
+        }
+    }
+
+    static double mean(double[] x) {
+        double s = 0;
+        for (double v : x) s += v;
+        return s / x.length;
+    }
+}
