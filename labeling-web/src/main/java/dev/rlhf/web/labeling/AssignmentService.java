@@ -35,14 +35,18 @@ public class AssignmentService {
             JOIN summaries s ON s.id = cs.summary_id""";
 
     /**
-     * Expires the labeler's own stale assignment (giving its slot back), then returns the open batches in
-     * priority order together with the labeler's current assignment, if any (one row per candidate).
+     * Ends the labeler's own active assignment when its lease ran out or its batch is no longer OPEN (giving
+     * its slot back), then returns the open batches in priority order together with the labeler's current
+     * assignment, if any (one row per candidate).
      */
     private static final String CURRENT = """
             WITH expired AS (
-                UPDATE assignments SET state = 'EXPIRED'
-                WHERE labeler_id = :labeler AND state = 'ACTIVE' AND lease_expires_at <= now()
-                RETURNING comparison_id
+                UPDATE assignments a SET state = 'EXPIRED'
+                FROM comparisons c, batches b
+                WHERE a.labeler_id = :labeler AND a.state = 'ACTIVE'
+                  AND c.id = a.comparison_id AND b.id = c.batch_id
+                  AND (a.lease_expires_at <= now() OR b.state <> 'OPEN')
+                RETURNING a.comparison_id
             ), freed AS (
                 UPDATE comparisons SET open_slots = open_slots + 1
                 WHERE id IN (SELECT comparison_id FROM expired)
@@ -55,6 +59,7 @@ public class AssignmentService {
                 FROM assignments a
                 %s
                 WHERE a.labeler_id = :labeler AND a.state = 'ACTIVE' AND a.lease_expires_at > now()
+                  AND b.state = 'OPEN'
             ) cur ON true
             ORDER BY cur.position""".formatted(VIEW_COLUMNS, VIEW_JOINS);
 
