@@ -6,9 +6,13 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.DelegatingAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcherEntry;
 
 /**
  * Form login with sessions (BCrypt runs once per login, never per request), CSRF on for forms and the
@@ -35,8 +39,14 @@ class SecurityConfiguration {
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout").permitAll())
                 .exceptionHandling(ex -> ex
-                        .defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED), api)
+                        .authenticationEntryPoint(signInFirst(api))
                         .accessDeniedHandler(errors));
         return http.build();
+    }
+
+    /** Anonymous API calls get 401; anonymous page requests (whatever their Accept header) go to the login page. */
+    private static AuthenticationEntryPoint signInFirst(RequestMatcher api) {
+        return new DelegatingAuthenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login"),
+                new RequestMatcherEntry<>(api, new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)));
     }
 }
