@@ -18,7 +18,7 @@
     }
     input.checked = true;
     sent = true;
-    form.submit();
+    HTMLFormElement.prototype.submit.call(form);
   }
 
   function cycleFlag() {
