@@ -63,15 +63,15 @@ public final class LabelingBenchmark {
             long batchId = seeder.batch(comparisons, k, true);
             System.out.printf("Seeded %d labelers and %d comparisons (K=%d); driving http://127.0.0.1:%d for %d s + %d s warm-up%n",
                     labelers, comparisons, k, port, seconds, warmup);
-            run(names, "http://127.0.0.1:" + port, warmup, seconds, jdbc, batchId);
+            run(names, "http://127.0.0.1:" + port, warmup, seconds, jdbc, batchId, new CpuMeter(dataDir));
         } finally {
             app.close();
             deleteQuietly(dataDir);
         }
     }
 
-    private static void run(List<String> names, String base, int warmup, int seconds, JdbcClient jdbc, long batchId)
-            throws Exception {
+    private static void run(List<String> names, String base, int warmup, int seconds, JdbcClient jdbc, long batchId,
+                            CpuMeter cpu) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
         JsonMapper json = JsonMapper.builder().build();
@@ -130,6 +130,10 @@ public final class LabelingBenchmark {
         window[0] = start + Duration.ofSeconds(warmup).toNanos();
         window[1] = window[0] + Duration.ofSeconds(seconds).toNanos();
         go.countDown();
+        Thread.sleep(Math.max(0, (window[0] - System.nanoTime()) / 1_000_000));
+        CpuMeter.Reading cpuStart = cpu.read();
+        Thread.sleep(Math.max(0, (window[1] - System.nanoTime()) / 1_000_000));
+        CpuMeter.Reading cpuEnd = cpu.read();
         for (Future<long[][]> result : results) {
             long[][] lat = result.get();
             submitLatencies.add(lat[0]);
@@ -156,6 +160,15 @@ public final class LabelingBenchmark {
         System.out.printf("submissions/s            %.0f%n", measuredSubmissions.get() / (double) seconds);
         System.out.printf("submit latency           p50 %.1f ms   p99 %.1f ms%n", ms(percentile(submit, 50)), ms(percentile(submit, 99)));
         System.out.printf("claim+submit latency     p50 %.1f ms   p99 %.1f ms%n", ms(percentile(cycle, 50)), ms(percentile(cycle, 99)));
+        long measured = Math.max(1, measuredSubmissions.get());
+        double jvmMs = (cpuEnd.jvmNanos() - cpuStart.jvmNanos()) / 1e6 / measured;
+        double pgMs = cpuStart.postgresNanos() < 0 ? Double.NaN : (cpuEnd.postgresNanos() - cpuStart.postgresNanos()) / 1e6 / measured;
+        double tomcatMs = (cpuEnd.tomcatNanos() - cpuStart.tomcatNanos()) / 1e6 / measured;
+        System.out.printf("CPU per submission       %.2f ms in the JVM (of which %.2f ms on Tomcat request threads) + %.2f ms in PostgreSQL%n",
+                jvmMs, tomcatMs, pgMs);
+        System.out.printf("                         (= at most %.0f submissions/s if %d cores did nothing else)%n",
+                Runtime.getRuntime().availableProcessors() * 1000.0 / (jvmMs + (Double.isNaN(pgMs) ? 0 : pgMs)),
+                Runtime.getRuntime().availableProcessors());
         System.out.printf("acknowledged labels      %d (distinct ids %d), errors %d%n", ackIds.length,
                 Stream.of(ackIds).distinct().count(), errors.get());
         System.out.printf("labels in database       %d of the acknowledged found, %d in the batch; lost %d; comparisons over K %d%n",

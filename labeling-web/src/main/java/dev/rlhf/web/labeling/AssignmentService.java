@@ -3,9 +3,11 @@ package dev.rlhf.web.labeling;
 import dev.rlhf.web.batch.BatchMode;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import javax.sql.DataSource;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,7 +39,10 @@ public class AssignmentService {
     /**
      * Ends the labeler's own active assignment when its lease ran out or its batch is no longer OPEN (giving
      * its slot back), then returns the open batches in priority order together with the labeler's current
-     * assignment, if any (one row per candidate).
+     * assignment, if any (one row per candidate). It also sets {@code synchronous_commit = off} for the rest of
+     * the claim's transaction: an assignment is cheap to lose (after a crash the labeler simply asks again),
+     * so a claim's commit does not wait for the WAL flush; labels are committed durably, and their flush also
+     * covers every claim committed before them.
      */
     private static final String CURRENT = """
             WITH expired AS (
@@ -53,7 +58,8 @@ public class AssignmentService {
                 RETURNING id
             )
             SELECT ob.open_batches, cur.*
-            FROM (SELECT array_agg(id ORDER BY priority DESC, id) AS open_batches FROM batches WHERE state = 'OPEN') ob
+            FROM (SELECT set_config('synchronous_commit', 'off', true)) relaxed,
+                 (SELECT array_agg(id ORDER BY priority DESC, id) AS open_batches FROM batches WHERE state = 'OPEN') ob
             LEFT JOIN LATERAL (
                 SELECT %s
                 FROM assignments a
@@ -111,9 +117,10 @@ public class AssignmentService {
     private final TransactionTemplate tx;
     private final LabelingProperties properties;
 
-    AssignmentService(JdbcClient jdbc, TransactionTemplate tx, LabelingProperties properties) {
+    AssignmentService(JdbcClient jdbc, DataSource dataSource, LabelingProperties properties) {
         this.jdbc = jdbc;
-        this.tx = tx;
+        // plain JDBC transactions: the hot path needs no JPA session
+        this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.properties = properties;
     }
 

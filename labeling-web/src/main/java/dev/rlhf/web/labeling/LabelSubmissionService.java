@@ -5,7 +5,6 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,6 +15,10 @@ import java.util.Set;
  * Stores a labeler's answer, exactly once. The idempotency key makes a retried submission answer as the
  * first did; an assignment the labeler does not hold (someone else's, expired, answered with another key)
  * is refused. The answer is turned from screen sides into the canonical order before it is stored.
+ * <p>
+ * Two statements and no explicit transaction: the first reads everything needed to judge the request, the
+ * second completes the assignment and inserts the label atomically, re-checking holder, state and lease, so
+ * a race between them is caught by the second (no row, or a unique violation) and judged again.
  */
 @Service
 public class LabelSubmissionService {
@@ -51,11 +54,9 @@ public class LabelSubmissionService {
             RETURNING id""";
 
     private final JdbcClient jdbc;
-    private final TransactionTemplate tx;
 
-    LabelSubmissionService(JdbcClient jdbc, TransactionTemplate tx) {
+    LabelSubmissionService(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.tx = tx;
     }
 
     public LabelReceipt submit(long labelerId, LabelSubmission submission) {
@@ -65,8 +66,7 @@ public class LabelSubmissionService {
         String note = validNote(submission.note());
         for (int attempt = 0; ; attempt++) {
             try {
-                Optional<LabelReceipt> receipt = tx.execute(status ->
-                        store(labelerId, assignmentId, key, flags, note, submission));
+                Optional<LabelReceipt> receipt = store(labelerId, assignmentId, key, flags, note, submission);
                 if (receipt.isPresent()) {
                     return receipt.get();
                 }
