@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  * java -cp labeling-web/target/labeling-web.jar -Dloader.main=dev.rlhf.web.bench.LabelingBenchmark \
  *      org.springframework.boot.loader.launch.PropertiesLauncher --labelers=64 --seconds=20
  * </pre>
- * Options: {@code --labelers=64 --seconds=20 --warmup=5 --k=3 --comparisons=(enough) --pool=(Hikari pool size)}.
+ * Options: {@code --labelers=64 --seconds=20 --warmup=5 --k=3 --comparisons=(enough) --pool=(Hikari pool size)};
+ * any option with a dot in its name is passed to the application as a property.
  */
 public final class LabelingBenchmark {
 
@@ -53,6 +54,11 @@ public final class LabelingBenchmark {
                 "--rlhf.data-dir=" + dataDir, "--rlhf.demo.enabled=false", "--spring.datasource.hikari.maximum-pool-size=" + pool,
                 "--spring.datasource.hikari.minimum-idle=" + pool, "--logging.level.root=WARN",
                 "--spring.main.banner-mode=off"));
+        options.forEach((name, value) -> {
+            if (name.contains(".")) {
+                appArgs.add("--" + name + "=" + value); // application properties, e.g. --server.tomcat.threads.max=16
+            }
+        });
         System.out.printf("Starting the application (embedded PostgreSQL in %s, pool %s)...%n", dataDir, pool);
         ConfigurableApplicationContext app = SpringApplication.run(RlhfApplication.class, appArgs.toArray(String[]::new));
         try {
