@@ -26,7 +26,7 @@ class SecurityErrorHandler implements AccessDeniedHandler {
                 ? "The CSRF token is missing or invalid (form field _csrf or header X-CSRF-TOKEN); reload the page and try again."
                 : "Your role may not open this page.";
         response.setStatus(HttpStatus.FORBIDDEN.value());
-        if (request.getRequestURI().startsWith(request.getContextPath() + "/api/")) {
+        if (ApiRequests.MATCHER.matches(request)) {
             response.setContentType("application/json");
             response.setCharacterEncoding("UTF-8");
             response.getWriter().write("{\"status\":403,\"field\":" + (field == null ? "null" : "\"" + field + "\"")

@@ -1,6 +1,7 @@
 package dev.rlhf.web.demo;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
@@ -172,7 +173,7 @@ public class DemoPostGenerator {
     /** Picks {@code n} distinct candidates in random order. */
     public List<DemoPost.Candidate> pickCandidates(DemoPost post, int n) {
         List<DemoPost.Candidate> shuffled = new ArrayList<>(post.candidates());
-        java.util.Collections.shuffle(shuffled, random);
+        Collections.shuffle(shuffled, random);
         return List.copyOf(shuffled.subList(0, n));
     }
 }

@@ -11,6 +11,8 @@ import javax.sql.DataSource;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -209,12 +211,12 @@ public class AssignmentService {
         return result;
     }
 
-    private record CandidateRow(long assignmentId, int[] displayOrder, java.time.Instant leaseExpiresAt, BatchMode mode,
+    private record CandidateRow(long assignmentId, int[] displayOrder, Instant leaseExpiresAt, BatchMode mode,
                                 boolean tiesAllowed, String subreddit, String title, String body, int position,
                                 String text) {
         static CandidateRow of(ResultSet rs) throws SQLException {
             return new CandidateRow(rs.getLong("assignment_id"), ints(rs.getArray("display_order")),
-                    rs.getObject("lease_expires_at", java.time.OffsetDateTime.class).toInstant(),
+                    rs.getObject("lease_expires_at", OffsetDateTime.class).toInstant(),
                     BatchMode.valueOf(rs.getString("mode")), rs.getBoolean("ties_allowed"), rs.getString("subreddit"),
                     rs.getString("title"), rs.getString("body"), rs.getInt("position"), rs.getString("text"));
         }

@@ -6,6 +6,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
+import java.sql.Types;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -124,9 +125,9 @@ public class LabelSubmissionService {
         Optional<Long> labelId = jdbc.sql(STORE)
                 .param("assignment", assignmentId)
                 .param("labeler", labelerId)
-                .param("choice", answer.choice(), java.sql.Types.INTEGER)
-                .param("confidence", answer.confidence(), java.sql.Types.INTEGER)
-                .param("note", note, java.sql.Types.VARCHAR)
+                .param("choice", answer.choice(), Types.INTEGER)
+                .param("confidence", answer.confidence(), Types.INTEGER)
+                .param("note", note, Types.VARCHAR)
                 .param("flags", flags)
                 .param("key", key)
                 .query(Long.class).optional();
