@@ -104,6 +104,7 @@ class BadInputTest {
     void unknownFlagAndOverlongNote() throws Exception {
         refused(form("assignmentId", "" + assignmentId, "idempotencyKey", key(), "confidence", "3", "flag", "boring").with(csrf()), 400, "flags");
         refused(form("assignmentId", "" + assignmentId, "idempotencyKey", key(), "confidence", "3", "note", "x".repeat(2001)).with(csrf()), 400, "note");
+        refused(form("assignmentId", "" + assignmentId, "idempotencyKey", key(), "confidence", "3", "note", "nul\u0000byte").with(csrf()), 400, "note");
     }
 
     @Test
