@@ -1,5 +1,6 @@
 package dev.rlhf.web.account;
 
+import dev.rlhf.web.api.ApiError;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
@@ -7,6 +8,7 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 
@@ -16,6 +18,11 @@ import java.io.IOException;
  */
 @Component
 class SecurityErrorHandler implements AccessDeniedHandler {
+    private final JsonMapper json;
+
+    SecurityErrorHandler(JsonMapper json) {
+        this.json = json;
+    }
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
@@ -29,8 +36,7 @@ class SecurityErrorHandler implements AccessDeniedHandler {
         if (ApiRequests.MATCHER.matches(request)) {
             response.setContentType("application/json");
             response.setCharacterEncoding("UTF-8");
-            response.getWriter().write("{\"status\":403,\"field\":" + (field == null ? "null" : "\"" + field + "\"")
-                    + ",\"message\":\"" + message + "\"}");
+            json.writeValue(response.getWriter(), new ApiError(HttpStatus.FORBIDDEN.value(), field, message));
         } else {
             response.setContentType("text/html");
             response.setCharacterEncoding("UTF-8");

@@ -1,5 +1,6 @@
 package dev.rlhf.web.labeling;
 
+import dev.rlhf.web.api.ApiError;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
