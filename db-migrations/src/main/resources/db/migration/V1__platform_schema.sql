@@ -126,11 +126,13 @@ CREATE INDEX assignments_active_lease_idx ON assignments (lease_expires_at) WHER
 
 -- choice: index of the preferred summary in the comparison's canonical order (NULL = tie).
 -- confidence (pairwise only): 1 = summary 0 definitely better ... 5 = tie ... 9 = summary 1 definitely better.
+-- comparison_id and labeler_id are checked through the composite key of the assignment (whose own foreign
+-- keys check them again), so inserting a label does not lock the busy comparison row a second time.
 CREATE TABLE labels (
     id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     assignment_id    bigint      NOT NULL,
-    comparison_id    bigint      NOT NULL REFERENCES comparisons (id),
-    labeler_id       bigint      NOT NULL REFERENCES users (id),
+    comparison_id    bigint      NOT NULL,
+    labeler_id       bigint      NOT NULL,
     choice           integer,
     confidence       integer,
     seconds_spent    integer     NOT NULL,
