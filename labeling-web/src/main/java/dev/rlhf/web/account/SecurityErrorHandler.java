@@ -1,0 +1,49 @@
+package dev.rlhf.web.account;
+
+import dev.rlhf.web.api.ApiError;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+
+/**
+ * Answers a refused request with 403 and says why: a missing or invalid CSRF token (field {@code _csrf},
+ * header {@code X-CSRF-TOKEN}) or a role that may not open the page. API callers get JSON, browsers a page.
+ */
+@Component
+class SecurityErrorHandler implements AccessDeniedHandler {
+    private final JsonMapper json;
+
+    SecurityErrorHandler(JsonMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
+            throws IOException {
+        boolean csrf = denied instanceof CsrfException;
+        String field = csrf ? "_csrf" : null;
+        String message = csrf
+                ? "The CSRF token is missing or invalid (form field _csrf or header X-CSRF-TOKEN); reload the page and try again."
+                : "Your role may not open this page.";
+        response.setStatus(HttpStatus.FORBIDDEN.value());
+        if (ApiRequests.MATCHER.matches(request)) {
+            response.setContentType("application/json");
+            response.setCharacterEncoding("UTF-8");
+            json.writeValue(response.getWriter(), new ApiError(HttpStatus.FORBIDDEN.value(), field, message));
+        } else {
+            response.setContentType("text/html");
+            response.setCharacterEncoding("UTF-8");
+            response.getWriter().write("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Forbidden</title>"
+                    + "<link rel=\"stylesheet\" href=\"" + request.getContextPath() + "/css/app.css\"></head><body><main class=\"page\">"
+                    + "<h1>403 Forbidden</h1><p class=\"error\">" + (field == null ? "" : "<strong>" + field + "</strong>: ")
+                    + message + "</p><p><a href=\"" + request.getContextPath() + "/\">Back to your start page</a></p></main></body></html>");
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.rlhf.web.batch;
+
+/** Only OPEN batches hand out work. */
+public enum BatchState {
+    DRAFT, OPEN, PAUSED, CLOSED
+}

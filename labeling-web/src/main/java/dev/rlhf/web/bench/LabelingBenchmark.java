@@ -1,0 +1,220 @@
+package dev.rlhf.web.bench;
+
+import dev.rlhf.web.RlhfApplication;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Load test of the labeling hot path over real HTTP on loopback. Starts the application on a random port
+ * with a fresh temporary embedded database, seeds {@code --labelers} labelers and one pairwise batch, lets
+ * every labeler sign in once, then loops claim → submit for {@code --warmup} + {@code --seconds} seconds.
+ * Prints submissions per second, p50/p99 latency of submit and of claim + submit (measured window only), and
+ * the labels in the database against those acknowledged.
+ * <pre>
+ * java -cp labeling-web/target/labeling-web.jar -Dloader.main=dev.rlhf.web.bench.LabelingBenchmark \
+ *      org.springframework.boot.loader.launch.PropertiesLauncher --labelers=64 --seconds=20
+ * </pre>
+ * Options: {@code --labelers=64 --seconds=20 --warmup=5 --k=3 --comparisons=(enough) --pool=(Hikari pool size)};
+ * any option with a dot in its name is passed to the application as a property.
+ */
+public final class LabelingBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        int labelers = Integer.parseInt(options.getOrDefault("labelers", "64"));
+        int seconds = Integer.parseInt(options.getOrDefault("seconds", "20"));
+        int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
+        int k = Integer.parseInt(options.getOrDefault("k", "3"));
+        int comparisons = Integer.parseInt(options.getOrDefault("comparisons", "" + Math.max(1000, 2000 * (seconds + warmup) / k)));
+        String pool = options.getOrDefault("pool", "10");
+
+        Path dataDir = Files.createTempDirectory("rlhf-bench-db");
+        List<String> appArgs = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+                "--rlhf.data-dir=" + dataDir, "--rlhf.demo.enabled=false", "--spring.datasource.hikari.maximum-pool-size=" + pool,
+                "--spring.datasource.hikari.minimum-idle=" + pool, "--logging.level.root=WARN",
+                "--spring.main.banner-mode=off"));
+        options.forEach((name, value) -> {
+            if (name.contains(".")) {
+                appArgs.add("--" + name + "=" + value); // application properties, e.g. --server.tomcat.threads.max=16
+            }
+        });
+        System.out.printf("Starting the application (embedded PostgreSQL in %s, pool %s)...%n", dataDir, pool);
+        ConfigurableApplicationContext app = SpringApplication.run(RlhfApplication.class, appArgs.toArray(String[]::new));
+        try {
+            int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+            JdbcClient jdbc = app.getBean(JdbcClient.class);
+            BenchmarkSeeder seeder = new BenchmarkSeeder(jdbc);
+            List<String> names = seeder.labelers(labelers, app.getBean(PasswordEncoder.class));
+            long batchId = seeder.batch(comparisons, k, true);
+            System.out.printf("Seeded %d labelers and %d comparisons (K=%d); driving http://127.0.0.1:%d for %d s + %d s warm-up%n",
+                    labelers, comparisons, k, port, seconds, warmup);
+            run(names, "http://127.0.0.1:" + port, warmup, seconds, jdbc, batchId, new CpuMeter(dataDir));
+        } finally {
+            app.close();
+            deleteQuietly(dataDir);
+        }
+    }
+
+    private static void run(List<String> names, String base, int warmup, int seconds, JdbcClient jdbc, long batchId,
+                            CpuMeter cpu) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+        JsonMapper json = JsonMapper.builder().build();
+        ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
+        List<long[]> submitLatencies = new ArrayList<>();
+        List<long[]> cycleLatencies = new ArrayList<>();
+        AtomicLong measuredSubmissions = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        CountDownLatch signedIn = new CountDownLatch(names.size());
+        CountDownLatch go = new CountDownLatch(1);
+        long[] window = new long[2];
+        ExecutorService threads = Executors.newFixedThreadPool(names.size());
+        List<Future<long[][]>> results = new ArrayList<>();
+        for (String name : names) {
+            results.add(threads.submit(() -> {
+                SimulatedLabeler labeler = new SimulatedLabeler(http, json, base);
+                try {
+                    labeler.signIn(name, BenchmarkSeeder.PASSWORD);
+                } finally {
+                    signedIn.countDown();
+                }
+                go.await();
+                long[] submits = new long[1 << 16];
+                long[] cycles = new long[1 << 16];
+                int n = 0;
+                while (System.nanoTime() < window[1]) {
+                    long t0 = System.nanoTime();
+                    SimulatedLabeler.Claim claim;
+                    long labelId;
+                    long t1;
+                    try {
+                        claim = labeler.claim();
+                        if (claim == null) {
+                            break;
+                        }
+                        t1 = System.nanoTime();
+                        labelId = labeler.submit(claim);
+                    } catch (RuntimeException e) {
+                        errors.incrementAndGet();
+                        System.err.println(name + ": " + e.getMessage());
+                        continue;
+                    }
+                    long t2 = System.nanoTime();
+                    acknowledged.add(labelId);
+                    if (t0 >= window[0] && t2 <= window[1] && n < submits.length) {
+                        submits[n] = t2 - t1;
+                        cycles[n] = t2 - t0;
+                        n++;
+                    }
+                }
+                return new long[][]{Arrays.copyOf(submits, n), Arrays.copyOf(cycles, n)};
+            }));
+        }
+        signedIn.await();
+        long start = System.nanoTime();
+        window[0] = start + Duration.ofSeconds(warmup).toNanos();
+        window[1] = window[0] + Duration.ofSeconds(seconds).toNanos();
+        go.countDown();
+        Thread.sleep(Math.max(0, (window[0] - System.nanoTime()) / 1_000_000));
+        CpuMeter.Reading cpuStart = cpu.read();
+        Thread.sleep(Math.max(0, (window[1] - System.nanoTime()) / 1_000_000));
+        CpuMeter.Reading cpuEnd = cpu.read();
+        for (Future<long[][]> result : results) {
+            long[][] lat = result.get();
+            submitLatencies.add(lat[0]);
+            cycleLatencies.add(lat[1]);
+            measuredSubmissions.addAndGet(lat[0].length);
+        }
+        threads.shutdown();
+
+        long[] submit = merge(submitLatencies);
+        long[] cycle = merge(cycleLatencies);
+        Long[] ackIds = acknowledged.toArray(Long[]::new);
+        long found = jdbc.sql("SELECT count(*) FROM labels WHERE id = ANY(?)").param(ackIds).query(Long.class).single();
+        long inBatch = jdbc.sql("SELECT count(*) FROM labels l JOIN comparisons c ON c.id = l.comparison_id WHERE c.batch_id = ?")
+                .param(batchId).query(Long.class).single();
+        long overAssigned = jdbc.sql("""
+                        SELECT count(*) FROM (SELECT l.comparison_id FROM labels l JOIN comparisons c ON c.id = l.comparison_id
+                        JOIN batches b ON b.id = c.batch_id WHERE c.batch_id = ?
+                        GROUP BY l.comparison_id, b.overlap_k HAVING count(*) > b.overlap_k) x""")
+                .param(batchId).query(Long.class).single();
+
+        System.out.println();
+        System.out.printf("labelers                 %d (%d CPU cores visible)%n", names.size(), Runtime.getRuntime().availableProcessors());
+        System.out.printf("measured window          %d s (after %d s warm-up)%n", seconds, warmup);
+        System.out.printf("submissions/s            %.0f%n", measuredSubmissions.get() / (double) seconds);
+        System.out.printf("submit latency           p50 %.1f ms   p99 %.1f ms%n", ms(percentile(submit, 50)), ms(percentile(submit, 99)));
+        System.out.printf("claim+submit latency     p50 %.1f ms   p99 %.1f ms%n", ms(percentile(cycle, 50)), ms(percentile(cycle, 99)));
+        long measured = Math.max(1, measuredSubmissions.get());
+        double jvmMs = (cpuEnd.jvmNanos() - cpuStart.jvmNanos()) / 1e6 / measured;
+        double pgMs = cpuStart.postgresNanos() < 0 ? Double.NaN : (cpuEnd.postgresNanos() - cpuStart.postgresNanos()) / 1e6 / measured;
+        double tomcatMs = (cpuEnd.tomcatNanos() - cpuStart.tomcatNanos()) / 1e6 / measured;
+        System.out.printf("CPU per submission       %.2f ms in the JVM (of which %.2f ms on Tomcat request threads) + %.2f ms in PostgreSQL%n",
+                jvmMs, tomcatMs, pgMs);
+        System.out.printf("                         (= at most %.0f submissions/s if %d cores did nothing else)%n",
+                Runtime.getRuntime().availableProcessors() * 1000.0 / (jvmMs + (Double.isNaN(pgMs) ? 0 : pgMs)),
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf("acknowledged labels      %d (distinct ids %d), errors %d%n", ackIds.length,
+                Stream.of(ackIds).distinct().count(), errors.get());
+        System.out.printf("labels in database       %d of the acknowledged found, %d in the batch; lost %d; comparisons over K %d%n",
+                found, inBatch, ackIds.length - found, overAssigned);
+    }
+
+    private static long[] merge(List<long[]> parts) {
+        long[] all = parts.stream().flatMapToLong(Arrays::stream).toArray();
+        Arrays.sort(all);
+        return all;
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1_000_000.0;
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (String arg : args) {
+            if (!arg.startsWith("--") || !arg.contains("=")) {
+                throw new IllegalArgumentException("options look like --labelers=64, got " + arg);
+            }
+            options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        }
+        return options;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // a temporary directory left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.rlhf.web.demo;
+
+import dev.rlhf.web.batch.Batch;
+import dev.rlhf.web.batch.BatchMode;
+import dev.rlhf.web.batch.BatchRepository;
+import dev.rlhf.web.batch.BatchState;
+import dev.rlhf.web.batch.ComparisonStore;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Fills batches with generated posts and candidate summaries. */
+@Component
+public class DemoBatches {
+    private final BatchRepository batches;
+    private final ComparisonStore comparisons;
+
+    DemoBatches(BatchRepository batches, ComparisonStore comparisons) {
+        this.batches = batches;
+        this.comparisons = comparisons;
+    }
+
+    /**
+     * Creates an OPEN batch of {@code size} comparisons; in a pairwise batch every fifth comparison is gold,
+     * with the reference summary (or the careful model's) as the expert's clear choice.
+     */
+    @Transactional
+    public Batch create(String name, BatchMode mode, int overlapK, boolean tiesAllowed, int priority, int size,
+                        DemoPostGenerator generator) {
+        Batch batch = new Batch(name, mode, overlapK, tiesAllowed, priority);
+        batch.setState(BatchState.OPEN);
+        batches.save(batch);
+        for (int i = 0; i < size; i++) {
+            DemoPost post = generator.next();
+            long postId = comparisons.addPost(name + "/" + post.sourceId(), post.subreddit(), post.title(), post.body());
+            List<DemoPost.Candidate> chosen = generator.pickCandidates(post, mode.candidates());
+            List<Long> summaryIds = new ArrayList<>();
+            for (DemoPost.Candidate candidate : chosen) {
+                summaryIds.add(comparisons.addSummary(postId, candidate.text(), candidate.policy(),
+                        candidate.reference(), candidate.note()));
+            }
+            boolean gold = mode == BatchMode.PAIRWISE && i % 5 == 4 && clearWinner(chosen) >= 0;
+            long comparisonId = comparisons.addComparison(batch, postId, summaryIds, "train", gold);
+            if (gold) {
+                int winner = clearWinner(chosen);
+                comparisons.addGoldAnswer(comparisonId, winner, winner == 0 ? 2 : 8,
+                        "the " + chosen.get(winner).policy() + " summary keeps the post's key facts");
+            }
+        }
+        return batch;
+    }
+
+    /** Index of the better summary when one is clearly better (reference or careful vs noisy/terse), else -1. */
+    private static int clearWinner(List<DemoPost.Candidate> pair) {
+        int a = rank(pair.get(0).policy());
+        int b = rank(pair.get(1).policy());
+        if (Math.abs(a - b) < 2) {
+            return -1;
+        }
+        return a > b ? 0 : 1;
+    }
+
+    private static int rank(String policy) {
+        return switch (policy) {
+            case DemoPostGenerator.REFERENCE, DemoPostGenerator.CAREFUL -> 3;
+            case DemoPostGenerator.TERSE, DemoPostGenerator.LEAD -> 1;
+            default -> 0;
+        };
+    }
+}

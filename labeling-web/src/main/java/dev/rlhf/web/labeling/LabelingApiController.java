@@ -1,0 +1,48 @@
+package dev.rlhf.web.labeling;
+
+import dev.rlhf.web.account.SignedInUser;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The labeling flow as JSON, session-authenticated with CSRF in the {@code X-CSRF-TOKEN} header; the same
+ * services and rules as the pages.
+ */
+@RestController
+@RequestMapping("/api/labeling")
+class LabelingApiController {
+    private final AssignmentService assignments;
+    private final LabelSubmissionService submissions;
+    private final LabelerStatsQuery stats;
+
+    LabelingApiController(AssignmentService assignments, LabelSubmissionService submissions, LabelerStatsQuery stats) {
+        this.assignments = assignments;
+        this.submissions = submissions;
+        this.stats = stats;
+    }
+
+    /** The current or a new assignment (200), or 204 when there is no work for this labeler. */
+    @PostMapping("/next")
+    ResponseEntity<AssignmentView> next(@AuthenticationPrincipal SignedInUser user) {
+        return assignments.currentOrNext(user.id()).map(ResponseEntity::ok)
+                .orElseGet(() -> ResponseEntity.noContent().build());
+    }
+
+    /** Stores the answer (201); a retry with the same idempotency key answers the same. */
+    @PostMapping("/labels")
+    ResponseEntity<LabelReceipt> submit(@AuthenticationPrincipal SignedInUser user,
+                                        @RequestBody LabelSubmission submission) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(submissions.submit(user.id(), submission));
+    }
+
+    @GetMapping("/stats")
+    LabelerStats stats(@AuthenticationPrincipal SignedInUser user) {
+        return stats.of(user.id());
+    }
+}

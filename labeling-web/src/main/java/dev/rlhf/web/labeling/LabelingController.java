@@ -1,0 +1,68 @@
+package dev.rlhf.web.labeling;
+
+import dev.rlhf.web.account.SignedInUser;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.validation.BindingResult;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.servlet.ModelAndView;
+
+import java.util.List;
+import java.util.UUID;
+
+/** The labeler's pages: the next comparison with their own stats, and the answer form (post/redirect/get). */
+@Controller
+@RequestMapping("/labeling")
+class LabelingController {
+    private final AssignmentService assignments;
+    private final LabelSubmissionService submissions;
+    private final LabelerStatsQuery stats;
+
+    LabelingController(AssignmentService assignments, LabelSubmissionService submissions, LabelerStatsQuery stats) {
+        this.assignments = assignments;
+        this.submissions = submissions;
+        this.stats = stats;
+    }
+
+    @GetMapping
+    String next(@AuthenticationPrincipal SignedInUser user, Model model) {
+        model.addAttribute("assignment", assignments.currentOrNext(user.id()).orElse(null));
+        model.addAttribute("idempotencyKey", UUID.randomUUID().toString());
+        model.addAttribute("flags", LabelFlag.values());
+        model.addAttribute("stats", stats.of(user.id()));
+        return "labeling/compare";
+    }
+
+    @PostMapping("/labels")
+    Object submit(@AuthenticationPrincipal SignedInUser user, @ModelAttribute LabelForm form, BindingResult binding) {
+        if (binding.hasErrors()) {
+            List<String> problems = binding.getFieldErrors().stream()
+                    .map(error -> error.getField() + ": '" + error.getRejectedValue() + "' is not a valid value")
+                    .toList();
+            return refused(HttpStatus.BAD_REQUEST, binding.getFieldErrors().get(0).getField(), problems);
+        }
+        submissions.submit(user.id(), form.toSubmission());
+        return "redirect:/labeling";
+    }
+
+    @ExceptionHandler(LabelingException.class)
+    ModelAndView refused(LabelingException refused) {
+        return refused(refused.status(), refused.field(), List.of(refused.getMessage()));
+    }
+
+    private static ModelAndView refused(HttpStatus status, String field, List<String> problems) {
+        ModelAndView page = new ModelAndView("labeling/refused");
+        page.setStatus(status);
+        page.addObject("status", status.value());
+        page.addObject("reason", status.getReasonPhrase());
+        page.addObject("field", field);
+        page.addObject("problems", problems);
+        return page;
+    }
+}

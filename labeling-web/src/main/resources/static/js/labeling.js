@@ -1,0 +1,47 @@
+// Keyboard-first labeling: 1-9 answer a pairwise comparison (5 only where ties are allowed),
+// 1-4 pick a best-of-4 candidate, F flags the post (cycles the flag reasons), and the form is sent at once.
+(function () {
+  'use strict';
+  var form = document.getElementById('label-form');
+  if (!form) {
+    return;
+  }
+  var mode = form.getAttribute('data-mode');
+  var sent = false;
+
+  function answer(key) {
+    var input = mode === 'BEST_OF_4'
+      ? document.getElementById('choice-' + (key - 1))
+      : document.getElementById('confidence-' + key);
+    if (!input || sent) {
+      return;
+    }
+    input.checked = true;
+    sent = true;
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  function cycleFlag() {
+    var flag = document.getElementById('flag');
+    flag.selectedIndex = (flag.selectedIndex + 1) % flag.options.length;
+  }
+
+  form.addEventListener('submit', function () { sent = true; });
+
+  document.addEventListener('keydown', function (event) {
+    var target = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey) {
+      return;
+    }
+    if (target && (target.tagName === 'TEXTAREA' || target.tagName === 'INPUT' && target.type === 'text')) {
+      return;
+    }
+    if (/^[1-9]$/.test(event.key)) {
+      event.preventDefault();
+      answer(parseInt(event.key, 10));
+    } else if (event.key === 'f' || event.key === 'F') {
+      event.preventDefault();
+      cycleFlag();
+    }
+  });
+})();

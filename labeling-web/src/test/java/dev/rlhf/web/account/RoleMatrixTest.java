@@ -1,0 +1,107 @@
+package dev.rlhf.web.account;
+
+import dev.rlhf.web.batch.BatchMode;
+import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.PlatformTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request;
+
+/**
+ * Every page and endpoint × every role (and anonymous) → the expected status. A new endpoint is one more
+ * row in {@link #ENDPOINTS}. Allowed requests carry a valid CSRF token; POSTs with an empty body show that
+ * the role got through to validation (400) rather than being stopped at the door (403).
+ */
+@PlatformTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RoleMatrixTest {
+    enum Who { ANONYMOUS, LABELER, RESEARCHER, ADMIN }
+
+    /** Anonymous pages go to the login page (302); anonymous API calls get 401. */
+    static final int LOGIN = 302;
+
+    record Endpoint(HttpMethod method, String path, String jsonBody, int anonymous, int labeler, int researcher, int admin) {
+        int expected(Who who) {
+            return switch (who) {
+                case ANONYMOUS -> anonymous;
+                case LABELER -> labeler;
+                case RESEARCHER -> researcher;
+                case ADMIN -> admin;
+            };
+        }
+    }
+
+    static final List<Endpoint> ENDPOINTS = List.of(
+            //            method           path                      body  anon   labeler researcher admin
+            new Endpoint(HttpMethod.GET, "/login", null, 200, 200, 200, 200),
+            new Endpoint(HttpMethod.GET, "/css/app.css", null, 200, 200, 200, 200),
+            new Endpoint(HttpMethod.GET, "/js/labeling.js", null, 200, 200, 200, 200),
+            new Endpoint(HttpMethod.GET, "/", null, LOGIN, 302, 302, 302),
+            new Endpoint(HttpMethod.GET, "/labeling", null, LOGIN, 200, 403, 403),
+            new Endpoint(HttpMethod.POST, "/labeling/labels", null, LOGIN, 400, 403, 403),
+            new Endpoint(HttpMethod.GET, "/research", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/admin", null, LOGIN, 403, 403, 200),
+            new Endpoint(HttpMethod.POST, "/api/labeling/next", null, 401, 200, 403, 403),
+            new Endpoint(HttpMethod.POST, "/api/labeling/labels", "{}", 401, 400, 403, 403),
+            new Endpoint(HttpMethod.GET, "/api/labeling/stats", null, 401, 200, 403, 403),
+            new Endpoint(HttpMethod.GET, "/api/csrf", null, 401, 200, 200, 200));
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    Fixtures fixtures;
+
+    final Map<Who, SignedInUser> users = new EnumMap<>(Who.class);
+
+    @BeforeAll
+    void usersAndWork() {
+        fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 1, true, 3);
+        users.put(Who.LABELER, fixtures.signedIn(fixtures.user(Role.LABELER)));
+        users.put(Who.RESEARCHER, fixtures.signedIn(fixtures.user(Role.RESEARCHER)));
+        users.put(Who.ADMIN, fixtures.signedIn(fixtures.user(Role.ADMIN)));
+    }
+
+    static Stream<Object[]> matrix() {
+        List<Object[]> cells = new ArrayList<>();
+        for (Endpoint endpoint : ENDPOINTS) {
+            for (Who who : Who.values()) {
+                cells.add(new Object[]{endpoint.method() + " " + endpoint.path(), who, endpoint});
+            }
+        }
+        return cells.stream();
+    }
+
+    @ParameterizedTest(name = "{0} as {1}")
+    @MethodSource("matrix")
+    void statusMatchesTheMatrix(String name, Who who, Endpoint endpoint) throws Exception {
+        MockHttpServletRequestBuilder request = request(endpoint.method(), endpoint.path()).with(csrf());
+        if (endpoint.jsonBody() != null) {
+            request.contentType(MediaType.APPLICATION_JSON).content(endpoint.jsonBody());
+        }
+        if (who != Who.ANONYMOUS) {
+            request.with(user(users.get(who)));
+        }
+        var response = mvc.perform(request).andReturn().getResponse();
+        assertThat(response.getStatus()).as("%s as %s", name, who).isEqualTo(endpoint.expected(who));
+        if (who == Who.ANONYMOUS && endpoint.anonymous() == LOGIN) {
+            assertThat(response.getRedirectedUrl()).endsWith("/login");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.rlhf.web.support;
+
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Headless Chromium driven through the installed chromedriver (never downloaded): paths from the system
+ * properties {@code chromium.binary} / {@code chromedriver.binary}, default {@code /usr/bin/chromium} and
+ * {@code /usr/bin/chromedriver}. A missing browser fails the test with what to install.
+ */
+public final class Chromium {
+    private Chromium() {
+    }
+
+    public static ChromeDriver start() throws IOException {
+        Path browser = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+        Path driver = Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
+        if (!Files.isExecutable(browser) || !Files.isExecutable(driver)) {
+            fail("Chromium browser tests need " + browser + " and " + driver
+                    + ": install them (Debian: apt-get install chromium chromium-driver) or point the system properties "
+                    + "chromium.binary / chromedriver.binary at them");
+        }
+        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, driver.toString());
+        Path profile = Files.createTempDirectory("rlhf-chromium-profile");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(browser.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-quic", "--window-size=1280,1000", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(driver.toString()))
+                .usingAnyFreePort()
+                .build();
+        return new ChromeDriver(service, options);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.rlhf.web.support;
+
+import dev.rlhf.web.account.AccountService;
+import dev.rlhf.web.account.Role;
+import dev.rlhf.web.account.SignedInUser;
+import dev.rlhf.web.account.UserAccount;
+import dev.rlhf.web.batch.Batch;
+import dev.rlhf.web.batch.BatchMode;
+import dev.rlhf.web.demo.DemoBatches;
+import dev.rlhf.web.demo.DemoPostGenerator;
+import org.springframework.boot.test.context.TestComponent;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.userdetails.UserDetailsService;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Builds what a test needs in the shared database: users with unique names, and a fresh batch that is the
+ * only OPEN one (tests run one after another, so each sees only its own work).
+ */
+@TestComponent
+public class Fixtures {
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private final AccountService accounts;
+    private final DemoBatches batches;
+    private final JdbcClient jdbc;
+    private final UserDetailsService userDetails;
+
+    Fixtures(AccountService accounts, DemoBatches batches, JdbcClient jdbc, UserDetailsService userDetails) {
+        this.accounts = accounts;
+        this.batches = batches;
+        this.jdbc = jdbc;
+        this.userDetails = userDetails;
+    }
+
+    public UserAccount user(Role role) {
+        String name = role.name().toLowerCase() + "-" + SEQUENCE.incrementAndGet() + "-" + System.nanoTime() % 100000;
+        return accounts.create(name, "password-" + name, role, "p-" + name);
+    }
+
+    public SignedInUser signedIn(UserAccount account) {
+        return (SignedInUser) userDetails.loadUserByUsername(account.getUsername());
+    }
+
+    public SignedInUser signedIn(String username) {
+        return (SignedInUser) userDetails.loadUserByUsername(username);
+    }
+
+    /** Closes every open batch and opens a new one with {@code size} generated comparisons. */
+    public Batch onlyOpenBatch(BatchMode mode, int overlapK, boolean tiesAllowed, int size) {
+        jdbc.sql("UPDATE batches SET state = 'CLOSED' WHERE state = 'OPEN'").update();
+        int n = SEQUENCE.incrementAndGet();
+        return batches.create("test-batch-" + n + "-" + System.nanoTime(), mode, overlapK, tiesAllowed, 0, size,
+                new DemoPostGenerator(n));
+    }
+
+    public long labelCount() {
+        return jdbc.sql("SELECT count(*) FROM labels").query(Long.class).single();
+    }
+
+    public long labelsOfBatch(long batchId) {
+        return jdbc.sql("SELECT count(*) FROM labels l JOIN comparisons c ON c.id = l.comparison_id WHERE c.batch_id = ?")
+                .param(batchId).query(Long.class).single();
+    }
+
+    /** Moves an assignment's lease into the past, as if its labeler had walked away long ago. */
+    public void expireLease(long assignmentId) {
+        jdbc.sql("UPDATE assignments SET lease_expires_at = now() - interval '1 minute', assigned_at = now() - interval '2 hours' WHERE id = ?")
+                .param(assignmentId).update();
+    }
+
+    public JdbcClient jdbc() {
+        return jdbc;
+    }
+}
