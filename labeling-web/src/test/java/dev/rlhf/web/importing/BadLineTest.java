@@ -110,8 +110,8 @@ class BadLineTest {
         Path good = fileWithBadLine57(run, line -> { });
         List<String> lines = new ArrayList<>(Files.readAllLines(good));
         lines.set(56, lines.get(56).substring(0, 40));
-        long before = rows();
         var admin = fixtures.signedIn(fixtures.user(Role.ADMIN));
+        long before = rows();
         mvc.perform(multipart("/api/imports").file(new MockMultipartFile("file", "bad.jsonl", "application/jsonl",
                                 String.join("\n", lines).getBytes()))
                         .param("kind", "COMPARISONS").param("wait", "true").with(csrf()).with(user(admin)))
