@@ -77,6 +77,7 @@ public final class DataCli {
                     bar.done();
                     err.printf("import job %d: %d lines, %d new, %d already there%n", job.id(), job.rowsTotal(),
                             job.rowsImported(), job.rowsSkipped());
+                    err.println(HeapReport.describe());
                     return 0;
                 } catch (BadLineException bad) {
                     bar.done();
