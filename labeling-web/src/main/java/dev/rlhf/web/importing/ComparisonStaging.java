@@ -42,6 +42,11 @@ final class ComparisonStaging implements Staging<FeedbackComparison> {
     }
 
     @Override
+    public String analyze() {
+        return "ANALYZE posts, summaries, batches, users, comparisons, comparison_summaries, assignments, labels";
+    }
+
+    @Override
     public String insert() {
         return "INSERT INTO import_comparisons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     }

@@ -104,6 +104,11 @@ public class FileImporter {
                 }
             });
         });
+        if (imported > 0) {
+            // fresh planner statistics: right after a bulk import they describe the tables before it, and exports or
+            // agreement queries planned on them can fall back to nested scans of the whole table
+            jdbc.sql(staging.analyze()).update();
+        }
         jobs.succeeded(jobId, rows, imported, rows - imported);
         progress.update("DONE", total, total, rows);
         return rows;

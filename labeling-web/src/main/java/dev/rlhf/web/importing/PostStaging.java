@@ -22,6 +22,11 @@ final class PostStaging implements Staging<TldrPost> {
     }
 
     @Override
+    public String analyze() {
+        return "ANALYZE posts, summaries";
+    }
+
+    @Override
     public String insert() {
         return "INSERT INTO import_posts VALUES (?, ?, ?, ?, ?, ?)";
     }

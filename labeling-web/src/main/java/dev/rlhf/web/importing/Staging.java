@@ -19,6 +19,9 @@ interface Staging<T> {
 
     String createTable();
 
+    /** ANALYZE of the tables the merge writes, run after it commits. */
+    String analyze();
+
     String insert();
 
     void bind(PreparedStatement statement, long line, T record) throws SQLException;
