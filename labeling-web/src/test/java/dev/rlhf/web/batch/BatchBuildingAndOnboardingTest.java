@@ -183,7 +183,11 @@ class BatchBuildingAndOnboardingTest {
             String page = mvc.perform(get("/labeling/qualification").with(user(signedIn))).andExpect(status().isOk())
                     .andReturn().getResponse().getContentAsString();
             assertThat(page).contains("Reference summary 1").contains("Sampled summary 2");
-            List<Long> items = qualification.items(test.id()).stream().map(QualificationTests.Item::comparisonId).toList();
+            // items come in comparison id order; find which is post 1 (gold: summary 0) and which post 2 (gold: summary 1)
+            List<QualificationTests.Item> all = qualification.items(test.id());
+            QualificationTests.Item first = all.stream().filter(i -> i.title().endsWith("-p1")).findFirst().orElseThrow();
+            QualificationTests.Item second = all.stream().filter(i -> i.title().endsWith("-p2")).findFirst().orElseThrow();
+            List<Long> items = List.of(first.comparisonId(), second.comparisonId());
             // gold: item 1 → summary 0 better, item 2 → summary 1 better; answer the first wrongly
             mvc.perform(post("/labeling/qualification").with(csrf()).with(user(signedIn))
                             .param("testId", String.valueOf(test.id()))
