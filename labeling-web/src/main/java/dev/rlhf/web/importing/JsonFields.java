@@ -33,7 +33,7 @@ final class JsonFields {
         if (!node.isString()) {
             throw bad(path, "must be a string");
         }
-        String value = node.stringValue();
+        String value = noNul(node.stringValue(), path);
         if (!allowEmpty && value.isBlank()) {
             throw bad(path, "must not be empty");
         }
@@ -51,7 +51,15 @@ final class JsonFields {
         if (!node.isString()) {
             throw bad(path, "must be a string or null");
         }
-        return node.stringValue();
+        return noNul(node.stringValue(), path);
+    }
+
+    /** PostgreSQL text cannot hold the NUL character. */
+    private String noNul(String value, String path) {
+        if (value.indexOf('\u0000') >= 0) {
+            throw bad(path, "contains a NUL character (\\u0000), which cannot be stored");
+        }
+        return value;
     }
 
     Integer optionalInt(JsonNode parent, String name, String path, int min, int max) {

@@ -91,6 +91,12 @@ class BadLineTest {
                 "summaries[1].policy", "is required");
         assertBad(fileWithBadLine57(run + "e", line -> ((ObjectNode) line.get("extra")).put("confidence", 12)),
                 "extra.confidence", "between 1 and 9");
+        assertBad(fileWithBadLine57(run + "f", line -> ((ObjectNode) line.get("info")).put("title", "nul \u0000 here")),
+                "info.title", "NUL character");
+        assertBad(fileWithBadLine57(run + "g", line -> line.set("summaries",
+                        FeedbackLines.comparison("x", "y", "train", "w", 0, null, "a", "1", "b", "2", "c", "3", "d", "4")
+                                .get("summaries"))),
+                "summaries", "earlier lines");
     }
 
     private void assertBad(Path file, String field, String reason) {

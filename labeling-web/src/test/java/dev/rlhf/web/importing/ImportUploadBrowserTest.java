@@ -98,9 +98,13 @@ class ImportUploadBrowserTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String shown = "";
         while (System.nanoTime() < deadline) {
-            shown = browser.findElement(By.id("import-state")).getText();
-            if (shown.equals(state)) {
-                return;
+            try {
+                shown = browser.findElement(By.id("import-state")).getText();
+                if (shown.equals(state)) {
+                    return;
+                }
+            } catch (org.openqa.selenium.NoSuchElementException | org.openqa.selenium.StaleElementReferenceException loading) {
+                shown = "(page " + browser.getCurrentUrl() + " without the job yet)";
             }
             try {
                 Thread.sleep(200);
@@ -109,7 +113,8 @@ class ImportUploadBrowserTest {
                 break;
             }
         }
-        throw new AssertionError("the import job never showed " + state + "; last shown: " + shown);
+        throw new AssertionError("the import job never showed " + state + "; last shown: " + shown + "; page: "
+                + browser.getPageSource());
     }
 
     private void upload(Path file) {
