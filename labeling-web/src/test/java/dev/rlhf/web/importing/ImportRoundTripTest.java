@@ -108,16 +108,18 @@ class ImportRoundTripTest {
         for (String line : out.toString(StandardCharsets.UTF_8).strip().split("\n")) {
             pairs.add(FeedbackLines.JSON.readTree(line));
         }
-        // one pairwise label (1 pair) and one best-of-4 label (3 pairs)
+        // one pairwise label (1 pair) and one best-of-4 label (3 pairs); labels come in label id order
         assertThat(pairs).hasSize(4);
-        assertThat(pairs.get(0).get("prompt").asString()).startsWith("SUBREDDIT: r/relationships\nTITLE: Title of " + run + "-p1")
-                .endsWith("\nTL;DR:");
-        assertThat(pairs.get(0).get("chosen").asString()).isEqualTo("Good.");
-        assertThat(pairs.get(0).get("rejected").asString()).isEqualTo("Bad.");
-        assertThat(pairs.get(0).get("labeler").asString()).isEqualTo(run + "-w1");
-        assertThat(pairs.get(0).get("confidence").intValue()).isEqualTo(1);
-        assertThat(pairs.subList(1, 4)).allSatisfy(p -> assertThat(p.get("chosen").asString()).isEqualTo("D."));
-        assertThat(pairs.subList(1, 4)).extracting(p -> p.get("rejected").asString()).containsExactly("A.", "B.", "C.");
+        List<JsonNode> pairwise = pairs.stream().filter(p -> p.get("chosen").asString().equals("Good.")).toList();
+        List<JsonNode> bestOf4 = pairs.stream().filter(p -> p.get("chosen").asString().equals("D.")).toList();
+        assertThat(pairwise).singleElement().satisfies(pair -> {
+            assertThat(pair.get("prompt").asString()).isEqualTo("SUBREDDIT: r/relationships\nTITLE: Title of " + run
+                    + "-p1\nPOST: Body of " + run + "-p1: my roommate keeps eating my food and I do not know what to say.\nTL;DR:");
+            assertThat(pair.get("rejected").asString()).isEqualTo("Bad.");
+            assertThat(pair.get("labeler").asString()).isEqualTo(run + "-w1");
+            assertThat(pair.get("confidence").intValue()).isEqualTo(1);
+        });
+        assertThat(bestOf4).extracting(p -> p.get("rejected").asString()).containsExactly("A.", "B.", "C.");
     }
 
     @Test
