@@ -1,7 +1,9 @@
 package dev.rlhf.web.account;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -27,11 +29,19 @@ class SecurityConfiguration {
     }
 
     @Bean
+    @ConditionalOnWebApplication // the import/export command line starts the application without a web server
     SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityErrorHandler errors) throws Exception {
         http
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
                         .requestMatchers("/labeling/**", "/api/labeling/**").hasRole(Role.LABELER.name())
+                        // data: imports, accounts, qualification tests and gold are the admin's; batches are read by
+                        // researchers and changed by admins; exports, labels and quality figures are for both
+                        .requestMatchers("/api/imports/**", "/api/accounts/**", "/api/gold/**").hasRole(Role.ADMIN.name())
+                        .requestMatchers(HttpMethod.POST, "/api/batches/**", "/api/qualification-tests/**").hasRole(Role.ADMIN.name())
+                        .requestMatchers("/api/batches/**", "/api/exports/**", "/api/labels/**", "/api/quality/**",
+                                "/api/qualification-tests/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
+                        .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").authenticated()
                         .requestMatchers("/research/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
                         .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())
                         .anyRequest().authenticated())

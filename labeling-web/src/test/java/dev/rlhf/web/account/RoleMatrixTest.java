@@ -61,7 +61,40 @@ class RoleMatrixTest {
             new Endpoint(HttpMethod.POST, "/api/labeling/next", null, 401, 200, 403, 403),
             new Endpoint(HttpMethod.POST, "/api/labeling/labels", "{}", 401, 400, 403, 403),
             new Endpoint(HttpMethod.GET, "/api/labeling/stats", null, 401, 200, 403, 403),
-            new Endpoint(HttpMethod.GET, "/api/csrf", null, 401, 200, 200, 200));
+            new Endpoint(HttpMethod.GET, "/api/csrf", null, 401, 200, 200, 200),
+            // data: imports, exports, batches, accounts, quality, qualification, OpenAPI
+            new Endpoint(HttpMethod.GET, "/admin/imports", null, LOGIN, 403, 403, 200),
+            new Endpoint(HttpMethod.POST, "/admin/imports", null, LOGIN, 403, 403, 400),
+            new Endpoint(HttpMethod.GET, "/admin/batches", null, LOGIN, 403, 403, 200),
+            new Endpoint(HttpMethod.POST, "/admin/batches", null, LOGIN, 403, 403, 400),
+            new Endpoint(HttpMethod.GET, "/admin/accounts", null, LOGIN, 403, 403, 200),
+            new Endpoint(HttpMethod.POST, "/admin/accounts", null, LOGIN, 403, 403, 400),
+            new Endpoint(HttpMethod.POST, "/admin/accounts/1/paused", null, LOGIN, 403, 403, 400),
+            new Endpoint(HttpMethod.GET, "/admin/qualification", null, LOGIN, 403, 403, 200),
+            new Endpoint(HttpMethod.GET, "/research/quality", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/research/exports", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/labeling/qualification", null, LOGIN, 200, 403, 403),
+            new Endpoint(HttpMethod.POST, "/api/imports", "{}", 401, 403, 403, 415),
+            new Endpoint(HttpMethod.GET, "/api/imports", null, 401, 403, 403, 200),
+            new Endpoint(HttpMethod.GET, "/api/exports/comparisons", null, 401, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/api/exports/pairs?split=nonsense", null, 401, 403, 400, 400),
+            new Endpoint(HttpMethod.GET, "/api/labels", null, 401, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/api/batches", null, 401, 403, 200, 200),
+            new Endpoint(HttpMethod.POST, "/api/batches", "{}", 401, 403, 403, 400),
+            new Endpoint(HttpMethod.POST, "/api/batches/1/state", "{}", 401, 403, 403, 400),
+            new Endpoint(HttpMethod.GET, "/api/quality/labelers", null, 401, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/api/quality/batches", null, 401, 403, 200, 200),
+            new Endpoint(HttpMethod.POST, "/api/gold", "{}", 401, 403, 403, 400),
+            new Endpoint(HttpMethod.GET, "/api/qualification-tests", null, 401, 403, 200, 200),
+            new Endpoint(HttpMethod.POST, "/api/qualification-tests", "{}", 401, 403, 403, 400),
+            new Endpoint(HttpMethod.GET, "/api/accounts", null, 401, 403, 403, 200),
+            // a labeler cannot make anyone (themselves included) an admin
+            new Endpoint(HttpMethod.POST, "/api/accounts",
+                    "{\"username\":\"matrix-escalation\",\"password\":\"long-enough-password\",\"role\":\"ADMIN\"}",
+                    401, 403, 403, 201),
+            new Endpoint(HttpMethod.POST, "/api/accounts/999999/password", null, 401, 403, 403, 404),
+            new Endpoint(HttpMethod.POST, "/api/accounts/999999/enabled", "{}", 401, 403, 403, 400),
+            new Endpoint(HttpMethod.GET, "/v3/api-docs", null, LOGIN, 200, 200, 200));
 
     @Autowired
     MockMvc mvc;

@@ -1,0 +1,35 @@
+package dev.rlhf.web.api;
+
+import org.springframework.http.HttpStatus;
+
+/** A refused request of the data API: status, the field (or parameter) at fault, and why. */
+public class ApiProblem extends RuntimeException {
+    private final HttpStatus status;
+    private final String field;
+
+    public ApiProblem(HttpStatus status, String field, String message) {
+        super(message);
+        this.status = status;
+        this.field = field;
+    }
+
+    public static ApiProblem badField(String field, String message) {
+        return new ApiProblem(HttpStatus.BAD_REQUEST, field, message);
+    }
+
+    public static ApiProblem notFound(String field, String message) {
+        return new ApiProblem(HttpStatus.NOT_FOUND, field, message);
+    }
+
+    public static ApiProblem conflict(String field, String message) {
+        return new ApiProblem(HttpStatus.CONFLICT, field, message);
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String field() {
+        return field;
+    }
+}

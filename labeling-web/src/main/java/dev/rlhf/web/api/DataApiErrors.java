@@ -1,0 +1,69 @@
+package dev.rlhf.web.api;
+
+import dev.rlhf.web.importing.BadLineException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import tools.jackson.core.JacksonException;
+
+/** Bad input to the data API (imports, exports, batches, quality, accounts) becomes a 4xx naming the field or line. */
+@RestControllerAdvice(basePackages = {"dev.rlhf.web.importing", "dev.rlhf.web.exporting", "dev.rlhf.web.batch",
+        "dev.rlhf.web.quality", "dev.rlhf.web.account"})
+class DataApiErrors {
+
+    @ExceptionHandler(ApiProblem.class)
+    ResponseEntity<ApiErrorBody> problem(ApiProblem problem) {
+        return body(problem.status(), problem.field(), null, problem.getMessage());
+    }
+
+    @ExceptionHandler(BadLineException.class)
+    ResponseEntity<ApiErrorBody> badLine(BadLineException bad) {
+        return body(HttpStatus.BAD_REQUEST, bad.field(), bad.line(), bad.getMessage() + " (nothing was imported)");
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<ApiErrorBody> missing(MissingServletRequestParameterException missing) {
+        return body(HttpStatus.BAD_REQUEST, missing.getParameterName(), null,
+                "parameter '" + missing.getParameterName() + "' is required");
+    }
+
+    @ExceptionHandler(MissingServletRequestPartException.class)
+    ResponseEntity<ApiErrorBody> missingPart(MissingServletRequestPartException missing) {
+        return body(HttpStatus.BAD_REQUEST, missing.getRequestPartName(), null,
+                "multipart part '" + missing.getRequestPartName() + "' is required");
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ApiErrorBody> mismatch(MethodArgumentTypeMismatchException mismatch) {
+        return body(HttpStatus.BAD_REQUEST, mismatch.getName(), null,
+                "'" + mismatch.getValue() + "' is not a valid value for '" + mismatch.getName() + "'");
+    }
+
+    @ExceptionHandler(MaxUploadSizeExceededException.class)
+    ResponseEntity<ApiErrorBody> tooLarge(MaxUploadSizeExceededException tooLarge) {
+        return body(HttpStatus.CONTENT_TOO_LARGE, "file", null, "the uploaded file is larger than the server accepts");
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ApiErrorBody> unreadable(HttpMessageNotReadableException unreadable) {
+        String field = null;
+        for (Throwable cause = unreadable.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+                field = jackson.getPath().get(jackson.getPath().size() - 1).getPropertyName();
+                break;
+            }
+        }
+        return body(HttpStatus.BAD_REQUEST, field, null, field == null ? "the request body is not valid JSON"
+                : "'" + field + "' has a value of the wrong type");
+    }
+
+    private static ResponseEntity<ApiErrorBody> body(HttpStatus status, String field, Long line, String message) {
+        return ResponseEntity.status(status).body(new ApiErrorBody(status.value(), field, line, message));
+    }
+}

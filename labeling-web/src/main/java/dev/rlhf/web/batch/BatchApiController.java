@@ -1,0 +1,48 @@
+package dev.rlhf.web.batch;
+
+import dev.rlhf.web.account.SignedInUser;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+import java.util.Map;
+
+/** Batches over REST: progress (researchers and admins), build and change state (admins). */
+@RestController
+@RequestMapping("/api/batches")
+class BatchApiController {
+    private final BatchProgressQuery progress;
+    private final BatchBuilder builder;
+    private final BatchLifecycle lifecycle;
+
+    BatchApiController(BatchProgressQuery progress, BatchBuilder builder, BatchLifecycle lifecycle) {
+        this.progress = progress;
+        this.builder = builder;
+        this.lifecycle = lifecycle;
+    }
+
+    record StateChange(BatchState state) {
+    }
+
+    @GetMapping
+    List<BatchProgress> all() {
+        return progress.all();
+    }
+
+    @PostMapping
+    ResponseEntity<BuiltBatch> build(@AuthenticationPrincipal SignedInUser admin, @RequestBody BatchSpec spec) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(builder.build(spec, admin.id()));
+    }
+
+    @PostMapping("/{id}/state")
+    Map<String, Object> state(@PathVariable long id, @RequestBody StateChange change) {
+        return Map.of("id", id, "state", lifecycle.move(id, change.state()));
+    }
+}

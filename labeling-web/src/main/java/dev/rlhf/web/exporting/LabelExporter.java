@@ -1,0 +1,192 @@
+package dev.rlhf.web.exporting;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streams labels out as jsonl, one label per line in label order, through a database cursor (constant memory).
+ * <ul>
+ *   <li>COMPARISONS: the summarize-from-feedback shape; {@code worker} is the labeler's pseudonym, {@code choice}
+ *       the canonical choice, {@code extra.confidence} the imported file's value for imported labels, otherwise
+ *       the platform's 1-9 confidence (null for best-of-4).</li>
+ *   <li>PAIRS: {@code prompt} (the TL;DR prompt: subreddit, title, post, "TL;DR:"), {@code chosen}, {@code rejected},
+ *       plus {@code labeler} and {@code confidence}; a best-of-4 label gives three pairs, a tie none.</li>
+ * </ul>
+ */
+@Service
+public class LabelExporter {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate readOnly;
+
+    LabelExporter(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
+    }
+
+    /** Writes the filtered labels to {@code out} (not closed) and returns how many lines were written. */
+    public long export(ExportFormat format, ExportFilter filter, OutputStream out) {
+        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        List<Object> params = new ArrayList<>();
+        String sql = query(filter, params);
+        long[] lines = {0};
+        readOnly.executeWithoutResult(status -> jdbc.query(connection -> {
+            var statement = connection.prepareStatement(sql);
+            statement.setFetchSize(500);
+            for (int i = 0; i < params.size(); i++) {
+                statement.setObject(i + 1, params.get(i));
+            }
+            return statement;
+        }, rs -> {
+            ExportedLabel label = ExportedLabel.of(rs);
+            for (ObjectNode line : format == ExportFormat.COMPARISONS ? List.of(comparison(label)) : pairs(label)) {
+                write(writer, line);
+                lines[0]++;
+            }
+        }));
+        try {
+            writer.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return lines[0];
+    }
+
+    private static String query(ExportFilter filter, List<Object> params) {
+        StringBuilder where = new StringBuilder("WHERE true");
+        if (filter.batch() != null) {
+            where.append(" AND b.name = ?");
+            params.add(filter.batch());
+        }
+        if (filter.split() != null) {
+            where.append(" AND c.split = ?");
+            params.add(filter.split());
+        }
+        if (filter.labeler() != null) {
+            where.append(" AND u.pseudonym = ?");
+            params.add(filter.labeler());
+        }
+        if (filter.from() != null) {
+            where.append(" AND l.created_at >= ?");
+            params.add(filter.from().atStartOfDay().atOffset(ZoneOffset.UTC));
+        }
+        if (filter.to() != null) {
+            where.append(" AND l.created_at < ?");
+            params.add(filter.to().plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC));
+        }
+        return """
+                SELECT l.id, l.choice, l.confidence, l.source_confidence, u.pseudonym, b.name AS batch, c.split,
+                       p.source_id, p.subreddit, p.title, p.body,
+                       ARRAY(SELECT s.text FROM comparison_summaries cs JOIN summaries s ON s.id = cs.summary_id
+                             WHERE cs.comparison_id = c.id ORDER BY cs.position) AS texts,
+                       ARRAY(SELECT s.policy FROM comparison_summaries cs JOIN summaries s ON s.id = cs.summary_id
+                             WHERE cs.comparison_id = c.id ORDER BY cs.position) AS policies,
+                       ARRAY(SELECT s.source_note FROM comparison_summaries cs JOIN summaries s ON s.id = cs.summary_id
+                             WHERE cs.comparison_id = c.id ORDER BY cs.position) AS notes
+                FROM labels l
+                JOIN users u ON u.id = l.labeler_id
+                JOIN comparisons c ON c.id = l.comparison_id
+                JOIN batches b ON b.id = c.batch_id
+                JOIN posts p ON p.id = c.post_id
+                %s
+                ORDER BY l.id""".formatted(where);
+    }
+
+    private static ObjectNode comparison(ExportedLabel label) {
+        ObjectNode line = JSON.createObjectNode();
+        ObjectNode info = line.putObject("info");
+        info.put("id", label.postId());
+        info.put("post", label.body());
+        info.put("title", label.title());
+        info.put("subreddit", label.subreddit());
+        ArrayNode summaries = line.putArray("summaries");
+        for (int i = 0; i < label.texts().size(); i++) {
+            ObjectNode summary = summaries.addObject();
+            summary.put("text", label.texts().get(i));
+            summary.put("policy", label.policies().get(i));
+            summary.put("note", label.notes().get(i));
+        }
+        line.put("choice", label.choice());
+        line.put("worker", label.worker());
+        line.put("batch", label.batch());
+        line.put("split", label.split());
+        line.putObject("extra").put("confidence", label.exportedConfidence());
+        return line;
+    }
+
+    private static List<ObjectNode> pairs(ExportedLabel label) {
+        if (label.choice() == null) {
+            return List.of();
+        }
+        List<ObjectNode> pairs = new ArrayList<>();
+        String prompt = "SUBREDDIT: r/" + label.subreddit() + "\nTITLE: " + label.title() + "\nPOST: " + label.body()
+                + "\nTL;DR:";
+        for (int other = 0; other < label.texts().size(); other++) {
+            if (other == label.choice()) {
+                continue;
+            }
+            ObjectNode pair = JSON.createObjectNode();
+            pair.put("prompt", prompt);
+            pair.put("chosen", label.texts().get(label.choice()));
+            pair.put("rejected", label.texts().get(other));
+            pair.put("labeler", label.worker());
+            pair.put("confidence", label.exportedConfidence());
+            pairs.add(pair);
+        }
+        return pairs;
+    }
+
+    private static void write(Writer writer, ObjectNode line) {
+        try {
+            writer.write(JSON.writeValueAsString(line));
+            writer.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    record ExportedLabel(Integer choice, Integer confidence, Integer sourceConfidence, String worker, String batch,
+                         String split, String postId, String subreddit, String title, String body, List<String> texts,
+                         List<String> policies, List<String> notes) {
+        Integer exportedConfidence() {
+            return sourceConfidence != null ? sourceConfidence : confidence;
+        }
+
+        static ExportedLabel of(ResultSet rs) throws SQLException {
+            return new ExportedLabel((Integer) rs.getObject("choice"), (Integer) rs.getObject("confidence"),
+                    (Integer) rs.getObject("source_confidence"), rs.getString("pseudonym"), rs.getString("batch"),
+                    rs.getString("split"), rs.getString("source_id"), rs.getString("subreddit"), rs.getString("title"),
+                    rs.getString("body"), strings(rs, "texts"), strings(rs, "policies"), strings(rs, "notes"));
+        }
+
+        private static List<String> strings(ResultSet rs, String column) throws SQLException {
+            Object[] values = (Object[]) rs.getArray(column).getArray();
+            List<String> result = new ArrayList<>(values.length);
+            for (Object value : values) {
+                result.add((String) value);
+            }
+            return result;
+        }
+    }
+}

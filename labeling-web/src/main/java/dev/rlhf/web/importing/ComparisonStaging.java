@@ -1,0 +1,184 @@
+package dev.rlhf.web.importing;
+
+import tools.jackson.databind.JsonNode;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Summarize-from-feedback comparisons. Each line is one worker's label of one comparison (post, batch, split
+ * and summaries in order; lines that share them share the comparison). Workers become disabled, imported
+ * labeler accounts (pseudonym = worker), batches become imported CLOSED batches, and every choice becomes a
+ * label of a completed assignment, marked imported.
+ */
+final class ComparisonStaging implements Staging<FeedbackComparison> {
+    /** Candidate count of each batch name seen so far: one entry per batch, so memory stays small. */
+    private final Map<String, Integer> batchSizes = new HashMap<>();
+
+    @Override
+    public FeedbackComparison parse(long line, JsonNode json) {
+        return FeedbackComparison.parse(line, json);
+    }
+
+    @Override
+    public void checkAcrossLines(long line, FeedbackComparison record) {
+        Integer before = batchSizes.putIfAbsent(record.batch(), record.summaries().size());
+        if (before != null && before != record.summaries().size()) {
+            throw new BadLineException(line, "summaries", "batch '" + record.batch() + "' had " + before
+                    + " summaries per comparison on earlier lines, this line has " + record.summaries().size());
+        }
+    }
+
+    @Override
+    public String createTable() {
+        return """
+                CREATE TEMP TABLE import_comparisons (line bigint, comparison_key text, post_source_id text,
+                    subreddit text, title text, body text, texts text[], policies text[], notes text[],
+                    choice integer, confidence integer, source_confidence integer, worker text, batch text,
+                    split text) ON COMMIT DROP""";
+    }
+
+    @Override
+    public String analyze() {
+        return "ANALYZE posts, summaries, batches, users, comparisons, comparison_summaries, assignments, labels";
+    }
+
+    @Override
+    public String insert() {
+        return "INSERT INTO import_comparisons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    @Override
+    public void bind(PreparedStatement statement, long line, FeedbackComparison c) throws SQLException {
+        statement.setLong(1, line);
+        statement.setString(2, c.comparisonKey());
+        statement.setString(3, c.postId());
+        statement.setString(4, c.subreddit());
+        statement.setString(5, c.title());
+        statement.setString(6, c.post());
+        var connection = statement.getConnection();
+        statement.setArray(7, connection.createArrayOf("text",
+                c.summaries().stream().map(FeedbackComparison.Summary::text).toArray()));
+        statement.setArray(8, connection.createArrayOf("text",
+                c.summaries().stream().map(FeedbackComparison.Summary::policy).toArray()));
+        statement.setArray(9, connection.createArrayOf("text",
+                c.summaries().stream().map(FeedbackComparison.Summary::note).toArray()));
+        setInteger(statement, 10, c.choice());
+        setInteger(statement, 11, c.canonicalConfidence());
+        setInteger(statement, 12, c.confidence());
+        statement.setString(13, c.worker());
+        statement.setString(14, c.batch());
+        statement.setString(15, c.split());
+    }
+
+    private static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.INTEGER);
+        } else {
+            statement.setInt(index, value);
+        }
+    }
+
+    @Override
+    public long merge(MergeContext context) {
+        var jdbc = context.jdbc();
+        jdbc.sql("CREATE INDEX ON import_comparisons (comparison_key)").update();
+        jdbc.sql("ANALYZE import_comparisons").update();
+        refuseConflictsWithExistingBatches(jdbc);
+
+        jdbc.sql("""
+                INSERT INTO posts (source_id, subreddit, title, body)
+                SELECT DISTINCT ON (post_source_id) post_source_id, subreddit, title, body
+                FROM import_comparisons ORDER BY post_source_id, line
+                ON CONFLICT (source_id) DO NOTHING""").update();
+        jdbc.sql("""
+                INSERT INTO batches (name, mode, overlap_k, ties_allowed, state, imported, created_by)
+                SELECT s.batch, CASE max(cardinality(s.texts)) WHEN 2 THEN 'PAIRWISE' ELSE 'BEST_OF_4' END,
+                       greatest(1, max(k.workers)), bool_or(s.choice IS NULL), 'CLOSED', true, :user
+                FROM import_comparisons s
+                JOIN (SELECT comparison_key, count(DISTINCT worker) AS workers FROM import_comparisons
+                      GROUP BY comparison_key) k ON k.comparison_key = s.comparison_key
+                GROUP BY s.batch
+                ON CONFLICT (name) DO NOTHING""").param("user", context.userId(), Types.BIGINT).update();
+        jdbc.sql("""
+                INSERT INTO users (username, password_hash, role, pseudonym, enabled, imported)
+                SELECT DISTINCT 'imported:' || s.worker, '{imported}-no-login', 'LABELER', s.worker, false, true
+                FROM import_comparisons s
+                WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.pseudonym = s.worker)
+                ON CONFLICT DO NOTHING""").update();
+        jdbc.sql("""
+                INSERT INTO summaries (post_id, text, policy, is_reference, source_note)
+                SELECT DISTINCT ON (p.id, u.policy, u.text) p.id, u.text, u.policy, u.policy = 'ref', u.note
+                FROM import_comparisons s
+                JOIN posts p ON p.source_id = s.post_source_id
+                CROSS JOIN LATERAL unnest(s.texts, s.policies, s.notes) AS u(text, policy, note)
+                WHERE NOT EXISTS (SELECT 1 FROM summaries x WHERE x.post_id = p.id AND x.policy = u.policy
+                                    AND md5(x.text) = md5(u.text) AND x.text = u.text)
+                ORDER BY p.id, u.policy, u.text, s.line""").update();
+        jdbc.sql("""
+                INSERT INTO comparisons (post_id, batch_id, candidate_count, split, is_gold, source_id, open_slots)
+                SELECT DISTINCT ON (s.comparison_key) p.id, b.id, cardinality(s.texts), s.split, false,
+                       s.comparison_key, 0
+                FROM import_comparisons s
+                JOIN posts p ON p.source_id = s.post_source_id
+                JOIN batches b ON b.name = s.batch
+                ORDER BY s.comparison_key, s.line
+                ON CONFLICT (source_id) DO NOTHING""").update();
+        jdbc.sql("""
+                INSERT INTO comparison_summaries (comparison_id, position, summary_id)
+                SELECT c.id, u.ord - 1,
+                       (SELECT x.id FROM summaries x WHERE x.post_id = c.post_id AND x.policy = u.policy
+                          AND md5(x.text) = md5(u.text) AND x.text = u.text ORDER BY x.id LIMIT 1)
+                FROM (SELECT DISTINCT ON (comparison_key) comparison_key, texts, policies
+                      FROM import_comparisons ORDER BY comparison_key, line) s
+                JOIN comparisons c ON c.source_id = s.comparison_key
+                CROSS JOIN LATERAL unnest(s.texts, s.policies) WITH ORDINALITY AS u(text, policy, ord)
+                WHERE NOT EXISTS (SELECT 1 FROM comparison_summaries y WHERE y.comparison_id = c.id)""").update();
+        return jdbc.sql("""
+                WITH todo AS (
+                    SELECT DISTINCT ON (c.id, u.id) c.id AS comparison_id, u.id AS labeler_id, c.candidate_count,
+                           s.choice, s.confidence, s.source_confidence
+                    FROM import_comparisons s
+                    JOIN comparisons c ON c.source_id = s.comparison_key
+                    JOIN users u ON u.pseudonym = s.worker
+                    WHERE NOT EXISTS (SELECT 1 FROM assignments a WHERE a.comparison_id = c.id AND a.labeler_id = u.id)
+                    ORDER BY c.id, u.id, s.line
+                ), done AS (
+                    INSERT INTO assignments (comparison_id, labeler_id, display_order, state, lease_expires_at, completed_at)
+                    SELECT comparison_id, labeler_id, ARRAY(SELECT generate_series(0, candidate_count - 1)), 'DONE',
+                           now(), now()
+                    FROM todo
+                    RETURNING id, comparison_id, labeler_id
+                )
+                INSERT INTO labels (assignment_id, comparison_id, labeler_id, choice, confidence, seconds_spent,
+                                    idempotency_key, imported, source_confidence)
+                SELECT d.id, d.comparison_id, d.labeler_id, t.choice, t.confidence, 0, 'import-' || d.id, true,
+                       t.source_confidence
+                FROM done d JOIN todo t ON t.comparison_id = d.comparison_id AND t.labeler_id = d.labeler_id""")
+                .update();
+    }
+
+    /** A batch name that already exists must have the same mode, and allow ties if the file has ties in it. */
+    private static void refuseConflictsWithExistingBatches(org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+        jdbc.sql("""
+                        SELECT s.line, s.batch, b.mode, cardinality(s.texts) AS n, s.choice IS NULL AS tie
+                        FROM import_comparisons s JOIN batches b ON b.name = s.batch
+                        WHERE b.mode <> CASE cardinality(s.texts) WHEN 2 THEN 'PAIRWISE' ELSE 'BEST_OF_4' END
+                           OR (s.choice IS NULL AND NOT b.ties_allowed)
+                        ORDER BY s.line LIMIT 1""")
+                .query((rs, n) -> {
+                    boolean tie = rs.getBoolean("tie") && "PAIRWISE".equals(rs.getString("mode"))
+                            && rs.getInt("n") == 2;
+                    throw tie
+                            ? new BadLineException(rs.getLong("line"), "choice", "batch '" + rs.getString("batch")
+                            + "' exists and does not allow ties")
+                            : new BadLineException(rs.getLong("line"), "summaries", "batch '" + rs.getString("batch")
+                            + "' exists as a " + rs.getString("mode") + " batch; this line has " + rs.getInt("n")
+                            + " summaries");
+                })
+                .list();
+    }
+}

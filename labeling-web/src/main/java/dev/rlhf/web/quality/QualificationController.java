@@ -1,0 +1,72 @@
+package dev.rlhf.web.quality;
+
+import dev.rlhf.web.account.SignedInUser;
+import dev.rlhf.web.api.ApiProblem;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The labeler's qualification test page, and the admin's page to create and retire tests. */
+@Controller
+class QualificationController {
+    private final QualificationTests tests;
+
+    QualificationController(QualificationTests tests) {
+        this.tests = tests;
+    }
+
+    @GetMapping("/labeling/qualification")
+    String test(@AuthenticationPrincipal SignedInUser user, Model model) {
+        var pending = tests.pendingFor(user.id());
+        model.addAttribute("test", pending.orElse(null));
+        model.addAttribute("items", pending.map(t -> tests.items(t.id())).orElse(java.util.List.of()));
+        return "quality/qualification";
+    }
+
+    @PostMapping("/labeling/qualification")
+    String take(@AuthenticationPrincipal SignedInUser user, @RequestParam long testId,
+                @RequestParam Map<String, String> form, Model model) {
+        Map<Long, Integer> answers = new HashMap<>();
+        for (Map.Entry<String, String> field : form.entrySet()) {
+            if (field.getKey().startsWith("answer-") && !field.getValue().isBlank()) {
+                try {
+                    answers.put(Long.parseLong(field.getKey().substring(7)), Integer.parseInt(field.getValue()));
+                } catch (NumberFormatException e) {
+                    throw ApiProblem.badField(field.getKey(), "'" + field.getValue() + "' is not a number");
+                }
+            }
+        }
+        model.addAttribute("result", tests.take(user.id(), testId, answers));
+        model.addAttribute("test", null);
+        return "quality/qualification";
+    }
+
+    @GetMapping("/admin/qualification")
+    String admin(Model model) {
+        model.addAttribute("tests", tests.all());
+        return "quality/qualification-admin";
+    }
+
+    @PostMapping("/admin/qualification")
+    String create(@RequestParam String name, @RequestParam BigDecimal passMark, @RequestParam String goldBatch,
+                  RedirectAttributes flash) {
+        var test = tests.create(name, passMark, goldBatch);
+        flash.addFlashAttribute("notice", "Qualification test " + test.name() + " (" + test.items() + " items) is active.");
+        return "redirect:/admin/qualification";
+    }
+
+    @PostMapping("/admin/qualification/{id}/deactivate")
+    String deactivate(@PathVariable long id) {
+        tests.deactivate(id);
+        return "redirect:/admin/qualification";
+    }
+}

@@ -1,0 +1,42 @@
+package dev.rlhf.web.api;
+
+import dev.rlhf.web.account.Role;
+import dev.rlhf.web.importing.FeedbackLines;
+import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.PlatformTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.servlet.MockMvc;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+@PlatformTest
+class OpenApiDocumentTest {
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    Fixtures fixtures;
+
+    @Test
+    void theApiIsDocumentedAndServedToSignedInUsers() throws Exception {
+        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        String body = mvc.perform(get("/v3/api-docs").with(user(researcher))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        JsonNode doc = FeedbackLines.JSON.readTree(body);
+        assertThat(doc.get("openapi").asString()).startsWith("3.");
+        assertThat(doc.get("info").get("title").asString()).isEqualTo("RLHF labeling platform API");
+        JsonNode paths = doc.get("paths");
+        assertThat(paths.propertyNames()).contains("/api/imports", "/api/imports/{id}", "/api/exports/{format}",
+                "/api/batches", "/api/batches/{id}/state", "/api/labels", "/api/quality/labelers",
+                "/api/quality/batches", "/api/accounts", "/api/gold", "/api/qualification-tests", "/api/labeling/next",
+                "/api/labeling/labels");
+        assertThat(paths.get("/api/imports").get("post").get("parameters").toString()).contains("kind").contains("wait");
+        assertThat(paths.get("/api/exports/{format}").get("get").get("parameters").toString())
+                .contains("batch").contains("split").contains("labeler").contains("from").contains("to");
+        mvc.perform(get("/swagger-ui/index.html").with(user(researcher))).andExpect(status().isOk());
+    }
+}

@@ -1,0 +1,214 @@
+package dev.rlhf.web.batch;
+
+import dev.rlhf.web.account.Role;
+import dev.rlhf.web.account.SignedInUser;
+import dev.rlhf.web.importing.FeedbackLines;
+import dev.rlhf.web.importing.FileImporter;
+import dev.rlhf.web.importing.ImportKind;
+import dev.rlhf.web.importing.ImportProgress;
+import dev.rlhf.web.labeling.AssignmentService;
+import dev.rlhf.web.labeling.AssignmentView;
+import dev.rlhf.web.labeling.LabelSubmission;
+import dev.rlhf.web.labeling.LabelSubmissionService;
+import dev.rlhf.web.quality.QualificationTests;
+import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.PlatformTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static dev.rlhf.web.importing.FeedbackLines.comparison;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * An admin builds a batch from imported posts and summary sources with a gold rate, opens, pauses and resumes
+ * it; gold arrives at the rate on the same page as real work; a paused labeler gets no work; a new labeler must
+ * pass the qualification test first.
+ */
+@PlatformTest
+class BatchBuildingAndOnboardingTest {
+    @Autowired
+    FileImporter importer;
+    @Autowired
+    AssignmentService assignments;
+    @Autowired
+    LabelSubmissionService submissions;
+    @Autowired
+    QualificationTests qualification;
+    @Autowired
+    Fixtures fixtures;
+    @Autowired
+    MockMvc mvc;
+
+    @TempDir
+    Path dir;
+
+    /** Six posts with a reference summary (TL;DR file) and a "sup" sample each (comparisons file), two gold. */
+    private String sourceData(String run) {
+        List<Object> posts = new ArrayList<>();
+        List<Object> lines = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            posts.add(FeedbackLines.post(run + "-p" + i, "Reference summary " + i));
+            lines.add(comparison(run + "-p" + i, run + "-source", "train", run + "-expert", i % 2, i % 2 == 0 ? 2 : 8,
+                    "ref", "Reference summary " + i, "sup", "Sampled summary " + i));
+        }
+        importer.importFile(ImportKind.POSTS, FeedbackLines.write(dir, "posts.jsonl", posts), "posts.jsonl", null, ImportProgress.NONE);
+        importer.importFile(ImportKind.COMPARISONS, FeedbackLines.write(dir, "c.jsonl", lines), "c.jsonl", null, ImportProgress.NONE);
+        for (int i = 1; i <= 2; i++) {
+            long comparison = fixtures.jdbc().sql("""
+                            SELECT c.id FROM comparisons c JOIN posts p ON p.id = c.post_id JOIN batches b ON b.id = c.batch_id
+                            WHERE p.source_id = ? AND b.name = ?""").params(run + "-p" + i, run + "-source")
+                    .query(Long.class).single();
+            fixtures.jdbc().sql("INSERT INTO gold_answers (comparison_id, choice, confidence) VALUES (?, ?, ?)")
+                    .params(comparison, i - 1, i == 1 ? 2 : 8).update();
+        }
+        return run + "-source";
+    }
+
+    @Test
+    void buildOpenPauseResumeWithGoldThatLooksLikeRealWork() throws Exception {
+        String run = "build" + System.nanoTime();
+        sourceData(run);
+        SignedInUser admin = fixtures.signedIn(fixtures.user(Role.ADMIN));
+        String posts = "\"" + run + "-p1\",\"" + run + "-p2\",\"" + run + "-p3\",\"" + run + "-p4\",\"" + run + "-p5\",\""
+                + run + "-p6\",\"" + run + "-missing\"";
+        String body = mvc.perform(post("/api/batches").with(csrf()).with(user(admin)).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\":\"" + run + "-new\",\"mode\":\"PAIRWISE\",\"overlapK\":1,\"tiesAllowed\":false,"
+                                + "\"goldRate\":0.25,\"priority\":5,\"posts\":[" + posts + "],\"sources\":[\"reference\",\"sup\"]}"))
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.comparisons").value(6))
+                .andExpect(jsonPath("$.gold").value(2))   // round(0.25 · 6 / 0.75)
+                .andExpect(jsonPath("$.skipped[0]").value(run + "-missing: no such post"))
+                .andReturn().getResponse().getContentAsString();
+        long batchId = FeedbackLines.JSON.readTree(body).get("id").longValue();
+        assertThat(fixtures.jdbc().sql("SELECT state FROM batches WHERE id = ?").param(batchId).query(String.class).single())
+                .isEqualTo("DRAFT");
+        assertThat(fixtures.jdbc().sql("""
+                        SELECT count(*) FROM comparisons c JOIN gold_answers g ON g.comparison_id = c.id
+                        WHERE c.batch_id = ? AND c.is_gold""").param(batchId).query(Long.class).single()).isEqualTo(2);
+        // bad input names the field
+        mvc.perform(post("/api/batches").with(csrf()).with(user(admin)).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\":\"" + run + "-x\",\"mode\":\"BEST_OF_4\",\"tiesAllowed\":true,\"posts\":[\"a\"],\"sources\":[\"ref\"]}"))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("tiesAllowed"));
+
+        fixtures.jdbc().sql("UPDATE batches SET state = 'CLOSED' WHERE state = 'OPEN'").update();
+        state(admin, batchId, "OPEN");
+        long labeler = fixtures.user(Role.LABELER).getId();
+        SignedInUser labelerUser = fixtures.signedIn(fixtures.jdbc().sql("SELECT username FROM users WHERE id = ?")
+                .param(labeler).query(String.class).single());
+
+        Set<String> goldShapes = new HashSet<>();
+        Set<String> realShapes = new HashSet<>();
+        int gold = 0;
+        for (int i = 0; i < 8; i++) {
+            if (i == 3) {
+                // a paused labeler gets no new work; resumed, they do
+                mvc.perform(post("/api/accounts/" + labeler + "/paused").with(csrf()).with(user(admin))
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"value\":true}")).andExpect(status().isOk());
+                assertThat(assignments.currentOrNext(labeler)).isEmpty();
+                mvc.perform(post("/api/accounts/" + labeler + "/paused").with(csrf()).with(user(admin))
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"value\":false}")).andExpect(status().isOk());
+                // pausing the batch stops work too, resuming brings it back
+                state(admin, batchId, "PAUSED");
+                assertThat(assignments.currentOrNext(labeler)).isEmpty();
+                state(admin, batchId, "OPEN");
+            }
+            String html = mvc.perform(get("/labeling").with(user(labelerUser))).andExpect(status().isOk())
+                    .andReturn().getResponse().getContentAsString();
+            AssignmentView view = assignments.currentOrNext(labeler).orElseThrow();
+            boolean isGold = fixtures.jdbc().sql("""
+                            SELECT c.is_gold FROM assignments a JOIN comparisons c ON c.id = a.comparison_id WHERE a.id = ?""")
+                    .param(view.assignmentId()).query(Boolean.class).single();
+            (isGold ? goldShapes : realShapes).add(shape(html));
+            assertThat(html.toLowerCase()).doesNotContain("gold answer").doesNotContain("is_gold");
+            gold += isGold ? 1 : 0;
+            submissions.submit(labeler, new LabelSubmission(view.assignmentId(), "k-" + UUID.randomUUID(), 2, null, null, null));
+        }
+        assertThat(gold).isEqualTo(2);
+        assertThat(assignments.currentOrNext(labeler)).isEmpty();
+        assertThat(goldShapes).hasSize(1);
+        assertThat(goldShapes).isEqualTo(realShapes);
+        state(admin, batchId, "CLOSED");
+        mvc.perform(post("/api/batches/" + batchId + "/state").with(csrf()).with(user(admin))
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"state\":\"OPEN\"}"))
+                .andExpect(status().isConflict()).andExpect(jsonPath("$.field").value("state"));
+    }
+
+    private void state(SignedInUser admin, long batchId, String state) throws Exception {
+        mvc.perform(post("/api/batches/" + batchId + "/state").with(csrf()).with(user(admin))
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"state\":\"" + state + "\"}"))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.state").value(state));
+    }
+
+    /** The page's HTML with every text and attribute value blanked: what is left is its shape. */
+    private static String shape(String html) {
+        return html.replaceAll(">[^<]*<", "><").replaceAll("=\"[^\"]*\"", "=\"\"");
+    }
+
+    @Test
+    void aNewLabelerMustPassTheQualificationTestFirst() throws Exception {
+        String run = "qual" + System.nanoTime();
+        String source = sourceData(run);
+        fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 1, false, 2);
+        var test = qualification.create(run + "-test", new BigDecimal("1.0"), source);
+        try {
+            assertThat(test.items()).isEqualTo(2);
+            var labeler = fixtures.user(Role.LABELER);
+            SignedInUser signedIn = fixtures.signedIn(labeler);
+            mvc.perform(get("/labeling").with(user(signedIn))).andExpect(redirectedUrl("/labeling/qualification"));
+            mvc.perform(post("/api/labeling/next").with(csrf()).with(user(signedIn)))
+                    .andExpect(status().isForbidden()).andExpect(jsonPath("$.field").value("qualification"));
+            assertThat(assignments.currentOrNext(labeler.getId())).isPresent(); // the gate is at the door, not in the queue
+            fixtures.jdbc().sql("UPDATE assignments SET state = 'EXPIRED' WHERE labeler_id = ? AND state = 'ACTIVE'")
+                    .param(labeler.getId()).update();
+
+            String page = mvc.perform(get("/labeling/qualification").with(user(signedIn))).andExpect(status().isOk())
+                    .andReturn().getResponse().getContentAsString();
+            assertThat(page).contains("Reference summary 1").contains("Sampled summary 2");
+            // items come in comparison id order; find which is post 1 (gold: summary 0) and which post 2 (gold: summary 1)
+            List<QualificationTests.Item> all = qualification.items(test.id());
+            QualificationTests.Item first = all.stream().filter(i -> i.title().endsWith("-p1")).findFirst().orElseThrow();
+            QualificationTests.Item second = all.stream().filter(i -> i.title().endsWith("-p2")).findFirst().orElseThrow();
+            List<Long> items = List.of(first.comparisonId(), second.comparisonId());
+            // gold: item 1 → summary 0 better, item 2 → summary 1 better; answer the first wrongly
+            mvc.perform(post("/labeling/qualification").with(csrf()).with(user(signedIn))
+                            .param("testId", String.valueOf(test.id()))
+                            .param("answer-" + items.get(0), "8").param("answer-" + items.get(1), "9"))
+                    .andExpect(status().isOk());
+            mvc.perform(get("/labeling").with(user(signedIn))).andExpect(redirectedUrl("/labeling/qualification"));
+            mvc.perform(post("/labeling/qualification").with(csrf()).with(user(signedIn))
+                            .param("testId", String.valueOf(test.id()))
+                            .param("answer-" + items.get(0), "1").param("answer-" + items.get(1), "7"))
+                    .andExpect(status().isOk());
+            mvc.perform(get("/labeling").with(user(signedIn))).andExpect(status().isOk());
+            List<Map<String, Object>> results = fixtures.jdbc().sql("""
+                            SELECT score, passed FROM qualification_results WHERE user_id = ? ORDER BY id""")
+                    .param(labeler.getId()).query().listOfRows();
+            assertThat(results).hasSize(2);
+            assertThat(((BigDecimal) results.get(0).get("score"))).isEqualByComparingTo("0.5");
+            assertThat(results.get(0).get("passed")).isEqualTo(false);
+            assertThat(((BigDecimal) results.get(1).get("score"))).isEqualByComparingTo("1");
+            assertThat(results.get(1).get("passed")).isEqualTo(true);
+        } finally {
+            qualification.deactivate(test.id());
+        }
+    }
+}
