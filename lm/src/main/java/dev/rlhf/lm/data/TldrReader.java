@@ -2,8 +2,6 @@ package dev.rlhf.lm.data;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,14 +31,7 @@ public final class TldrReader {
     }
 
     public static long forEach(BufferedReader in, String source, Consumer<TldrPost> sink) throws IOException {
-        long lineNo = 0, count = 0;
-        for (String line; (line = in.readLine()) != null; ) {
-            lineNo++;
-            if (line.isBlank()) continue;
-            sink.accept(parse(line, source, lineNo));
-            count++;
-        }
-        return count;
+        return JsonLines.forEach(in, source, TldrReader::parse, sink);
     }
 
     /** All posts of a file: for data sets that fit in memory (SFT on a laptop); large files use {@link #forEach}. */
@@ -50,15 +41,7 @@ public final class TldrReader {
         return posts;
     }
 
-    static TldrPost parse(String line, String source, long lineNo) {
-        JsonObject o;
-        try {
-            JsonElement e = JsonParser.parseString(line);
-            if (!e.isJsonObject()) throw new JsonlFormatException(source, lineNo, "expected a JSON object");
-            o = e.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new JsonlFormatException(source, lineNo, "not valid JSON (" + rootMessage(e) + ")");
-        }
+    static TldrPost parse(JsonObject o, String source, long lineNo) {
         String[] v = new String[FIELDS.length];
         for (int i = 0; i < FIELDS.length; i++) {
             JsonElement f = o.get(FIELDS[i]);
@@ -75,9 +58,5 @@ public final class TldrReader {
         return new TldrPost(v[0], v[1], v[2], v[3], v[4]);
     }
 
-    private static String rootMessage(Throwable t) {
-        while (t.getCause() != null) t = t.getCause();
-        return t.getMessage();
-    }
 
 }

@@ -71,7 +71,7 @@ public final class RewardModelCli {
     public static void main(String[] argv) {
         try {
             new RewardModelCli(System.out).run(argv);
-        } catch (IllegalArgumentException | JsonlFormatException | IOException e) {
+        } catch (IllegalArgumentException | IOException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
         } catch (Exception e) {

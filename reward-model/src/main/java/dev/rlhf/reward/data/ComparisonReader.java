@@ -3,8 +3,7 @@ package dev.rlhf.reward.data;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import dev.rlhf.lm.data.JsonLines;
 import dev.rlhf.lm.data.JsonlFormatException;
 
 import java.io.BufferedReader;
@@ -39,14 +38,7 @@ public final class ComparisonReader {
     }
 
     public static long forEach(BufferedReader in, String source, Consumer<Comparison> sink) throws IOException {
-        long lineNo = 0, count = 0;
-        for (String line; (line = in.readLine()) != null; ) {
-            lineNo++;
-            if (line.isBlank()) continue;
-            sink.accept(parse(line, source, lineNo));
-            count++;
-        }
-        return count;
+        return JsonLines.forEach(in, source, ComparisonReader::parse, sink);
     }
 
     /** Every comparison of a file, for snapshots that fit in memory. */
@@ -58,14 +50,10 @@ public final class ComparisonReader {
 
     /** One line; {@code source} and {@code lineNo} only name the place in errors. */
     public static Comparison parse(String line, String source, long lineNo) {
-        JsonObject o;
-        try {
-            JsonElement e = JsonParser.parseString(line);
-            if (!e.isJsonObject()) throw new JsonlFormatException(source, lineNo, "expected a JSON object");
-            o = e.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new JsonlFormatException(source, lineNo, "not valid JSON (" + rootMessage(e) + ")");
-        }
+        return parse(JsonLines.object(line, source, lineNo), source, lineNo);
+    }
+
+    static Comparison parse(JsonObject o, String source, long lineNo) {
         Field f = new Field(source, lineNo);
         JsonObject info = f.object(o, "info", "info");
         String id = f.string(info, "id", "info.id", true);
@@ -151,8 +139,4 @@ public final class ComparisonReader {
         }
     }
 
-    private static String rootMessage(Throwable t) {
-        while (t.getCause() != null) t = t.getCause();
-        return t.getMessage();
-    }
 }

@@ -4,8 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import dev.rlhf.lm.data.JsonLines;
 import dev.rlhf.lm.data.JsonlFormatException;
 
 import java.io.BufferedReader;
@@ -61,30 +60,21 @@ public final class PreferencePairs {
     public static List<PreferencePair> read(Path file) throws IOException {
         List<PreferencePair> pairs = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            long lineNo = 0;
-            for (String line; (line = in.readLine()) != null; ) {
-                lineNo++;
-                if (line.isBlank()) continue;
-                JsonObject o;
-                try {
-                    JsonElement e = JsonParser.parseString(line);
-                    if (!e.isJsonObject()) throw new JsonlFormatException(file.toString(), lineNo, "expected a JSON object");
-                    o = e.getAsJsonObject();
-                } catch (JsonParseException e) {
-                    throw new JsonlFormatException(file.toString(), lineNo, "not valid JSON (" + e.getMessage() + ")");
-                }
-                String[] v = new String[3];
-                String[] names = {"prompt", "chosen", "rejected"};
-                for (int i = 0; i < 3; i++) {
-                    JsonElement f = o.get(names[i]);
-                    if (f == null || f.isJsonNull() || !f.isJsonPrimitive()) {
-                        throw new JsonlFormatException(file.toString(), lineNo, "field \"" + names[i] + "\" is missing");
-                    }
-                    v[i] = f.getAsString();
-                }
-                pairs.add(new PreferencePair(v[0], v[1], v[2]));
-            }
+            JsonLines.forEach(in, file.toString(), PreferencePairs::parse, pairs::add);
         }
         return pairs;
+    }
+
+    private static PreferencePair parse(JsonObject o, String source, long lineNo) {
+        String[] names = {"prompt", "chosen", "rejected"};
+        String[] v = new String[3];
+        for (int i = 0; i < 3; i++) {
+            JsonElement f = o.get(names[i]);
+            if (f == null || f.isJsonNull() || !f.isJsonPrimitive()) {
+                throw new JsonlFormatException(source, lineNo, "field \"" + names[i] + "\" is missing");
+            }
+            v[i] = f.getAsString();
+        }
+        return new PreferencePair(v[0], v[1], v[2]);
     }
 }
