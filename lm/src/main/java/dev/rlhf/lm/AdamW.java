@@ -66,7 +66,8 @@ public final class AdamW implements AutoCloseable {
     }
 
     private NDArray copy(NDArray src, NDArray param) {
-        NDArray a = src.toDevice(param.getDevice(), true);
+        // duplicate(): on the same device, toDevice(device, true) returns a view of the same storage in DJL 0.35.1
+        NDArray a = src.getDevice().equals(param.getDevice()) ? src.duplicate() : src.toDevice(param.getDevice(), true);
         if (a.getDataType() != param.getDataType()) a = a.toType(param.getDataType(), false);
         a.attach(manager);
         return a;
