@@ -113,7 +113,7 @@ public final class PpoMath {
                                      double clip) {
         NDArray ratio = logProbs.sub(oldLogProbs).exp();                               // ρ = π / π_old
         NDArray unclipped = advantages.neg().mul(ratio);                               // −A·ρ
-        NDArray clipped = advantages.neg().mul(ratio.clip(1 - clip, 1 + clip));        // −A·clip(ρ, 1−ε, 1+ε)
+        NDArray clipped = advantages.neg().mul(ratio.clip((float) (1 - clip), (float) (1 + clip)));        // −A·clip(ρ, 1−ε, 1+ε)
         return maskedMean(unclipped.maximum(clipped), mask);
     }
 
@@ -122,10 +122,10 @@ public final class PpoMath {
      * V_clip = V_old + clip(V − V_old, −ε_v, ε_v).
      */
     public static NDArray valueLoss(NDArray values, NDArray oldValues, NDArray returns, NDArray mask, double clip) {
-        NDArray vClipped = oldValues.add(values.sub(oldValues).clip(-clip, clip));     // V_old + clip(V − V_old)
+        NDArray vClipped = oldValues.add(values.sub(oldValues).clip((float) -clip, (float) clip));     // V_old + clip(V − V_old)
         NDArray unclipped = values.sub(returns).square();                              // (V − R)²
         NDArray clipped = vClipped.sub(returns).square();                              // (V_clip − R)²
-        return maskedMean(unclipped.maximum(clipped), mask).mul(0.5);
+        return maskedMean(unclipped.maximum(clipped), mask).mul(0.5f);
     }
 
     /** Σ x·mask / Σ mask. */

@@ -275,7 +275,7 @@ public final class PpoTrainer implements AutoCloseable {
                         NDArray pg = PpoMath.policyLoss(logp, oldLogp, adv, b.responseMask(), config.clipRange());       // max(−Aρ, −A·clip(ρ))
                         NDArray v = value.values(responseHidden(value.trunk(), b));                                      // V_φ(s_t)
                         NDArray vl = PpoMath.valueLoss(v, oldV, ret, b.responseMask(), config.valueClipRange());         // ½max((V−R)², (V_clip−R)²)
-                        NDArray loss = pg.add(vl.mul(config.valueCoef()));                                               // L = L_pg + c_v·L_v
+                        NDArray loss = pg.add(vl.mul((float) config.valueCoef()));                                               // L = L_pg + c_v·L_v
                         gc.backward(loss);
                         pgSum += pg.getFloat();
                         vlSum += vl.getFloat();
@@ -319,7 +319,7 @@ public final class PpoTrainer implements AutoCloseable {
 
     /** logits / τ of the response tokens. */
     private NDArray responseLogits(GPT2 model, Batch.Tensors b) {
-        return responseLogitsRaw(model, b).div(config.temperature());
+        return responseLogitsRaw(model, b).div((float) config.temperature());
     }
 
     // ---- bookkeeping ----

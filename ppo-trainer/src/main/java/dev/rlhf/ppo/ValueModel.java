@@ -36,8 +36,7 @@ public final class ValueModel implements AutoCloseable {
 
     /** A value network holding copies of the reward model's trunk and head. */
     public static ValueModel copyOf(RewardModel rm, NDManager manager) {
-        GPT2 trunk = GPT2.fromTensors(rm.trunk().config(), rm.trunk().namedTensors(), manager);
-        return new ValueModel(trunk, ScalarHead.fromTensors(rm.head().namedTensors(), manager));
+        return new ValueModel(PpoModels.copyOf(rm.trunk(), manager), PpoModels.copyOf(rm.head(), manager));
     }
 
     /** V at every position of the hidden states ln_f(h) [B, T, d] → [B, T]. */
