@@ -191,23 +191,29 @@ public record PpoConfig(
      * true/false. An unknown field, an unparsable value or one the validation refuses names the field.
      */
     public PpoConfig with(String name, String value) {
+        return with(Map.of(name, value));
+    }
+
+    /**
+     * A copy with every entry of {@code values} (field name → text) applied at once, then validated, so fields that
+     * constrain each other (batchSize, minibatchSize) can change together.
+     */
+    public PpoConfig with(Map<String, String> values) {
         RecordComponent[] comps = PpoConfig.class.getRecordComponents();
         Object[] args = new Object[comps.length];
-        boolean found = false;
+        Map<String, String> pending = new LinkedHashMap<>(values);
         try {
             for (int i = 0; i < comps.length; i++) {
-                args[i] = comps[i].getAccessor().invoke(this);
-                if (comps[i].getName().equals(name)) {
-                    args[i] = parse(name, comps[i].getType(), value);
-                    found = true;
-                }
+                String name = comps[i].getName();
+                args[i] = pending.containsKey(name) ? parse(name, comps[i].getType(), pending.remove(name))
+                        : comps[i].getAccessor().invoke(this);
             }
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
-        if (!found) {
-            throw new IllegalArgumentException("unknown PPO config field \"" + name + "\"; fields are "
-                    + String.join(", ", fieldNames()));
+        if (!pending.isEmpty()) {
+            throw new IllegalArgumentException("unknown PPO config field \"" + pending.keySet().iterator().next()
+                    + "\"; fields are " + String.join(", ", fieldNames()));
         }
         try {
             Constructor<PpoConfig> ctor = PpoConfig.class.getDeclaredConstructor(
@@ -219,13 +225,6 @@ public record PpoConfig(
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Applies every entry of {@code values} with {@link #with(String, String)}. */
-    public PpoConfig with(Map<String, String> values) {
-        PpoConfig c = this;
-        for (Map.Entry<String, String> e : values.entrySet()) c = c.with(e.getKey(), e.getValue());
-        return c;
     }
 
     private static Object parse(String name, Class<?> type, String text) {

@@ -10,7 +10,9 @@ import dev.rlhf.lm.SftTrainer;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -73,16 +75,17 @@ final class TinySetup {
 
     /** A test-sized config: batch 32, minibatch 16, 12 new tokens. */
     static PpoConfig config(int iterations, double beta) {
-        return PpoConfig.defaults()
-                .with("iterations", "" + iterations)
-                .with("batchSize", "32")
-                .with("minibatchSize", "16")
-                .with("responseLength", "12")
-                .with("learningRate", "1e-3")
-                .with("lrSchedule", "constant")
-                .with("klCoef", "" + beta)
-                .with("forwardBatchSize", "32")
-                .with("sampleEvery", "0")
-                .with("seed", "3");
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("iterations", "" + iterations);
+        v.put("batchSize", "32");
+        v.put("minibatchSize", "16");
+        v.put("responseLength", "12");
+        v.put("learningRate", "1e-3");
+        v.put("lrSchedule", "constant");
+        v.put("klCoef", "" + beta);
+        v.put("forwardBatchSize", "32");
+        v.put("sampleEvery", "0");
+        v.put("seed", "3");
+        return PpoConfig.defaults().with(v);
     }
 }
