@@ -8,8 +8,8 @@ package dev.rlhf.ppo;
  * @param kl                mean KL to the reference per response, Σ_t log π(a_t|s_t) − log π_ref(a_t|s_t)
  * @param totalReward       mean Σ_t r_t per response: the score (after the penalty) − β·KL
  * @param entropy           mean per-token entropy of the sampling distribution softmax(logits / τ)
- * @param policyLoss        clipped surrogate loss, mean over the minibatches of the last epoch
- * @param valueLoss         clipped value loss, mean over the minibatches of the last epoch
+ * @param policyLoss        clipped surrogate loss, mean over all minibatches of all epochs
+ * @param valueLoss         clipped value loss, mean over all minibatches of all epochs
  * @param clipFraction      share of tokens whose ratio left [1−ε, 1+ε], over all minibatches
  * @param approxKl          mean of (ρ − 1) − log ρ over all minibatches (old → new policy)
  * @param explainedVariance 1 − Var(R − V_old) / Var(R)
@@ -18,6 +18,7 @@ package dev.rlhf.ppo;
  * @param beta              β used in this iteration's rewards
  * @param learningRate      learning rate of the iteration's last optimizer step
  * @param gradNorm          global gradient norm (before clipping) of the last optimizer step
+ * @param skippedSteps      optimizer steps skipped because the gradient norm was not finite (should stay 0)
  * @param tokensPerSecond   response tokens generated / iteration wall time
  * @param generationSeconds sampling the responses
  * @param scoringSeconds    reward, log-probs, values, rewards and advantages
@@ -39,6 +40,7 @@ public record PpoMetrics(
         double beta,
         double learningRate,
         double gradNorm,
+        int skippedSteps,
         double tokensPerSecond,
         double generationSeconds,
         double scoringSeconds,
@@ -51,6 +53,6 @@ public record PpoMetrics(
     /** The same metrics with the wall-clock fields zeroed (for comparing two runs). */
     public PpoMetrics withoutTimings() {
         return new PpoMetrics(iteration, score, kl, totalReward, entropy, policyLoss, valueLoss, clipFraction, approxKl,
-                explainedVariance, responseLength, eosFraction, beta, learningRate, gradNorm, 0, 0, 0, 0);
+                explainedVariance, responseLength, eosFraction, beta, learningRate, gradNorm, skippedSteps, 0, 0, 0, 0);
     }
 }

@@ -66,7 +66,7 @@ public final class PpoTrainer implements AutoCloseable {
             double generationSeconds) {}
 
     private record UpdateStats(double policyLoss, double valueLoss, double clipFraction, double approxKl,
-                               double learningRate, double gradNorm) {}
+                               double learningRate, double gradNorm, int skippedSteps) {}
 
     private final PpoConfig config;
     private final GPT2 policy;
@@ -256,7 +256,7 @@ public final class PpoTrainer implements AutoCloseable {
         Batch all = Batch.of(ro.queries(), ro.responses(), ro.lengths());
         double pgSum = 0, vlSum = 0, clipped = 0, approxKl = 0, lr = 0, norm = 0;
         long tokens = 0;
-        int steps = 0;
+        int steps = 0, skipped = 0;
         Random shuffle = new Random(seed(it, 2));
         for (int epoch = 0; epoch < config.ppoEpochs(); epoch++) {
             int[] order = permutation(rows, shuffle);
@@ -284,6 +284,12 @@ public final class PpoTrainer implements AutoCloseable {
                     norm = config.maxGradNorm() > 0                                           // g ← g·min(1, c/‖g‖)
                             ? Gradients.clipGlobalNorm(parameters, config.maxGradNorm(), m)
                             : Gradients.globalNorm(parameters, m);
+                    if (!Double.isFinite(norm)) {                                             // never apply NaN/inf
+                        Gradients.zero(parameters);
+                        skipped++;
+                        steps++;
+                        continue;
+                    }
                     lr = config.learningRateAt(optimizer.steps());
                     optimizer.step(parameters, lr, m);                                        // AdamW, zeroes the gradients
                     // Diagnostics on the real tokens: clip fraction and approx KL (ρ − 1) − log ρ.
@@ -301,7 +307,8 @@ public final class PpoTrainer implements AutoCloseable {
                 }
             }
         }
-        return new UpdateStats(pgSum / steps, vlSum / steps, clipped / tokens, approxKl / tokens, lr, norm);
+        return new UpdateStats(pgSum / steps, vlSum / steps, tokens == 0 ? 0 : clipped / tokens,
+                tokens == 0 ? 0 : approxKl / tokens, lr, norm, skipped);
     }
 
     // ---- forward passes over the response positions ----
@@ -392,7 +399,7 @@ public final class PpoTrainer implements AutoCloseable {
         return new PpoMetrics(it, score / rows, mean(ro.kl()), total / rows, ro.entropy(), u.policyLoss(),
                 u.valueLoss(), u.clipFraction(), u.approxKl(),
                 PpoMath.explainedVariance(ro.values(), ro.returns(), ro.lengths()), length / rows, eos / rows,
-                ro.beta(), u.learningRate(), u.gradNorm(), length / seconds, ro.generationSeconds(), scoringSeconds,
+                ro.beta(), u.learningRate(), u.gradNorm(), u.skippedSteps(), length / seconds, ro.generationSeconds(), scoringSeconds,
                 updateSeconds);
     }
 
