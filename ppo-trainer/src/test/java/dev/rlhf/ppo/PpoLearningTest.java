@@ -43,10 +43,10 @@ class PpoLearningTest {
                      TinySetup.TOKENIZER, TinySetup.prompts(200, 9))) {
             trainer.addListener(m -> {
                 history.add(m);
-                System.out.printf("it %2d score %.3f kl %.3f total %.3f ent %.3f pg %.4f vl %.4f clip %.3f akl %.4f ev %.3f len %.2f eos %.2f β %.4f %.2fs (gen %.2f score %.2f upd %.2f)%n",
+                System.out.printf("it %2d score %.3f kl %.3f total %.3f ent %.3f pg %.4f vl %.4f clip %.3f akl %.4f ev %.3f len %.2f eos %.2f β %.4f skipped %d %.2fs (gen %.2f score %.2f upd %.2f)%n",
                         m.iteration(), m.score(), m.kl(), m.totalReward(), m.entropy(), m.policyLoss(), m.valueLoss(),
                         m.clipFraction(), m.approxKl(), m.explainedVariance(), m.responseLength(), m.eosFraction(),
-                        m.beta(), m.seconds(), m.generationSeconds(), m.scoringSeconds(), m.updateSeconds());
+                        m.beta(), m.skippedSteps(), m.seconds(), m.generationSeconds(), m.scoringSeconds(), m.updateSeconds());
             });
             trainer.train();
         }
@@ -72,5 +72,9 @@ class PpoLearningTest {
         double klLarge = tailMean(large, 5, PpoMetrics::kl);
         assertTrue(klLarge < 0.3 * kl, "KL with β 2: " + klLarge + ", with β 0.05: " + kl);
         assertTrue(small.get(small.size() - 1).eosFraction() > 0.5, "responses still end with EOS");
+        int skipped = 0;
+        for (PpoMetrics m : small) skipped += m.skippedSteps();
+        for (PpoMetrics m : large) skipped += m.skippedSteps();
+        assertTrue(skipped <= 2, skipped + " of 160 optimizer steps had a non-finite gradient norm");
     }
 }

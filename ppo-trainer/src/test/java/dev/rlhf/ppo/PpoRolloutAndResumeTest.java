@@ -122,4 +122,20 @@ class PpoRolloutAndResumeTest {
         }
         assertTrue(full.get(3).beta() != 0.05, "β adapted");
     }
+
+    @Test
+    void nativeArraysDoNotGrowOverIterations() throws Exception {
+        List<Integer> live = new ArrayList<>();
+        try (GPT2 policy = PpoModels.copyOf(sft, root);
+             GPT2 reference = PpoModels.copyOf(sft, root);
+             ValueModel value = TinySetup.valueModel(root, 21);
+             PpoTrainer trainer = new PpoTrainer(TinySetup.config(6, 0.05), policy, reference, value,
+                     TinySetup.countOfA(), TinySetup.TOKENIZER, TinySetup.prompts(100, 9))) {
+            trainer.addListener(m -> live.add(root.getManagedArrays().size()));
+            trainer.train();
+        }
+        // after the first iteration (which creates the AdamW moments) the count of live arrays stays the same
+        assertEquals(6, live.size());
+        for (int i = 2; i < live.size(); i++) assertEquals(live.get(1), live.get(i), "live native arrays " + live);
+    }
 }
