@@ -33,6 +33,46 @@ public final class AdamW implements AutoCloseable {
         return t;
     }
 
+    /**
+     * The first and second moments {m, v} of {@code param} (live arrays owned by the optimizer), or null before the
+     * parameter's first update; for checkpoints.
+     */
+    public NDArray[] moments(NDArray param) {
+        NDArray[] mv = moments.get(param);
+        return mv == null ? null : mv.clone();
+    }
+
+    /**
+     * Restores a checkpoint: the step count (which sets the bias correction) and copies of {m, v} per parameter.
+     * Parameters not in {@code state} keep no moments, as before their first update.
+     */
+    public void restore(int steps, Map<NDArray, NDArray[]> state) {
+        if (steps < 0) throw new IllegalArgumentException("steps must be ≥ 0, was " + steps);
+        for (NDArray[] mv : moments.values()) {
+            mv[0].close();
+            mv[1].close();
+        }
+        moments.clear();
+        for (Map.Entry<NDArray, NDArray[]> e : state.entrySet()) {
+            NDArray p = e.getKey();
+            NDArray[] mv = e.getValue();
+            if (mv.length != 2 || !mv[0].getShape().equals(p.getShape()) || !mv[1].getShape().equals(p.getShape())) {
+                throw new IllegalArgumentException("moments of shape " + mv[0].getShape() + " do not match parameter "
+                        + p.getShape());
+            }
+            moments.put(p, new NDArray[] {copy(mv[0], p), copy(mv[1], p)});
+        }
+        t = steps;
+    }
+
+    private NDArray copy(NDArray src, NDArray param) {
+        // duplicate(): on the same device, toDevice(device, true) returns a view of the same storage in DJL 0.35.1
+        NDArray a = src.getDevice().equals(param.getDevice()) ? src.duplicate() : src.toDevice(param.getDevice(), true);
+        if (a.getDataType() != param.getDataType()) a = a.toType(param.getDataType(), false);
+        a.attach(manager);
+        return a;
+    }
+
     /** One update of every parameter that has a gradient, at learning rate {@code lr}. */
     public void step(Iterable<NDArray> params, double lr, NDManager step) {
         t++;

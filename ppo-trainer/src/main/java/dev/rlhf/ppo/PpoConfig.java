@@ -1,0 +1,262 @@
+package dev.rlhf.ppo;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every PPO hyperparameter in one record. {@link #defaults()} are those of Stiennon et al. (2020) / Ziegler et al.
+ * (2019) as reproduced by Huang et al. (2024), scaled to one machine where the paper's value depends on the cluster
+ * (batch size). Every field can be set by name from text ({@link #with(String, String)}), which is what the CLI and a
+ * web form use; an invalid value is refused with the field's name.
+ *
+ * @param iterations          PPO iterations (rollout + update) in the run
+ * @param batchSize           prompts (and so responses) per iteration
+ * @param minibatchSize       responses per optimizer step; must divide batchSize
+ * @param ppoEpochs           passes over each batch of rollouts
+ * @param responseLength      new tokens generated at most per response (the paper's ~53 for TL;DR)
+ * @param maxPromptTokens     a longer prompt has its post shortened at a word boundary until it fits
+ * @param temperature         sampling temperature; the training log-probs use softmax(logits / temperature) too
+ * @param learningRate        AdamW peak learning rate
+ * @param lrSchedule          "linear" (to 0 at the last optimizer step), "cosine" (to 0) or "constant"
+ * @param adamBeta1           AdamW β1
+ * @param adamBeta2           AdamW β2
+ * @param adamEps             AdamW ε (1e-5, as in the reproduction)
+ * @param weightDecay         AdamW decoupled weight decay on matrices
+ * @param maxGradNorm         global-norm gradient clip over policy and value parameters together; 0 disables it
+ * @param klCoef              β, the KL penalty coefficient (initial value when adaptive)
+ * @param adaptiveKl          adapt β with Ziegler et al.'s proportional controller
+ * @param klTarget            target KL (nats per response) of the adaptive controller
+ * @param klHorizon           horizon (in responses) of the adaptive controller
+ * @param gamma               discount γ
+ * @param lambda              GAE λ
+ * @param clipRange           policy ratio clip ε
+ * @param valueClipRange      value clip ε_v (around the rollout's values)
+ * @param valueCoef           value-loss coefficient c_v in L = L_policy + c_v·L_value
+ * @param penalizeMissingEos  give a response with no EOS within responseLength the fixed score below (the EOS trick)
+ * @param missingEosPenalty   that score, replacing the reward model's
+ * @param forwardBatchSize    rows per gradient-free forward pass (log-probs, values, scores)
+ * @param seed                seeds prompt sampling, generation and minibatch shuffles
+ * @param sampleEvery         report a table of sample responses every this many iterations; 0 never
+ * @param samplesShown        rows in that table
+ * @param checkpointEvery     save a checkpoint every this many iterations (and always at the end); 0 only at the end
+ */
+public record PpoConfig(
+        int iterations,
+        int batchSize,
+        int minibatchSize,
+        int ppoEpochs,
+        int responseLength,
+        int maxPromptTokens,
+        double temperature,
+        double learningRate,
+        String lrSchedule,
+        double adamBeta1,
+        double adamBeta2,
+        double adamEps,
+        double weightDecay,
+        double maxGradNorm,
+        double klCoef,
+        boolean adaptiveKl,
+        double klTarget,
+        double klHorizon,
+        double gamma,
+        double lambda,
+        double clipRange,
+        double valueClipRange,
+        double valueCoef,
+        boolean penalizeMissingEos,
+        double missingEosPenalty,
+        int forwardBatchSize,
+        long seed,
+        int sampleEvery,
+        int samplesShown,
+        int checkpointEvery) {
+
+    public PpoConfig {
+        positive("iterations", iterations);
+        positive("batchSize", batchSize);
+        positive("minibatchSize", minibatchSize);
+        if (batchSize % minibatchSize != 0) {
+            throw new IllegalArgumentException("minibatchSize (" + minibatchSize + ") must divide batchSize (" + batchSize + ")");
+        }
+        positive("ppoEpochs", ppoEpochs);
+        positive("responseLength", responseLength);
+        positive("maxPromptTokens", maxPromptTokens);
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be positive, was " + temperature);
+        }
+        nonNegative("learningRate", learningRate);
+        if (lrSchedule == null || !(lrSchedule.equals("linear") || lrSchedule.equals("cosine") || lrSchedule.equals("constant"))) {
+            throw new IllegalArgumentException("lrSchedule must be linear, cosine or constant, was " + lrSchedule);
+        }
+        unit("adamBeta1", adamBeta1, false);
+        unit("adamBeta2", adamBeta2, false);
+        if (!(adamEps > 0)) throw new IllegalArgumentException("adamEps must be positive, was " + adamEps);
+        nonNegative("weightDecay", weightDecay);
+        nonNegative("maxGradNorm", maxGradNorm);
+        nonNegative("klCoef", klCoef);
+        if (!(klTarget > 0)) throw new IllegalArgumentException("klTarget must be positive, was " + klTarget);
+        if (!(klHorizon > 0)) throw new IllegalArgumentException("klHorizon must be positive, was " + klHorizon);
+        unit("gamma", gamma, true);
+        unit("lambda", lambda, true);
+        if (!(clipRange > 0 && clipRange < 1)) throw new IllegalArgumentException("clipRange must be in (0, 1), was " + clipRange);
+        if (!(valueClipRange > 0)) throw new IllegalArgumentException("valueClipRange must be positive, was " + valueClipRange);
+        nonNegative("valueCoef", valueCoef);
+        if (!Double.isFinite(missingEosPenalty)) {
+            throw new IllegalArgumentException("missingEosPenalty must be finite, was " + missingEosPenalty);
+        }
+        positive("forwardBatchSize", forwardBatchSize);
+        if (sampleEvery < 0) throw new IllegalArgumentException("sampleEvery must be ≥ 0, was " + sampleEvery);
+        if (samplesShown < 0) throw new IllegalArgumentException("samplesShown must be ≥ 0, was " + samplesShown);
+        if (checkpointEvery < 0) throw new IllegalArgumentException("checkpointEvery must be ≥ 0, was " + checkpointEvery);
+    }
+
+    /** The paper's settings (batch size scaled down to one machine). */
+    public static PpoConfig defaults() {
+        return new PpoConfig(
+                1000,      // iterations
+                64,        // batchSize
+                16,        // minibatchSize
+                4,         // ppoEpochs
+                53,        // responseLength
+                512,       // maxPromptTokens
+                0.7,       // temperature
+                1e-5,      // learningRate
+                "linear",  // lrSchedule
+                0.9,       // adamBeta1
+                0.999,     // adamBeta2
+                1e-5,      // adamEps
+                0.0,       // weightDecay
+                1.0,       // maxGradNorm
+                0.05,      // klCoef β
+                false,     // adaptiveKl (Stiennon: fixed β)
+                6.0,       // klTarget (Ziegler)
+                10_000,    // klHorizon (Ziegler)
+                1.0,       // gamma
+                0.95,      // lambda
+                0.2,       // clipRange
+                0.2,       // valueClipRange
+                0.1,       // valueCoef
+                true,      // penalizeMissingEos
+                -1.0,      // missingEosPenalty
+                64,        // forwardBatchSize
+                1L,        // seed
+                10,        // sampleEvery
+                4,         // samplesShown
+                50);       // checkpointEvery
+    }
+
+    /** The minibatches (optimizer steps) per iteration. */
+    public int minibatchesPerIteration() {
+        return batchSize / minibatchSize;
+    }
+
+    /** Optimizer steps in the whole run (the horizon of the learning-rate decay). */
+    public long totalOptimizerSteps() {
+        return (long) iterations * ppoEpochs * minibatchesPerIteration();
+    }
+
+    /** The learning rate of optimizer step {@code step} (0-based). */
+    public double learningRateAt(long step) {
+        double frac = Math.min(1.0, (double) step / totalOptimizerSteps());
+        return switch (lrSchedule) {
+            case "linear" -> learningRate * (1 - frac);                          // lr·(1 − s/S)
+            case "cosine" -> learningRate * 0.5 * (1 + Math.cos(Math.PI * frac)); // lr·½(1 + cos(π·s/S))
+            default -> learningRate;
+        };
+    }
+
+    /** The field names, in declaration order. */
+    public static String[] fieldNames() {
+        return Arrays.stream(PpoConfig.class.getRecordComponents()).map(RecordComponent::getName).toArray(String[]::new);
+    }
+
+    /** Field name → value, in declaration order (for logs, checkpoints and forms). */
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        try {
+            for (RecordComponent c : PpoConfig.class.getRecordComponents()) m.put(c.getName(), c.getAccessor().invoke(this));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        return m;
+    }
+
+    /**
+     * A copy with the field {@code name} set from text. Numbers are parsed as the field's type, booleans accept
+     * true/false. An unknown field, an unparsable value or one the validation refuses names the field.
+     */
+    public PpoConfig with(String name, String value) {
+        return with(Map.of(name, value));
+    }
+
+    /**
+     * A copy with every entry of {@code values} (field name → text) applied at once, then validated, so fields that
+     * constrain each other (batchSize, minibatchSize) can change together.
+     */
+    public PpoConfig with(Map<String, String> values) {
+        RecordComponent[] comps = PpoConfig.class.getRecordComponents();
+        Object[] args = new Object[comps.length];
+        Map<String, String> pending = new LinkedHashMap<>(values);
+        try {
+            for (int i = 0; i < comps.length; i++) {
+                String name = comps[i].getName();
+                args[i] = pending.containsKey(name) ? parse(name, comps[i].getType(), pending.remove(name))
+                        : comps[i].getAccessor().invoke(this);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        if (!pending.isEmpty()) {
+            throw new IllegalArgumentException("unknown PPO config field \"" + pending.keySet().iterator().next()
+                    + "\"; fields are " + String.join(", ", fieldNames()));
+        }
+        try {
+            Constructor<PpoConfig> ctor = PpoConfig.class.getDeclaredConstructor(
+                    Arrays.stream(comps).map(RecordComponent::getType).toArray(Class<?>[]::new));
+            return ctor.newInstance(args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object parse(String name, Class<?> type, String text) {
+        String v = text == null ? "" : text.trim();
+        try {
+            if (type == int.class) return Integer.parseInt(v.replace("_", ""));
+            if (type == long.class) return Long.parseLong(v.replace("_", ""));
+            if (type == double.class) return Double.parseDouble(v.replace("_", ""));
+            if (type == boolean.class) {
+                String b = v.toLowerCase(Locale.ROOT);
+                if (b.equals("true")) return true;
+                if (b.equals("false")) return false;
+                throw new IllegalArgumentException("PPO config field " + name + " must be true or false, was \"" + text + "\"");
+            }
+            if (type == String.class) return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("PPO config field " + name + " must be a " + type.getSimpleName()
+                    + ", was \"" + text + "\"");
+        }
+        throw new IllegalStateException("unsupported field type " + type + " of " + name);
+    }
+
+    private static void positive(String name, long v) {
+        if (v <= 0) throw new IllegalArgumentException(name + " must be positive, was " + v);
+    }
+
+    private static void nonNegative(String name, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) throw new IllegalArgumentException(name + " must be ≥ 0, was " + v);
+    }
+
+    private static void unit(String name, double v, boolean closed) {
+        boolean ok = closed ? v >= 0 && v <= 1 : v >= 0 && v < 1;
+        if (!ok) throw new IllegalArgumentException(name + " must be in [0, 1" + (closed ? "]" : ")") + ", was " + v);
+    }
+}

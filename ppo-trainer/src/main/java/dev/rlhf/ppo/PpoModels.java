@@ -1,0 +1,74 @@
+package dev.rlhf.ppo;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.rlhf.lm.GPT2;
+import dev.rlhf.lm.ScalarHead;
+import dev.rlhf.lm.io.HfCheckpoint;
+import dev.rlhf.reward.RewardModel;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The four models of a PPO run, each with its own weights (no sharing): the policy and the frozen reference, both
+ * from the SFT directory; the value network and the frozen reward model, both from the reward-model directory.
+ */
+public record PpoModels(GPT2 policy, GPT2 reference, ValueModel value, RewardModel rewardModel) implements AutoCloseable {
+
+    public static PpoModels load(Path policyDir, Path rewardModelDir, NDManager manager) throws IOException {
+        GPT2 policy = loadLm(policyDir, manager);
+        GPT2 reference = copyOf(policy, manager);
+        RewardModel rm = RewardModel.load(rewardModelDir, manager);
+        if (rm.trunk().config().vocab_size() != policy.config().vocab_size()) {
+            throw new IllegalArgumentException("reward model " + rewardModelDir + " has vocab_size "
+                    + rm.trunk().config().vocab_size() + " but the policy " + policyDir + " has "
+                    + policy.config().vocab_size() + ": they must share a tokenizer");
+        }
+        return new PpoModels(policy, reference, ValueModel.copyOf(rm, manager), rm);
+    }
+
+    /** A GPT-2 from a Hugging Face directory. */
+    public static GPT2 loadLm(Path dir, NDManager manager) throws IOException {
+        try (NDManager io = manager.newSubManager()) {
+            HfCheckpoint c = HfCheckpoint.load(dir, io);
+            return GPT2.fromTensors(c.config(), c.tensors(), manager);
+        }
+    }
+
+    /**
+     * An independent copy of a model's weights. (GPT2.fromTensors keeps a view of float32 arrays already on the
+     * model's device, because DJL's toDevice(same device, copy) does not copy; duplicate() does.)
+     */
+    public static GPT2 copyOf(GPT2 source, NDManager manager) {
+        try (NDManager tmp = manager.newSubManager()) {
+            return GPT2.fromTensors(source.config(), duplicates(source.namedTensors(), tmp), manager);
+        }
+    }
+
+    static ScalarHead copyOf(ScalarHead source, NDManager manager) {
+        try (NDManager tmp = manager.newSubManager()) {
+            return ScalarHead.fromTensors(duplicates(source.namedTensors(), tmp), manager);
+        }
+    }
+
+    private static Map<String, NDArray> duplicates(Map<String, NDArray> src, NDManager owner) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        src.forEach((k, v) -> {
+            NDArray d = v.duplicate();
+            d.attach(owner);
+            out.put(k, d);
+        });
+        return out;
+    }
+
+    @Override
+    public void close() {
+        rewardModel.close();
+        value.close();
+        reference.close();
+        policy.close();
+    }
+}
