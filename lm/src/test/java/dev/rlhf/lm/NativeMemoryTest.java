@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Native memory stays flat over 500 training steps: every step's arrays die with the step's manager. */
 class NativeMemoryTest {
 
-    // One hidden activation [B, T, d] = 16·64·128 floats = 512 KiB; leaking one per step for 400 steps is 200 MiB.
-    static final GPT2Config CONFIG = GPT2Config.of(64, 64, 128, 2, 4);
-    static final long ACTIVATION_BYTES = 16L * 64 * 128 * 4;
+    // One hidden activation [B, T, d] = 16·64·64 floats = 256 KiB; leaking one per step for 400 steps is 100 MiB.
+    static final GPT2Config CONFIG = GPT2Config.of(64, 64, 64, 1, 4);
+    static final long ACTIVATION_BYTES = 16L * 64 * 64 * 4;
 
     @Test
     void residentMemoryDoesNotGrowOverFiveHundredSteps() throws Exception {
@@ -41,7 +41,7 @@ class NativeMemoryTest {
             long grown = rss() - rssWarm;
             System.out.printf("RSS growth over 400 steps: %.1f MiB (one activation per step would be %.0f MiB)%n",
                     grown / 1048576.0, 400.0 * ACTIVATION_BYTES / 1048576.0);
-            assertTrue(grown < 100L * ACTIVATION_BYTES, "RSS grew by " + grown / 1048576 + " MiB over 400 steps");
+            assertTrue(grown < 160L * ACTIVATION_BYTES, "RSS grew by " + grown / 1048576 + " MiB over 400 steps");
             assertEquals(arraysAfterWarmUp, model.manager().getManagedArrays().size(),
                     "arrays left in the model's manager");
 
