@@ -82,8 +82,12 @@ public final class GPT2 implements AutoCloseable {
                     throw new IllegalArgumentException("tensor " + name + " has shape " + t.getShape()
                             + ", expected " + shape);
                 }
-                a = t.getDataType() == dtype ? t.toDevice(manager.getDevice(), true) : t.toType(dtype, true);
-                a = a.toDevice(manager.getDevice(), false);
+                a = t.toDevice(manager.getDevice(), true);   // a copy, in t's manager until attached below
+                if (a.getDataType() != dtype) {
+                    NDArray converted = a.toType(dtype, false);
+                    a.close();
+                    a = converted;
+                }
                 a.attach(manager);
             }
             a.setRequiresGradient(true);

@@ -15,9 +15,14 @@ final class Ops {
     /** sqrt(2/pi), the constant of GPT-2's tanh GELU. */
     private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
 
-    /** Hugging Face Conv1D: y = x·W + b with W stored [in, out]. */
+    /**
+     * Hugging Face Conv1D: y = x·W + b with W stored [in, out]. Passed to the engine's linear (x·Aᵀ + b) as A = Wᵀ,
+     * a transposed view, so the product and the bias are one fused GEMM call with no copy of W.
+     */
     static NDArray conv1d(NDArray x, NDArray w, NDArray b) {
-        return x.matMul(w).addi(b);
+        NDArray wT = w.transpose();   // a view; owned by the step like every other intermediate
+        wT.attach(x.getManager());
+        return x.getNDArrayInternal().linear(x, wT, b).singletonOrThrow();
     }
 
     /** y = (x − mean) / sqrt(var + eps) · γ + β over the last axis (the engine's fused kernel). */

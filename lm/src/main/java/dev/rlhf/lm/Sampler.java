@@ -150,6 +150,10 @@ public final class Sampler {
                 acc += q;
                 if (u < acc) break;
             }
+            if (tok < 0) {
+                throw new IllegalStateException("row " + r + " has no valid next-token distribution (NaN logits?): "
+                        + Arrays.toString(Arrays.copyOfRange(probs, r * v, Math.min(r * v + 8, (r + 1) * v))));
+            }
             out[r] = tok;
         }
         return out;

@@ -46,7 +46,11 @@ public final class ScalarHead implements AutoCloseable {
 
     private static NDArray copy(NDArray src, NDManager owner) {
         NDArray a = src.toDevice(owner.getDevice(), true);
-        if (a.getDataType() != DataType.FLOAT32) a = a.toType(DataType.FLOAT32, false);
+        if (a.getDataType() != DataType.FLOAT32) {
+            NDArray converted = a.toType(DataType.FLOAT32, false);
+            a.close();
+            a = converted;
+        }
         a.attach(owner);
         return a;
     }

@@ -1,0 +1,259 @@
+package dev.rlhf.lm.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.rlhf.lm.Devices;
+import dev.rlhf.lm.GPT2;
+import dev.rlhf.lm.GPT2Config;
+import dev.rlhf.lm.Sampler;
+import dev.rlhf.lm.SamplingConfig;
+import dev.rlhf.lm.SftConfig;
+import dev.rlhf.lm.SftExample;
+import dev.rlhf.lm.SftTrainer;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Measures, as JSON lines: GEMM GFLOP/s at the model's shapes through the engine (the peak), training tokens/s with
+ * MFU against that peak, and sampling tokens/s with and without the KV cache. Takes the flags of
+ * {@code torch_ref.py} that apply; {@code --with-torch-ref PATH} then runs {@code /usr/bin/python3 PATH} with the same
+ * configuration and prints ours/torch for each figure.
+ */
+public final class LmBenchmark {
+
+    private final Map<String, String> flags = new LinkedHashMap<>();
+    private final Map<String, Double> ours = new LinkedHashMap<>();
+    private final Gson gson = new Gson();
+
+    private LmBenchmark(String[] args) {
+        flags.put("n_layer", "6");
+        flags.put("n_head", "6");
+        flags.put("n_embd", "384");
+        flags.put("vocab", "256");
+        flags.put("ctx", "256");
+        flags.put("batch", "8");
+        flags.put("steps", "10");
+        flags.put("gen_batch", "32");
+        flags.put("prompt_len", "64");
+        flags.put("new_tokens", "64");
+        flags.put("threads", "2");
+        flags.put("only", "gemm,train,sample");
+        flags.put("with-torch-ref", "");
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) throw new IllegalArgumentException("unexpected argument " + a);
+            String key = a.substring(2), value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else {
+                value = args[++i];
+            }
+            if (!flags.containsKey(key)) throw new IllegalArgumentException("unknown flag --" + key + "; known: " + flags.keySet());
+            flags.put(key, value);
+        }
+    }
+
+    private int i(String k) {
+        return Integer.parseInt(flags.get(k));
+    }
+
+    private void out(Map<String, Object> fields) {
+        System.out.println(gson.toJson(fields));
+        System.out.flush();
+    }
+
+    public static void main(String[] args) throws Exception {
+        LmBenchmark b = new LmBenchmark(args);
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        System.setProperty("ai.djl.pytorch.num_threads", b.flags.get("threads"));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        b.run();
+    }
+
+    private void run() throws Exception {
+        String only = flags.get("only");
+        GPT2Config config = GPT2Config.of(i("vocab"), Math.max(1024, i("ctx")), i("n_embd"), i("n_layer"), i("n_head"));
+        try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch")) {
+            double peak = only.contains("gemm") ? gemmPeak(root) : Double.NaN;
+            if (only.contains("train")) train(root, config, peak);
+            if (only.contains("sample")) sample(root, config);
+        }
+        String ref = flags.get("with-torch-ref");
+        if (!ref.isEmpty()) compareWithTorch(ref);
+    }
+
+    /** C = A·B at the four shapes of the model, 20 timed repetitions each; the best is this machine's peak. */
+    private double gemmPeak(NDManager root) {
+        int bt = i("batch") * i("ctx"), d = i("n_embd");
+        int[][] shapes = {{bt, d, 3 * d}, {bt, d, 4 * d}, {bt, 4 * d, d}, {bt, d, i("vocab")}};
+        double best = 0;
+        for (int[] s : shapes) {
+            try (NDManager m = root.newSubManager()) {
+                NDArray x = m.randomNormal(new Shape(s[0], s[1])), w = m.randomNormal(new Shape(s[1], s[2]));
+                for (int r = 0; r < 3; r++) {
+                    try (NDManager t = m.newSubManager()) {
+                        x.matMul(w).attach(t);
+                    }
+                }
+                long start = System.nanoTime();
+                for (int r = 0; r < 20; r++) {
+                    try (NDManager t = m.newSubManager()) {
+                        x.matMul(w).attach(t);
+                    }
+                }
+                double g = 20.0 * 2 * s[0] * s[1] * s[2] / ((System.nanoTime() - start) / 1e9) / 1e9;
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("metric", "gemm_gflops");
+                o.put("shape", s);
+                o.put("value", round(g, 1));
+                out(o);
+                ours.put("gemm_gflops " + s[0] + "x" + s[1] + "x" + s[2], g);
+                best = Math.max(best, g);
+            }
+        }
+        ours.put("gemm_peak", best);
+        return best;
+    }
+
+    /** SFT steps on random sequences: AdamW, global-norm clip 1.0, loss on every next token (as torch_ref). */
+    private void train(NDManager root, GPT2Config config, double peak) {
+        int b = i("batch"), ctx = i("ctx"), steps = i("steps");
+        Random r = new Random(0);
+        List<SftExample> batch = new ArrayList<>();
+        for (int row = 0; row < b; row++) {
+            int[] seq = new int[ctx + 1];
+            for (int j = 0; j <= ctx; j++) seq[j] = r.nextInt(config.vocab_size());
+            batch.add(new SftExample(new int[] {seq[0]}, java.util.Arrays.copyOfRange(seq, 1, ctx + 1)));
+        }
+        SftConfig sft = new SftConfig(3e-4, 3e-4, 0, steps + 2, b, 1, 1.0, 0.01, 0.9, 0.999, 1e-8, 0, 0);
+        try (GPT2 model = new GPT2(config, root, 0); SftTrainer trainer = new SftTrainer(model, sft)) {
+            trainer.step(batch);
+            trainer.step(batch);
+            long start = System.nanoTime();
+            double loss = 0;
+            for (int s = 0; s < steps; s++) loss = trainer.step(batch).loss();
+            double tps = (double) steps * b * ctx / ((System.nanoTime() - start) / 1e9);
+            long n = config.parameterCount() - (long) config.n_positions() * config.n_embd(); // without wpe
+            double flops = 6.0 * n + 12.0 * config.n_layer() * config.n_embd() * ctx;       // per token
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("metric", "train_tokens_per_s");
+            o.put("params", n);
+            o.put("value", round(tps, 1));
+            o.put("mfu_vs_peak", Double.isNaN(peak) ? null : round(tps * flops / 1e9 / peak, 3));
+            o.put("last_loss", round(loss, 4));
+            out(o);
+            ours.put("train_tokens_per_s", tps);
+            if (!Double.isNaN(peak)) ours.put("mfu_vs_peak", tps * flops / 1e9 / peak);
+        }
+    }
+
+    /** gen_batch prompts of prompt_len random tokens, new_tokens each at temperature 0.7, with and without cache. */
+    private void sample(NDManager root, GPT2Config config) {
+        int b = i("gen_batch"), p = i("prompt_len"), n = i("new_tokens");
+        Random r = new Random(1);
+        int[][] prompts = new int[b][p], short8 = new int[b][];
+        for (int row = 0; row < b; row++) {
+            for (int j = 0; j < p; j++) prompts[row][j] = r.nextInt(config.vocab_size() - 1); // no EOS in prompts
+            short8[row] = java.util.Arrays.copyOf(prompts[row], Math.min(8, p));
+        }
+        // Generation runs the full new_tokens: the EOS id is outside what a random 10M model is asked to stop on.
+        GPT2Config noStop = new GPT2Config(config.vocab_size() + 1, config.n_positions(), config.n_embd(),
+                config.n_layer(), config.n_head(), null, "gelu_new", 1e-5, 0.02, config.vocab_size(), config.vocab_size());
+        try (GPT2 model = new GPT2(noStop, root, 0)) {
+            Sampler sampler = new Sampler(model);
+            sampler.generate(short8, SamplingConfig.of(4, 0.7, 0));
+            double[] tps = new double[2];
+            for (int c = 0; c < 2; c++) {
+                long start = System.nanoTime();
+                Sampler.Result res = sampler.generate(prompts, SamplingConfig.of(n, 0.7, 2), c == 0);
+                long generated = java.util.Arrays.stream(res.lengths()).sum();
+                tps[c] = generated / ((System.nanoTime() - start) / 1e9);
+            }
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("metric", "sample_tokens_per_s");
+            o.put("cached", round(tps[0], 1));
+            o.put("uncached", round(tps[1], 1));
+            o.put("speedup", round(tps[0] / tps[1], 2));
+            out(o);
+            ours.put("sample_cached_tokens_per_s", tps[0]);
+            ours.put("sample_uncached_tokens_per_s", tps[1]);
+        }
+    }
+
+    /** Runs torch_ref.py with the same flags right after and prints ours/torch for each figure. */
+    private void compareWithTorch(String path) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", path));
+        for (String k : List.of("n_layer", "n_head", "n_embd", "vocab", "ctx", "batch", "steps", "gen_batch",
+                "prompt_len", "new_tokens", "threads")) {
+            cmd.add("--" + k);
+            cmd.add(flags.get(k));
+        }
+        cmd.add("--only");
+        cmd.add(flags.get("only"));
+        Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Map<String, Double> torch = new LinkedHashMap<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.startsWith("{")) {
+                    System.err.println("torch_ref: " + line);
+                    continue;
+                }
+                JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+                o.addProperty("source", "torch_ref");
+                System.out.println(o);
+                switch (o.get("metric").getAsString()) {
+                    case "gemm_gflops" -> {
+                        var s = o.getAsJsonArray("shape");
+                        String key = "gemm_gflops " + s.get(0) + "x" + s.get(1) + "x" + s.get(2);
+                        double v = o.get("value").getAsDouble();
+                        torch.put(key, v);
+                        torch.merge("gemm_peak", v, Math::max);
+                    }
+                    case "train_tokens_per_s" -> {
+                        torch.put("train_tokens_per_s", o.get("value").getAsDouble());
+                        if (o.has("mfu_vs_peak") && !o.get("mfu_vs_peak").isJsonNull()) {
+                            torch.put("mfu_vs_peak", o.get("mfu_vs_peak").getAsDouble());
+                        }
+                    }
+                    case "sample_tokens_per_s" -> {
+                        torch.put("sample_cached_tokens_per_s", o.get("cached").getAsDouble());
+                        torch.put("sample_uncached_tokens_per_s", o.get("uncached").getAsDouble());
+                    }
+                    default -> { }
+                }
+            }
+        }
+        int rc = proc.waitFor();
+        if (rc != 0) System.err.println("torch_ref exited with " + rc);
+        for (Map.Entry<String, Double> e : ours.entrySet()) {
+            Double t = torch.get(e.getKey());
+            if (t == null) continue;
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("metric", "ratio_ours_over_torch");
+            o.put("figure", e.getKey());
+            o.put("ours", round(e.getValue(), 3));
+            o.put("torch", t);
+            o.put("ratio", round(e.getValue() / t, 3));
+            out(o);
+        }
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}
