@@ -60,18 +60,11 @@ public final class AdamW implements AutoCloseable {
                 throw new IllegalArgumentException("moments of shape " + mv[0].getShape() + " do not match parameter "
                         + p.getShape());
             }
-            moments.put(p, new NDArray[] {copy(mv[0], p), copy(mv[1], p)});
+            moments.put(p, new NDArray[] {Ops.copyOf(mv[0], manager, p.getDataType()), Ops.copyOf(mv[1], manager, p.getDataType())});
         }
         t = steps;
     }
 
-    private NDArray copy(NDArray src, NDArray param) {
-        // duplicate(): on the same device, toDevice(device, true) returns a view of the same storage in DJL 0.35.1
-        NDArray a = src.getDevice().equals(param.getDevice()) ? src.duplicate() : src.toDevice(param.getDevice(), true);
-        if (a.getDataType() != param.getDataType()) a = a.toType(param.getDataType(), false);
-        a.attach(manager);
-        return a;
-    }
 
     /** One update of every parameter that has a gradient, at learning rate {@code lr}. */
     public void step(Iterable<NDArray> params, double lr, NDManager step) {

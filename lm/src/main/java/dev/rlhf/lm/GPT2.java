@@ -82,13 +82,7 @@ public final class GPT2 implements AutoCloseable {
                     throw new IllegalArgumentException("tensor " + name + " has shape " + t.getShape()
                             + ", expected " + shape);
                 }
-                a = t.toDevice(manager.getDevice(), true);   // a copy, in t's manager until attached below
-                if (a.getDataType() != dtype) {
-                    NDArray converted = a.toType(dtype, false);
-                    a.close();
-                    a = converted;
-                }
-                a.attach(manager);
+                a = Ops.copyOf(t, manager, dtype);
             }
             a.setRequiresGradient(true);
             p.put(name, a);

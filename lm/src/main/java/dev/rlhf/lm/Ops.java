@@ -1,6 +1,7 @@
 package dev.rlhf.lm;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -11,6 +12,22 @@ import ai.djl.ndarray.types.Shape;
 final class Ops {
 
     private Ops() {}
+
+    /**
+     * An independent copy of {@code src} in {@code owner} (its device), of type {@code type}. On the same device
+     * DJL 0.35.1's {@code toDevice(device, true)} returns a tensor that shares storage with its source, so the copy
+     * is made with {@code duplicate()} there: a model built from another model's arrays must not train both.
+     */
+    static NDArray copyOf(NDArray src, NDManager owner, DataType type) {
+        NDArray a = src.getDevice().equals(owner.getDevice()) ? src.duplicate() : src.toDevice(owner.getDevice(), true);
+        if (a.getDataType() != type) {
+            NDArray converted = a.toType(type, false);
+            a.close();
+            a = converted;
+        }
+        a.attach(owner);
+        return a;
+    }
 
     /** sqrt(2/pi), the constant of GPT-2's tanh GELU. */
     private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);

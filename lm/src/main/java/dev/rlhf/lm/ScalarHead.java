@@ -38,21 +38,10 @@ public final class ScalarHead implements AutoCloseable {
 
     private ScalarHead(NDManager parent, NDArray w, NDArray b) {
         this.manager = parent.newSubManager();
-        this.weight = copy(w, manager);
-        this.bias = b == null ? manager.zeros(new Shape(1), DataType.FLOAT32) : copy(b, manager);
+        this.weight = Ops.copyOf(w, manager, DataType.FLOAT32);
+        this.bias = b == null ? manager.zeros(new Shape(1), DataType.FLOAT32) : Ops.copyOf(b, manager, DataType.FLOAT32);
         weight.setRequiresGradient(true);
         bias.setRequiresGradient(true);
-    }
-
-    private static NDArray copy(NDArray src, NDManager owner) {
-        NDArray a = src.toDevice(owner.getDevice(), true);
-        if (a.getDataType() != DataType.FLOAT32) {
-            NDArray converted = a.toType(DataType.FLOAT32, false);
-            a.close();
-            a = converted;
-        }
-        a.attach(owner);
-        return a;
     }
 
     /** A head holding copies of {@code score.weight} [1, d] and {@code score.bias} [1] (bias optional, else 0). */

@@ -41,7 +41,12 @@ class HeadsAndTensorsTest {
             try (GPT2 b = GPT2.fromTensors(CONFIG, hf, root); NDManager m = root.newSubManager()) {
                 NDArray ids = m.create(new int[] {1, 2, 3, 4}, new Shape(1, 4));
                 assertArrayEquals(a.logits(ids).toFloatArray(), b.logits(ids).toFloatArray(), 1e-6f);
-                assertTrue(b.namedTensors().get("wte.weight") != a.namedTensors().get("wte.weight"));
+                // Training the copy must not move the source (same-device copies must not share storage).
+                float[] before = a.wte().toFloatArray();
+                b.wte().addi(1f);
+                b.namedTensors().get("h.0.attn.c_attn.weight").muli(0f);
+                assertArrayEquals(before, a.wte().toFloatArray(), 0f);
+                assertTrue(a.namedTensors().get("h.0.attn.c_attn.weight").abs().sum().getFloat() > 0f);
             }
             Map<String, NDArray> missing = new LinkedHashMap<>(a.namedTensors());
             missing.remove("h.1.ln_2.bias");
@@ -70,6 +75,8 @@ class HeadsAndTensorsTest {
 
             try (ScalarHead copy = ScalarHead.fromTensors(head.namedTensors(), root)) {
                 assertEquals(alone, copy.atLastToken(left, leftMask).getFloat(), 1e-6);
+                copy.namedTensors().get(ScalarHead.WEIGHT).muli(0f);
+                assertEquals(alone, head.atLastToken(left, leftMask).getFloat(), 1e-6, "the source head is untouched");
             }
         }
     }

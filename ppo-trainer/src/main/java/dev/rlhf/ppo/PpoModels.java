@@ -38,30 +38,13 @@ public record PpoModels(GPT2 policy, GPT2 reference, ValueModel value, RewardMod
         }
     }
 
-    /**
-     * An independent copy of a model's weights. (GPT2.fromTensors keeps a view of float32 arrays already on the
-     * model's device, because DJL's toDevice(same device, copy) does not copy; duplicate() does.)
-     */
+    /** An independent copy of a model's weights (fromTensors copies). */
     public static GPT2 copyOf(GPT2 source, NDManager manager) {
-        try (NDManager tmp = manager.newSubManager()) {
-            return GPT2.fromTensors(source.config(), duplicates(source.namedTensors(), tmp), manager);
-        }
+        return GPT2.fromTensors(source.config(), source.namedTensors(), manager);
     }
 
     static ScalarHead copyOf(ScalarHead source, NDManager manager) {
-        try (NDManager tmp = manager.newSubManager()) {
-            return ScalarHead.fromTensors(duplicates(source.namedTensors(), tmp), manager);
-        }
-    }
-
-    private static Map<String, NDArray> duplicates(Map<String, NDArray> src, NDManager owner) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        src.forEach((k, v) -> {
-            NDArray d = v.duplicate();
-            d.attach(owner);
-            out.put(k, d);
-        });
-        return out;
+        return ScalarHead.fromTensors(source.namedTensors(), manager);
     }
 
     @Override
