@@ -39,8 +39,13 @@ class LabelingPagesTest {
             assertThat(html).contains("id=\"choice-" + position + "\"");
             assertThat(html).contains(view.candidates().get(position).replace("'", "&#39;"));
         }
-        List<String> policies = fixtures.jdbc().sql("SELECT DISTINCT policy FROM summaries").query(String.class).list();
-        assertThat(policies).isNotEmpty().allSatisfy(policy -> assertThat(html).doesNotContain(policy));
+        // The policies that wrote this comparison's candidates appear nowhere in the page.
+        List<String> policies = fixtures.jdbc().sql("""
+                        SELECT s.policy FROM assignments a
+                        JOIN comparison_summaries cs ON cs.comparison_id = a.comparison_id
+                        JOIN summaries s ON s.id = cs.summary_id WHERE a.id = ?""")
+                .param(view.assignmentId()).query(String.class).list();
+        assertThat(policies).hasSize(4).allSatisfy(policy -> assertThat(html).doesNotContain(policy));
         assertThat(html).doesNotContain("name=\"confidence\"");
     }
 
