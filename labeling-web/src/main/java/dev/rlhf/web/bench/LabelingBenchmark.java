@@ -5,9 +5,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
-import tools.jackson.databind.json.JsonMapper;
 
-import java.net.http.HttpClient;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,14 +27,17 @@ import java.util.stream.Stream;
 /**
  * Load test of the labeling hot path over real HTTP on loopback. Starts the application on a random port
  * with a fresh temporary embedded database, seeds {@code --labelers} labelers and one pairwise batch, lets
- * every labeler sign in once, then loops claim → submit for {@code --warmup} + {@code --seconds} seconds.
+ * every labeler sign in once, then, for {@code --warmup} + {@code --seconds} seconds, claims once and loops
+ * submit-and-next (one request per label whose answer carries the next assignment), or with
+ * {@code --combined=false} loops claim → submit (two requests per label). Each labeler is one thread with its own
+ * keep-alive connection ({@link LeanHttpConnection}), sending the session cookie and the CSRF header.
  * Prints submissions per second, p50/p99 latency of submit and of claim + submit (measured window only), and
  * the labels in the database against those acknowledged.
  * <pre>
  * java -cp labeling-web/target/labeling-web.jar -Dloader.main=dev.rlhf.web.bench.LabelingBenchmark \
  *      org.springframework.boot.loader.launch.PropertiesLauncher --labelers=64 --seconds=20
  * </pre>
- * Options: {@code --labelers=64 --seconds=20 --warmup=5 --k=3 --comparisons=(enough) --pool=(Hikari pool size)};
+ * Options: {@code --labelers=64 --seconds=20 --warmup=5 --k=3 --comparisons=(enough) --pool=(Hikari pool size) --combined=true};
  * any option with a dot in its name is passed to the application as a property.
  */
 public final class LabelingBenchmark {
@@ -48,6 +50,7 @@ public final class LabelingBenchmark {
         int k = Integer.parseInt(options.getOrDefault("k", "3"));
         int comparisons = Integer.parseInt(options.getOrDefault("comparisons", "" + Math.max(1000, 2000 * (seconds + warmup) / k)));
         String pool = options.getOrDefault("pool", "10");
+        boolean combined = Boolean.parseBoolean(options.getOrDefault("combined", "true"));
 
         Path dataDir = Files.createTempDirectory("rlhf-bench-db");
         List<String> appArgs = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
@@ -67,20 +70,18 @@ public final class LabelingBenchmark {
             BenchmarkSeeder seeder = new BenchmarkSeeder(jdbc);
             List<String> names = seeder.labelers(labelers, app.getBean(PasswordEncoder.class));
             long batchId = seeder.batch(comparisons, k, true);
-            System.out.printf("Seeded %d labelers and %d comparisons (K=%d); driving http://127.0.0.1:%d for %d s + %d s warm-up%n",
-                    labelers, comparisons, k, port, seconds, warmup);
-            run(names, "http://127.0.0.1:" + port, warmup, seconds, jdbc, batchId, new CpuMeter(dataDir));
+            System.out.printf("Seeded %d labelers and %d comparisons (K=%d); driving http://127.0.0.1:%d for %d s + %d s warm-up (%s)%n",
+                    labelers, comparisons, k, port, seconds, warmup,
+                    combined ? "claim once, then submit-and-next" : "claim, then submit");
+            run(names, port, combined, warmup, seconds, jdbc, batchId, new CpuMeter(dataDir));
         } finally {
             app.close();
             deleteQuietly(dataDir);
         }
     }
 
-    private static void run(List<String> names, String base, int warmup, int seconds, JdbcClient jdbc, long batchId,
+    private static void run(List<String> names, int port, boolean combined, int warmup, int seconds, JdbcClient jdbc, long batchId,
                             CpuMeter cpu) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
-        JsonMapper json = JsonMapper.builder().build();
         ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
         List<long[]> submitLatencies = new ArrayList<>();
         List<long[]> cycleLatencies = new ArrayList<>();
@@ -93,42 +94,16 @@ public final class LabelingBenchmark {
         List<Future<long[][]>> results = new ArrayList<>();
         for (String name : names) {
             results.add(threads.submit(() -> {
-                SimulatedLabeler labeler = new SimulatedLabeler(http, json, base);
-                try {
-                    labeler.signIn(name, BenchmarkSeeder.PASSWORD);
-                } finally {
-                    signedIn.countDown();
-                }
-                go.await();
-                long[] submits = new long[1 << 16];
-                long[] cycles = new long[1 << 16];
-                int n = 0;
-                while (System.nanoTime() < window[1]) {
-                    long t0 = System.nanoTime();
-                    SimulatedLabeler.Claim claim;
-                    long labelId;
-                    long t1;
+                try (SimulatedLabeler labeler = new SimulatedLabeler("127.0.0.1", port)) {
                     try {
-                        claim = labeler.claim();
-                        if (claim == null) {
-                            break;
-                        }
-                        t1 = System.nanoTime();
-                        labelId = labeler.submit(claim);
-                    } catch (RuntimeException e) {
-                        errors.incrementAndGet();
-                        System.err.println(name + ": " + e.getMessage());
-                        continue;
+                        labeler.signIn(name, BenchmarkSeeder.PASSWORD);
+                    } finally {
+                        signedIn.countDown();
                     }
-                    long t2 = System.nanoTime();
-                    acknowledged.add(labelId);
-                    if (t0 >= window[0] && t2 <= window[1] && n < submits.length) {
-                        submits[n] = t2 - t1;
-                        cycles[n] = t2 - t0;
-                        n++;
-                    }
+                    go.await();
+                    return combined ? submitAndNextLoop(name, labeler, window, acknowledged, errors)
+                            : claimThenSubmitLoop(name, labeler, window, acknowledged, errors);
                 }
-                return new long[][]{Arrays.copyOf(submits, n), Arrays.copyOf(cycles, n)};
             }));
         }
         signedIn.await();
@@ -164,6 +139,8 @@ public final class LabelingBenchmark {
         System.out.printf("labelers                 %d (%d CPU cores visible)%n", names.size(), Runtime.getRuntime().availableProcessors());
         System.out.printf("measured window          %d s (after %d s warm-up)%n", seconds, warmup);
         System.out.printf("submissions/s            %.0f%n", measuredSubmissions.get() / (double) seconds);
+        System.out.printf("flow                     %s%n", combined
+                ? "submit-and-next (one request per label; both latencies are that request)" : "claim then submit (two requests per label)");
         System.out.printf("submit latency           p50 %.1f ms   p99 %.1f ms%n", ms(percentile(submit, 50)), ms(percentile(submit, 99)));
         System.out.printf("claim+submit latency     p50 %.1f ms   p99 %.1f ms%n", ms(percentile(cycle, 50)), ms(percentile(cycle, 99)));
         long measured = Math.max(1, measuredSubmissions.get());
@@ -179,6 +156,81 @@ public final class LabelingBenchmark {
                 Stream.of(ackIds).distinct().count(), errors.get());
         System.out.printf("labels in database       %d of the acknowledged found, %d in the batch; lost %d; comparisons over K %d%n",
                 found, inBatch, ackIds.length - found, overAssigned);
+    }
+
+    /** Claim → submit: two requests per label. Latencies: the submit, and claim + submit. */
+    private static long[][] claimThenSubmitLoop(String name, SimulatedLabeler labeler, long[] window,
+                                                 ConcurrentLinkedQueue<Long> acknowledged, AtomicLong errors) {
+        long[] submits = new long[1 << 16];
+        long[] cycles = new long[1 << 16];
+        int n = 0;
+        while (System.nanoTime() < window[1]) {
+            long t0 = System.nanoTime();
+            long labelId;
+            long t1;
+            try {
+                SimulatedLabeler.Claim claim = labeler.claim();
+                if (claim == null) {
+                    break;
+                }
+                t1 = System.nanoTime();
+                labelId = labeler.submit(claim);
+            } catch (IOException | RuntimeException e) {
+                errors.incrementAndGet();
+                System.err.println(name + ": " + e.getMessage());
+                continue;
+            }
+            long t2 = System.nanoTime();
+            acknowledged.add(labelId);
+            if (t0 >= window[0] && t2 <= window[1] && n < submits.length) {
+                submits[n] = t2 - t1;
+                cycles[n] = t2 - t0;
+                n++;
+            }
+        }
+        return new long[][]{Arrays.copyOf(submits, n), Arrays.copyOf(cycles, n)};
+    }
+
+    /**
+     * One claim, then submit-and-next: one request per label, whose answer carries the next assignment. The
+     * submit latency and the claim + submit latency are then the same request.
+     */
+    private static long[][] submitAndNextLoop(String name, SimulatedLabeler labeler, long[] window,
+                                              ConcurrentLinkedQueue<Long> acknowledged, AtomicLong errors) {
+        long[] submits = new long[1 << 16];
+        int n = 0;
+        SimulatedLabeler.Claim claim = null;
+        while (System.nanoTime() < window[1]) {
+            long t0 = System.nanoTime();
+            SimulatedLabeler.Submitted submitted;
+            try {
+                if (claim == null) {
+                    claim = labeler.claim();
+                    if (claim == null) {
+                        break;
+                    }
+                    continue;
+                }
+                submitted = labeler.submitAndNext(claim);
+            } catch (IOException | RuntimeException e) {
+                errors.incrementAndGet();
+                System.err.println(name + ": " + e.getMessage());
+                claim = null; // ask again: the server answers the current assignment
+                continue;
+            }
+            long t1 = System.nanoTime();
+            acknowledged.add(submitted.labelId());
+            claim = submitted.next();
+            if (t0 >= window[0] && t1 <= window[1] && n < submits.length) {
+                submits[n] = t1 - t0;
+                n++;
+            }
+            if (claim == null) {
+                break;
+            }
+        }
+        long[] measured = Arrays.copyOf(submits, n);
+        return new long[][]{measured, measured};
     }
 
     private static long[] merge(List<long[]> parts) {

@@ -41,6 +41,19 @@ class LabelingApiController {
         return ResponseEntity.status(HttpStatus.CREATED).body(submissions.submit(user.id(), submission));
     }
 
+    /**
+     * Stores the answer and hands out the labeler's next assignment in the same response (201): one request per
+     * label instead of two. The label is committed durably before the next assignment is claimed; a retry with
+     * the same idempotency key answers the same label and the same (current) next assignment.
+     */
+    @PostMapping("/labels-and-next")
+    ResponseEntity<LabelAndNext> submitAndNext(@AuthenticationPrincipal SignedInUser user,
+                                               @RequestBody LabelSubmission submission) {
+        LabelReceipt receipt = submissions.submit(user.id(), submission);
+        AssignmentView next = assignments.currentOrNext(user.id()).orElse(null);
+        return ResponseEntity.status(HttpStatus.CREATED).body(new LabelAndNext(receipt, next));
+    }
+
     @GetMapping("/stats")
     LabelerStats stats(@AuthenticationPrincipal SignedInUser user) {
         return stats.of(user.id());
