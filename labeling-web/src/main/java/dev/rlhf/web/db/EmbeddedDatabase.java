@@ -20,6 +20,9 @@ public final class EmbeddedDatabase {
                 .setDataDirectory(dataDirectory.toAbsolutePath())
                 .setCleanDataDirectory(false)
                 .setServerConfig("max_connections", "200")
+                // the embedded server's builder turns synchronous_commit off for the whole server; labels must be
+                // durable when acknowledged, so it is on again (claims turn it off for their own transaction only)
+                .setServerConfig("synchronous_commit", "on")
                 .start();
     }
 
