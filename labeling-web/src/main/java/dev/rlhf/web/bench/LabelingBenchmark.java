@@ -152,8 +152,9 @@ public final class LabelingBenchmark {
         System.out.printf("                         (= at most %.0f submissions/s if %d cores did nothing else)%n",
                 Runtime.getRuntime().availableProcessors() * 1000.0 / (jvmMs + (Double.isNaN(pgMs) ? 0 : pgMs)),
                 Runtime.getRuntime().availableProcessors());
-        System.out.printf("durability               synchronous_commit = %s for labels (server setting)%n",
-                jdbc.sql("SHOW synchronous_commit").query(String.class).single());
+        System.out.printf("durability               synchronous_commit = %s, fsync = %s (server settings, labels)%n",
+                jdbc.sql("SHOW synchronous_commit").query(String.class).single(),
+                jdbc.sql("SHOW fsync").query(String.class).single());
         System.out.printf("acknowledged labels      %d (distinct ids %d), errors %d%n", ackIds.length,
                 Stream.of(ackIds).distinct().count(), errors.get());
         System.out.printf("labels in database       %d of the acknowledged found, %d in the batch; lost %d; comparisons over K %d%n",

@@ -20,9 +20,11 @@ public final class EmbeddedDatabase {
                 .setDataDirectory(dataDirectory.toAbsolutePath())
                 .setCleanDataDirectory(false)
                 .setServerConfig("max_connections", "200")
-                // the embedded server's builder turns synchronous_commit off for the whole server; labels must be
-                // durable when acknowledged, so it is on again (claims turn it off for their own transaction only)
+                // the embedded server's builder turns synchronous_commit off for the whole server and starts it with
+                // -F (fsync off); labels must be durable when acknowledged, so both are on again (a later -c wins
+                // over -F). Claims turn synchronous_commit off for their own transaction only.
                 .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", "on")
                 .start();
     }
 
