@@ -76,11 +76,18 @@ public class AssignmentService {
             WITH candidate AS (
                 SELECT c.id, c.candidate_count
                 FROM comparisons c
-                WHERE c.batch_id = :batch AND c.open_slots > 0
-                  AND NOT EXISTS (SELECT 1 FROM assignments x WHERE x.comparison_id = c.id AND x.labeler_id = :labeler)
+                WHERE c.batch_id = ANY(ARRAY[:batch]::bigint[]) AND c.open_slots > 0
+                  -- OFFSET 0 keeps this a per-candidate lookup in assignments_comparison_labeler_uq rather than an
+                  -- anti join that reads all of the labeler's assignments (or the whole table) for each claim
+                  AND NOT EXISTS (SELECT 1 FROM assignments x WHERE x.comparison_id = c.id AND x.labeler_id = :labeler
+                                  OFFSET 0)
                   AND EXISTS (SELECT 1 FROM batches ob WHERE ob.id = :batch AND ob.state = 'OPEN')
                   AND EXISTS (SELECT 1 FROM users u WHERE u.id = :labeler AND u.enabled AND NOT u.paused)
-                ORDER BY c.id
+                -- (batch_id, id) is the order of comparisons_claimable_idx (batch_id, id) WHERE open_slots > 0, so
+                -- the scan starts at the batch's first comparison with a free slot; batch_id = ANY(array) keeps the
+                -- planner from dropping batch_id from that order and filtering every filled comparison out of the
+                -- primary key's order instead (a scan that grows with the batch's progress)
+                ORDER BY c.batch_id, c.id
                 LIMIT 1
                 FOR NO KEY UPDATE OF c SKIP LOCKED
             ), taken AS (
