@@ -60,6 +60,7 @@ class RoleMatrixTest {
             new Endpoint(HttpMethod.GET, "/admin", null, LOGIN, 403, 403, 200),
             new Endpoint(HttpMethod.POST, "/api/labeling/next", null, 401, 200, 403, 403),
             new Endpoint(HttpMethod.POST, "/api/labeling/labels", "{}", 401, 400, 403, 403),
+            new Endpoint(HttpMethod.POST, "/api/labeling/labels-and-next", "{}", 401, 400, 403, 403),
             new Endpoint(HttpMethod.GET, "/api/labeling/stats", null, 401, 200, 403, 403),
             new Endpoint(HttpMethod.GET, "/api/csrf", null, 401, 200, 200, 200),
             // data: imports, exports, batches, accounts, quality, qualification, OpenAPI

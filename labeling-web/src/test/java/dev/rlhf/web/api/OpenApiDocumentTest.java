@@ -33,7 +33,7 @@ class OpenApiDocumentTest {
         assertThat(paths.propertyNames()).contains("/api/imports", "/api/imports/{id}", "/api/exports/{format}",
                 "/api/batches", "/api/batches/{id}/state", "/api/labels", "/api/quality/labelers",
                 "/api/quality/batches", "/api/accounts", "/api/gold", "/api/qualification-tests", "/api/labeling/next",
-                "/api/labeling/labels");
+                "/api/labeling/labels", "/api/labeling/labels-and-next");
         assertThat(paths.get("/api/imports").get("post").get("parameters").toString()).contains("kind").contains("wait");
         assertThat(paths.get("/api/exports/{format}").get("get").get("parameters").toString())
                 .contains("batch").contains("split").contains("labeler").contains("from").contains("to");
