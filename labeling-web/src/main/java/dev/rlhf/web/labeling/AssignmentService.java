@@ -71,7 +71,11 @@ public class AssignmentService {
             ) cur ON true
             ORDER BY cur.position""".formatted(VIEW_COLUMNS, VIEW_JOINS);
 
-    /** Takes a free slot of the first comparison in the batch the labeler has not had, and assigns it. */
+    /**
+     * Takes a free slot of the first comparison in the batch the labeler has not had, and assigns it. The ordered
+     * scan of {@code comparisons_claimable_idx} under {@code batch_id = ANY(...)} needs PostgreSQL 17 or later
+     * (ordered index scans with an array condition); the platform runs on 18.
+     */
     private static final String CLAIM = """
             WITH candidate AS (
                 SELECT c.id, c.candidate_count
