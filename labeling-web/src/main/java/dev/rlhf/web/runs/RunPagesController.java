@@ -1,0 +1,112 @@
+package dev.rlhf.web.runs;
+
+import dev.rlhf.web.account.SignedInUser;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The researcher's run pages: the queue, the launch form, a live run page, and a compare page. */
+@Controller
+class RunPagesController {
+    private final RunQueue queue;
+    private final RunLauncher launcher;
+    private final ModelRegistry registry;
+
+    RunPagesController(RunQueue queue, RunLauncher launcher, ModelRegistry registry) {
+        this.queue = queue;
+        this.launcher = launcher;
+        this.registry = registry;
+    }
+
+    @GetMapping("/research/runs")
+    String list(Model model) {
+        Instant now = Instant.now();
+        model.addAttribute("runs", queue.recent(200).stream().map(r -> RunView.of(r, now)).toList());
+        model.addAttribute("models", registry.all());
+        return "runs/runs";
+    }
+
+    @GetMapping("/research/runs/new")
+    String form(Model model) {
+        return form(model, defaults(), Map.of());
+    }
+
+    private String form(Model model, Map<String, String> values, Map<String, String> errors) {
+        model.addAttribute("values", values);
+        model.addAttribute("errors", errors);
+        model.addAttribute("models", registry.all());
+        return "runs/new";
+    }
+
+    static Map<String, String> defaults() {
+        SftSpec d = SftSpec.defaults();
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("name", "");
+        v.put("baseModelId", "");
+        v.put("learningRate", Double.toString(d.learningRate()));
+        v.put("minLearningRate", Double.toString(d.minLearningRate()));
+        v.put("warmupSteps", Integer.toString(d.warmupSteps()));
+        v.put("steps", Integer.toString(d.steps()));
+        v.put("batchSize", Integer.toString(d.batchSize()));
+        v.put("gradAccumSteps", Integer.toString(d.gradAccumSteps()));
+        v.put("maxGradNorm", Double.toString(d.maxGradNorm()));
+        v.put("weightDecay", Double.toString(d.weightDecay()));
+        v.put("checkpointEvery", Integer.toString(d.checkpointEvery()));
+        v.put("seed", Long.toString(d.seed()));
+        v.put("nLayer", Integer.toString(d.nLayer()));
+        v.put("nHead", Integer.toString(d.nHead()));
+        v.put("nEmbd", Integer.toString(d.nEmbd()));
+        v.put("nPositions", Integer.toString(d.nPositions()));
+        v.put("maxPosts", Integer.toString(d.maxPosts()));
+        return v;
+    }
+
+    @PostMapping("/research/runs")
+    String launch(@RequestParam Map<String, String> params, @AuthenticationPrincipal SignedInUser user, Model model,
+                  HttpServletResponse response) {
+        RunLauncher.Result result = launcher.launchSft(params, user == null ? null : user.id());
+        if (!result.ok()) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            Map<String, String> values = defaults();
+            params.forEach((k, v) -> { if (values.containsKey(k)) values.put(k, v); });
+            return form(model, values, result.errors());
+        }
+        return "redirect:/research/runs/" + result.runId();
+    }
+
+    @GetMapping("/research/runs/{id}")
+    String show(@PathVariable long id, Model model) {
+        Run run = queue.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no run " + id));
+        model.addAttribute("run", RunView.of(run, Instant.now()));
+        model.addAttribute("samples", queue.samplesOf(id, 20));
+        return "runs/run";
+    }
+
+    @PostMapping("/research/runs/{id}/cancel")
+    String cancel(@PathVariable long id) {
+        queue.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no run " + id));
+        queue.cancel(id);
+        return "redirect:/research/runs/" + id;
+    }
+
+    @GetMapping("/research/runs/compare")
+    String compare(@RequestParam(name = "ids", defaultValue = "") String ids, Model model) {
+        List<Long> runIds = Arrays.stream(ids.split("[,\\s]+")).filter(s -> s.matches("\\d+")).map(Long::valueOf)
+                .filter(i -> queue.find(i).isPresent()).toList();
+        model.addAttribute("runIds", runIds);
+        return "runs/compare";
+    }
+}
