@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One worker: a thread that claims a queued run, executes it, and claims the next; a second thread renews the
@@ -23,6 +24,11 @@ import java.util.concurrent.TimeUnit;
 public final class RunWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunWorker.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /**
+     * The PyTorch engine allows one gradient collector per process, so the workers of one JVM train one run at a
+     * time: a worker takes this lock before it claims, and never holds a claimed run while it waits.
+     */
+    private static final ReentrantLock TRAINING = new ReentrantLock(true);
 
     public record Settings(Duration lease, Duration heartbeat, Duration poll, Path modelsDir) {}
 
@@ -96,12 +102,17 @@ public final class RunWorker implements AutoCloseable {
     private void loop() {
         while (running) {
             try {
-                Optional<Run> claimed = queue.claim(id, settings.lease());
-                if (claimed.isPresent()) {
-                    execute(claimed.get());
-                } else {
-                    Thread.sleep(settings.poll().toMillis());
+                if (!TRAINING.tryLock(settings.poll().toMillis(), TimeUnit.MILLISECONDS)) continue;
+                boolean idle;
+                try {
+                    if (!running) return;
+                    Optional<Run> claimed = queue.claim(id, settings.lease());
+                    idle = claimed.isEmpty();
+                    claimed.ifPresent(this::execute);
+                } finally {
+                    TRAINING.unlock();
                 }
+                if (idle) Thread.sleep(settings.poll().toMillis());
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
