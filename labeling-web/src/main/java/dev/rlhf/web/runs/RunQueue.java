@@ -84,6 +84,14 @@ public class RunQueue {
                 .param("id", runId).param("tail", LOG_TAIL_CHARS).update() == 1;
     }
 
+    /** Hands a run back to the queue at once (a worker shutting down); its checkpoint is kept for the next worker. */
+    public boolean release(long runId, String workerId) {
+        return jdbc.sql("""
+                        UPDATE runs SET state = 'QUEUED', worker_id = NULL, lease_expires_at = NULL
+                        WHERE id = :id AND worker_id = :worker AND state = 'RUNNING'""")
+                .param("id", runId).param("worker", workerId).update() == 1;
+    }
+
     public boolean succeed(long runId, String workerId, Long outputModelId) {
         return jdbc.sql("""
                         UPDATE runs SET state = 'SUCCEEDED', finished_at = now(), output_model_id = :model, lease_expires_at = NULL

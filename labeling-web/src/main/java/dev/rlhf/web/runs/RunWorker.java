@@ -153,6 +153,9 @@ public final class RunWorker implements AutoCloseable {
             }
         } catch (RunStopped e) {
             if (!killed && context != null) context.log(e.getMessage());
+            if (!killed && !running && queue.release(run.id(), id)) {
+                queue.appendLog(run.id(), "worker " + id + " stopped; re-queued");
+            }
         } catch (Throwable e) {
             if (!killed) {
                 String error = e.getClass().getSimpleName() + ": " + e.getMessage();

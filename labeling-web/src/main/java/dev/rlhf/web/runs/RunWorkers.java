@@ -28,7 +28,7 @@ public class RunWorkers implements SmartLifecycle {
     public RunWorkers(RunQueue queue, ModelRegistry registry, List<RunExecutor> executors,
                       @Value("${rlhf.worker.enabled:true}") boolean enabled,
                       @Value("${rlhf.worker.lease:60s}") Duration lease,
-                      @Value("${rlhf.worker.heartbeat:10s}") Duration heartbeat,
+                      @Value("${rlhf.worker.heartbeat:5s}") Duration heartbeat,
                       @Value("${rlhf.worker.poll:2s}") Duration poll,
                       @Value("${rlhf.models-dir:${rlhf.data-dir:./data}/models}") String modelsDir) {
         this.queue = queue;
