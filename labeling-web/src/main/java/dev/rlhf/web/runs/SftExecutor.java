@@ -62,6 +62,7 @@ public class SftExecutor implements RunExecutor {
 
     @Override
     public long execute(RunContext ctx) throws Exception {
+        dev.rlhf.lm.cli.CliArgs.offlineEngine();   // the engine's natives come from the jar; nothing is downloaded
         SftSpec spec = SftSpec.fromJson(ctx.config());
         if (!spec.errors().isEmpty()) throw new IllegalArgumentException("invalid config: " + spec.errors());
         Run run = ctx.run();
