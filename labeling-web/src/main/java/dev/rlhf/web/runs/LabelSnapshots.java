@@ -44,6 +44,18 @@ public class LabelSnapshots {
         return id;
     }
 
+    public record Snapshot(long id, String name, String filter, int labelCount, java.time.Instant createdAt) {}
+
+    public List<Snapshot> all() {
+        return jdbc.sql("SELECT id, name, filter::text, label_count, created_at FROM label_snapshots ORDER BY id DESC")
+                .query((rs, i) -> new Snapshot(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                        rs.getTimestamp(5).toInstant())).list();
+    }
+
+    public boolean nameTaken(String name) {
+        return jdbc.sql("SELECT count(*) FROM label_snapshots WHERE name = :name").param("name", name).query(Long.class).single() > 0;
+    }
+
     public boolean exists(long id) {
         return jdbc.sql("SELECT count(*) FROM label_snapshots WHERE id = :id").param("id", id).query(Long.class).single() > 0;
     }

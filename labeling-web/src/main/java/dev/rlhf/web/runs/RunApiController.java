@@ -36,12 +36,15 @@ class RunApiController {
         return queue.recent(200).stream().map(r -> RunView.of(r, now)).toList();
     }
 
-    /** Launches an SFT run: {@code {"name": …, "baseModelId": …, "learningRate": …, …}}; 400 names the bad fields. */
+    /**
+     * Launches a run: {@code {"kind": "SFT", "name": …, "baseModelId": …, "learningRate": …, …}} or
+     * {@code {"kind": "REWARD_MODEL", "snapshotId": …, …}}; 400 names the bad fields.
+     */
     @PostMapping
     ResponseEntity<Map<String, Object>> launch(@RequestBody Map<String, Object> body, @AuthenticationPrincipal SignedInUser user) {
         Map<String, String> values = new HashMap<>();
         body.forEach((k, v) -> values.put(k, v == null ? "" : v.toString()));
-        RunLauncher.Result result = launcher.launchSft(values, user == null ? null : user.id());
+        RunLauncher.Result result = launcher.launch(values, user == null ? null : user.id());
         if (!result.ok()) {
             return ResponseEntity.badRequest().body(Map.of("error", "invalid run", "fields", result.errors()));
         }

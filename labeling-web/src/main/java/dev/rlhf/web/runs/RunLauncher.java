@@ -5,6 +5,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,10 +24,101 @@ public class RunLauncher {
 
     private final RunQueue queue;
     private final ModelRegistry registry;
+    private final LabelSnapshots snapshots;
 
-    public RunLauncher(RunQueue queue, ModelRegistry registry) {
+    public RunLauncher(RunQueue queue, ModelRegistry registry, LabelSnapshots snapshots) {
         this.queue = queue;
         this.registry = registry;
+        this.snapshots = snapshots;
+    }
+
+    /** Launches a run of the kind named by {@code kind} (SFT when absent). */
+    public Result launch(Map<String, String> values, Long userId) {
+        String kind = values.getOrDefault("kind", "SFT").strip();
+        return switch (kind) {
+            case "", "SFT" -> launchSft(values, userId);
+            case "REWARD_MODEL" -> launchRewardModel(values, userId);
+            default -> new Result(null, Map.of("kind", "must be SFT or REWARD_MODEL"));
+        };
+    }
+
+    /** The reward-model form's fields and their defaults (those of {@link RewardModelExecutor}). */
+    public static Map<String, String> rewardModelDefaults() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("name", "");
+        v.put("snapshotId", "");
+        v.put("baseModelId", "");
+        v.put("learningRate", "0.001");
+        v.put("minLearningRate", "1.0E-4");
+        v.put("epochs", "1");
+        v.put("batchSize", "16");
+        v.put("microBatchSize", "8");
+        v.put("validationFraction", "0.2");
+        v.put("maxGradNorm", "1.0");
+        v.put("seed", "0");
+        v.put("nLayer", "2");
+        v.put("nHead", "2");
+        v.put("nEmbd", "64");
+        v.put("nPositions", "256");
+        return v;
+    }
+
+    public Result launchRewardModel(Map<String, String> values, Long userId) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String name = values.getOrDefault("name", "").strip();
+        if (name.isEmpty()) errors.put("name", "is required");
+        else if (name.length() > 100) errors.put("name", "must be at most 100 characters");
+        Long snapshotId = null;
+        String snap = values.getOrDefault("snapshotId", "").strip();
+        if (snap.isEmpty()) errors.put("snapshotId", "is required: freeze a label snapshot first");
+        else {
+            try {
+                snapshotId = Long.parseLong(snap);
+                if (!snapshots.exists(snapshotId)) errors.put("snapshotId", "no label snapshot " + snapshotId);
+            } catch (NumberFormatException e) {
+                errors.put("snapshotId", "must be a snapshot id");
+            }
+        }
+        Long baseModelId = model(values, errors);
+        Map<String, String> d = rewardModelDefaults();
+        ObjectNode config = JSON.createObjectNode();
+        for (String f : List.of("learningRate", "minLearningRate", "validationFraction", "maxGradNorm")) {
+            number(values, f, Double.parseDouble(d.get(f)), config, errors);
+        }
+        for (String f : List.of("epochs", "batchSize", "microBatchSize", "seed", "nLayer", "nHead", "nEmbd", "nPositions")) {
+            integer(values, f, Integer.parseInt(d.get(f)), config, errors);
+        }
+        if (config.has("learningRate") && !(config.get("learningRate").asDouble() > 0)) errors.put("learningRate", "must be a positive number");
+        if (config.has("minLearningRate") && config.has("learningRate")
+                && (config.get("minLearningRate").asDouble() < 0 || config.get("minLearningRate").asDouble() > config.get("learningRate").asDouble())) {
+            errors.putIfAbsent("minLearningRate", "must be between 0 and learningRate");
+        }
+        if (config.has("validationFraction") && !(config.get("validationFraction").asDouble() > 0 && config.get("validationFraction").asDouble() < 1)) {
+            errors.put("validationFraction", "must be between 0 and 1");
+        }
+        if (config.has("maxGradNorm") && config.get("maxGradNorm").asDouble() < 0) errors.put("maxGradNorm", "must be ≥ 0");
+        for (String f : List.of("epochs", "batchSize", "microBatchSize", "nLayer", "nHead", "nEmbd")) {
+            if (config.has(f) && config.get(f).asInt() <= 0) errors.put(f, "must be positive");
+        }
+        if (config.has("nEmbd") && config.has("nHead") && config.get("nHead").asInt() > 0
+                && config.get("nEmbd").asInt() % config.get("nHead").asInt() != 0) errors.put("nEmbd", "must be a multiple of nHead");
+        if (config.has("nPositions") && config.get("nPositions").asInt() < 8) errors.put("nPositions", "must be at least 8");
+        if (!errors.isEmpty()) return new Result(null, errors);
+        long id = queue.enqueue(name, RunKind.REWARD_MODEL, JSON.writeValueAsString(config), baseModelId, snapshotId, userId);
+        return new Result(id, Map.of());
+    }
+
+    private Long model(Map<String, String> values, Map<String, String> errors) {
+        String base = values.getOrDefault("baseModelId", "").strip();
+        if (base.isEmpty()) return null;
+        try {
+            long id = Long.parseLong(base);
+            if (registry.find(id).isEmpty()) errors.put("baseModelId", "no model " + id + " in the registry");
+            return id;
+        } catch (NumberFormatException e) {
+            errors.put("baseModelId", "must be a model id");
+            return null;
+        }
     }
 
     /** Launches an SFT run from form or JSON values (strings); missing hyperparameters take their defaults. */

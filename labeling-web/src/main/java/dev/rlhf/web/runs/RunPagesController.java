@@ -24,11 +24,13 @@ class RunPagesController {
     private final RunQueue queue;
     private final RunLauncher launcher;
     private final ModelRegistry registry;
+    private final LabelSnapshots snapshots;
 
-    RunPagesController(RunQueue queue, RunLauncher launcher, ModelRegistry registry) {
+    RunPagesController(RunQueue queue, RunLauncher launcher, ModelRegistry registry, LabelSnapshots snapshots) {
         this.queue = queue;
         this.launcher = launcher;
         this.registry = registry;
+        this.snapshots = snapshots;
     }
 
     @GetMapping("/research/runs")
@@ -36,19 +38,39 @@ class RunPagesController {
         Instant now = Instant.now();
         model.addAttribute("runs", queue.recent(200).stream().map(r -> RunView.of(r, now)).toList());
         model.addAttribute("models", registry.all());
+        model.addAttribute("snapshots", snapshots.all());
         return "runs/runs";
     }
 
     @GetMapping("/research/runs/new")
-    String form(Model model) {
-        return form(model, defaults(), Map.of());
+    String form(@RequestParam(defaultValue = "SFT") String kind, Model model) {
+        boolean rm = "REWARD_MODEL".equals(kind);
+        return form(model, rm ? "REWARD_MODEL" : "SFT", rm ? RunLauncher.rewardModelDefaults() : defaults(), Map.of());
     }
 
-    private String form(Model model, Map<String, String> values, Map<String, String> errors) {
+    private String form(Model model, String kind, Map<String, String> values, Map<String, String> errors) {
+        model.addAttribute("kind", kind);
         model.addAttribute("values", values);
         model.addAttribute("errors", errors);
         model.addAttribute("models", registry.all());
+        model.addAttribute("snapshots", snapshots.all());
         return "runs/new";
+    }
+
+    /** Freezes the labels of a batch (and split) into a named snapshot for reward-model runs. */
+    @PostMapping("/research/snapshots")
+    String freeze(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String batch,
+                  @RequestParam(defaultValue = "") String split, @AuthenticationPrincipal SignedInUser user,
+                  HttpServletResponse response, Model model) {
+        if (name.isBlank() || name.length() > 128 || snapshots.nameTaken(name.strip())) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("message", "name: " + (name.isBlank() ? "is required" : name.length() > 128
+                    ? "must be at most 128 characters" : "a snapshot named " + name.strip() + " exists"));
+            return list(model);
+        }
+        snapshots.freeze(name.strip(), batch.isBlank() ? null : batch.strip(), split.isBlank() ? null : split.strip(),
+                user == null ? null : user.id());
+        return "redirect:/research/runs";
     }
 
     static Map<String, String> defaults() {
@@ -77,12 +99,13 @@ class RunPagesController {
     @PostMapping("/research/runs")
     String launch(@RequestParam Map<String, String> params, @AuthenticationPrincipal SignedInUser user, Model model,
                   HttpServletResponse response) {
-        RunLauncher.Result result = launcher.launchSft(params, user == null ? null : user.id());
+        RunLauncher.Result result = launcher.launch(params, user == null ? null : user.id());
         if (!result.ok()) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
-            Map<String, String> values = defaults();
+            boolean rm = "REWARD_MODEL".equals(params.get("kind"));
+            Map<String, String> values = rm ? RunLauncher.rewardModelDefaults() : defaults();
             params.forEach((k, v) -> { if (values.containsKey(k)) values.put(k, v); });
-            return form(model, values, result.errors());
+            return form(model, rm ? "REWARD_MODEL" : "SFT", values, result.errors());
         }
         return "redirect:/research/runs/" + result.runId();
     }

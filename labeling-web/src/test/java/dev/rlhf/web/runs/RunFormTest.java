@@ -94,4 +94,38 @@ class RunFormTest {
         mvc.perform(get("/research/runs/" + id).with(user(researcher))).andExpect(status().isOk())
                 .andExpect(content().string(org.hamcrest.Matchers.containsString("CANCELLED")));
     }
+
+    @Test
+    void rewardModelFormNeedsAnExistingSnapshotAndAPositiveLearningRate() throws Exception {
+        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        long before = runs();
+        mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
+                        .param("kind", "REWARD_MODEL").param("name", "rm").param("learningRate", "-1"))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("snapshotId: is required")))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("learningRate: must be a positive number")));
+        mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"kind\": \"REWARD_MODEL\", \"name\": \"rm\", \"snapshotId\": 987654}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.fields.snapshotId").value("no label snapshot 987654"));
+        assertThat(runs()).isEqualTo(before);
+
+        String name = "form-snapshot-" + System.nanoTime();
+        mvc.perform(post("/research/snapshots").with(user(researcher)).with(csrf()).param("name", name).param("batch", "no-such-batch"))
+                .andExpect(status().is3xxRedirection());
+        long snapshot = jdbc.sql("SELECT id FROM label_snapshots WHERE name = ?").param(name).query(Long.class).single();
+        mvc.perform(post("/api/snapshots").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\": \"" + name + "\"}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.fields.name").value("a snapshot named " + name + " exists"));
+        String location = mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
+                        .param("kind", "REWARD_MODEL").param("name", "rm from the form").param("snapshotId", Long.toString(snapshot)))
+                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        assertThat(jdbc.sql("SELECT kind || ' ' || snapshot_id FROM runs WHERE id = ?").param(id).query(String.class).single())
+                .isEqualTo("REWARD_MODEL " + snapshot);
+        mvc.perform(post("/api/runs/" + id + "/cancel").with(user(researcher)).with(csrf())).andExpect(status().isOk());
+        mvc.perform(get("/research/runs/new?kind=REWARD_MODEL").with(user(researcher))).andExpect(status().isOk())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString(name)));
+    }
 }
