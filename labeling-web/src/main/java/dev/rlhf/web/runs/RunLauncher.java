@@ -6,6 +6,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import dev.rlhf.ppo.PpoConfig;
 import java.util.Map;
 
 /**
@@ -38,7 +39,8 @@ public class RunLauncher {
         return switch (kind) {
             case "", "SFT" -> launchSft(values, userId);
             case "REWARD_MODEL" -> launchRewardModel(values, userId);
-            default -> new Result(null, Map.of("kind", "must be SFT or REWARD_MODEL"));
+            case "PPO" -> launchPpo(values, userId);
+            default -> new Result(null, Map.of("kind", "must be SFT, REWARD_MODEL or PPO"));
         };
     }
 
@@ -106,6 +108,68 @@ public class RunLauncher {
         if (!errors.isEmpty()) return new Result(null, errors);
         long id = queue.enqueue(name, RunKind.REWARD_MODEL, JSON.writeValueAsString(config), baseModelId, snapshotId, userId);
         return new Result(id, Map.of());
+    }
+
+    /** The PPO form's fields: the inputs, then every {@link PpoConfig} field with its default. */
+    public static Map<String, String> ppoDefaults() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("name", "");
+        v.put("baseModelId", "");
+        v.put("rewardModelId", "");
+        v.put("maxPosts", "1000");
+        PpoConfig.defaults().asMap().forEach((k, x) -> v.put(k, String.valueOf(x)));
+        return v;
+    }
+
+    public Result launchPpo(Map<String, String> values, Long userId) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String name = values.getOrDefault("name", "").strip();
+        if (name.isEmpty()) errors.put("name", "is required");
+        else if (name.length() > 100) errors.put("name", "must be at most 100 characters");
+        Long policy = model(values, errors);
+        if (policy == null && !errors.containsKey("baseModelId")) errors.put("baseModelId", "is required: the policy to start from (an SFT model)");
+        String rmText = values.getOrDefault("rewardModelId", "").strip();
+        Long rewardModel = null;
+        if (rmText.isEmpty()) errors.put("rewardModelId", "is required");
+        else {
+            try {
+                rewardModel = Long.parseLong(rmText);
+                var rm = registry.find(rewardModel);
+                if (rm.isEmpty()) errors.put("rewardModelId", "no model " + rewardModel + " in the registry");
+                else if (!rm.get().kind().equals("REWARD_MODEL")) errors.put("rewardModelId", "model " + rewardModel + " is not a reward model");
+            } catch (NumberFormatException e) {
+                errors.put("rewardModelId", "must be a model id");
+            }
+        }
+        ObjectNode config = JSON.createObjectNode();
+        integer(values, "maxPosts", 1000, config, errors);
+        if (config.has("maxPosts") && config.get("maxPosts").asInt() <= 0) errors.put("maxPosts", "must be positive");
+        Map<String, String> ppo = new LinkedHashMap<>();
+        for (String f : PpoConfig.fieldNames()) {
+            String v = values.getOrDefault(f, "").strip();
+            if (!v.isEmpty()) ppo.put(f, v);
+        }
+        try {
+            PpoConfig checked = PpoConfig.defaults().with(ppo);
+            ObjectNode node = config.putObject("ppo");
+            checked.asMap().forEach((k, x) -> node.put(k, String.valueOf(x)));
+        } catch (IllegalArgumentException e) {
+            errors.put(ppoField(e.getMessage()), e.getMessage());
+        }
+        if (rewardModel != null) config.put("rewardModelId", rewardModel);
+        if (!errors.isEmpty()) return new Result(null, errors);
+        long id = queue.enqueue(name, RunKind.PPO, JSON.writeValueAsString(config), policy, null, userId);
+        return new Result(id, Map.of());
+    }
+
+    /** The field a {@link PpoConfig} error names ("learningRate must be positive", "PPO config field x must be …"). */
+    static String ppoField(String message) {
+        if (message == null) return "ppo";
+        String m = message.startsWith("PPO config field ") ? message.substring("PPO config field ".length()) : message;
+        String first = m.split("[\\s(]", 2)[0];
+        for (String f : PpoConfig.fieldNames()) if (f.equals(first)) return f;
+        for (String f : PpoConfig.fieldNames()) if (message.contains(f)) return f;
+        return "ppo";
     }
 
     private Long model(Map<String, String> values, Map<String, String> errors) {

@@ -44,8 +44,8 @@ class RunPagesController {
 
     @GetMapping("/research/runs/new")
     String form(@RequestParam(defaultValue = "SFT") String kind, Model model) {
-        boolean rm = "REWARD_MODEL".equals(kind);
-        return form(model, rm ? "REWARD_MODEL" : "SFT", rm ? RunLauncher.rewardModelDefaults() : defaults(), Map.of());
+        String k = switch (kind) { case "REWARD_MODEL", "PPO" -> kind; default -> "SFT"; };
+        return form(model, k, defaultsOf(k), Map.of());
     }
 
     private String form(Model model, String kind, Map<String, String> values, Map<String, String> errors) {
@@ -71,6 +71,14 @@ class RunPagesController {
         snapshots.freeze(name.strip(), batch.isBlank() ? null : batch.strip(), split.isBlank() ? null : split.strip(),
                 user == null ? null : user.id());
         return "redirect:/research/runs";
+    }
+
+    static Map<String, String> defaultsOf(String kind) {
+        return switch (kind) {
+            case "REWARD_MODEL" -> RunLauncher.rewardModelDefaults();
+            case "PPO" -> RunLauncher.ppoDefaults();
+            default -> defaults();
+        };
     }
 
     static Map<String, String> defaults() {
@@ -102,10 +110,10 @@ class RunPagesController {
         RunLauncher.Result result = launcher.launch(params, user == null ? null : user.id());
         if (!result.ok()) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
-            boolean rm = "REWARD_MODEL".equals(params.get("kind"));
-            Map<String, String> values = rm ? RunLauncher.rewardModelDefaults() : defaults();
+            String kind = switch (params.getOrDefault("kind", "SFT")) { case "REWARD_MODEL", "PPO" -> params.get("kind"); default -> "SFT"; };
+            Map<String, String> values = defaultsOf(kind);
             params.forEach((k, v) -> { if (values.containsKey(k)) values.put(k, v); });
-            return form(model, rm ? "REWARD_MODEL" : "SFT", values, result.errors());
+            return form(model, kind, values, result.errors());
         }
         return "redirect:/research/runs/" + result.runId();
     }

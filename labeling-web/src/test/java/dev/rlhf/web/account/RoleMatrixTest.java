@@ -107,6 +107,7 @@ class RoleMatrixTest {
             new Endpoint(HttpMethod.GET, "/api/runs/999999/metrics", null, 401, 403, 404, 404),
             new Endpoint(HttpMethod.POST, "/api/runs/999999/cancel", null, 401, 403, 404, 404),
             new Endpoint(HttpMethod.GET, "/research/runs/new?kind=REWARD_MODEL", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/research/runs/new?kind=PPO", null, LOGIN, 403, 200, 200),
             new Endpoint(HttpMethod.POST, "/research/snapshots", null, LOGIN, 403, 400, 400),
             new Endpoint(HttpMethod.GET, "/api/snapshots", null, 401, 403, 200, 200),
             new Endpoint(HttpMethod.POST, "/api/snapshots", "{}", 401, 403, 400, 400),
