@@ -144,6 +144,12 @@ public final class RunWorker implements AutoCloseable {
                     () -> stopCurrent, () -> killed);
             context.log("attempt " + run.attempts() + " of " + run.maxAttempts() + " on worker " + id
                     + (run.checkpointPath() == null ? "" : ", resuming from " + run.checkpointPath()));
+            // PyTorch's grad mode is per thread and on by default in a new one; the engine turns it off only on the
+            // thread that loaded it. Trainers enable it inside their gradient collectors, and in-place updates outside
+            // them (the reward model's normalisation) fail with grad mode on, so every run starts with it off.
+            dev.rlhf.lm.cli.CliArgs.offlineEngine();
+            ai.djl.engine.Engine.getInstance();
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
             RunExecutor executor = executors.get(RunKind.valueOf(run.kind()));
             if (executor == null) throw new IllegalArgumentException("no executor for run kind " + run.kind());
             long model = executor.execute(context);
