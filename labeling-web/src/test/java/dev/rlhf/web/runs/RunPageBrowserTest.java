@@ -18,7 +18,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** In headless Chromium, the live run page draws new points while the in-process worker trains and writes metrics. */
+/**
+ * In headless Chromium, the live run page draws new points while the in-process worker trains and writes metrics;
+ * the compare page draws two runs on one chart.
+ */
 @PlatformTest
 class RunPageBrowserTest {
     @LocalServerPort
@@ -73,5 +76,14 @@ class RunPageBrowserTest {
         browser.findElement(By.id("cancel-run")).click();
         wait.until(d -> "CANCELLED".equals(d.findElement(By.id("run-state")).getText()));
         assertThat(queue.state(id)).isEqualTo(RunState.CANCELLED);
+
+        // a second run's loss on the compare page: one chart, a line per run
+        long other = queue.enqueue("compared", RunKind.SFT, RunTestSupport.tinySft(3, 0), null, null, null);
+        queue.cancel(other);
+        for (int step = 1; step <= 3; step++) queue.metrics(other, step, java.util.Map.of("loss", 6.0 - step));
+        browser.get("http://localhost:" + port + "/research/runs/compare?ids=" + id + "," + other);
+        wait.until(d -> d.findElements(By.cssSelector("svg[data-metric='loss'] polyline")).size() == 2);
+        assertThat(browser.findElements(By.cssSelector("svg[data-metric='loss'] polyline")))
+                .extracting(e -> e.getAttribute("data-run")).containsExactly(Long.toString(id), Long.toString(other));
     }
 }
