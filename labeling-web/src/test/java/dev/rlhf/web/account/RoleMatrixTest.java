@@ -95,6 +95,23 @@ class RoleMatrixTest {
                     401, 403, 403, 201),
             new Endpoint(HttpMethod.POST, "/api/accounts/999999/password", null, 401, 403, 403, 404),
             new Endpoint(HttpMethod.POST, "/api/accounts/999999/enabled", "{}", 401, 403, 403, 400),
+            // runs: researchers and admins launch, watch and cancel; labelers get 403
+            new Endpoint(HttpMethod.GET, "/research/runs", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/research/runs/new", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.POST, "/research/runs", null, LOGIN, 403, 400, 400),
+            new Endpoint(HttpMethod.GET, "/research/runs/999999", null, LOGIN, 403, 404, 404),
+            new Endpoint(HttpMethod.POST, "/research/runs/999999/cancel", null, LOGIN, 403, 404, 404),
+            new Endpoint(HttpMethod.GET, "/research/runs/compare?ids=999999", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/api/runs", null, 401, 403, 200, 200),
+            new Endpoint(HttpMethod.POST, "/api/runs", "{}", 401, 403, 400, 400),
+            new Endpoint(HttpMethod.GET, "/api/runs/999999", null, 401, 403, 404, 404),
+            new Endpoint(HttpMethod.GET, "/api/runs/999999/metrics", null, 401, 403, 404, 404),
+            new Endpoint(HttpMethod.POST, "/api/runs/999999/cancel", null, 401, 403, 404, 404),
+            new Endpoint(HttpMethod.GET, "/research/runs/new?kind=REWARD_MODEL", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/research/runs/new?kind=PPO", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.POST, "/research/snapshots", null, LOGIN, 403, 400, 400),
+            new Endpoint(HttpMethod.GET, "/api/snapshots", null, 401, 403, 200, 200),
+            new Endpoint(HttpMethod.POST, "/api/snapshots", "{}", 401, 403, 400, 400),
             new Endpoint(HttpMethod.GET, "/v3/api-docs", null, LOGIN, 200, 200, 200));
 
     @Autowired

@@ -1,0 +1,103 @@
+package dev.rlhf.web.runs;
+
+import ai.djl.ndarray.NDManager;
+import dev.rlhf.lm.Devices;
+import dev.rlhf.lm.GPT2Config;
+import dev.rlhf.lm.tokenizer.ByteTokenizer;
+import dev.rlhf.lm.tokenizer.Tokenizer;
+import dev.rlhf.lm.tokenizer.Tokenizers;
+import dev.rlhf.reward.LrShape;
+import dev.rlhf.reward.RewardConfig;
+import dev.rlhf.reward.RewardModel;
+import dev.rlhf.reward.RewardModelRun;
+import dev.rlhf.reward.data.Comparison;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A reward model trained on a frozen label snapshot through {@link RewardModelRun} (split by post, train, normalise
+ * against the reference summaries, evaluate on the held-out posts). The trunk comes from a registered model
+ * ({@code base_model_id}) or is new with the byte tokenizer. No intermediate checkpoints: a re-claimed run starts over.
+ */
+@Component
+public class RewardModelExecutor implements RunExecutor {
+    private final LabelSnapshots snapshots;
+
+    public RewardModelExecutor(LabelSnapshots snapshots) {
+        this.snapshots = snapshots;
+    }
+
+    @Override
+    public RunKind kind() {
+        return RunKind.REWARD_MODEL;
+    }
+
+    @Override
+    public long execute(RunContext ctx) throws Exception {
+        dev.rlhf.lm.cli.CliArgs.offlineEngine();
+        Run run = ctx.run();
+        if (run.snapshotId() == null) throw new IllegalArgumentException("snapshotId: a reward-model run needs a label snapshot");
+        List<Comparison> comparisons = snapshots.comparisons(run.snapshotId());
+        if (comparisons.isEmpty()) throw new IllegalArgumentException("snapshotId: snapshot " + run.snapshotId() + " holds no labels with a choice");
+        JsonNode c = ctx.config();
+        RewardConfig d = RewardConfig.defaults();
+        RewardConfig config = new RewardConfig(c.path("learningRate").asDouble(1e-3), c.path("minLearningRate").asDouble(1e-4),
+                c.path("warmupFraction").asDouble(d.warmupFraction()), LrShape.COSINE, c.path("epochs").asInt(d.epochs()),
+                c.path("batchSize").asInt(16), c.path("microBatchSize").asInt(8), c.path("maxGradNorm").asDouble(d.maxGradNorm()),
+                c.path("weightDecay").asDouble(d.weightDecay()), d.beta1(), d.beta2(), d.eps(), c.path("maxTokens").asInt(0),
+                c.path("seed").asLong(d.seed()));
+        RewardModelRun.Spec defaults = RewardModelRun.Spec.defaults(config);
+        RewardModelRun.Spec spec = new RewardModelRun.Spec(defaults.options(), config,
+                c.path("validationFraction").asDouble(0.2), false, defaults.referencePolicy(), 1, List.of());
+
+        Path base = run.baseModelId() == null ? null : Path.of(ctx.registry().find(run.baseModelId())
+                .orElseThrow(() -> new IllegalArgumentException("baseModelId: no model " + run.baseModelId())).path());
+        Tokenizer tokenizer = base == null ? new ByteTokenizer() : Tokenizers.load(base);
+        GPT2Config shape = GPT2Config.of(tokenizer.vocabSize(), c.path("nPositions").asInt(256), c.path("nEmbd").asInt(64),
+                c.path("nLayer").asInt(2), c.path("nHead").asInt(2));
+        RewardModelRun.ModelFactory factory = base == null
+                ? (manager, seed) -> RewardModel.fromScratch(shape, manager, seed)
+                : (manager, seed) -> RewardModel.initFrom(base, manager, seed);
+
+        try (NDManager manager = NDManager.newBaseManager(Devices.best())) {
+            ctx.device(manager.getDevice().toString());
+            ctx.log(String.format("reward model on snapshot %d: %d comparisons, device %s%s", run.snapshotId(),
+                    comparisons.size(), manager.getDevice(), base == null ? ", trunk from scratch (byte tokenizer)" : ", trunk from " + base));
+            RewardModelRun.Result result = RewardModelRun.run(comparisons, spec, tokenizer, factory, manager, p -> {
+                Map<String, Double> values = new LinkedHashMap<>();
+                values.put("loss", p.loss());
+                values.put("accuracy", p.accuracy());
+                values.put("learning_rate", p.learningRate());
+                values.put("grad_norm", p.gradNorm());
+                values.put("pairs_per_second", p.pairsPerSecond());
+                ctx.metrics(p.step(), values);
+                ctx.progress(p.step(), p.totalSteps());
+                if (p.step() % 10 == 0 || p.step() == p.totalSteps()) {
+                    ctx.log(String.format("step %d/%d loss %.4f accuracy %.3f", p.step(), p.totalSteps(), p.loss(), p.accuracy()));
+                }
+                ctx.checkStop();
+            });
+            try {
+                Path dir = ctx.runDir().resolve("final");
+                result.models().get(0).save(dir, tokenizer);
+                double accuracy = result.evaluation().accuracy();
+                ctx.log(String.format(Locale.ROOT, "validation accuracy %.3f on %d examples (%d training)", accuracy,
+                        result.validationExamples(), result.trainExamples()));
+                String metrics = String.format(Locale.ROOT, "{\"validation_accuracy\": %s, \"train_examples\": %d, \"validation_examples\": %d}",
+                        Double.isFinite(accuracy) ? Double.toString(accuracy) : "null", result.trainExamples(), result.validationExamples());
+                long id = ctx.registry().register(run.name() + " #" + run.id(), "REWARD_MODEL", dir.toAbsolutePath().toString(),
+                        run.baseModelId(), run.id(), run.snapshotId(), metrics);
+                ctx.log("registered model " + id + " at " + dir.toAbsolutePath());
+                return id;
+            } finally {
+                result.models().forEach(RewardModel::close);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.rlhf.web.runs;
+
+import tools.jackson.databind.JsonNode;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What an executing run may do: read its row and config, write metrics, samples, log lines, progress and its
+ * checkpoint path back, and register its model. {@link #checkStop()} is called after every training step and throws
+ * {@link RunStopped} once the run was cancelled (seen on the heartbeat) or the worker is shutting down. After the
+ * worker was killed every write is dropped, as a dead process would write nothing.
+ */
+public final class RunContext {
+    private final Run run;
+    private final JsonNode config;
+    private final String workerId;
+    private final RunQueue queue;
+    private final ModelRegistry registry;
+    private final Path modelsDir;
+    private final BooleanSupplier stopRequested;
+    private final BooleanSupplier killed;
+
+    RunContext(Run run, JsonNode config, String workerId, RunQueue queue, ModelRegistry registry, Path modelsDir,
+               BooleanSupplier stopRequested, BooleanSupplier killed) {
+        this.run = run;
+        this.config = config;
+        this.workerId = workerId;
+        this.queue = queue;
+        this.registry = registry;
+        this.modelsDir = modelsDir;
+        this.stopRequested = stopRequested;
+        this.killed = killed;
+    }
+
+    public Run run() {
+        return run;
+    }
+
+    public JsonNode config() {
+        return config;
+    }
+
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    /** This run's own directory under the models directory: checkpoints and the final model. */
+    public Path runDir() {
+        return modelsDir.resolve("run-" + run.id());
+    }
+
+    public void checkStop() {
+        if (killed.getAsBoolean()) throw new RunStopped("worker " + workerId + " was killed");
+        if (stopRequested.getAsBoolean()) throw new RunStopped("stopped: the run was cancelled or its lease was lost");
+    }
+
+    public void metrics(long step, Map<String, Double> values) {
+        if (!killed.getAsBoolean()) queue.metrics(run.id(), step, values);
+    }
+
+    public void progress(int step, int total) {
+        if (!killed.getAsBoolean()) queue.progress(run.id(), workerId, step, total);
+    }
+
+    public void log(String line) {
+        if (!killed.getAsBoolean()) queue.appendLog(run.id(), line);
+    }
+
+    public void device(String device) {
+        if (!killed.getAsBoolean()) queue.device(run.id(), device);
+    }
+
+    public void checkpoint(Path dir) {
+        if (!killed.getAsBoolean()) queue.checkpoint(run.id(), workerId, dir.toString());
+    }
+
+    public void sample(long step, Long postId, String prompt, String completion, Double reward, Double kl) {
+        if (!killed.getAsBoolean()) queue.sample(run.id(), step, postId, prompt, completion, reward, kl);
+    }
+}

@@ -1,0 +1,258 @@
+package dev.rlhf.web.runs;
+
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import dev.rlhf.ppo.PpoConfig;
+import java.util.Map;
+
+/**
+ * Checks a run form (every field by name, impossible values refused) and queues the run. Only SFT is launched
+ * from the web for now; the field names are those of {@link SftSpec}.
+ */
+@Service
+public class RunLauncher {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    public record Result(Long runId, Map<String, String> errors) {
+        public boolean ok() {
+            return runId != null;
+        }
+    }
+
+    private final RunQueue queue;
+    private final ModelRegistry registry;
+    private final LabelSnapshots snapshots;
+
+    public RunLauncher(RunQueue queue, ModelRegistry registry, LabelSnapshots snapshots) {
+        this.queue = queue;
+        this.registry = registry;
+        this.snapshots = snapshots;
+    }
+
+    /** Launches a run of the kind named by {@code kind} (SFT when absent). */
+    public Result launch(Map<String, String> values, Long userId) {
+        String kind = values.getOrDefault("kind", "SFT").strip();
+        return switch (kind) {
+            case "", "SFT" -> launchSft(values, userId);
+            case "REWARD_MODEL" -> launchRewardModel(values, userId);
+            case "PPO" -> launchPpo(values, userId);
+            default -> new Result(null, Map.of("kind", "must be SFT, REWARD_MODEL or PPO"));
+        };
+    }
+
+    /** The reward-model form's fields and their defaults (those of {@link RewardModelExecutor}). */
+    public static Map<String, String> rewardModelDefaults() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("name", "");
+        v.put("snapshotId", "");
+        v.put("baseModelId", "");
+        v.put("learningRate", "0.001");
+        v.put("minLearningRate", "1.0E-4");
+        v.put("epochs", "1");
+        v.put("batchSize", "16");
+        v.put("microBatchSize", "8");
+        v.put("validationFraction", "0.2");
+        v.put("maxGradNorm", "1.0");
+        v.put("seed", "0");
+        v.put("nLayer", "2");
+        v.put("nHead", "2");
+        v.put("nEmbd", "64");
+        v.put("nPositions", "256");
+        return v;
+    }
+
+    public Result launchRewardModel(Map<String, String> values, Long userId) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String name = values.getOrDefault("name", "").strip();
+        if (name.isEmpty()) errors.put("name", "is required");
+        else if (name.length() > 100) errors.put("name", "must be at most 100 characters");
+        Long snapshotId = null;
+        String snap = values.getOrDefault("snapshotId", "").strip();
+        if (snap.isEmpty()) errors.put("snapshotId", "is required: freeze a label snapshot first");
+        else {
+            try {
+                snapshotId = Long.parseLong(snap);
+                if (!snapshots.exists(snapshotId)) errors.put("snapshotId", "no label snapshot " + snapshotId);
+            } catch (NumberFormatException e) {
+                errors.put("snapshotId", "must be a snapshot id");
+            }
+        }
+        Long baseModelId = model(values, errors);
+        Map<String, String> d = rewardModelDefaults();
+        ObjectNode config = JSON.createObjectNode();
+        for (String f : List.of("learningRate", "minLearningRate", "validationFraction", "maxGradNorm")) {
+            number(values, f, Double.parseDouble(d.get(f)), config, errors);
+        }
+        for (String f : List.of("epochs", "batchSize", "microBatchSize", "seed", "nLayer", "nHead", "nEmbd", "nPositions")) {
+            integer(values, f, Integer.parseInt(d.get(f)), config, errors);
+        }
+        if (config.has("learningRate") && !(config.get("learningRate").asDouble() > 0)) errors.put("learningRate", "must be a positive number");
+        if (config.has("minLearningRate") && config.has("learningRate")
+                && (config.get("minLearningRate").asDouble() < 0 || config.get("minLearningRate").asDouble() > config.get("learningRate").asDouble())) {
+            errors.putIfAbsent("minLearningRate", "must be between 0 and learningRate");
+        }
+        if (config.has("validationFraction") && !(config.get("validationFraction").asDouble() > 0 && config.get("validationFraction").asDouble() < 1)) {
+            errors.put("validationFraction", "must be between 0 and 1");
+        }
+        if (config.has("maxGradNorm") && config.get("maxGradNorm").asDouble() < 0) errors.put("maxGradNorm", "must be ≥ 0");
+        for (String f : List.of("epochs", "batchSize", "microBatchSize", "nLayer", "nHead", "nEmbd")) {
+            if (config.has(f) && config.get(f).asInt() <= 0) errors.put(f, "must be positive");
+        }
+        if (config.has("nEmbd") && config.has("nHead") && config.get("nHead").asInt() > 0
+                && config.get("nEmbd").asInt() % config.get("nHead").asInt() != 0) errors.put("nEmbd", "must be a multiple of nHead");
+        if (config.has("nPositions") && config.get("nPositions").asInt() < 8) errors.put("nPositions", "must be at least 8");
+        if (!errors.isEmpty()) return new Result(null, errors);
+        long id = queue.enqueue(name, RunKind.REWARD_MODEL, JSON.writeValueAsString(config), baseModelId, snapshotId, userId);
+        return new Result(id, Map.of());
+    }
+
+    /** The PPO form's fields: the inputs, then every {@link PpoConfig} field with its default. */
+    public static Map<String, String> ppoDefaults() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("name", "");
+        v.put("baseModelId", "");
+        v.put("rewardModelId", "");
+        v.put("maxPosts", "1000");
+        PpoConfig.defaults().asMap().forEach((k, x) -> v.put(k, String.valueOf(x)));
+        return v;
+    }
+
+    public Result launchPpo(Map<String, String> values, Long userId) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String name = values.getOrDefault("name", "").strip();
+        if (name.isEmpty()) errors.put("name", "is required");
+        else if (name.length() > 100) errors.put("name", "must be at most 100 characters");
+        Long policy = model(values, errors);
+        if (policy == null && !errors.containsKey("baseModelId")) errors.put("baseModelId", "is required: the policy to start from (an SFT model)");
+        String rmText = values.getOrDefault("rewardModelId", "").strip();
+        Long rewardModel = null;
+        if (rmText.isEmpty()) errors.put("rewardModelId", "is required");
+        else {
+            try {
+                rewardModel = Long.parseLong(rmText);
+                var rm = registry.find(rewardModel);
+                if (rm.isEmpty()) errors.put("rewardModelId", "no model " + rewardModel + " in the registry");
+                else if (!rm.get().kind().equals("REWARD_MODEL")) errors.put("rewardModelId", "model " + rewardModel + " is not a reward model");
+            } catch (NumberFormatException e) {
+                errors.put("rewardModelId", "must be a model id");
+            }
+        }
+        ObjectNode config = JSON.createObjectNode();
+        integer(values, "maxPosts", 1000, config, errors);
+        if (config.has("maxPosts") && config.get("maxPosts").asInt() <= 0) errors.put("maxPosts", "must be positive");
+        Map<String, String> ppo = new LinkedHashMap<>();
+        for (String f : PpoConfig.fieldNames()) {
+            String v = values.getOrDefault(f, "").strip();
+            if (!v.isEmpty()) ppo.put(f, v);
+        }
+        try {
+            PpoConfig checked = PpoConfig.defaults().with(ppo);
+            ObjectNode node = config.putObject("ppo");
+            checked.asMap().forEach((k, x) -> node.put(k, String.valueOf(x)));
+        } catch (IllegalArgumentException e) {
+            errors.put(ppoField(e.getMessage()), e.getMessage());
+        }
+        if (rewardModel != null) config.put("rewardModelId", rewardModel);
+        if (!errors.isEmpty()) return new Result(null, errors);
+        long id = queue.enqueue(name, RunKind.PPO, JSON.writeValueAsString(config), policy, null, userId);
+        return new Result(id, Map.of());
+    }
+
+    /** The field a {@link PpoConfig} error names ("learningRate must be positive", "PPO config field x must be …"). */
+    static String ppoField(String message) {
+        if (message == null) return "ppo";
+        String m = message.startsWith("PPO config field ") ? message.substring("PPO config field ".length()) : message;
+        String first = m.split("[\\s(]", 2)[0];
+        for (String f : PpoConfig.fieldNames()) if (f.equals(first)) return f;
+        for (String f : PpoConfig.fieldNames()) if (message.contains(f)) return f;
+        return "ppo";
+    }
+
+    private Long model(Map<String, String> values, Map<String, String> errors) {
+        String base = values.getOrDefault("baseModelId", "").strip();
+        if (base.isEmpty()) return null;
+        try {
+            long id = Long.parseLong(base);
+            if (registry.find(id).isEmpty()) errors.put("baseModelId", "no model " + id + " in the registry");
+            return id;
+        } catch (NumberFormatException e) {
+            errors.put("baseModelId", "must be a model id");
+            return null;
+        }
+    }
+
+    /** Launches an SFT run from form or JSON values (strings); missing hyperparameters take their defaults. */
+    public Result launchSft(Map<String, String> values, Long userId) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String name = values.getOrDefault("name", "").strip();
+        if (name.isEmpty()) errors.put("name", "is required");
+        else if (name.length() > 100) errors.put("name", "must be at most 100 characters");
+        Long baseModelId = null;
+        String base = values.getOrDefault("baseModelId", "").strip();
+        if (!base.isEmpty()) {
+            try {
+                baseModelId = Long.parseLong(base);
+                if (registry.find(baseModelId).isEmpty()) errors.put("baseModelId", "no model " + baseModelId + " in the registry");
+            } catch (NumberFormatException e) {
+                errors.put("baseModelId", "must be a model id");
+            }
+        }
+        SftSpec d = SftSpec.defaults();
+        ObjectNode config = JSON.createObjectNode();
+        number(values, "learningRate", d.learningRate(), config, errors);
+        number(values, "minLearningRate", d.minLearningRate(), config, errors);
+        integer(values, "warmupSteps", d.warmupSteps(), config, errors);
+        integer(values, "steps", d.steps(), config, errors);
+        integer(values, "batchSize", d.batchSize(), config, errors);
+        integer(values, "gradAccumSteps", d.gradAccumSteps(), config, errors);
+        number(values, "maxGradNorm", d.maxGradNorm(), config, errors);
+        number(values, "weightDecay", d.weightDecay(), config, errors);
+        integer(values, "checkpointEvery", d.checkpointEvery(), config, errors);
+        integer(values, "seed", (int) d.seed(), config, errors);
+        integer(values, "nLayer", d.nLayer(), config, errors);
+        integer(values, "nHead", d.nHead(), config, errors);
+        integer(values, "nEmbd", d.nEmbd(), config, errors);
+        integer(values, "nPositions", d.nPositions(), config, errors);
+        integer(values, "maxPosts", d.maxPosts(), config, errors);
+        if (errors.isEmpty()) {
+            SftSpec.fromJson(config).errors().forEach(errors::putIfAbsent);
+        }
+        if (!errors.isEmpty()) return new Result(null, errors);
+        long id = queue.enqueue(name, RunKind.SFT, JSON.writeValueAsString(config), baseModelId, null, userId);
+        return new Result(id, Map.of());
+    }
+
+    private static void number(Map<String, String> values, String field, double fallback, ObjectNode out,
+                               Map<String, String> errors) {
+        String v = values.getOrDefault(field, "").strip();
+        if (v.isEmpty()) {
+            out.put(field, fallback);
+            return;
+        }
+        try {
+            double x = Double.parseDouble(v);
+            if (!Double.isFinite(x)) errors.put(field, "must be a finite number");
+            else out.put(field, x);
+        } catch (NumberFormatException e) {
+            errors.put(field, "must be a number");
+        }
+    }
+
+    private static void integer(Map<String, String> values, String field, int fallback, ObjectNode out,
+                                Map<String, String> errors) {
+        String v = values.getOrDefault(field, "").strip();
+        if (v.isEmpty()) {
+            out.put(field, fallback);
+            return;
+        }
+        try {
+            out.put(field, Integer.parseInt(v));
+        } catch (NumberFormatException e) {
+            errors.put(field, "must be a whole number");
+        }
+    }
+}

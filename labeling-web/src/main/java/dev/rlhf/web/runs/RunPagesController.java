@@ -1,0 +1,143 @@
+package dev.rlhf.web.runs;
+
+import dev.rlhf.web.account.SignedInUser;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The researcher's run pages: the queue, the launch form, a live run page, and a compare page. */
+@Controller
+class RunPagesController {
+    private final RunQueue queue;
+    private final RunLauncher launcher;
+    private final ModelRegistry registry;
+    private final LabelSnapshots snapshots;
+
+    RunPagesController(RunQueue queue, RunLauncher launcher, ModelRegistry registry, LabelSnapshots snapshots) {
+        this.queue = queue;
+        this.launcher = launcher;
+        this.registry = registry;
+        this.snapshots = snapshots;
+    }
+
+    @GetMapping("/research/runs")
+    String list(Model model) {
+        Instant now = Instant.now();
+        model.addAttribute("runs", queue.recent(200).stream().map(r -> RunView.of(r, now)).toList());
+        model.addAttribute("models", registry.all());
+        model.addAttribute("snapshots", snapshots.all());
+        return "runs/runs";
+    }
+
+    @GetMapping("/research/runs/new")
+    String form(@RequestParam(defaultValue = "SFT") String kind, Model model) {
+        String k = switch (kind) { case "REWARD_MODEL", "PPO" -> kind; default -> "SFT"; };
+        return form(model, k, defaultsOf(k), Map.of());
+    }
+
+    private String form(Model model, String kind, Map<String, String> values, Map<String, String> errors) {
+        model.addAttribute("kind", kind);
+        model.addAttribute("values", values);
+        model.addAttribute("errors", errors);
+        model.addAttribute("models", registry.all());
+        model.addAttribute("snapshots", snapshots.all());
+        return "runs/new";
+    }
+
+    /** Freezes the labels of a batch (and split) into a named snapshot for reward-model runs. */
+    @PostMapping("/research/snapshots")
+    String freeze(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String batch,
+                  @RequestParam(defaultValue = "") String split, @AuthenticationPrincipal SignedInUser user,
+                  HttpServletResponse response, Model model) {
+        if (name.isBlank() || name.length() > 128 || snapshots.nameTaken(name.strip())) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("message", "name: " + (name.isBlank() ? "is required" : name.length() > 128
+                    ? "must be at most 128 characters" : "a snapshot named " + name.strip() + " exists"));
+            return list(model);
+        }
+        snapshots.freeze(name.strip(), batch.isBlank() ? null : batch.strip(), split.isBlank() ? null : split.strip(),
+                user == null ? null : user.id());
+        return "redirect:/research/runs";
+    }
+
+    static Map<String, String> defaultsOf(String kind) {
+        return switch (kind) {
+            case "REWARD_MODEL" -> RunLauncher.rewardModelDefaults();
+            case "PPO" -> RunLauncher.ppoDefaults();
+            default -> defaults();
+        };
+    }
+
+    static Map<String, String> defaults() {
+        SftSpec d = SftSpec.defaults();
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("name", "");
+        v.put("baseModelId", "");
+        v.put("learningRate", Double.toString(d.learningRate()));
+        v.put("minLearningRate", Double.toString(d.minLearningRate()));
+        v.put("warmupSteps", Integer.toString(d.warmupSteps()));
+        v.put("steps", Integer.toString(d.steps()));
+        v.put("batchSize", Integer.toString(d.batchSize()));
+        v.put("gradAccumSteps", Integer.toString(d.gradAccumSteps()));
+        v.put("maxGradNorm", Double.toString(d.maxGradNorm()));
+        v.put("weightDecay", Double.toString(d.weightDecay()));
+        v.put("checkpointEvery", Integer.toString(d.checkpointEvery()));
+        v.put("seed", Long.toString(d.seed()));
+        v.put("nLayer", Integer.toString(d.nLayer()));
+        v.put("nHead", Integer.toString(d.nHead()));
+        v.put("nEmbd", Integer.toString(d.nEmbd()));
+        v.put("nPositions", Integer.toString(d.nPositions()));
+        v.put("maxPosts", Integer.toString(d.maxPosts()));
+        return v;
+    }
+
+    @PostMapping("/research/runs")
+    String launch(@RequestParam Map<String, String> params, @AuthenticationPrincipal SignedInUser user, Model model,
+                  HttpServletResponse response) {
+        RunLauncher.Result result = launcher.launch(params, user == null ? null : user.id());
+        if (!result.ok()) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            String kind = switch (params.getOrDefault("kind", "SFT")) { case "REWARD_MODEL", "PPO" -> params.get("kind"); default -> "SFT"; };
+            Map<String, String> values = defaultsOf(kind);
+            params.forEach((k, v) -> { if (values.containsKey(k)) values.put(k, v); });
+            return form(model, kind, values, result.errors());
+        }
+        return "redirect:/research/runs/" + result.runId();
+    }
+
+    @GetMapping("/research/runs/{id}")
+    String show(@PathVariable long id, Model model) {
+        Run run = queue.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no run " + id));
+        model.addAttribute("run", RunView.of(run, Instant.now()));
+        model.addAttribute("samples", queue.samplesOf(id, 20));
+        return "runs/run";
+    }
+
+    @PostMapping("/research/runs/{id}/cancel")
+    String cancel(@PathVariable long id) {
+        queue.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no run " + id));
+        queue.cancel(id);
+        return "redirect:/research/runs/" + id;
+    }
+
+    @GetMapping("/research/runs/compare")
+    String compare(@RequestParam(name = "ids", defaultValue = "") String ids, Model model) {
+        List<Long> runIds = Arrays.stream(ids.split("[,\\s]+")).filter(s -> s.matches("\\d+")).map(Long::valueOf)
+                .filter(i -> queue.find(i).isPresent()).toList();
+        model.addAttribute("runIds", runIds);
+        return "runs/compare";
+    }
+}

@@ -1,0 +1,90 @@
+package dev.rlhf.web.runs;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Makes workers and runs the in-process one ({@code rlhf.worker.enabled}, true by default). The same jar started
+ * without its web server ({@code --spring.main.web-application-type=none}) is a standalone worker on the same queue.
+ */
+@Component
+public class RunWorkers implements SmartLifecycle {
+    private final RunQueue queue;
+    private final ModelRegistry registry;
+    private final Map<RunKind, RunExecutor> executors = new EnumMap<>(RunKind.class);
+    private final boolean enabled;
+    private final RunWorker.Settings settings;
+    private volatile RunWorker inProcess;
+
+    public RunWorkers(RunQueue queue, ModelRegistry registry, List<RunExecutor> executors,
+                      @Value("${rlhf.worker.enabled:true}") boolean enabled,
+                      @Value("${rlhf.worker.lease:60s}") Duration lease,
+                      @Value("${rlhf.worker.heartbeat:5s}") Duration heartbeat,
+                      @Value("${rlhf.worker.poll:2s}") Duration poll,
+                      @Value("${rlhf.models-dir:${rlhf.data-dir:./data}/models}") String modelsDir) {
+        this.queue = queue;
+        this.registry = registry;
+        executors.forEach(e -> this.executors.put(e.kind(), e));
+        this.enabled = enabled;
+        this.settings = new RunWorker.Settings(lease, heartbeat, poll, Path.of(modelsDir).toAbsolutePath());
+    }
+
+    public RunWorker.Settings settings() {
+        return settings;
+    }
+
+    /** A new worker (not started) with these settings. */
+    public RunWorker create(String id, RunWorker.Settings settings) {
+        return new RunWorker(id, queue, registry, executors, settings);
+    }
+
+    public static String hostWorkerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "host";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The in-process worker, when it runs. */
+    public RunWorker inProcess() {
+        return inProcess;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (enabled && inProcess == null) {
+            inProcess = create(hostWorkerId(), settings).start();
+        }
+    }
+
+    /** Stops the in-process worker (tests use it to run their own workers alone on the queue). */
+    @Override
+    public synchronized void stop() {
+        RunWorker w = inProcess;
+        inProcess = null;
+        if (w != null) {
+            try {
+                w.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return inProcess != null;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.rlhf.web.runs;
+
+import ai.djl.ndarray.NDManager;
+import dev.rlhf.lm.Devices;
+import dev.rlhf.lm.GPT2;
+import dev.rlhf.lm.GPT2Config;
+import dev.rlhf.lm.Sampler;
+import dev.rlhf.lm.SamplingConfig;
+import dev.rlhf.lm.SftConfig;
+import dev.rlhf.lm.SftExample;
+import dev.rlhf.lm.SftTrainer;
+import dev.rlhf.lm.TrainingListener;
+import dev.rlhf.lm.data.TldrPost;
+import dev.rlhf.lm.io.HfCheckpoint;
+import dev.rlhf.lm.tokenizer.ByteTokenizer;
+import dev.rlhf.lm.tokenizer.Tokenizer;
+import dev.rlhf.lm.tokenizer.Tokenizers;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * SFT on the posts in the database (TL;DR layout: prompt = the post, completion = " " + its reference summary + EOS),
+ * from scratch with the byte tokenizer or from a registered model, through {@link SftTrainer}. Checkpoints go to
+ * {@code run-ID/checkpoint-STEP}; a re-claimed run loads its last checkpoint and trains the remaining steps.
+ */
+@Component
+public class SftExecutor implements RunExecutor {
+    private static final Pattern CHECKPOINT_STEP = Pattern.compile("checkpoint-(\\d+)$");
+
+    private final JdbcClient jdbc;
+
+    public SftExecutor(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public RunKind kind() {
+        return RunKind.SFT;
+    }
+
+    record DbPost(long id, TldrPost post) {}
+
+    List<DbPost> posts(int limit) {
+        return jdbc.sql("""
+                        SELECT p.id, p.source_id, p.subreddit, p.title, p.body, s.text FROM posts p
+                        JOIN LATERAL (SELECT text FROM summaries WHERE post_id = p.id ORDER BY is_reference DESC, id LIMIT 1) s ON true
+                        ORDER BY p.id LIMIT :limit""")
+                .param("limit", limit)
+                .query((rs, i) -> new DbPost(rs.getLong(1), new TldrPost(rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getString(6)))).list();
+    }
+
+    @Override
+    public long execute(RunContext ctx) throws Exception {
+        dev.rlhf.lm.cli.CliArgs.offlineEngine();   // the engine's natives come from the jar; nothing is downloaded
+        SftSpec spec = SftSpec.fromJson(ctx.config());
+        if (!spec.errors().isEmpty()) throw new IllegalArgumentException("invalid config: " + spec.errors());
+        Run run = ctx.run();
+        List<DbPost> posts = posts(spec.maxPosts());
+        if (posts.isEmpty()) throw new IllegalStateException("no posts with a summary in the database");
+
+        int startStep = 0;
+        Path resumeFrom = null;
+        if (run.checkpointPath() != null) {
+            Matcher m = CHECKPOINT_STEP.matcher(run.checkpointPath());
+            if (m.find() && Files.isDirectory(Path.of(run.checkpointPath()))) {
+                resumeFrom = Path.of(run.checkpointPath());
+                startStep = Integer.parseInt(m.group(1));
+            }
+        }
+        Path init = resumeFrom;
+        if (init == null && run.baseModelId() != null) {
+            init = Path.of(ctx.registry().find(run.baseModelId())
+                    .orElseThrow(() -> new IllegalArgumentException("baseModelId: no model " + run.baseModelId())).path());
+        }
+        int total = spec.steps();
+        int remaining = total - startStep;
+        int offset = startStep;
+        SftConfig config = spec.trainerConfig().withSteps(Math.max(1, remaining), Math.max(0, spec.warmupSteps() - startStep));
+
+        try (NDManager manager = NDManager.newBaseManager(Devices.best())) {
+            Tokenizer tokenizer;
+            GPT2 model;
+            if (init != null) {
+                tokenizer = Tokenizers.load(init);
+                HfCheckpoint ckpt = HfCheckpoint.load(init, manager);
+                model = GPT2.fromTensors(ckpt.config(), ckpt.tensors(), manager);
+                ckpt.tensors().values().forEach(t -> t.close());
+            } else {
+                tokenizer = new ByteTokenizer();
+                model = new GPT2(GPT2Config.of(tokenizer.vocabSize(), spec.nPositions(), spec.nEmbd(), spec.nLayer(),
+                        spec.nHead()), manager, spec.seed());
+            }
+            List<SftExample> examples = new ArrayList<>();
+            for (DbPost p : posts) {
+                int[] completion = tokenizer.encode(p.post().completion());
+                int[] withEos = Arrays.copyOf(completion, completion.length + 1);
+                withEos[completion.length] = tokenizer.eosId();
+                examples.add(new SftExample(tokenizer.encode(p.post().prompt()), withEos));
+            }
+            ctx.device(model.device().toString());
+            ctx.log(String.format("SFT on %d posts, %,d parameters, device %s, steps %d..%d of %d%s", examples.size(),
+                    model.config().parameterCount(), model.device(), startStep + 1, total, total,
+                    init == null ? ", from scratch (byte tokenizer)" : ", from " + init));
+            Path runDir = ctx.runDir();
+            Path finalDir = runDir.resolve("final");
+            TrainingListener.Progress last = null;
+            if (remaining > 0) {
+                try (model; SftTrainer trainer = new SftTrainer(model, config)) {
+                    trainer.addListener(p -> {
+                        int step = offset + p.step();
+                        Map<String, Double> values = new LinkedHashMap<>();
+                        values.put("loss", p.loss());
+                        values.put("learning_rate", p.learningRate());
+                        values.put("grad_norm", p.gradNorm());
+                        values.put("tokens_per_second", p.tokensPerSecond());
+                        ctx.metrics(step, values);
+                        ctx.progress(step, total);
+                        if (step % 10 == 0 || step == total) {
+                            ctx.log(String.format("step %d/%d loss %.4f lr %.2e grad-norm %.3f %.0f tok/s", step, total,
+                                    p.loss(), p.learningRate(), p.gradNorm(), p.tokensPerSecond()));
+                        }
+                        ctx.checkStop();
+                    });
+                    trainer.checkpointHook((mdl, s) -> {
+                        int step = offset + s;
+                        Path dir = step == total ? finalDir : runDir.resolve("checkpoint-" + step);
+                        HfCheckpoint.save(dir, mdl.config(), mdl.namedTensors(), Map.of(), tokenizer);
+                        if (step != total) {
+                            ctx.checkpoint(dir);
+                            ctx.log("checkpoint " + dir);
+                        }
+                    });
+                    last = trainer.train(examples);
+                    samples(ctx, model, tokenizer, posts, total);
+                }
+            } else {
+                HfCheckpoint.save(finalDir, model.config(), model.namedTensors(), Map.of(), tokenizer);
+                model.close();
+            }
+            String metrics = last == null ? "{}" : String.format(java.util.Locale.ROOT,
+                    "{\"loss\": %s, \"steps\": %d}", finite(last.loss()), total);
+            long id = ctx.registry().register(run.name() + " #" + run.id(), "SFT", finalDir.toAbsolutePath().toString(),
+                    run.baseModelId(), run.id(), null, metrics);
+            ctx.log("registered model " + id + " at " + finalDir.toAbsolutePath());
+            return id;
+        }
+    }
+
+    /** A few greedy completions of the first posts by the trained model, for the run page's sample table. */
+    private static void samples(RunContext ctx, GPT2 model, Tokenizer tokenizer, List<DbPost> posts, int step) {
+        List<DbPost> some = posts.subList(0, Math.min(3, posts.size()));
+        int room = model.config().n_positions() - 24;
+        int[][] prompts = new int[some.size()][];
+        for (int i = 0; i < some.size(); i++) {
+            int[] ids = tokenizer.encode(some.get(i).post().prompt());
+            prompts[i] = ids.length > room ? Arrays.copyOfRange(ids, ids.length - room, ids.length) : ids;
+        }
+        Sampler.Result r = new Sampler(model).generate(prompts, SamplingConfig.greedy(24));
+        for (int i = 0; i < some.size(); i++) {
+            int[] out = Arrays.copyOf(r.tokens()[i], r.lengths()[i]);
+            ctx.sample(step, some.get(i).id(), some.get(i).post().prompt(), tokenizer.decode(out), null, null);
+        }
+    }
+
+    private static String finite(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "null";
+    }
+}

@@ -1,0 +1,106 @@
+package dev.rlhf.web.runs;
+
+import dev.rlhf.reward.data.Comparison;
+import dev.rlhf.reward.data.ComparisonWriter;
+import dev.rlhf.reward.data.PostInfo;
+import dev.rlhf.reward.data.SyntheticComparisons;
+import dev.rlhf.web.importing.FileImporter;
+import dev.rlhf.web.importing.ImportJob;
+import dev.rlhf.web.importing.ImportKind;
+import dev.rlhf.web.importing.ImportProgress;
+import dev.rlhf.web.support.PlatformTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A label snapshot frozen from an imported batch trains a reward model through the queue and registers it with its lineage. */
+@PlatformTest
+class RewardModelRunTest {
+    @Autowired
+    FileImporter importer;
+    @Autowired
+    LabelSnapshots snapshots;
+    @Autowired
+    RunQueue queue;
+    @Autowired
+    RunWorkers workers;
+    @Autowired
+    ModelRegistry registry;
+    @Autowired
+    JdbcClient jdbc;
+
+    @TempDir
+    Path dir;
+
+    RunWorker worker;
+
+    @BeforeEach
+    void onlyOurWorker() {
+        workers.stop();
+        RunTestSupport.emptyQueue(jdbc);
+    }
+
+    @AfterEach
+    void cleanUp() throws InterruptedException {
+        if (worker != null) worker.stop();
+        RunTestSupport.emptyQueue(jdbc);
+        workers.start();
+    }
+
+    @Test
+    void snapshotOfABatchTrainsARegisteredRewardModel() throws Exception {
+        String tag = "rm" + System.nanoTime();
+        String batch = tag + "-batch";
+        List<Comparison> synthetic = new SyntheticComparisons(7, 0.0, 2).generate(24, 2).stream()
+                .map(c -> new Comparison(new PostInfo(tag + "-" + c.info().id(), c.info().post(), c.info().title(),
+                        c.info().subreddit()), c.summaries(), c.choice(), tag + "-" + c.worker(), batch, "train", c.confidence()))
+                .toList();
+        Path file = dir.resolve("comparisons.jsonl");
+        ComparisonWriter.writeAll(file, synthetic);
+        ImportJob job = importer.importFile(ImportKind.COMPARISONS, file, "comparisons.jsonl", null, ImportProgress.NONE);
+        assertThat(job.state()).as(job.error()).isEqualTo("SUCCEEDED");
+
+        long snapshot = snapshots.freeze(tag + "-snapshot", batch, null, null);
+        assertThat(jdbc.sql("SELECT label_count FROM label_snapshots WHERE id = ?").param(snapshot).query(Integer.class).single())
+                .isEqualTo(48);
+        List<Comparison> frozen = snapshots.comparisons(snapshot);
+        assertThat(frozen).hasSize(48);
+        assertThat(frozen).allSatisfy(c -> assertThat(c.summaries()).hasSize(2));
+
+        String config = "{\"learningRate\": 0.003, \"minLearningRate\": 0.0003, \"batchSize\": 8, \"microBatchSize\": 8,"
+                + " \"epochs\": 2, \"nLayer\": 1, \"nHead\": 1, \"nEmbd\": 16, \"nPositions\": 256}";
+        long id = queue.enqueue(tag, RunKind.REWARD_MODEL, config, null, snapshot, null);
+        worker = workers.create("w-rm", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
+        RunTestSupport.await("the reward-model run", Duration.ofSeconds(90), () -> queue.state(id).finished());
+
+        Run run = queue.find(id).orElseThrow();
+        assertThat(run.state()).as("error %s, log %s", run.error(), run.log()).isEqualTo(RunState.SUCCEEDED);
+        ModelRegistry.Model model = registry.find(run.outputModelId()).orElseThrow();
+        assertThat(model.kind()).isEqualTo("REWARD_MODEL");
+        assertThat(model.snapshotId()).isEqualTo(snapshot);
+        assertThat(model.runId()).isEqualTo(id);
+        assertThat(model.metrics()).contains("validation_accuracy");
+        assertThat(Path.of(model.path()).resolve("model.safetensors")).exists();
+        assertThat(queue.metricsOf(id, -1)).extracting(RunQueue.MetricPoint::name).contains("loss", "accuracy");
+        assertThat(run.log()).contains("reward model on snapshot " + snapshot + ": 48 comparisons");
+    }
+
+    @Test
+    void aRewardModelRunWithoutASnapshotFailsNamingIt() throws Exception {
+        long id = queue.enqueue("no snapshot", RunKind.REWARD_MODEL, "{}", null, null, null);
+        worker = workers.create("w-rm2", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
+        RunTestSupport.await("the run to fail", Duration.ofSeconds(30), () -> queue.state(id).finished());
+        Run run = queue.find(id).orElseThrow();
+        assertThat(run.state()).isEqualTo(RunState.FAILED);
+        assertThat(run.error()).contains("snapshotId");
+    }
+}

@@ -1,0 +1,131 @@
+package dev.rlhf.web.runs;
+
+import dev.rlhf.web.account.Role;
+import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.PlatformTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/** The run form and the launch API refuse impossible values, naming the field, and queue nothing. */
+@PlatformTest
+class RunFormTest {
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    Fixtures fixtures;
+    @Autowired
+    JdbcClient jdbc;
+
+    long runs() {
+        return jdbc.sql("SELECT count(*) FROM runs").query(Long.class).single();
+    }
+
+    @Test
+    void formShowsTheTrainerDefaults() throws Exception {
+        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        String html = mvc.perform(get("/research/runs/new").with(user(researcher)))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(html).contains("name=\"learningRate\"").contains("value=\"0.001\"").contains("name=\"steps\"")
+                .contains("value=\"200\"").contains("name=\"maxGradNorm\"").contains("value=\"1.0\"");
+    }
+
+    @Test
+    void negativeLearningRateIsRefusedNamingTheField() throws Exception {
+        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        long before = runs();
+        mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
+                        .param("name", "bad lr").param("learningRate", "-0.001"))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("learningRate: must be a positive number")))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("value=\"-0.001\"")));
+        mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\": \"bad lr\", \"learningRate\": -1e-5}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.fields.learningRate").value("must be a positive number"));
+        assertThat(runs()).isEqualTo(before);
+    }
+
+    @Test
+    void missingModelIsRefusedNamingTheField() throws Exception {
+        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        long before = runs();
+        mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
+                        .param("name", "no such model").param("baseModelId", "987654"))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("baseModelId: no model 987654 in the registry")));
+        mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\": \"x\", \"baseModelId\": 987654, \"steps\": 0}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.fields.baseModelId").value("no model 987654 in the registry"));
+        mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\": \"x\", \"steps\": 0}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.fields.steps").value("must be positive"));
+        assertThat(runs()).isEqualTo(before);
+    }
+
+    @Test
+    void aValidFormQueuesTheRunAndCancelStopsIt() throws Exception {
+        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        String location = mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
+                        .param("name", "queued from the form").param("steps", "5000"))
+                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        assertThat(jdbc.sql("SELECT created_by FROM runs WHERE id = ?").param(id).query(Long.class).single())
+                .isEqualTo(researcher.id());
+        assertThat(jdbc.sql("SELECT config ->> 'steps' FROM runs WHERE id = ?").param(id).query(String.class).single())
+                .isEqualTo("5000");
+        mvc.perform(post("/research/runs/" + id + "/cancel").with(user(researcher)).with(csrf()))
+                .andExpect(status().is3xxRedirection());
+        assertThat(jdbc.sql("SELECT state FROM runs WHERE id = ?").param(id).query(String.class).single())
+                .isEqualTo("CANCELLED");
+        mvc.perform(get("/research/runs/" + id).with(user(researcher))).andExpect(status().isOk())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("CANCELLED")));
+    }
+
+    @Test
+    void rewardModelFormNeedsAnExistingSnapshotAndAPositiveLearningRate() throws Exception {
+        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        long before = runs();
+        mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
+                        .param("kind", "REWARD_MODEL").param("name", "rm").param("learningRate", "-1"))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("snapshotId: is required")))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("learningRate: must be a positive number")));
+        mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"kind\": \"REWARD_MODEL\", \"name\": \"rm\", \"snapshotId\": 987654}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.fields.snapshotId").value("no label snapshot 987654"));
+        assertThat(runs()).isEqualTo(before);
+
+        String name = "form-snapshot-" + System.nanoTime();
+        mvc.perform(post("/research/snapshots").with(user(researcher)).with(csrf()).param("name", name).param("batch", "no-such-batch"))
+                .andExpect(status().is3xxRedirection());
+        long snapshot = jdbc.sql("SELECT id FROM label_snapshots WHERE name = ?").param(name).query(Long.class).single();
+        mvc.perform(post("/api/snapshots").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\": \"" + name + "\"}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.fields.name").value("a snapshot named " + name + " exists"));
+        String location = mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
+                        .param("kind", "REWARD_MODEL").param("name", "rm from the form").param("snapshotId", Long.toString(snapshot)))
+                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        assertThat(jdbc.sql("SELECT kind || ' ' || snapshot_id FROM runs WHERE id = ?").param(id).query(String.class).single())
+                .isEqualTo("REWARD_MODEL " + snapshot);
+        mvc.perform(post("/api/runs/" + id + "/cancel").with(user(researcher)).with(csrf())).andExpect(status().isOk());
+        mvc.perform(get("/research/runs/new?kind=REWARD_MODEL").with(user(researcher))).andExpect(status().isOk())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString(name)));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.rlhf.web.runs;
+
+import dev.rlhf.web.support.Chromium;
+import dev.rlhf.web.support.PlatformTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * In headless Chromium, the live run page draws new points while the in-process worker trains and writes metrics;
+ * the compare page draws two runs on one chart.
+ */
+@PlatformTest
+class RunPageBrowserTest {
+    @LocalServerPort
+    int port;
+    @Autowired
+    RunQueue queue;
+    @Autowired
+    JdbcClient jdbc;
+
+    ChromeDriver browser;
+
+    @AfterEach
+    void quit() {
+        if (browser != null) browser.quit();
+        RunTestSupport.emptyQueue(jdbc);
+    }
+
+    static int points(WebDriver d) {
+        List<WebElement> charts = d.findElements(By.cssSelector("svg[data-metric='loss']"));
+        return charts.isEmpty() ? 0 : Integer.parseInt(charts.get(0).getAttribute("data-points"));
+    }
+
+    @Test
+    void liveRunPageShowsNewPointsWhileTheRunWritesMetrics() throws Exception {
+        RunTestSupport.emptyQueue(jdbc);
+        long id = queue.enqueue("watched", RunKind.SFT, RunTestSupport.slowSft(3000, 0), null, null, null);
+        browser = Chromium.start();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        browser.get("http://localhost:" + port + "/research/runs/" + id);
+        wait.until(d -> d.getCurrentUrl().endsWith("/login"));
+        browser.findElement(By.id("username")).sendKeys("researcher");
+        browser.findElement(By.id("password")).sendKeys("demo-researcher-password");
+        browser.findElement(By.id("sign-in")).click();
+        wait.until(d -> d.getCurrentUrl().contains("/research/runs/" + id) && !d.findElements(By.id("run-page")).isEmpty());
+
+        try {
+            wait.until(d -> "RUNNING".equals(d.findElement(By.id("run-state")).getText()) && points(d) > 0);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("run " + queue.find(id) + "\npage: " + browser.getPageSource()
+                    + "\nconsole: " + browser.manage().logs().get("browser").getAll(), e);
+        }
+        int first = points(browser);
+        wait.until(d -> points(d) > first + 2);
+        assertThat(queue.state(id)).isEqualTo(RunState.RUNNING);
+        assertThat(browser.findElement(By.id("run-device")).getText()).isNotEqualTo("–");
+        assertThat(browser.findElement(By.id("run-step")).getText()).endsWith("/ 3000");
+        assertThat(browser.findElement(By.id("run-eta")).getText()).isNotEqualTo("–");
+        assertThat(browser.findElement(By.id("run-log")).getText()).contains("SFT on");
+        String polyline = browser.findElement(By.cssSelector("svg[data-metric='loss'] polyline")).getAttribute("points");
+        assertThat(polyline.split(" ").length).isGreaterThan(first + 2);
+
+        browser.findElement(By.id("cancel-run")).click();
+        wait.until(d -> "CANCELLED".equals(d.findElement(By.id("run-state")).getText()));
+        assertThat(queue.state(id)).isEqualTo(RunState.CANCELLED);
+
+        // a second run's loss on the compare page: one chart, a line per run
+        long other = queue.enqueue("compared", RunKind.SFT, RunTestSupport.tinySft(3, 0), null, null, null);
+        queue.cancel(other);
+        for (int step = 1; step <= 3; step++) queue.metrics(other, step, java.util.Map.of("loss", 6.0 - step));
+        browser.get("http://localhost:" + port + "/research/runs/compare?ids=" + id + "," + other);
+        wait.until(d -> d.findElements(By.cssSelector("svg[data-metric='loss'] polyline")).size() == 2);
+        assertThat(browser.findElements(By.cssSelector("svg[data-metric='loss'] polyline")))
+                .extracting(e -> e.getAttribute("data-run")).containsExactly(Long.toString(id), Long.toString(other));
+    }
+}
