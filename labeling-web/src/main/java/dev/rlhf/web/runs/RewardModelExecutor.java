@@ -53,8 +53,10 @@ public class RewardModelExecutor implements RunExecutor {
                 c.path("weightDecay").asDouble(d.weightDecay()), d.beta1(), d.beta2(), d.eps(), c.path("maxTokens").asInt(0),
                 c.path("seed").asLong(d.seed()));
         RewardModelRun.Spec defaults = RewardModelRun.Spec.defaults(config);
+        List<Double> curve = new java.util.ArrayList<>();
+        c.path("learningCurve").forEach(f -> curve.add(f.asDouble()));
         RewardModelRun.Spec spec = new RewardModelRun.Spec(defaults.options(), config,
-                c.path("validationFraction").asDouble(0.2), false, defaults.referencePolicy(), 1, List.of());
+                c.path("validationFraction").asDouble(0.2), false, defaults.referencePolicy(), 1, List.copyOf(curve));
 
         Path base = run.baseModelId() == null ? null : Path.of(ctx.registry().find(run.baseModelId())
                 .orElseThrow(() -> new IllegalArgumentException("baseModelId: no model " + run.baseModelId())).path());
@@ -89,8 +91,9 @@ public class RewardModelExecutor implements RunExecutor {
                 double accuracy = result.evaluation().accuracy();
                 ctx.log(String.format(Locale.ROOT, "validation accuracy %.3f on %d examples (%d training)", accuracy,
                         result.validationExamples(), result.trainExamples()));
-                String metrics = String.format(Locale.ROOT, "{\"validation_accuracy\": %s, \"train_examples\": %d, \"validation_examples\": %d}",
-                        Double.isFinite(accuracy) ? Double.toString(accuracy) : "null", result.trainExamples(), result.validationExamples());
+                String metrics = String.format(Locale.ROOT, "{\"validation_accuracy\": %s, \"train_examples\": %d, \"validation_examples\": %d, \"evaluation\": %s}",
+                        Double.isFinite(accuracy) ? Double.toString(accuracy) : "null", result.trainExamples(), result.validationExamples(),
+                        RewardModelDashboard.jsonbSafe(result.evaluation().toJson()));
                 long id = ctx.registry().register(run.name() + " #" + run.id(), "REWARD_MODEL", dir.toAbsolutePath().toString(),
                         run.baseModelId(), run.id(), run.snapshotId(), metrics);
                 ctx.log("registered model " + id + " at " + dir.toAbsolutePath());

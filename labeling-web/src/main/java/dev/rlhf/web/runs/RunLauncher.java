@@ -56,6 +56,7 @@ public class RunLauncher {
         v.put("batchSize", "16");
         v.put("microBatchSize", "8");
         v.put("validationFraction", "0.2");
+        v.put("learningCurve", "");
         v.put("maxGradNorm", "1.0");
         v.put("seed", "0");
         v.put("nLayer", "2");
@@ -99,6 +100,7 @@ public class RunLauncher {
             errors.put("validationFraction", "must be between 0 and 1");
         }
         if (config.has("maxGradNorm") && config.get("maxGradNorm").asDouble() < 0) errors.put("maxGradNorm", "must be ≥ 0");
+        learningCurve(values.getOrDefault("learningCurve", ""), config, errors);
         for (String f : List.of("epochs", "batchSize", "microBatchSize", "nLayer", "nHead", "nEmbd")) {
             if (config.has(f) && config.get(f).asInt() <= 0) errors.put(f, "must be positive");
         }
@@ -108,6 +110,29 @@ public class RunLauncher {
         if (!errors.isEmpty()) return new Result(null, errors);
         long id = queue.enqueue(name, RunKind.REWARD_MODEL, JSON.writeValueAsString(config), baseModelId, snapshotId, userId);
         return new Result(id, Map.of());
+    }
+
+    /**
+     * The learning-curve fractions, comma-separated, each in (0, 1) (empty: no learning curve). Each one retrains a
+     * fresh model on that fraction of the training examples, so a curve costs as many extra trainings.
+     */
+    private static void learningCurve(String raw, ObjectNode config, Map<String, String> errors) {
+        if (raw == null || raw.isBlank()) return;
+        tools.jackson.databind.node.ArrayNode fractions = config.putArray("learningCurve");
+        for (String part : raw.split(",")) {
+            try {
+                double f = Double.parseDouble(part.strip());
+                if (!(f > 0 && f < 1)) {
+                    errors.put("learningCurve", "each fraction must be between 0 and 1");
+                    return;
+                }
+                fractions.add(f);
+            } catch (NumberFormatException e) {
+                errors.put("learningCurve", "must be fractions separated by commas, e.g. 0.25, 0.5");
+                return;
+            }
+        }
+        if (fractions.size() > 10) errors.put("learningCurve", "at most 10 fractions");
     }
 
     /** The PPO form's fields: the inputs, then every {@link PpoConfig} field with its default. */

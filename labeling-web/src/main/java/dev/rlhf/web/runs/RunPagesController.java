@@ -42,6 +42,18 @@ class RunPagesController {
         return "runs/runs";
     }
 
+    /** The reward-model dashboard: the stored evaluation's numbers, tables and charts, and the model's lineage. */
+    @GetMapping("/research/models/{id}")
+    String modelDashboard(@PathVariable long id, Model model) {
+        ModelRegistry.Model m = registry.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        LabelSnapshots.Snapshot snapshot = m.snapshotId() == null ? null
+                : snapshots.all().stream().filter(s -> s.id() == m.snapshotId()).findFirst().orElse(null);
+        model.addAttribute("d", RewardModelDashboard.of(m, snapshot));
+        model.addAttribute("size", RewardModelDashboard.SIZE);
+        model.addAttribute("pad", RewardModelDashboard.PAD);
+        return "runs/model";
+    }
+
     @GetMapping("/research/runs/new")
     String form(@RequestParam(defaultValue = "SFT") String kind, Model model) {
         String k = switch (kind) { case "REWARD_MODEL", "PPO" -> kind; default -> "SFT"; };

@@ -102,6 +102,7 @@ class RoleMatrixTest {
             new Endpoint(HttpMethod.GET, "/research/runs/999999", null, LOGIN, 403, 404, 404),
             new Endpoint(HttpMethod.POST, "/research/runs/999999/cancel", null, LOGIN, 403, 404, 404),
             new Endpoint(HttpMethod.GET, "/research/runs/compare?ids=999999", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/research/models/999999", null, LOGIN, 403, 404, 404),
             new Endpoint(HttpMethod.GET, "/api/runs", null, 401, 403, 200, 200),
             new Endpoint(HttpMethod.POST, "/api/runs", "{}", 401, 403, 400, 400),
             new Endpoint(HttpMethod.GET, "/api/runs/999999", null, 401, 403, 404, 404),

@@ -59,17 +59,7 @@ class RewardModelRunTest {
     @Test
     void snapshotOfABatchTrainsARegisteredRewardModel() throws Exception {
         String tag = "rm" + System.nanoTime();
-        String batch = tag + "-batch";
-        List<Comparison> synthetic = new SyntheticComparisons(7, 0.0, 2).generate(24, 2).stream()
-                .map(c -> new Comparison(new PostInfo(tag + "-" + c.info().id(), c.info().post(), c.info().title(),
-                        c.info().subreddit()), c.summaries(), c.choice(), tag + "-" + c.worker(), batch, "train", c.confidence()))
-                .toList();
-        Path file = dir.resolve("comparisons.jsonl");
-        ComparisonWriter.writeAll(file, synthetic);
-        ImportJob job = importer.importFile(ImportKind.COMPARISONS, file, "comparisons.jsonl", null, ImportProgress.NONE);
-        assertThat(job.state()).as(job.error()).isEqualTo("SUCCEEDED");
-
-        long snapshot = snapshots.freeze(tag + "-snapshot", batch, null, null);
+        long snapshot = syntheticSnapshot(importer, snapshots, dir, tag);
         assertThat(jdbc.sql("SELECT label_count FROM label_snapshots WHERE id = ?").param(snapshot).query(Integer.class).single())
                 .isEqualTo(48);
         List<Comparison> frozen = snapshots.comparisons(snapshot);
@@ -88,10 +78,24 @@ class RewardModelRunTest {
         assertThat(model.kind()).isEqualTo("REWARD_MODEL");
         assertThat(model.snapshotId()).isEqualTo(snapshot);
         assertThat(model.runId()).isEqualTo(id);
-        assertThat(model.metrics()).contains("validation_accuracy");
+        assertThat(model.metrics()).contains("validation_accuracy", "\"evaluation\"", "\"calibration\"");
         assertThat(Path.of(model.path()).resolve("model.safetensors")).exists();
         assertThat(queue.metricsOf(id, -1)).extracting(RunQueue.MetricPoint::name).contains("loss", "accuracy");
         assertThat(run.log()).contains("reward model on snapshot " + snapshot + ": 48 comparisons");
+    }
+
+    /** 48 synthetic 2-way comparisons (24 posts) imported into the batch {@code TAG-batch} and frozen into a snapshot. */
+    static long syntheticSnapshot(FileImporter importer, LabelSnapshots snapshots, Path dir, String tag) throws Exception {
+        String batch = tag + "-batch";
+        List<Comparison> synthetic = new SyntheticComparisons(7, 0.0, 2).generate(24, 2).stream()
+                .map(c -> new Comparison(new PostInfo(tag + "-" + c.info().id(), c.info().post(), c.info().title(),
+                        c.info().subreddit()), c.summaries(), c.choice(), tag + "-" + c.worker(), batch, "train", c.confidence()))
+                .toList();
+        Path file = dir.resolve("comparisons.jsonl");
+        ComparisonWriter.writeAll(file, synthetic);
+        ImportJob job = importer.importFile(ImportKind.COMPARISONS, file, "comparisons.jsonl", null, ImportProgress.NONE);
+        assertThat(job.state()).as(job.error()).isEqualTo("SUCCEEDED");
+        return snapshots.freeze(tag + "-snapshot", batch, null, null);
     }
 
     @Test
