@@ -128,4 +128,30 @@ class RunFormTest {
         mvc.perform(get("/research/runs/new?kind=REWARD_MODEL").with(user(researcher))).andExpect(status().isOk())
                 .andExpect(content().string(org.hamcrest.Matchers.containsString(name)));
     }
+
+    @Test
+    void rewardModelLearningCurveFractionsAreCheckedAndStoredInTheConfig() throws Exception {
+        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        String name = "curve-snapshot-" + System.nanoTime();
+        mvc.perform(post("/research/snapshots").with(user(researcher)).with(csrf()).param("name", name).param("batch", "no-such-batch"))
+                .andExpect(status().is3xxRedirection());
+        long snapshot = jdbc.sql("SELECT id FROM label_snapshots WHERE name = ?").param(name).query(Long.class).single();
+        long before = runs();
+        for (String bad : java.util.List.of("0.5, 1.5", "half")) {
+            mvc.perform(post("/research/runs").with(user(researcher)).with(csrf()).param("kind", "REWARD_MODEL")
+                            .param("name", "curve").param("snapshotId", Long.toString(snapshot)).param("learningCurve", bad))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(content().string(org.hamcrest.Matchers.containsString("learningCurve: ")));
+        }
+        assertThat(runs()).isEqualTo(before);
+        String location = mvc.perform(post("/research/runs").with(user(researcher)).with(csrf()).param("kind", "REWARD_MODEL")
+                        .param("name", "curve").param("snapshotId", Long.toString(snapshot)).param("learningCurve", "0.25, 0.5"))
+                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        assertThat(jdbc.sql("SELECT config->>'learningCurve' FROM runs WHERE id = ?").param(id).query(String.class).single())
+                .isEqualTo("[0.25, 0.5]");
+        mvc.perform(post("/api/runs/" + id + "/cancel").with(user(researcher)).with(csrf())).andExpect(status().isOk());
+        mvc.perform(get("/research/runs/new?kind=REWARD_MODEL").with(user(researcher)))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("name=\"learningCurve\"")));
+    }
 }
