@@ -97,32 +97,16 @@ public final class LmBenchmark {
 
     /** C = A·B at the four shapes of the model, 20 timed repetitions each; the best is this machine's peak. */
     private double gemmPeak(NDManager root) {
-        int bt = i("batch") * i("ctx"), d = i("n_embd");
-        int[][] shapes = {{bt, d, 3 * d}, {bt, d, 4 * d}, {bt, 4 * d, d}, {bt, d, i("vocab")}};
         double best = 0;
-        for (int[] s : shapes) {
-            try (NDManager m = root.newSubManager()) {
-                NDArray x = m.randomNormal(new Shape(s[0], s[1])), w = m.randomNormal(new Shape(s[1], s[2]));
-                for (int r = 0; r < 3; r++) {
-                    try (NDManager t = m.newSubManager()) {
-                        x.matMul(w).attach(t);
-                    }
-                }
-                long start = System.nanoTime();
-                for (int r = 0; r < 20; r++) {
-                    try (NDManager t = m.newSubManager()) {
-                        x.matMul(w).attach(t);
-                    }
-                }
-                double g = 20.0 * 2 * s[0] * s[1] * s[2] / ((System.nanoTime() - start) / 1e9) / 1e9;
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("metric", "gemm_gflops");
-                o.put("shape", s);
-                o.put("value", round(g, 1));
-                out(o);
-                ours.put("gemm_gflops " + s[0] + "x" + s[1] + "x" + s[2], g);
-                best = Math.max(best, g);
-            }
+        for (int[] s : GemmPeak.modelShapes(i("batch") * i("ctx"), i("n_embd"), i("vocab"))) {
+            double g = GemmPeak.gflops(root, s[0], s[1], s[2]);
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("metric", "gemm_gflops");
+            o.put("shape", s);
+            o.put("value", round(g, 1));
+            out(o);
+            ours.put("gemm_gflops " + s[0] + "x" + s[1] + "x" + s[2], g);
+            best = Math.max(best, g);
         }
         ours.put("gemm_peak", best);
         return best;
