@@ -17,6 +17,7 @@ public final class AdamW implements AutoCloseable {
 
     private final double beta1, beta2, eps, weightDecay;
     private final NDManager manager;
+    private int skipped;
     private final Map<NDArray, NDArray[]> moments = new IdentityHashMap<>();
     private int t;
 
@@ -65,6 +66,28 @@ public final class AdamW implements AutoCloseable {
         t = steps;
     }
 
+
+    /**
+     * The update, unless the gradients' global norm is not finite: then the gradients are zeroed, the weights and
+     * moments stay as they were, and {@link #skipped()} counts it. A NaN or infinite gradient never reaches the
+     * weights (one would poison every later step). Returns whether the update was applied.
+     */
+    public boolean stepIfFinite(Iterable<NDArray> params, double gradNorm, double lr, NDManager step) {
+        if (!Double.isFinite(gradNorm)) {
+            java.util.List<NDArray> all = new java.util.ArrayList<>();
+            params.forEach(all::add);
+            Gradients.zero(all);
+            skipped++;
+            return false;
+        }
+        step(params, lr, step);
+        return true;
+    }
+
+    /** Updates refused by {@link #stepIfFinite} because the gradient norm was not finite. */
+    public int skipped() {
+        return skipped;
+    }
 
     /** One update of every parameter that has a gradient, at learning rate {@code lr}. */
     public void step(Iterable<NDArray> params, double lr, NDManager step) {

@@ -21,7 +21,8 @@ public final class ConsoleProgressBar implements TrainingListener {
         int filled = (int) Math.round(WIDTH * (double) p.step() / p.totalSteps());
         return String.format(Locale.ROOT, "[%s%s] %d/%d loss %.4f lr %.1e %.0f tok/s",
                 "#".repeat(filled), ".".repeat(WIDTH - filled), p.step(), p.totalSteps(), p.loss(),
-                p.learningRate(), p.tokensPerSecond());
+                p.learningRate(), p.tokensPerSecond())
+                + (p.skippedSteps() > 0 ? " skipped " + p.skippedSteps() + " non-finite steps" : "");
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.util.Random;
 /**
  * Supervised training of a {@link GPT2} on (prompt, completion) pairs with the loss on completion tokens only:
  * L = −Σ_{completion tokens} log p(token | prefix) / (number of completion tokens in the optimizer step).
- * AdamW, linear warm-up then cosine decay, gradient accumulation over micro-batches, global-norm clipping.
+ * AdamW, linear warm-up then cosine decay, gradient accumulation over micro-batches, global-norm clipping; a step
+ * whose gradient norm is not finite is skipped and counted, never applied.
  *
  * <p>Every step opens its own sub-manager and each micro-batch its own inside it, so native memory stays flat.
  */
@@ -101,12 +102,12 @@ public final class SftTrainer implements AutoCloseable {
             norm = config.maxGradNorm() > 0
                     ? Gradients.clipGlobalNorm(model.namedTensors().values(), config.maxGradNorm(), s)
                     : Gradients.globalNorm(model.namedTensors().values(), s);
-            optimizer.step(model.namedTensors().values(), lr, s);
+            optimizer.stepIfFinite(model.namedTensors().values(), norm, lr, s);
         }
         step++;
         double seconds = (System.nanoTime() - start) / 1e9;
         TrainingListener.Progress p = new TrainingListener.Progress(step, config.steps(), loss, lr, norm, tokens,
-                tokens / seconds);
+                tokens / seconds, optimizer.skipped());
         for (TrainingListener l : listeners) l.onStep(p);
         return p;
     }

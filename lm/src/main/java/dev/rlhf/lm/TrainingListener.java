@@ -12,9 +12,10 @@ public interface TrainingListener {
      * @param gradNorm        global gradient norm before clipping
      * @param tokens          tokens (real, unpadded) the model read in this step
      * @param tokensPerSecond tokens / wall time of this step
+     * @param skippedSteps    steps so far whose gradient norm was not finite, so that no update was applied
      */
     record Progress(int step, int totalSteps, double loss, double learningRate, double gradNorm, long tokens,
-                    double tokensPerSecond) {}
+                    double tokensPerSecond, int skippedSteps) {}
 
     void onStep(Progress progress);
 

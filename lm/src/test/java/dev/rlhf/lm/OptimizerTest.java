@@ -1,5 +1,9 @@
 package dev.rlhf.lm;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -44,6 +48,33 @@ class OptimizerTest {
             }
             float[] got = w.toFloatArray();
             for (int i = 0; i < 4; i++) assertEquals(rw[i], got[i], 1e-5, "w[" + i + "]");
+        }
+    }
+
+    /** A step whose gradient norm is not finite leaves the weights as they were, zeroes the gradients, and is counted. */
+    @Test
+    void aNonFiniteGradientNeverReachesTheWeights() {
+        try (NDManager m = NDManager.newBaseManager(Devices.best(), "PyTorch");
+             AdamW opt = new AdamW(m, 0.9, 0.999, 1e-8, 0.0)) {
+            NDArray w = m.create(new float[] {1f, 2f, 3f});
+            w.setRequiresGradient(true);
+            try (ai.djl.training.GradientCollector gc = Devices.engine().newGradientCollector()) {
+                gc.backward(w.mul(Float.NaN).sum());                                   // ∂/∂w = NaN
+            }
+            double norm = Gradients.globalNorm(java.util.List.of(w), m);
+            assertTrue(Double.isNaN(norm));
+            assertFalse(opt.stepIfFinite(java.util.List.of(w), norm, 0.1, m));
+            assertArrayEquals(new float[] {1f, 2f, 3f}, w.toFloatArray(), 0f);
+            assertArrayEquals(new float[] {0f, 0f, 0f}, w.getGradient().toFloatArray(), 0f);
+            assertEquals(1, opt.skipped());
+            assertEquals(0, opt.steps());
+
+            try (ai.djl.training.GradientCollector gc = Devices.engine().newGradientCollector()) {
+                gc.backward(w.sum());                                                  // ∂/∂w = 1
+            }
+            assertTrue(opt.stepIfFinite(java.util.List.of(w), Gradients.globalNorm(java.util.List.of(w), m), 0.1, m));
+            assertTrue(w.toFloatArray()[0] < 1f);
+            assertEquals(1, opt.skipped());
         }
     }
 }

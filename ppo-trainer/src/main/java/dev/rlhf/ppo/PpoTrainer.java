@@ -284,14 +284,12 @@ public final class PpoTrainer implements AutoCloseable {
                     norm = config.maxGradNorm() > 0                                           // g ← g·min(1, c/‖g‖)
                             ? Gradients.clipGlobalNorm(parameters, config.maxGradNorm(), m)
                             : Gradients.globalNorm(parameters, m);
-                    if (!Double.isFinite(norm)) {                                             // never apply NaN/inf
-                        Gradients.zero(parameters);
+                    lr = config.learningRateAt(optimizer.steps());
+                    if (!optimizer.stepIfFinite(parameters, norm, lr, m)) {                  // AdamW; never a NaN/inf step
                         skipped++;
                         steps++;
                         continue;
                     }
-                    lr = config.learningRateAt(optimizer.steps());
-                    optimizer.step(parameters, lr, m);                                        // AdamW, zeroes the gradients
                     // Diagnostics on the real tokens: clip fraction and approx KL (ρ − 1) − log ρ.
                     for (int i = 0; i < idx.length; i++) {
                         int r = idx[i];

@@ -109,7 +109,7 @@ public final class RewardTrainer implements AutoCloseable {
             norm = config.maxGradNorm() > 0
                     ? Gradients.clipGlobalNorm(params, config.maxGradNorm(), s)
                     : Gradients.globalNorm(params, s);
-            optimizer.step(params, lr, s);                         // the fused AdamW kernel also zeroes the gradients
+            optimizer.stepIfFinite(params, norm, lr, s);          // fused AdamW (zeroes the gradients); never a NaN step
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new RewardProgress(step + 1, total, epoch, loss, (double) correct / batch.size(), lr, norm,
