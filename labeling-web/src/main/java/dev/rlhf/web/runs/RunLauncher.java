@@ -68,9 +68,7 @@ public class RunLauncher {
 
     public Result launchRewardModel(Map<String, String> values, Long userId) {
         Map<String, String> errors = new LinkedHashMap<>();
-        String name = values.getOrDefault("name", "").strip();
-        if (name.isEmpty()) errors.put("name", "is required");
-        else if (name.length() > 100) errors.put("name", "must be at most 100 characters");
+        String name = runName(values, errors);
         Long snapshotId = null;
         String snap = values.getOrDefault("snapshotId", "").strip();
         if (snap.isEmpty()) errors.put("snapshotId", "is required: freeze a label snapshot first");
@@ -148,9 +146,7 @@ public class RunLauncher {
 
     public Result launchPpo(Map<String, String> values, Long userId) {
         Map<String, String> errors = new LinkedHashMap<>();
-        String name = values.getOrDefault("name", "").strip();
-        if (name.isEmpty()) errors.put("name", "is required");
-        else if (name.length() > 100) errors.put("name", "must be at most 100 characters");
+        String name = runName(values, errors);
         Long policy = model(values, errors);
         if (policy == null && !errors.containsKey("baseModelId")) errors.put("baseModelId", "is required: the policy to start from (an SFT model)");
         String rmText = values.getOrDefault("rewardModelId", "").strip();
@@ -197,6 +193,14 @@ public class RunLauncher {
         return "ppo";
     }
 
+    /** The run's name: required, at most 100 characters. */
+    private static String runName(Map<String, String> values, Map<String, String> errors) {
+        String name = values.getOrDefault("name", "").strip();
+        if (name.isEmpty()) errors.put("name", "is required");
+        else if (name.length() > 100) errors.put("name", "must be at most 100 characters");
+        return name;
+    }
+
     private Long model(Map<String, String> values, Map<String, String> errors) {
         String base = values.getOrDefault("baseModelId", "").strip();
         if (base.isEmpty()) return null;
@@ -213,19 +217,8 @@ public class RunLauncher {
     /** Launches an SFT run from form or JSON values (strings); missing hyperparameters take their defaults. */
     public Result launchSft(Map<String, String> values, Long userId) {
         Map<String, String> errors = new LinkedHashMap<>();
-        String name = values.getOrDefault("name", "").strip();
-        if (name.isEmpty()) errors.put("name", "is required");
-        else if (name.length() > 100) errors.put("name", "must be at most 100 characters");
-        Long baseModelId = null;
-        String base = values.getOrDefault("baseModelId", "").strip();
-        if (!base.isEmpty()) {
-            try {
-                baseModelId = Long.parseLong(base);
-                if (registry.find(baseModelId).isEmpty()) errors.put("baseModelId", "no model " + baseModelId + " in the registry");
-            } catch (NumberFormatException e) {
-                errors.put("baseModelId", "must be a model id");
-            }
-        }
+        String name = runName(values, errors);
+        Long baseModelId = model(values, errors);
         SftSpec d = SftSpec.defaults();
         ObjectNode config = JSON.createObjectNode();
         number(values, "learningRate", d.learningRate(), config, errors);
