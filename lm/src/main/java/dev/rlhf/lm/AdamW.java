@@ -4,7 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
+import dev.rlhf.lm.io.SafeTensors;
+
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -66,6 +71,52 @@ public final class AdamW implements AutoCloseable {
         t = steps;
     }
 
+    /**
+     * Writes the state to a safetensors file: {@code NAME.exp_avg} and {@code NAME.exp_avg_sq} (float32) for every
+     * named parameter that has moments, and the step counts as metadata {@code "steps"} and {@code "skipped"}.
+     */
+    public void save(Path file, Map<String, NDArray> params) throws IOException {
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            NDArray[] mv = moments.get(e.getValue());
+            if (mv == null) continue;
+            tensors.put(e.getKey() + ".exp_avg", mv[0]);
+            tensors.put(e.getKey() + ".exp_avg_sq", mv[1]);
+        }
+        SafeTensors.write(file, tensors, Map.of("optimizer", "adamw", "steps", Integer.toString(t),
+                "skipped", Integer.toString(skipped)));
+    }
+
+    /**
+     * Restores what {@link #save} wrote, keyed by the same names: the step count and the moments of each parameter
+     * that has them. A file without the step count, a parameter with one moment only, or a moment whose shape
+     * differs from its parameter is refused, naming it.
+     */
+    public void load(Path file, Map<String, NDArray> params) throws IOException {
+        int steps, skippedSteps;
+        try (SafeTensors st = SafeTensors.open(file)) {
+            String s = st.metadata().get("steps");
+            if (s == null) throw new IOException(file + ": no \"steps\" in the metadata (not an optimizer state)");
+            steps = Integer.parseInt(s);
+            skippedSteps = Integer.parseInt(st.metadata().getOrDefault("skipped", "0"));
+        }
+        try (NDManager io = manager.newSubManager()) {
+            Map<String, NDArray> saved = SafeTensors.read(file, io);
+            Map<NDArray, NDArray[]> state = new IdentityHashMap<>();
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray m = saved.get(e.getKey() + ".exp_avg"), v = saved.get(e.getKey() + ".exp_avg_sq");
+                if ((m == null) != (v == null)) throw new IOException(file + ": only one moment of " + e.getKey());
+                if (m == null) continue;
+                if (!m.getShape().equals(e.getValue().getShape()) || !v.getShape().equals(e.getValue().getShape())) {
+                    throw new IOException(file + ": moments of " + e.getKey() + " have shape " + m.getShape()
+                            + ", the parameter has " + e.getValue().getShape());
+                }
+                state.put(e.getValue(), new NDArray[] {m, v});
+            }
+            restore(steps, state);
+        }
+        skipped = skippedSteps;
+    }
 
     /**
      * The update, unless the gradients' global norm is not finite: then the gradients are zeroed, the weights and

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -50,8 +52,24 @@ public final class SftTrainer implements AutoCloseable {
         return step;
     }
 
+    /** Writes the optimizer state and the step count into {@code dir} (next to the weights, see {@link TrainingState}). */
+    public void saveState(Path dir) throws IOException {
+        TrainingState.save(dir, step, optimizer, model.namedTensors());
+    }
+
     /**
-     * Runs {@code config.steps()} optimizer steps over the examples, reshuffled every epoch, calling the listeners
+     * Goes on from a checkpoint: restores the optimizer and the step count saved by {@link #saveState} (the weights
+     * are the caller's to load). {@link #train} then takes the remaining steps with the same learning rates and the
+     * same examples, in the same order, as a run that never stopped.
+     */
+    public void restoreState(Path dir) throws IOException {
+        int saved = TrainingState.load(dir, optimizer, model.namedTensors());
+        if (saved > config.steps()) throw new IOException(dir + ": step " + saved + " is past the run's " + config.steps() + " steps");
+        step = saved;
+    }
+
+    /**
+     * Runs the optimizer steps up to {@code config.steps()} over the examples, reshuffled every epoch, calling the listeners
      * after each step and the checkpoint hook every {@code checkpointEvery} steps and at the end.
      */
     public TrainingListener.Progress train(List<SftExample> examples) throws Exception {
@@ -61,6 +79,13 @@ public final class SftTrainer implements AutoCloseable {
         Random rng = new Random(config.seed());
         Collections.shuffle(order, rng);
         int cursor = 0;
+        for (long used = 0; used < (long) step * perStep; used++) {    // after restoreState: skip what was trained on
+            if (cursor == order.size()) {
+                Collections.shuffle(order, rng);
+                cursor = 0;
+            }
+            cursor++;
+        }
         TrainingListener.Progress last = null;
         while (step < config.steps()) {
             List<SftExample> batch = new ArrayList<>(perStep);
@@ -77,8 +102,8 @@ public final class SftTrainer implements AutoCloseable {
                 checkpointHook.save(model, step);
             }
         }
-        for (TrainingListener l : listeners) l.onEnd(last);
-        return last;
+        if (last != null) for (TrainingListener l : listeners) l.onEnd(last);
+        return last;   // null when there was no step left to take
     }
 
     /**

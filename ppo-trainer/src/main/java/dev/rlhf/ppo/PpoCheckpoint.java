@@ -10,7 +10,6 @@ import dev.rlhf.lm.AdamW;
 import dev.rlhf.lm.GPT2;
 import dev.rlhf.lm.ScalarHead;
 import dev.rlhf.lm.io.HfCheckpoint;
-import dev.rlhf.lm.io.SafeTensors;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 
 import java.io.IOException;
@@ -19,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -32,8 +30,9 @@ import java.util.stream.Stream;
  * <pre>
  *   policy/                  Hugging Face GPT-2 directory (config.json, model.safetensors, tokenizer file)
  *   value/                   the value network, laid out as a reward model (GPT-2 + score.weight / score.bias)
- *   optimizer.safetensors    AdamW moments: policy.NAME.exp_avg, policy.NAME.exp_avg_sq, value.NAME.… (float32)
- *   trainer_state.json       iteration, β, optimizer steps, seed (every random draw of iteration i is seeded from
+ *   optimizer.safetensors    AdamW state ({@link AdamW#save}): policy.NAME.exp_avg, policy.NAME.exp_avg_sq,
+ *                            value.NAME.… (float32), the optimizer step count in the metadata
+ *   trainer_state.json       iteration, β, seed (every random draw of iteration i is seeded from
  *                            (seed, i), so these two are the generator state), and the config
  * </pre>
  * It is written into {@code checkpoint-NNNNNN.tmp/} and renamed when complete, so a run killed while saving leaves
@@ -49,7 +48,7 @@ public final class PpoCheckpoint {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     /** What a checkpoint restores besides tensors. */
-    public record State(int iteration, double beta, int optimizerSteps, long seed) {}
+    public record State(int iteration, double beta, long seed) {}
 
     private PpoCheckpoint() {}
 
@@ -61,18 +60,10 @@ public final class PpoCheckpoint {
         Files.createDirectories(tmp);
         HfCheckpoint.save(tmp.resolve(POLICY_DIR), policy.config(), policy.namedTensors(), Map.of(), tokenizer);
         value.save(tmp.resolve(VALUE_DIR), tokenizer);
-        Map<String, NDArray> moments = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            NDArray[] mv = optimizer.moments(e.getValue());
-            if (mv == null) continue;
-            moments.put(e.getKey() + ".exp_avg", mv[0]);
-            moments.put(e.getKey() + ".exp_avg_sq", mv[1]);
-        }
-        SafeTensors.write(tmp.resolve(OPTIMIZER_FILE), moments, Map.of("optimizer", "adamw"));
+        optimizer.save(tmp.resolve(OPTIMIZER_FILE), params);
         JsonObject state = new JsonObject();
         state.addProperty("iteration", iteration);
         state.addProperty("beta", beta);
-        state.addProperty("optimizer_steps", optimizer.steps());
         state.addProperty("seed", config.seed());
         state.add("config", GSON.toJsonTree(config.asMap()));
         Files.writeString(tmp.resolve(STATE_FILE), GSON.toJson(state), StandardCharsets.UTF_8);
@@ -96,11 +87,10 @@ public final class PpoCheckpoint {
         Path f = checkpoint.resolve(STATE_FILE);
         if (!Files.isRegularFile(f)) throw new IOException(checkpoint + ": no " + STATE_FILE + " (not a PPO checkpoint)");
         JsonObject o = JsonParser.parseString(Files.readString(f, StandardCharsets.UTF_8)).getAsJsonObject();
-        for (String k : new String[] {"iteration", "beta", "optimizer_steps", "seed"}) {
+        for (String k : new String[] {"iteration", "beta", "seed"}) {
             if (!o.has(k)) throw new IOException(f + ": field \"" + k + "\" is missing");
         }
-        return new State(o.get("iteration").getAsInt(), o.get("beta").getAsDouble(), o.get("optimizer_steps").getAsInt(),
-                o.get("seed").getAsLong());
+        return new State(o.get("iteration").getAsInt(), o.get("beta").getAsDouble(), o.get("seed").getAsLong());
     }
 
     /** Copies the checkpoint's weights into the live parameters and restores the optimizer; returns the state. */
@@ -117,8 +107,6 @@ public final class PpoCheckpoint {
                 NDArray t = v.extraTensors().get(k);
                 if (t != null) saved.put("value." + k, t);
             }
-            Map<NDArray, NDArray[]> moments = new IdentityHashMap<>();
-            Map<String, NDArray> opt = SafeTensors.read(checkpoint.resolve(OPTIMIZER_FILE), io);
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 String name = e.getKey();
                 NDArray live = e.getValue(), src = saved.get(name);
@@ -128,12 +116,9 @@ public final class PpoCheckpoint {
                             + ", the model has " + live.getShape());
                 }
                 live.set(src.toByteBuffer());                                 // in place: the optimizer keys on identity
-                NDArray m = opt.get(name + ".exp_avg"), s = opt.get(name + ".exp_avg_sq");
-                if ((m == null) != (s == null)) throw new IOException(checkpoint + ": only one moment of " + name);
-                if (m != null) moments.put(live, new NDArray[] {m, s});
             }
-            optimizer.restore(state.optimizerSteps(), moments);
         }
+        optimizer.load(checkpoint.resolve(OPTIMIZER_FILE), params);
         return state;
     }
 
