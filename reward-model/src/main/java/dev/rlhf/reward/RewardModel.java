@@ -111,6 +111,13 @@ public final class RewardModel implements AutoCloseable {
         return p;
     }
 
+    /** Every trainable array by its checkpoint name (the trunk's names, then {@code score.weight}, {@code score.bias}). */
+    public java.util.Map<String, NDArray> namedParameters() {
+        java.util.Map<String, NDArray> p = new java.util.LinkedHashMap<>(trunk.namedTensors());
+        p.putAll(head.namedTensors());
+        return p;
+    }
+
     public GPT2 trunk() {
         return trunk;
     }

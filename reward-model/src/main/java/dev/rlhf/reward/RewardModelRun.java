@@ -8,13 +8,24 @@ import dev.rlhf.reward.eval.Evaluation;
 import dev.rlhf.reward.eval.Evaluator;
 import dev.rlhf.reward.eval.LearningCurvePoint;
 
+import dev.rlhf.lm.TrainingState;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A whole reward-model run on a snapshot of comparisons, in the order it happens: split by post, build the examples,
@@ -60,11 +71,71 @@ public final class RewardModelRun {
                          Map<String, Integer> dropped) {
     }
 
+    /**
+     * Where a run keeps its training state so that, started again on the same data and spec, it goes on where it
+     * stopped: every {@code every} optimizer steps and at its last one, each ensemble member's model (before
+     * normalisation) and trainer state ({@link TrainingState}) go to {@code dir/member-I/checkpoint-STEP}, the
+     * member's earlier checkpoint is then removed, and {@code saved} hears of the new one. A member whose last
+     * checkpoint is complete is not trained again; normalisation and evaluation are always recomputed.
+     */
+    public record Checkpoints(Path dir, int every, Consumer<Path> saved) {
+        private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
+
+        public Checkpoints {
+            if (every <= 0) throw new IllegalArgumentException("checkpoint every " + every + " steps: must be positive");
+        }
+
+        /** The member's checkpoint with the most steps whose training state was written (so it is complete), or null. */
+        public Path latest(int member) throws IOException {
+            Path d = dir.resolve("member-" + member);
+            if (!Files.isDirectory(d)) return null;
+            try (Stream<Path> s = Files.list(d)) {
+                return s.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+                        .filter(TrainingState::exists)
+                        .max(Comparator.comparingInt(Checkpoints::stepOf)).orElse(null);
+            }
+        }
+
+        private static int stepOf(Path p) {
+            Matcher m = NAME.matcher(p.getFileName().toString());
+            return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+        }
+
+        /** Saves after every {@code every}-th step and the last one; register it before listeners that may stop the run. */
+        RewardProgressListener writer(int member, RewardModel model, RewardTrainer trainer, Tokenizer tokenizer) {
+            return p -> {
+                if (p.step() % every != 0 && p.step() != p.totalSteps()) return;
+                try {
+                    Path previous = latest(member);
+                    Path target = dir.resolve("member-" + member).resolve("checkpoint-" + p.step());
+                    model.save(target, tokenizer);
+                    trainer.saveState(target);                 // written last: its presence marks the checkpoint complete
+                    if (previous != null && !previous.equals(target)) deleteTree(previous);
+                    saved.accept(target);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+        }
+
+        private static void deleteTree(Path p) throws IOException {
+            try (Stream<Path> s = Files.walk(p)) {
+                for (Path f : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(f);
+            }
+        }
+    }
+
     private RewardModelRun() {
     }
 
     public static Result run(List<Comparison> comparisons, Spec spec, Tokenizer tokenizer, ModelFactory factory,
                              NDManager manager, RewardProgressListener listener) throws Exception {
+        return run(comparisons, spec, tokenizer, factory, manager, listener, null);
+    }
+
+    /** As {@link #run(List, Spec, Tokenizer, ModelFactory, NDManager, RewardProgressListener)}, with checkpoints (may be null). */
+    public static Result run(List<Comparison> comparisons, Spec spec, Tokenizer tokenizer, ModelFactory factory,
+                             NDManager manager, RewardProgressListener listener, Checkpoints checkpoints) throws Exception {
         PostSplit.Split<Comparison> split = spec.splitFromData()
                 ? PostSplit.byField(comparisons, c -> c.info().id(), c -> "train".equals(c.split()))
                 : PostSplit.random(comparisons, c -> c.info().id(), spec.validationFraction(), spec.config().seed());
@@ -83,9 +154,12 @@ public final class RewardModelRun {
         try {
             for (int i = 0; i < spec.ensembleSize(); i++) {
                 RewardConfig config = spec.config().withSeed(spec.config().seed() + i);
-                RewardModel model = factory.create(manager, config.seed());
+                Path resume = checkpoints == null ? null : checkpoints.latest(i);
+                RewardModel model = resume == null ? factory.create(manager, config.seed()) : RewardModel.load(resume, manager);
                 models.add(model);
                 try (RewardTrainer trainer = new RewardTrainer(model, tokenizer, config)) {
+                    if (resume != null) trainer.restoreState(resume);
+                    if (checkpoints != null) trainer.addListener(checkpoints.writer(i, model, trainer, tokenizer));
                     summaries.add(trainer.addListener(listener).train(train));
                 }
                 RewardScorer scorer = new RewardScorer(model, tokenizer, config.maxTokens(), 64);

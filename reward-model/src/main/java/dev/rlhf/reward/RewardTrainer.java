@@ -6,8 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.rlhf.lm.AdamW;
 import dev.rlhf.lm.Gradients;
+import dev.rlhf.lm.TrainingState;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -31,6 +34,7 @@ public final class RewardTrainer implements AutoCloseable {
     private final RewardConfig config;
     private final AdamW optimizer;
     private final List<RewardProgressListener> listeners = new ArrayList<>();
+    private int step;
 
     public RewardTrainer(RewardModel model, Tokenizer tokenizer, RewardConfig config) {
         this.model = model;
@@ -46,13 +50,38 @@ public final class RewardTrainer implements AutoCloseable {
         return this;
     }
 
+    /** Optimizer steps taken. */
+    public int steps() {
+        return step;
+    }
+
+    /** Writes the optimizer state and the step count into {@code dir}, next to the model's weights ({@link TrainingState}). */
+    public void saveState(Path dir) throws IOException {
+        TrainingState.save(dir, step, optimizer, model.namedParameters());
+    }
+
+    /**
+     * Goes on from a checkpoint: restores the optimizer and the step count (the weights are the caller's to load);
+     * {@link #train} then takes the remaining steps with the learning rates and the batches, in their order, of a run
+     * that never stopped.
+     */
+    public void restoreState(Path dir) throws IOException {
+        step = TrainingState.load(dir, optimizer, model.namedParameters());
+    }
+
     /** An example with its candidates already tokenised. */
     private record Encoded(Preference preference, int[][] sequences) {
     }
 
-    /** {@code config.epochs()} passes over {@code examples}, reshuffled every epoch with the config's seed. */
+    /**
+     * {@code config.epochs()} passes over {@code examples}, reshuffled every epoch with the config's seed; after
+     * {@link #restoreState} the steps already taken are skipped (their shuffles still drawn, so the order is the same).
+     */
     public TrainingSummary train(List<Preference> examples) {
         if (examples.isEmpty()) throw new IllegalArgumentException("no training examples");
+        if (step > config.steps(examples.size())) {
+            throw new IllegalStateException("restored step " + step + " is past the run's " + config.steps(examples.size()) + " steps");
+        }
         List<Encoded> order = new ArrayList<>(examples.size());
         for (Preference p : examples) order.add(new Encoded(p, encoder.encode(p)));
         int perEpoch = (order.size() + config.batchSize() - 1) / config.batchSize();
@@ -61,10 +90,11 @@ public final class RewardTrainer implements AutoCloseable {
         Random rng = new Random(config.seed());
         List<RewardProgress> history = new ArrayList<>();
         long start = System.nanoTime(), seen = 0, tokens = 0;
-        int step = 0;
+        int index = 0;
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
             Collections.shuffle(order, rng);
-            for (int b = 0; b < perEpoch; b++) {
+            for (int b = 0; b < perEpoch; b++, index++) {
+                if (index < step) continue;                                    // trained before the restore
                 List<Encoded> batch = order.subList(b * config.batchSize(),
                         Math.min(order.size(), (b + 1) * config.batchSize()));
                 RewardProgress p = step(batch, step, total, epoch, schedule.at(step));
@@ -76,6 +106,9 @@ public final class RewardTrainer implements AutoCloseable {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (history.isEmpty()) {                                // restored after its last step: nothing left to train
+            return new TrainingSummary(step, 0, 0, seconds, 0, 0, Double.NaN, Double.NaN);
+        }
         for (RewardProgressListener l : listeners) l.onEnd(history.get(history.size() - 1));
         int tail = Math.max(1, history.size() / 10);
         List<RewardProgress> last = history.subList(history.size() - tail, history.size());

@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * A reward model trained on a frozen label snapshot through {@link RewardModelRun} (split by post, train, normalise
  * against the reference summaries, evaluate on the held-out posts). The trunk comes from a registered model
- * ({@code base_model_id}) or is new with the byte tokenizer. No intermediate checkpoints: a re-claimed run starts over.
+ * ({@code base_model_id}) or is new with the byte tokenizer. Every {@code checkpointEvery} steps the model and the
+ * trainer's state go to {@code run-ID/checkpoints/member-0/checkpoint-STEP}; a re-claimed run goes on from the latest.
  */
 @Component
 public class RewardModelExecutor implements RunExecutor {
@@ -84,7 +85,10 @@ public class RewardModelExecutor implements RunExecutor {
                     ctx.log(String.format("step %d/%d loss %.4f accuracy %.3f", p.step(), p.totalSteps(), p.loss(), p.accuracy()));
                 }
                 ctx.checkStop();
-            });
+            }, new RewardModelRun.Checkpoints(ctx.runDir().resolve("checkpoints"), c.path("checkpointEvery").asInt(50), dir -> {
+                ctx.checkpoint(dir);
+                ctx.log("checkpoint " + dir);
+            }));
             try {
                 Path dir = ctx.runDir().resolve("final");
                 result.models().get(0).save(dir, tokenizer);

@@ -58,6 +58,7 @@ public class RunLauncher {
         v.put("validationFraction", "0.2");
         v.put("learningCurve", "");
         v.put("maxGradNorm", "1.0");
+        v.put("checkpointEvery", "50");
         v.put("seed", "0");
         v.put("nLayer", "2");
         v.put("nHead", "2");
@@ -86,7 +87,7 @@ public class RunLauncher {
         for (String f : List.of("learningRate", "minLearningRate", "validationFraction", "maxGradNorm")) {
             number(values, f, Double.parseDouble(d.get(f)), config, errors);
         }
-        for (String f : List.of("epochs", "batchSize", "microBatchSize", "seed", "nLayer", "nHead", "nEmbd", "nPositions")) {
+        for (String f : List.of("epochs", "batchSize", "microBatchSize", "checkpointEvery", "seed", "nLayer", "nHead", "nEmbd", "nPositions")) {
             integer(values, f, Integer.parseInt(d.get(f)), config, errors);
         }
         if (config.has("learningRate") && !(config.get("learningRate").asDouble() > 0)) errors.put("learningRate", "must be a positive number");
@@ -99,7 +100,7 @@ public class RunLauncher {
         }
         if (config.has("maxGradNorm") && config.get("maxGradNorm").asDouble() < 0) errors.put("maxGradNorm", "must be ≥ 0");
         learningCurve(values.getOrDefault("learningCurve", ""), config, errors);
-        for (String f : List.of("epochs", "batchSize", "microBatchSize", "nLayer", "nHead", "nEmbd")) {
+        for (String f : List.of("epochs", "batchSize", "microBatchSize", "checkpointEvery", "nLayer", "nHead", "nEmbd")) {
             if (config.has(f) && config.get(f).asInt() <= 0) errors.put(f, "must be positive");
         }
         if (config.has("nEmbd") && config.has("nHead") && config.get("nHead").asInt() > 0

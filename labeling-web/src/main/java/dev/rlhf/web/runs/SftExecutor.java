@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
 /**
  * SFT on the posts in the database (TL;DR layout: prompt = the post, completion = " " + its reference summary + EOS),
  * from scratch with the byte tokenizer or from a registered model, through {@link SftTrainer}. Checkpoints go to
- * {@code run-ID/checkpoint-STEP}; a re-claimed run loads its last checkpoint and trains the remaining steps.
+ * {@code run-ID/checkpoint-STEP} (weights, optimizer state, step); a re-claimed run loads its last checkpoint and
+ * trains the remaining steps as if it had never stopped (same learning rates, same data order).
  */
 @Component
 public class SftExecutor implements RunExecutor {
@@ -84,10 +85,7 @@ public class SftExecutor implements RunExecutor {
                     .orElseThrow(() -> new IllegalArgumentException("baseModelId: no model " + run.baseModelId())).path());
         }
         int total = spec.steps();
-        int remaining = total - startStep;
-        int offset = startStep;
-        SftConfig config = spec.trainerConfig().withSteps(Math.max(1, remaining), Math.max(0, spec.warmupSteps() - startStep));
-
+        SftConfig config = spec.trainerConfig();
         try (NDManager manager = NDManager.newBaseManager(Devices.best())) {
             Tokenizer tokenizer;
             GPT2 model;
@@ -111,14 +109,15 @@ public class SftExecutor implements RunExecutor {
             ctx.device(model.device().toString());
             ctx.log(String.format("SFT on %d posts, %,d parameters, device %s, steps %d..%d of %d%s", examples.size(),
                     model.config().parameterCount(), model.device(), startStep + 1, total, total,
-                    init == null ? ", from scratch (byte tokenizer)" : ", from " + init));
+                    resumeFrom != null ? ", resuming from " + resumeFrom : init == null ? ", from scratch (byte tokenizer)" : ", from " + init));
             Path runDir = ctx.runDir();
             Path finalDir = runDir.resolve("final");
             TrainingListener.Progress last = null;
-            if (remaining > 0) {
+            if (startStep < total) {
                 try (model; SftTrainer trainer = new SftTrainer(model, config)) {
+                    if (resumeFrom != null) trainer.restoreState(resumeFrom);   // moments, step: data order and lr go on
                     trainer.addListener(p -> {
-                        int step = offset + p.step();
+                        int step = p.step();
                         Map<String, Double> values = new LinkedHashMap<>();
                         values.put("loss", p.loss());
                         values.put("learning_rate", p.learningRate());
@@ -132,11 +131,11 @@ public class SftExecutor implements RunExecutor {
                         }
                         ctx.checkStop();
                     });
-                    trainer.checkpointHook((mdl, s) -> {
-                        int step = offset + s;
+                    trainer.checkpointHook((mdl, step) -> {
                         Path dir = step == total ? finalDir : runDir.resolve("checkpoint-" + step);
                         HfCheckpoint.save(dir, mdl.config(), mdl.namedTensors(), Map.of(), tokenizer);
                         if (step != total) {
+                            trainer.saveState(dir);
                             ctx.checkpoint(dir);
                             ctx.log("checkpoint " + dir);
                         }

@@ -67,7 +67,7 @@ class RewardModelRunTest {
         assertThat(frozen).allSatisfy(c -> assertThat(c.summaries()).hasSize(2));
 
         String config = "{\"learningRate\": 0.003, \"minLearningRate\": 0.0003, \"batchSize\": 8, \"microBatchSize\": 8,"
-                + " \"epochs\": 2, \"nLayer\": 1, \"nHead\": 1, \"nEmbd\": 16, \"nPositions\": 256}";
+                + " \"epochs\": 2, \"checkpointEvery\": 3, \"nLayer\": 1, \"nHead\": 1, \"nEmbd\": 16, \"nPositions\": 256}";
         long id = queue.enqueue(tag, RunKind.REWARD_MODEL, config, null, snapshot, null);
         worker = workers.create("w-rm", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
         RunTestSupport.await("the reward-model run", Duration.ofSeconds(90), () -> queue.state(id).finished());
@@ -82,6 +82,12 @@ class RewardModelRunTest {
         assertThat(Path.of(model.path()).resolve("model.safetensors")).exists();
         assertThat(queue.metricsOf(id, -1)).extracting(RunQueue.MetricPoint::name).contains("loss", "accuracy");
         assertThat(run.log()).contains("reward model on snapshot " + snapshot + ": 48 comparisons");
+        // checkpoints every 3 steps and at the last; only the latest is kept, with the trainer's state beside the weights
+        int steps = (int) queue.metricsOf(id, -1).stream().filter(p -> p.name().equals("loss")).count();
+        assertThat(run.log()).contains("checkpoints/member-0/checkpoint-3");
+        assertThat(run.checkpointPath()).endsWith("checkpoints/member-0/checkpoint-" + steps);
+        assertThat(dev.rlhf.lm.TrainingState.exists(Path.of(run.checkpointPath()))).isTrue();
+        assertThat(Path.of(run.checkpointPath()).resolveSibling("checkpoint-3")).doesNotExist();
     }
 
     /** 48 synthetic 2-way comparisons (24 posts) imported into the batch {@code TAG-batch} and frozen into a snapshot. */

@@ -116,6 +116,7 @@ class RunQueueTest {
         assertThat(stepAtKill).isLessThan(120);
         String checkpoint = afterKill.checkpointPath();
         assertThat(checkpoint).matches(".*checkpoint-\\d+$");
+        assertThat(dev.rlhf.lm.TrainingState.exists(java.nio.file.Path.of(checkpoint))).as("optimizer state beside the weights").isTrue();
 
         RunWorker b = worker("w-rescuer", counting(executions), Duration.ofSeconds(2));
         RunTestSupport.await("the run to finish on the second worker", Duration.ofSeconds(90),
