@@ -41,8 +41,23 @@ public class BatchBuilder {
     private record Gold(long postId, List<Long> summaryIds, Integer choice, Integer confidence, String rationale) {
     }
 
-    @Transactional
-    public BuiltBatch build(BatchSpec spec, Long adminId) {
+    /** The batch options every way of building shares, checked: name, mode, K, ties, gold rate, priority. */
+    public record Options(String name, BatchMode mode, int overlapK, boolean tiesAllowed, BigDecimal goldRate, int priority) {
+    }
+
+    /** One real comparison to write: the post and its summaries in canonical order. */
+    public record Chosen(long postId, List<Long> summaryIds) {
+    }
+
+    /** A batch built from chosen comparisons: the batch, and the ids of its real comparisons in the order given. */
+    public record BuiltChosen(BuiltBatch batch, List<Long> comparisonIds) {
+    }
+
+    /**
+     * Checks the options of {@code spec} (posts and sources are not looked at) and that no batch has its name;
+     * refuses naming the field. With a gold rate above 0 there must be gold comparisons of the mode to mix in.
+     */
+    public Options checkOptions(BatchSpec spec) {
         String name = spec.name() == null ? "" : spec.name().strip();
         if (name.isEmpty() || name.length() > 128) {
             throw ApiProblem.badField("name", "name is required (at most 128 characters)");
@@ -62,6 +77,20 @@ public class BatchBuilder {
         if (rate.signum() < 0 || rate.compareTo(new BigDecimal("0.5")) > 0) {
             throw ApiProblem.badField("goldRate", "goldRate must be between 0 and 0.5");
         }
+        if (batches.findByName(name).isPresent()) {
+            throw ApiProblem.conflict("name", "a batch named '" + name + "' exists");
+        }
+        return new Options(name, spec.mode(), k, ties, rate, spec.priority() == null ? 0 : spec.priority());
+    }
+
+    /** Whether gold comparisons exist to mix into a batch of this mode (tie answers only where ties are allowed). */
+    public boolean goldAvailable(BatchMode mode, boolean tiesAllowed) {
+        return !goldPool(mode.candidates(), tiesAllowed).isEmpty();
+    }
+
+    @Transactional
+    public BuiltBatch build(BatchSpec spec, Long adminId) {
+        Options options = checkOptions(spec);
         List<String> posts = clean(spec.posts());
         if (posts.isEmpty()) {
             throw ApiProblem.badField("posts", "choose at least one post (source ids)");
@@ -70,16 +99,13 @@ public class BatchBuilder {
         if (sources.isEmpty()) {
             throw ApiProblem.badField("sources", "choose at least one summary source (a policy, or 'reference')");
         }
-        if (batches.findByName(name).isPresent()) {
-            throw ApiProblem.conflict("name", "a batch named '" + name + "' exists");
-        }
-        int n = spec.mode().candidates();
+        int n = options.mode().candidates();
 
         Map<String, Long> postIds = new LinkedHashMap<>();
         jdbc.sql("SELECT source_id, id FROM posts WHERE source_id = ANY(?)").param(posts.toArray(String[]::new))
                 .query((rs, i) -> postIds.put(rs.getString(1), rs.getLong(2))).list();
         List<String> skipped = new ArrayList<>();
-        List<long[]> real = new ArrayList<>(); // postId, then summary ids
+        List<Chosen> real = new ArrayList<>();
         for (String post : posts) {
             Long postId = postIds.get(post);
             if (postId == null) {
@@ -91,35 +117,46 @@ public class BatchBuilder {
                 skipped.add(post + ": " + chosen.size() + " of " + n + " candidate summaries from " + sources);
                 continue;
             }
-            long[] row = new long[n + 1];
-            row[0] = postId;
-            for (int i = 0; i < n; i++) {
-                row[i + 1] = chosen.get(i);
-            }
-            real.add(row);
+            real.add(new Chosen(postId, chosen.subList(0, n)));
         }
         if (real.isEmpty()) {
             throw ApiProblem.badField("posts", "no chosen post has enough candidate summaries: " + skipped);
         }
+        return write(options, real, skipped, adminId).batch();
+    }
+
+    /**
+     * Builds a DRAFT batch from comparisons chosen elsewhere (e.g. by ensemble disagreement) with the options of
+     * {@code spec}, gold mixed in as {@link #build} does.
+     */
+    @Transactional
+    public BuiltChosen buildChosen(BatchSpec spec, List<Chosen> real, Long createdBy) {
+        Options options = checkOptions(spec);
+        if (real.isEmpty()) {
+            throw ApiProblem.badField("posts", "no comparisons to put in the batch");
+        }
+        return write(options, real, List.of(), createdBy);
+    }
+
+    private BuiltChosen write(Options options, List<Chosen> real, List<String> skipped, Long createdBy) {
+        int n = options.mode().candidates();
+        BigDecimal rate = options.goldRate();
         int goldCount = rate.signum() == 0 ? 0
                 : (int) Math.round(rate.doubleValue() * real.size() / (1 - rate.doubleValue()));
-        List<Gold> pool = goldCount == 0 ? List.of() : goldPool(n, ties);
+        List<Gold> pool = goldCount == 0 ? List.of() : goldPool(n, options.tiesAllowed());
         if (goldCount > 0 && pool.isEmpty()) {
             throw ApiProblem.badField("goldRate", "there are no gold comparisons with " + n + " summaries to mix in");
         }
 
-        Batch batch = new Batch(name, spec.mode(), k, ties, spec.priority() == null ? 0 : spec.priority());
+        Batch batch = new Batch(options.name(), options.mode(), options.overlapK(), options.tiesAllowed(), options.priority());
         batch.setGoldRate(rate);
-        batch.setCreatedBy(adminId);
+        batch.setCreatedBy(createdBy);
         batches.save(batch);
         int goldAdded = 0;
+        List<Long> ids = new ArrayList<>();
         for (int i = 0; i < real.size(); i++) {
-            long[] row = real.get(i);
-            List<Long> ids = new ArrayList<>();
-            for (int j = 1; j < row.length; j++) {
-                ids.add(row[j]);
-            }
-            comparisons.addComparison(batch, row[0], ids, "train", false);
+            Chosen row = real.get(i);
+            ids.add(comparisons.addComparison(batch, row.postId(), row.summaryIds(), "train", false));
             long due = Math.round((double) (i + 1) * goldCount / real.size());
             while (goldAdded < due) {
                 Gold gold = pool.get(goldAdded % pool.size());
@@ -128,7 +165,7 @@ public class BatchBuilder {
                 goldAdded++;
             }
         }
-        return new BuiltBatch(batch.getId(), name, real.size(), goldAdded, skipped);
+        return new BuiltChosen(new BuiltBatch(batch.getId(), options.name(), real.size(), goldAdded, skipped), List.copyOf(ids));
     }
 
     private List<Long> candidates(long postId, List<String> sources, int n) {

@@ -38,7 +38,8 @@ class RunApiController {
 
     /**
      * Launches a run: {@code {"kind": "SFT", "name": …, "baseModelId": …, "learningRate": …, …}} or
-     * {@code {"kind": "REWARD_MODEL", "snapshotId": …, …}}; 400 names the bad fields.
+     * {@code {"kind": "REWARD_MODEL", "snapshotId": …, …}} or {@code {"kind": "SELECT_BATCH", "members": [3, 4], …}};
+     * 400 names the bad fields. {@code ids} lists every queued run (a reward-model ensemble queues one per seed).
      */
     @PostMapping
     ResponseEntity<Map<String, Object>> launch(@RequestBody Map<String, Object> body, @AuthenticationPrincipal SignedInUser user) {
@@ -48,7 +49,7 @@ class RunApiController {
         if (!result.ok()) {
             return ResponseEntity.badRequest().body(Map.of("error", "invalid run", "fields", result.errors()));
         }
-        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("id", result.runId()));
+        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("id", result.runId(), "ids", result.runIds()));
     }
 
     @GetMapping("/{id}")

@@ -17,7 +17,12 @@ import java.util.Map;
 public class RunLauncher {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    public record Result(Long runId, Map<String, String> errors) {
+    /** The queued run (the first, where a form queues several: {@code runIds}), or the refused fields. */
+    public record Result(Long runId, Map<String, String> errors, List<Long> runIds) {
+        public Result(Long runId, Map<String, String> errors) {
+            this(runId, errors, runId == null ? List.of() : List.of(runId));
+        }
+
         public boolean ok() {
             return runId != null;
         }
@@ -26,11 +31,17 @@ public class RunLauncher {
     private final RunQueue queue;
     private final ModelRegistry registry;
     private final LabelSnapshots snapshots;
+    private final dev.rlhf.web.active.SelectBatchForm selectBatch;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
 
-    public RunLauncher(RunQueue queue, ModelRegistry registry, LabelSnapshots snapshots) {
+    public RunLauncher(RunQueue queue, ModelRegistry registry, LabelSnapshots snapshots,
+                       dev.rlhf.web.active.SelectBatchForm selectBatch,
+                       org.springframework.transaction.support.TransactionTemplate tx) {
         this.queue = queue;
         this.registry = registry;
         this.snapshots = snapshots;
+        this.selectBatch = selectBatch;
+        this.tx = tx;
     }
 
     /** Launches a run of the kind named by {@code kind} (SFT when absent). */
@@ -40,7 +51,8 @@ public class RunLauncher {
             case "", "SFT" -> launchSft(values, userId);
             case "REWARD_MODEL" -> launchRewardModel(values, userId);
             case "PPO" -> launchPpo(values, userId);
-            default -> new Result(null, Map.of("kind", "must be SFT, REWARD_MODEL or PPO"));
+            case "SELECT_BATCH" -> selectBatch.launch(values, userId);
+            default -> new Result(null, Map.of("kind", "must be SFT, REWARD_MODEL, PPO or SELECT_BATCH"));
         };
     }
 
@@ -60,6 +72,7 @@ public class RunLauncher {
         v.put("maxGradNorm", "1.0");
         v.put("checkpointEvery", "50");
         v.put("seed", "0");
+        v.put("ensembleSize", "1");
         v.put("nLayer", "2");
         v.put("nHead", "2");
         v.put("nEmbd", "64");
@@ -90,6 +103,10 @@ public class RunLauncher {
         for (String f : List.of("epochs", "batchSize", "microBatchSize", "checkpointEvery", "seed", "nLayer", "nHead", "nEmbd", "nPositions")) {
             integer(values, f, Integer.parseInt(d.get(f)), config, errors);
         }
+        ObjectNode ensemble = JSON.createObjectNode();
+        integer(values, "ensembleSize", 1, ensemble, errors);
+        int members = ensemble.path("ensembleSize").asInt(1);
+        if (members < 1 || members > 10) errors.put("ensembleSize", "must be between 1 and 10");
         if (config.has("learningRate") && !(config.get("learningRate").asDouble() > 0)) errors.put("learningRate", "must be a positive number");
         if (config.has("minLearningRate") && config.has("learningRate")
                 && (config.get("minLearningRate").asDouble() < 0 || config.get("minLearningRate").asDouble() > config.get("learningRate").asDouble())) {
@@ -107,8 +124,23 @@ public class RunLauncher {
                 && config.get("nEmbd").asInt() % config.get("nHead").asInt() != 0) errors.put("nEmbd", "must be a multiple of nHead");
         if (config.has("nPositions") && config.get("nPositions").asInt() < 8) errors.put("nPositions", "must be at least 8");
         if (!errors.isEmpty()) return new Result(null, errors);
-        long id = queue.enqueue(name, RunKind.REWARD_MODEL, JSON.writeValueAsString(config), baseModelId, snapshotId, userId);
-        return new Result(id, Map.of());
+        if (members == 1) {
+            long id = queue.enqueue(name, RunKind.REWARD_MODEL, JSON.writeValueAsString(config), baseModelId, snapshotId, userId);
+            return new Result(id, Map.of());
+        }
+        // an ensemble: one run per member, seeds s, s+1, …, s+N−1, all queued or none
+        int seed = config.get("seed").asInt();
+        Long snapshot = snapshotId;
+        List<Long> ids = tx.execute(status -> {
+            List<Long> queued = new java.util.ArrayList<>();
+            for (int i = 0; i < members; i++) {
+                config.put("seed", seed + i);
+                queued.add(queue.enqueue(name + " · seed " + (seed + i), RunKind.REWARD_MODEL, JSON.writeValueAsString(config),
+                        baseModelId, snapshot, userId));
+            }
+            return queued;
+        });
+        return new Result(ids.get(0), Map.of(), ids);
     }
 
     /**

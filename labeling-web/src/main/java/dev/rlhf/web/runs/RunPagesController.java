@@ -25,12 +25,15 @@ class RunPagesController {
     private final RunLauncher launcher;
     private final ModelRegistry registry;
     private final LabelSnapshots snapshots;
+    private final dev.rlhf.web.active.SelectedComparisons selections;
 
-    RunPagesController(RunQueue queue, RunLauncher launcher, ModelRegistry registry, LabelSnapshots snapshots) {
+    RunPagesController(RunQueue queue, RunLauncher launcher, ModelRegistry registry, LabelSnapshots snapshots,
+                       dev.rlhf.web.active.SelectedComparisons selections) {
         this.queue = queue;
         this.launcher = launcher;
         this.registry = registry;
         this.snapshots = snapshots;
+        this.selections = selections;
     }
 
     @GetMapping("/research/runs")
@@ -56,7 +59,7 @@ class RunPagesController {
 
     @GetMapping("/research/runs/new")
     String form(@RequestParam(defaultValue = "SFT") String kind, Model model) {
-        String k = switch (kind) { case "REWARD_MODEL", "PPO" -> kind; default -> "SFT"; };
+        String k = switch (kind) { case "REWARD_MODEL", "PPO", "SELECT_BATCH" -> kind; default -> "SFT"; };
         return form(model, k, defaultsOf(k), Map.of());
     }
 
@@ -66,7 +69,7 @@ class RunPagesController {
         model.addAttribute("errors", errors);
         model.addAttribute("models", registry.all());
         model.addAttribute("snapshots", snapshots.all());
-        return "runs/new";
+        return kind.equals("SELECT_BATCH") ? "active/select-batch" : "runs/new";
     }
 
     /** Freezes the labels of a batch (and split) into a named snapshot for reward-model runs. */
@@ -89,6 +92,7 @@ class RunPagesController {
         return switch (kind) {
             case "REWARD_MODEL" -> RunLauncher.rewardModelDefaults();
             case "PPO" -> RunLauncher.ppoDefaults();
+            case "SELECT_BATCH" -> dev.rlhf.web.active.SelectBatchForm.defaults();
             default -> defaults();
         };
     }
@@ -117,17 +121,19 @@ class RunPagesController {
     }
 
     @PostMapping("/research/runs")
-    String launch(@RequestParam Map<String, String> params, @AuthenticationPrincipal SignedInUser user, Model model,
-                  HttpServletResponse response) {
+    String launch(@RequestParam org.springframework.util.MultiValueMap<String, String> form,
+                  @AuthenticationPrincipal SignedInUser user, Model model, HttpServletResponse response) {
+        Map<String, String> params = new LinkedHashMap<>();
+        form.forEach((k, v) -> params.put(k, String.join(",", v))); // checkboxes (ensemble members) send several values
         RunLauncher.Result result = launcher.launch(params, user == null ? null : user.id());
         if (!result.ok()) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
-            String kind = switch (params.getOrDefault("kind", "SFT")) { case "REWARD_MODEL", "PPO" -> params.get("kind"); default -> "SFT"; };
+            String kind = switch (params.getOrDefault("kind", "SFT")) { case "REWARD_MODEL", "PPO", "SELECT_BATCH" -> params.get("kind"); default -> "SFT"; };
             Map<String, String> values = defaultsOf(kind);
             params.forEach((k, v) -> { if (values.containsKey(k)) values.put(k, v); });
             return form(model, kind, values, result.errors());
         }
-        return "redirect:/research/runs/" + result.runId();
+        return result.runIds().size() > 1 ? "redirect:/research/runs" : "redirect:/research/runs/" + result.runId();
     }
 
     @GetMapping("/research/runs/{id}")
@@ -135,6 +141,7 @@ class RunPagesController {
         Run run = queue.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no run " + id));
         model.addAttribute("run", RunView.of(run, Instant.now()));
         model.addAttribute("samples", queue.samplesOf(id, 20));
+        if (run.kind().equals("SELECT_BATCH")) model.addAttribute("selection", selections.ofRun(id).orElse(null));
         return "runs/run";
     }
 
