@@ -113,6 +113,11 @@ class RoleMatrixTest {
             new Endpoint(HttpMethod.POST, "/research/snapshots", null, LOGIN, 403, 400, 400),
             new Endpoint(HttpMethod.GET, "/api/snapshots", null, 401, 403, 200, 200),
             new Endpoint(HttpMethod.POST, "/api/snapshots", "{}", 401, 403, 400, 400),
+            // active learning: the batch-selection run form, a selected batch's page and its export
+            new Endpoint(HttpMethod.GET, "/research/runs/new?kind=SELECT_BATCH", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.POST, "/api/runs", "{\"kind\":\"SELECT_BATCH\"}", 401, 403, 400, 400),
+            new Endpoint(HttpMethod.GET, "/research/batches/999999/selection", null, LOGIN, 403, 404, 404),
+            new Endpoint(HttpMethod.GET, "/api/batches/999999/disagreements", null, 401, 403, 404, 404),
             new Endpoint(HttpMethod.GET, "/v3/api-docs", null, LOGIN, 200, 200, 200));
 
     @Autowired
