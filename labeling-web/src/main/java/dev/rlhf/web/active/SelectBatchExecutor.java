@@ -65,27 +65,33 @@ public class SelectBatchExecutor implements RunExecutor {
                         ? "baseline: " + spec.batchSize() + " at random (seed " + spec.seed() + ")"
                         : "the " + spec.batchSize() + " most disputed", spec.measure()));
         double[][] deltas;
+        int[] scored = new int[1];
+        long start = System.nanoTime();
         try (NDManager root = NDManager.newBaseManager(Devices.best())) {
             ctx.device(root.getDevice().toString());
             deltas = EnsembleScorer.deltas(members, pairs, root, (done, total) -> {
+                scored[0] = done;
                 ctx.progress(done, total);
                 ctx.checkStop();
             });
         }
-        List<BatchSelection.Scored> scored = BatchSelection.score(pairs, deltas, spec.measure());
-        List<BatchSelection.Scored> chosen = BatchSelection.choose(scored, spec.method(), spec.batchSize(), spec.seed());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ctx.log(String.format(Locale.ROOT, "scored %d summaries (members × distinct summaries) in %.2f s, %.1f per second",
+                scored[0], seconds, scored[0] / seconds));
+        List<BatchSelection.Scored> scoredPool = BatchSelection.score(pairs, deltas, spec.measure());
+        List<BatchSelection.Scored> chosen = BatchSelection.choose(scoredPool, spec.method(), spec.batchSize(), spec.seed());
         if (chosen.size() < spec.batchSize()) {
             ctx.log("the pool holds only " + pairs.size() + " pairs: the batch gets all of them");
         }
         ctx.checkStop();
         BuiltBatch batch;
         try {
-            batch = writer.write(ctx.run(), spec, pairs.size(), BatchSelection.mean(scored), chosen);
+            batch = writer.write(ctx.run(), spec, pairs.size(), BatchSelection.mean(scoredPool), chosen);
         } catch (ApiProblem problem) {
             String field = "name".equals(problem.field()) ? "batchName" : problem.field();
             throw new IllegalArgumentException(field + ": " + problem.getMessage(), problem);
         }
-        double poolMean = BatchSelection.mean(scored), batchMean = BatchSelection.mean(chosen);
+        double poolMean = BatchSelection.mean(scoredPool), batchMean = BatchSelection.mean(chosen);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("pool_pairs", (double) pairs.size());
         metrics.put("pool_mean_disagreement", poolMean);

@@ -249,7 +249,7 @@ class SelectBatchRunTest {
         assertThat(samples.get(0).prompt()).startsWith("#1 post ");
         assertThat(samples.get(0).completion()).contains(ranked.get(0).a().text()).contains(ranked.get(0).b().text());
         assertThat(samples.get(0).reward()).isCloseTo(stdProbability.get(ranked.get(0)), within(1e-6));
-        assertThat(run.log()).contains("pool: 22 candidate pairs on 4 posts").contains("#1 post ").contains("#6 post ");
+        assertThat(run.log()).contains("pool: 22 candidate pairs on 4 posts").contains("scored 32 summaries").contains("#1 post ").contains("#6 post ");
         assertThat(queue.metricsOf(runId, -1)).extracting(RunQueue.MetricPoint::name)
                 .contains("pool_pairs", "pool_mean_disagreement", "batch_mean_disagreement");
         var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
@@ -291,5 +291,13 @@ class SelectBatchRunTest {
         assertThat(random.poolMeanDisagreement())
                 .isCloseTo(remaining.stream().mapToDouble(stdDelta::get).average().orElseThrow(), within(1e-5));
         assertThat(jdbc.sql("SELECT count(*) FROM comparisons WHERE batch_id = ? AND is_gold").param(random.batchId()).query(Long.class).single()).isZero();
+
+        // the research overview lists both selections with their batch and pool means, to compare
+        String overview = mvc.perform(get("/research").with(user(researcher))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(overview).contains(tag + "-disputed").contains(tag + "-random").contains("at random (baseline)")
+                .contains("data-value=\"" + selection.batchMeanDisagreement() + "\"")
+                .contains("data-value=\"" + random.poolMeanDisagreement() + "\"");
+        assertThat(selection.batchMeanDisagreement()).isGreaterThan(selection.poolMeanDisagreement());
     }
 }
