@@ -31,10 +31,12 @@ public class SelectBatchExecutor implements RunExecutor {
 
     private final CandidatePool pool;
     private final SelectedBatchWriter writer;
+    private final SelectedComparisons selections;
 
-    SelectBatchExecutor(CandidatePool pool, SelectedBatchWriter writer) {
+    SelectBatchExecutor(CandidatePool pool, SelectedBatchWriter writer, SelectedComparisons selections) {
         this.pool = pool;
         this.writer = writer;
+        this.selections = selections;
     }
 
     @Override
@@ -46,6 +48,11 @@ public class SelectBatchExecutor implements RunExecutor {
     public long execute(RunContext ctx) throws Exception {
         dev.rlhf.lm.cli.CliArgs.offlineEngine();
         SelectBatchSpec spec = SelectBatchSpec.fromJson(ctx.config());
+        var earlier = selections.ofRun(ctx.run().id());
+        if (earlier.isPresent()) { // an earlier attempt committed its batch and lost its lease before it could finish
+            ctx.log("batch " + earlier.get().batchId() + " was written by an earlier attempt of this run");
+            return RunExecutor.NO_MODEL;
+        }
         List<Path> members = new ArrayList<>();
         for (long id : spec.members()) {
             ModelRegistry.Model m = ctx.registry().find(id)
