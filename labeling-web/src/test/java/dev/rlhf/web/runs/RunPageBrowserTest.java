@@ -50,6 +50,7 @@ class RunPageBrowserTest {
         long id = queue.enqueue("watched", RunKind.SFT, RunTestSupport.slowSft(3000, 0), null, null, null);
         browser = Chromium.start();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);   // the page reloads after cancel
         browser.get("http://localhost:" + port + "/research/runs/" + id);
         wait.until(d -> d.getCurrentUrl().endsWith("/login"));
         browser.findElement(By.id("username")).sendKeys("researcher");
