@@ -62,27 +62,28 @@ public record Card(String title, List<Section> sections) {
         return s.facts().stream().filter(f -> f.key().equals(key)).map(Fact::value).findFirst().orElse(null);
     }
 
+    /** The card as Markdown: a heading per section, facts as a two-column table, the table, sentences as a list. */
     public String markdown() {
-        StringBuilder md = new StringBuilder("# ").append(line(title)).append("\n");
+        List<String> blocks = new ArrayList<>();
+        blocks.add("# " + line(title));
         for (Section s : sections) {
-            md.append("\n## ").append(line(s.title())).append("\n\n");
+            blocks.add("## " + line(s.title()));
             if (!s.facts().isEmpty()) {
-                md.append("| | |\n| --- | --- |\n");
-                for (Fact f : s.facts()) md.append("| ").append(cell(f.label())).append(" | ").append(cell(f.value())).append(" |\n");
-                md.append("\n");
+                StringBuilder t = new StringBuilder("| | |\n| --- | --- |");
+                for (Fact f : s.facts()) t.append("\n| ").append(cell(f.label())).append(" | ").append(cell(f.value())).append(" |");
+                blocks.add(t.toString());
             }
             if (s.table() != null) {
-                md.append("| ").append(String.join(" | ", s.table().header().stream().map(Card::cell).toList())).append(" |\n|");
-                md.append(" --- |".repeat(s.table().header().size())).append("\n");
+                StringBuilder t = new StringBuilder("| ").append(String.join(" | ", s.table().header().stream().map(Card::cell).toList()))
+                        .append(" |\n|").append(" --- |".repeat(s.table().header().size()));
                 for (List<String> row : s.table().rows()) {
-                    md.append("| ").append(String.join(" | ", row.stream().map(Card::cell).toList())).append(" |\n");
+                    t.append("\n| ").append(String.join(" | ", row.stream().map(Card::cell).toList())).append(" |");
                 }
-                md.append("\n");
+                blocks.add(t.toString());
             }
-            for (String n : s.notes()) md.append("- ").append(line(n)).append("\n");
-            if (!s.notes().isEmpty()) md.append("\n");
+            if (!s.notes().isEmpty()) blocks.add(String.join("\n", s.notes().stream().map(n -> "- " + line(n)).toList()));
         }
-        return md.toString().stripTrailing() + "\n";
+        return String.join("\n\n", blocks) + "\n";
     }
 
     private static String line(String s) {

@@ -159,9 +159,10 @@ public class ModelCards {
                 .fact("path", "Directory", m.path());
         GPT2Config c = dir.config();
         s.fact("architecture", "Architecture", c == null ? "missing: " + dir.configProblem()
-                : String.format(Locale.ROOT, "GPT-2 (%s): %d layers, %d heads, width %d, MLP width %d, context %d positions, vocabulary %d",
+                : String.format(Locale.ROOT, "GPT-2 (%s): %s, %s, width %d, MLP width %d, context %d positions, vocabulary %d",
                 "REWARD_MODEL".equals(m.kind()) || dir.scoreHead() ? "trunk with a scalar reward head" : "language model",
-                c.n_layer(), c.n_head(), c.n_embd(), c.innerDim(), c.n_positions(), c.vocab_size()));
+                plural(c.n_layer(), "layer"), plural(c.n_head(), "head"), c.n_embd(), c.innerDim(), c.n_positions(),
+                c.vocab_size()));
         s.fact("tokenizer", "Tokenizer", dir.tokenizer() == null ? (dir.exists() ? "missing: no tokenizer file in the directory"
                 : "missing: the directory is not there") : dir.tokenizer());
         s.fact("parameters", "Parameters (stored tensors)", dir.parameters() == null ? "missing: " + dir.weightsProblem()
@@ -177,9 +178,14 @@ public class ModelCards {
                 : "#" + run.id() + " " + run.name() + " (" + run.kind() + ", created " + run.createdAt() + ")");
         List<List<String>> hyper = new ArrayList<>();
         flatten("", config, hyper);
+        hyper.sort(java.util.Comparator.comparing(r -> r.get(0)));
         if (run != null) s.table(List.of("Hyperparameter (run config)", "Value"), hyper);
         if (run != null && hyper.isEmpty()) s.note("The run's config is empty: every hyperparameter had its default.");
         return s;
+    }
+
+    static String plural(long n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
     }
 
     private static void flatten(String prefix, JsonNode node, List<List<String>> rows) {
@@ -221,8 +227,9 @@ public class ModelCards {
                 s.fact("train-examples", "Training examples", count(metrics, "train_examples"));
                 s.fact("validation-examples", "Validation examples (held-out posts)", count(metrics, "validation_examples"));
                 if (data != null && data.tiesLeftOut() > 0) {
-                    limitations.add(data.tiesLeftOut() + " tie labels matched the snapshot's filter and were left out: "
-                            + "the model never learnt from \"equally good\" answers.");
+                    limitations.add(data.tiesLeftOut() + (data.tiesLeftOut() == 1 ? " tie label" : " tie labels")
+                            + " matched the snapshot's filter but ties are not frozen: the model never learnt from "
+                            + "\"equally good\" answers.");
                 }
             }
             case "SFT" -> postsFacts(s, metrics, config, "posts", "Posts (reference summaries as completions)");
@@ -256,7 +263,7 @@ public class ModelCards {
                 .fact("alpha", "Inter-labeler agreement (Krippendorff's α)", a.alpha() == null ? "not computable" : DataCards.fixed(a.alpha()))
                 .note("The snapshot's data card: /research/snapshots/" + d.snapshot().id());
         if (d.labelers() < FEW_LABELERS) {
-            limitations.add("Only " + d.labelers() + " labeler" + (d.labelers() == 1 ? "" : "s") + " (fewer than "
+            limitations.add("Only " + plural(d.labelers(), "labeler") + " (fewer than "
                     + FEW_LABELERS + "): the preferences learnt are those of very few people.");
         }
         if (a.alpha() == null) {
@@ -310,6 +317,12 @@ public class ModelCards {
                     AccuracyInterval ci = AccuracyInterval.wilson95(correct, e.pairs());
                     s.fact("accuracy-interval", "Accuracy, 95% interval (Wilson)",
                             "[" + DataCards.fixed(ci.lower()) + ", " + DataCards.fixed(ci.upper()) + "]");
+                    if (ci.upper() < 0.5) {
+                        limitations.add("Worse than chance: the whole 95% interval of its accuracy lies below 0.5, so "
+                                + "its preferences run against the labelers'.");
+                    } else if (ci.lower() <= 0.5) {
+                        limitations.add("Not distinguishable from chance: 0.5 lies inside the 95% interval of its accuracy.");
+                    }
                     if (ci.halfWidth() > WIDE_INTERVAL) {
                         limitations.add("Small validation set: " + e.pairs() + " pairs give a 95% interval of ["
                                 + DataCards.fixed(ci.lower()) + ", " + DataCards.fixed(ci.upper()) + "] for the accuracy "

@@ -20,8 +20,13 @@ public record ModelDirectory(Path path, boolean exists, GPT2Config config, Strin
                              boolean byteLevel, Long parameters, String dtypes, boolean scoreHead, String weightsProblem) {
 
     public static ModelDirectory read(String path) {
-        Path dir = Path.of(path);
-        if (!Files.isDirectory(dir)) {
+        Path dir;
+        try {
+            dir = Path.of(path);
+        } catch (java.nio.file.InvalidPathException e) {
+            dir = null;
+        }
+        if (dir == null || !Files.isDirectory(dir)) {
             return new ModelDirectory(dir, false, null, "the directory is not there", null, false, null, null, false,
                     "the directory is not there");
         }
