@@ -114,15 +114,31 @@ public class AgreementQuery {
     /** One batch: labels by labelers, read in comparison order, one unit at a time. */
     public BatchAgreement batch(long batchId) {
         String name = jdbc.sql("SELECT name FROM batches WHERE id = ?").param(batchId).query(String.class).single();
+        LabelAgreement a = agreement("""
+                SELECT l.comparison_id, %s AS answer
+                FROM labels l JOIN comparisons c ON c.id = l.comparison_id JOIN users u ON u.id = l.labeler_id
+                WHERE c.batch_id = ? AND u.role = 'LABELER'
+                ORDER BY l.comparison_id""".formatted(ANSWER.formatted("l")), batchId);
+        return new BatchAgreement(batchId, name, a.labels(), a.comparisonsWithOverlap(), a.pairs(),
+                a.pairwiseAgreement(), a.alpha());
+    }
+
+    /** The labels (by labelers) frozen into one label snapshot, with the same measures as a batch. */
+    public LabelAgreement snapshot(long snapshotId) {
+        return agreement("""
+                SELECT l.comparison_id, %s AS answer
+                FROM label_snapshot_labels sl JOIN labels l ON l.id = sl.label_id JOIN users u ON u.id = l.labeler_id
+                WHERE sl.snapshot_id = ? AND u.role = 'LABELER'
+                ORDER BY l.comparison_id""".formatted(ANSWER.formatted("l")), snapshotId);
+    }
+
+    /** Pairwise agreement and alpha over the rows of {@code sql} (comparison id, answer), read in comparison order. */
+    private LabelAgreement agreement(String sql, long id) {
         KrippendorffAlpha alpha = new KrippendorffAlpha();
         long[] totals = new long[3]; // labels, pairs, agreeing pairs
         List<String> unit = new ArrayList<>();
         long[] current = {-1};
-        jdbcTemplate.query("""
-                SELECT l.comparison_id, %s AS answer
-                FROM labels l JOIN comparisons c ON c.id = l.comparison_id JOIN users u ON u.id = l.labeler_id
-                WHERE c.batch_id = ? AND u.role = 'LABELER'
-                ORDER BY l.comparison_id""".formatted(ANSWER.formatted("l")), rs -> {
+        jdbcTemplate.query(sql, rs -> {
             long comparison = rs.getLong(1);
             if (comparison != current[0]) {
                 close(unit, alpha, totals);
@@ -130,10 +146,10 @@ public class AgreementQuery {
             }
             unit.add(rs.getString(2));
             totals[0]++;
-        }, batchId);
+        }, id);
         close(unit, alpha, totals);
-        return new BatchAgreement(batchId, name, totals[0], alpha.pairableUnits(), totals[1],
-                ratio(totals[2], totals[1]), alpha.value());
+        return new LabelAgreement(totals[0], alpha.pairableUnits(), totals[1], totals[2], ratio(totals[2], totals[1]),
+                alpha.value());
     }
 
     private static void close(List<String> unit, KrippendorffAlpha alpha, long[] totals) {

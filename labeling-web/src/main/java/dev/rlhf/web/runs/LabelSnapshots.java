@@ -52,6 +52,12 @@ public class LabelSnapshots {
                         rs.getTimestamp(5).toInstant())).list();
     }
 
+    public java.util.Optional<Snapshot> find(long id) {
+        return jdbc.sql("SELECT id, name, filter::text, label_count, created_at FROM label_snapshots WHERE id = :id")
+                .param("id", id).query((rs, i) -> new Snapshot(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getInt(4), rs.getTimestamp(5).toInstant())).optional();
+    }
+
     public boolean nameTaken(String name) {
         return jdbc.sql("SELECT count(*) FROM label_snapshots WHERE name = :name").param("name", name).query(Long.class).single() > 0;
     }

@@ -10,7 +10,7 @@ import java.util.Optional;
 @Component
 public class ModelRegistry {
     public record Model(long id, String name, String kind, String path, Long parentModelId, Long runId, Long snapshotId,
-                        String metrics) {}
+                        String metrics, java.time.Instant createdAt) {}
 
     private final JdbcClient jdbc;
 
@@ -40,11 +40,11 @@ public class ModelRegistry {
         return jdbc.sql(SELECT + " ORDER BY id DESC").query(ModelRegistry::map).list();
     }
 
-    private static final String SELECT = "SELECT id, name, kind, path, parent_model_id, run_id, snapshot_id, metrics::text AS metrics FROM models";
+    private static final String SELECT = "SELECT id, name, kind, path, parent_model_id, run_id, snapshot_id, metrics::text AS metrics, created_at FROM models";
 
     private static Model map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new Model(rs.getLong("id"), rs.getString("name"), rs.getString("kind"), rs.getString("path"),
                 (Long) rs.getObject("parent_model_id"), (Long) rs.getObject("run_id"), (Long) rs.getObject("snapshot_id"),
-                rs.getString("metrics"));
+                rs.getString("metrics"), rs.getTimestamp("created_at").toInstant());
     }
 }

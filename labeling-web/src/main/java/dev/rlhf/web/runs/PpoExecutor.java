@@ -31,9 +31,11 @@ import java.util.Optional;
 @Component
 public class PpoExecutor implements RunExecutor {
     private final SftExecutor posts;
+    private final ModelCards cards;
 
-    public PpoExecutor(SftExecutor posts) {
+    public PpoExecutor(SftExecutor posts, ModelCards cards) {
         this.posts = posts;
+        this.cards = cards;
     }
 
     @Override
@@ -56,7 +58,8 @@ public class PpoExecutor implements RunExecutor {
                 .orElseThrow(() -> new IllegalArgumentException("rewardModelId: no model " + rewardModelId));
         int maxPosts = ctx.config().path("maxPosts").asInt(1000);
         Tokenizer tokenizer = Tokenizers.load(policyDir);
-        List<int[]> prompts = Prompts.tokenize(posts.posts(maxPosts).stream().map(SftExecutor.DbPost::post).toList(),
+        List<SftExecutor.DbPost> used = posts.posts(maxPosts);
+        List<int[]> prompts = Prompts.tokenize(used.stream().map(SftExecutor.DbPost::post).toList(),
                 tokenizer, config.maxPromptTokens());
         if (prompts.isEmpty()) throw new IllegalStateException("no posts in the database to use as prompts");
         Path outDir = ctx.runDir();
@@ -108,9 +111,10 @@ public class PpoExecutor implements RunExecutor {
             PpoMetrics end = trainer.train();
             Path finalCheckpoint = PpoCheckpoint.latest(outDir).orElseThrow(() -> new IllegalStateException("no final checkpoint in " + outDir));
             Path policy = finalCheckpoint.resolve(PpoCheckpoint.POLICY_DIR).toAbsolutePath();
-            String metrics = end == null ? "{}" : String.format(Locale.ROOT, "{\"score\": %s, \"kl\": %s, \"iterations\": %d, \"reward_model_id\": %d}",
-                    finite(end.score()), finite(end.kl()), config.iterations(), rewardModelId);
-            long id = ctx.registry().register(run.name() + " #" + run.id(), "POLICY", policy.toString(), run.baseModelId(),
+            String metrics = end == null ? "{}" : String.format(Locale.ROOT, "{\"score\": %s, \"kl\": %s, \"iterations\": %d, \"reward_model_id\": %d, \"prompts\": %d, %s}",
+                    finite(end.score()), finite(end.kl()), config.iterations(), rewardModelId, prompts.size(),
+                    SftExecutor.postsUsed("prompt_posts", used));
+            long id = cards.register(run.name() + " #" + run.id(), "POLICY", policy.toString(), run.baseModelId(),
                     run.id(), rm.snapshotId(), metrics);
             ctx.log("registered policy " + id + " at " + policy);
             if (tokenizer instanceof AutoCloseable c) c.close();

@@ -29,9 +29,11 @@ import java.util.Map;
 @Component
 public class RewardModelExecutor implements RunExecutor {
     private final LabelSnapshots snapshots;
+    private final ModelCards cards;
 
-    public RewardModelExecutor(LabelSnapshots snapshots) {
+    public RewardModelExecutor(LabelSnapshots snapshots, ModelCards cards) {
         this.snapshots = snapshots;
+        this.cards = cards;
     }
 
     @Override
@@ -98,7 +100,7 @@ public class RewardModelExecutor implements RunExecutor {
                 String metrics = String.format(Locale.ROOT, "{\"validation_accuracy\": %s, \"train_examples\": %d, \"validation_examples\": %d, \"evaluation\": %s}",
                         Double.isFinite(accuracy) ? Double.toString(accuracy) : "null", result.trainExamples(), result.validationExamples(),
                         RewardModelDashboard.jsonbSafe(result.evaluation().toJson()));
-                long id = ctx.registry().register(run.name() + " #" + run.id(), "REWARD_MODEL", dir.toAbsolutePath().toString(),
+                long id = cards.register(run.name() + " #" + run.id(), "REWARD_MODEL", dir.toAbsolutePath().toString(),
                         run.baseModelId(), run.id(), run.snapshotId(), metrics);
                 ctx.log("registered model " + id + " at " + dir.toAbsolutePath());
                 return id;

@@ -26,14 +26,16 @@ class RunPagesController {
     private final ModelRegistry registry;
     private final LabelSnapshots snapshots;
     private final dev.rlhf.web.active.SelectedComparisons selections;
+    private final ModelCards cards;
 
     RunPagesController(RunQueue queue, RunLauncher launcher, ModelRegistry registry, LabelSnapshots snapshots,
-                       dev.rlhf.web.active.SelectedComparisons selections) {
+                       dev.rlhf.web.active.SelectedComparisons selections, ModelCards cards) {
         this.queue = queue;
         this.launcher = launcher;
         this.registry = registry;
         this.snapshots = snapshots;
         this.selections = selections;
+        this.cards = cards;
     }
 
     @GetMapping("/research/runs")
@@ -45,7 +47,10 @@ class RunPagesController {
         return "runs/runs";
     }
 
-    /** The reward-model dashboard: the stored evaluation's numbers, tables and charts, and the model's lineage. */
+    /**
+     * The model page: the reward-model dashboard (the stored evaluation's numbers, tables and charts), the model's
+     * lineage back to the root, and its generated model card.
+     */
     @GetMapping("/research/models/{id}")
     String modelDashboard(@PathVariable long id, Model model) {
         ModelRegistry.Model m = registry.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
@@ -54,6 +59,8 @@ class RunPagesController {
         model.addAttribute("d", RewardModelDashboard.of(m, snapshot));
         model.addAttribute("size", RewardModelDashboard.SIZE);
         model.addAttribute("pad", RewardModelDashboard.PAD);
+        model.addAttribute("lineage", cards.lineage(m));
+        model.addAttribute("card", cards.of(m));
         return "runs/model";
     }
 

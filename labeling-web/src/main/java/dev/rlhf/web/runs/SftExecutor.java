@@ -39,9 +39,11 @@ public class SftExecutor implements RunExecutor {
     private static final Pattern CHECKPOINT_STEP = Pattern.compile("checkpoint-(\\d+)$");
 
     private final JdbcClient jdbc;
+    private final ModelCards cards;
 
-    public SftExecutor(JdbcClient jdbc) {
+    public SftExecutor(JdbcClient jdbc, ModelCards cards) {
         this.jdbc = jdbc;
+        this.cards = cards;
     }
 
     @Override
@@ -147,9 +149,10 @@ public class SftExecutor implements RunExecutor {
                 HfCheckpoint.save(finalDir, model.config(), model.namedTensors(), Map.of(), tokenizer);
                 model.close();
             }
-            String metrics = last == null ? "{}" : String.format(java.util.Locale.ROOT,
-                    "{\"loss\": %s, \"steps\": %d}", finite(last.loss()), total);
-            long id = ctx.registry().register(run.name() + " #" + run.id(), "SFT", finalDir.toAbsolutePath().toString(),
+            String metrics = String.format(java.util.Locale.ROOT,
+                    "{%s\"steps\": %d, %s}", last == null ? "" : "\"loss\": " + finite(last.loss()) + ", ", total,
+                    postsUsed("posts", posts));
+            long id = cards.register(run.name() + " #" + run.id(), "SFT", finalDir.toAbsolutePath().toString(),
                     run.baseModelId(), run.id(), null, metrics);
             ctx.log("registered model " + id + " at " + finalDir.toAbsolutePath());
             return id;
@@ -170,6 +173,12 @@ public class SftExecutor implements RunExecutor {
             int[] out = Arrays.copyOf(r.tokens()[i], r.lengths()[i]);
             ctx.sample(step, some.get(i).id(), some.get(i).post().prompt(), tokenizer.decode(out), null, null);
         }
+    }
+
+    /** The posts a run used, for its model card: how many, and the first and last post id (the first N by id). */
+    static String postsUsed(String countKey, List<DbPost> posts) {
+        return String.format(java.util.Locale.ROOT, "\"%s\": %d, \"first_post_id\": %d, \"last_post_id\": %d",
+                countKey, posts.size(), posts.get(0).id(), posts.get(posts.size() - 1).id());
     }
 
     private static String finite(double v) {

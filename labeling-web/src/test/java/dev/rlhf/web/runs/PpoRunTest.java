@@ -100,5 +100,13 @@ class PpoRunTest {
         assertThat(queue.metricsOf(id, -1).stream().filter(p -> p.name().equals("kl")).count()).isEqualTo(3);
         assertThat(queue.samplesOf(id, 20)).isNotEmpty().allSatisfy(s -> assertThat(s.reward()).isNotNull());
         assertThat(run.checkpointPath()).isNotNull();
+        // the policy directory carries its model card: final score and KL as stored, the prompts it used
+        tools.jackson.databind.JsonNode metrics = tools.jackson.databind.json.JsonMapper.builder().build().readTree(model.metrics());
+        assertThat(Path.of(model.path()).resolve("README.md")).content().contains("| Kind | POLICY |",
+                "| Final reward-model score | " + String.format(java.util.Locale.ROOT, "%.4f", metrics.get("score").asDouble()) + " |",
+                "| Final KL from the initial policy | " + String.format(java.util.Locale.ROOT, "%.4f", metrics.get("kl").asDouble()) + " |",
+                "| PPO iterations | 3 |", "| Prompts (posts in the TL;DR layout) | " + metrics.get("prompts").asLong() + " |",
+                "| Reward model | #" + rmId + " |", "| Parent model | #" + policyId + " " + tag + "-sft (SFT) |",
+                "not a human judgement");
     }
 }

@@ -102,6 +102,12 @@ class RewardModelDashboardTest {
         assertThat(e.get("learningCurve").size()).isEqualTo(2);
         assertThat(e.get("byConfidence").size()).isPositive();
         assertThat(e.get("labelerAgreement").size()).isPositive();
+        // the model directory carries its card with the stored numbers
+        assertThat(Path.of(registry.find(modelId).orElseThrow().path()).resolve("README.md")).content().contains(
+                "| Kind | REWARD_MODEL |", "| Validation pairs | " + e.get("pairs").asLong() + " |",
+                "| Accuracy | " + RewardModelDashboard.format(e.get("accuracy").asDouble()),
+                "| Label snapshot | #" + snapshot + " " + tag + "-snapshot |", "| Labels | 48 |",
+                "Accuracy, 95% interval (Wilson)");
 
         browser = Chromium.start();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
