@@ -1,4 +1,7 @@
 package dev.rlhf.web.runs;
 
-/** What a run trains (the {@code runs.kind} values the worker executes). */
-public enum RunKind { SFT, REWARD_MODEL, PPO }
+/**
+ * What a run does (the {@code runs.kind} values the worker executes): trains a model (SFT, REWARD_MODEL, PPO) or
+ * samples a policy for a human evaluation (EVALUATION).
+ */
+public enum RunKind { SFT, REWARD_MODEL, PPO, EVALUATION }

@@ -7,6 +7,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import dev.rlhf.ppo.PpoConfig;
+import dev.rlhf.web.evaluation.EvaluationLauncher;
 import java.util.Map;
 
 /**
@@ -26,11 +27,13 @@ public class RunLauncher {
     private final RunQueue queue;
     private final ModelRegistry registry;
     private final LabelSnapshots snapshots;
+    private final EvaluationLauncher evaluations;
 
-    public RunLauncher(RunQueue queue, ModelRegistry registry, LabelSnapshots snapshots) {
+    public RunLauncher(RunQueue queue, ModelRegistry registry, LabelSnapshots snapshots, EvaluationLauncher evaluations) {
         this.queue = queue;
         this.registry = registry;
         this.snapshots = snapshots;
+        this.evaluations = evaluations;
     }
 
     /** Launches a run of the kind named by {@code kind} (SFT when absent). */
@@ -40,7 +43,11 @@ public class RunLauncher {
             case "", "SFT" -> launchSft(values, userId);
             case "REWARD_MODEL" -> launchRewardModel(values, userId);
             case "PPO" -> launchPpo(values, userId);
-            default -> new Result(null, Map.of("kind", "must be SFT, REWARD_MODEL or PPO"));
+            case "EVALUATION" -> {
+                EvaluationLauncher.Result r = evaluations.launch(values, userId);
+                yield new Result(r.runId(), r.errors());
+            }
+            default -> new Result(null, Map.of("kind", "must be SFT, REWARD_MODEL, PPO or EVALUATION"));
         };
     }
 

@@ -154,8 +154,8 @@ public final class RunWorker implements AutoCloseable {
             if (executor == null) throw new IllegalArgumentException("no executor for run kind " + run.kind());
             long model = executor.execute(context);
             if (!killed) {
-                context.log("succeeded: model " + model);
-                queue.succeed(run.id(), id, model);
+                context.log(model == RunExecutor.NO_MODEL ? "succeeded" : "succeeded: model " + model);
+                queue.succeed(run.id(), id, model == RunExecutor.NO_MODEL ? null : model);
             }
         } catch (RunStopped e) {
             if (!killed && context != null) context.log(e.getMessage());
