@@ -119,7 +119,10 @@ public class EvaluationExecutor implements RunExecutor {
         return m;
     }
 
-    /** One summary per post from the model in {@code dir}: the sampled tokens up to (not including) EOS, decoded. */
+    /**
+     * One summary per post from the model in {@code dir}: the sampled tokens up to (not including) EOS, decoded, NUL
+     * characters removed, stripped. The reward model scores these texts as stored.
+     */
     private static List<String> sample(RunContext ctx, Path dir, List<HeldOutPosts.Post> posts, SamplingConfig sampling,
                                        int[] done, int total) throws Exception {
         List<String> texts = new ArrayList<>(posts.size());
@@ -147,7 +150,8 @@ public class EvaluationExecutor implements RunExecutor {
                     for (int i = 0; i < some.size(); i++) {
                         int n = r.lengths()[i];
                         if (n > 0 && r.tokens()[i][n - 1] == eos) n--;
-                        texts.add(tokenizer.decode(Arrays.copyOf(r.tokens()[i], n)).strip());
+                        // PostgreSQL's text cannot hold U+0000, which a byte-level model may sample
+                        texts.add(tokenizer.decode(Arrays.copyOf(r.tokens()[i], n)).replace("\u0000", "").strip());
                     }
                     done[0] += some.size();
                     ctx.progress(done[0], total);

@@ -17,11 +17,11 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 /** Helpers of the evaluation tests: held-out posts in the database, and labelling through the labeler's JSON API. */
-final class EvaluationFixture {
-    static final JsonMapper JSON = JsonMapper.builder().build();
+public final class EvaluationFixture {
+    public static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** What a labeler answers about the policy's summary. */
-    enum Outcome { WIN, TIE, LOSS }
+    public enum Outcome { WIN, TIE, LOSS }
 
     private EvaluationFixture() {
     }
@@ -30,7 +30,7 @@ final class EvaluationFixture {
      * A post with a reference summary and one comparison in split {@code split} (in a CLOSED batch of its own, as an
      * imported validation set would be); returns the post id.
      */
-    static long postWithComparison(JdbcClient jdbc, String tag, int i, String split) {
+    public static long postWithComparison(JdbcClient jdbc, String tag, int i, String split) {
         long post = jdbc.sql("INSERT INTO posts (source_id, subreddit, title, body) VALUES (?, 'relationships', ?, ?) RETURNING id")
                 .params(tag + "-" + i, "Title " + i + " " + tag, "I am writing about thing number " + i + " of " + tag
                         + ". It went well and then it did not.")
@@ -54,7 +54,7 @@ final class EvaluationFixture {
      * answer is given on the screen's 9-point scale (2: left clearly better, 8: right clearly better, 5: tie), so
      * the platform's own screen → canonical conversion stores it. Returns the post body shown, null when no work.
      */
-    static String labelNext(MockMvc mvc, SignedInUser labeler, Function<JsonNode, Outcome> plan,
+    public static String labelNext(MockMvc mvc, SignedInUser labeler, Function<JsonNode, Outcome> plan,
                             Function<String, Boolean> isPolicy) throws Exception {
         MockHttpServletResponse next = mvc.perform(post("/api/labeling/next").with(user(labeler)).with(csrf().asHeader()))
                 .andReturn().getResponse();
