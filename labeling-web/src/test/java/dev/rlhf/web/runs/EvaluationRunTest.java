@@ -166,6 +166,17 @@ class EvaluationRunTest {
         }
         assertThat(queue.samplesOf(id, 20)).hasSize(6).allSatisfy(s -> assertThat(s.reward()).isNotNull());
 
+        // before any label: no rate yet, on the page and in the API
+        SignedInUser researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        JsonNode empty = EvaluationFixture.JSON.readTree(mvc.perform(get("/api/evaluations/" + e.id()).with(user(researcher)))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+        assertThat(empty.get("labels").asLong()).isZero();
+        assertThat(empty.get("sides").get(0).get("human").get("rate").asString()).isEqualTo("NaN");
+        assertThat(mvc.perform(get("/research/evaluations/" + e.id()).with(user(researcher))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString()).contains("id=\"evaluation-labels\">0<", "no label", "class=\"rate\"");
+        assertThat(mvc.perform(get("/research/evaluations?run=" + id).with(user(researcher))).andReturn().getResponse()
+                .getRedirectedUrl()).isEqualTo("/research/evaluations/" + e.id());
+
         // labelled through the labeler API: one labeler always prefers the policy, the other always says tie
         Set<String> policyTexts = new java.util.HashSet<>(sides.stream().filter(s -> !s.reference()).map(Side::text).toList());
         SignedInUser prefersPolicy = fixtures.signedIn(fixtures.user(Role.LABELER));
@@ -179,7 +190,7 @@ class EvaluationRunTest {
                 .as("K = 2: the batch is full").isNull();
 
         JsonNode report = EvaluationFixture.JSON.readTree(mvc.perform(get("/api/evaluations/" + e.id())
-                        .with(user(fixtures.signedIn(fixtures.user(Role.RESEARCHER)))))
+                        .with(user(researcher)))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
         assertThat(report.get("labels").asLong()).isEqualTo(12);
         JsonNode human = report.get("sides").get(0).get("human");
