@@ -41,7 +41,7 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/batches/**", "/api/qualification-tests/**").hasRole(Role.ADMIN.name())
                         .requestMatchers("/api/batches/**", "/api/exports/**", "/api/labels/**", "/api/quality/**",
                                 "/api/qualification-tests/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
-                        .requestMatchers("/api/runs/**", "/api/snapshots/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
+                        .requestMatchers("/api/runs/**", "/api/snapshots/**", "/api/evaluations/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").authenticated()
                         .requestMatchers("/research/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
                         .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())

@@ -1,8 +1,11 @@
 package dev.rlhf.web.runs;
 
-/** Executes one kind of run through a trainer library; returns the id of the model it registered. */
+/**
+ * Executes one kind of run through a trainer library; returns the id of the model it registered, or {@link #NO_MODEL}
+ * for a run that registers none (a human evaluation).
+ */
 public interface RunExecutor {
-    /** What {@link #execute} returns for a run that registers no model (e.g. one that selects a batch). */
+    /** What {@link #execute} returns for a run that registers no model (model ids start at 1): a batch selection, an evaluation. */
     long NO_MODEL = 0;
 
     RunKind kind();

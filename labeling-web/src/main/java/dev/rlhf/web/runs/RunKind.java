@@ -1,4 +1,8 @@
 package dev.rlhf.web.runs;
 
-/** What a run trains (the {@code runs.kind} values the worker executes). */
-public enum RunKind { SFT, REWARD_MODEL, PPO, SELECT_BATCH }
+/**
+ * What a run does (the {@code runs.kind} values the worker executes): trains a model (SFT, REWARD_MODEL, PPO),
+ * chooses the next batch by reward-model disagreement (SELECT_BATCH) or samples a policy for a human evaluation
+ * (EVALUATION).
+ */
+public enum RunKind { SFT, REWARD_MODEL, PPO, SELECT_BATCH, EVALUATION }

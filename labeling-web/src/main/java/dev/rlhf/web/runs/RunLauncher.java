@@ -7,6 +7,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import dev.rlhf.ppo.PpoConfig;
+import dev.rlhf.web.evaluation.EvaluationLauncher;
 import java.util.Map;
 
 /**
@@ -32,15 +33,17 @@ public class RunLauncher {
     private final ModelRegistry registry;
     private final LabelSnapshots snapshots;
     private final dev.rlhf.web.active.SelectBatchForm selectBatch;
+    private final EvaluationLauncher evaluations;
     private final org.springframework.transaction.support.TransactionTemplate tx;
 
     public RunLauncher(RunQueue queue, ModelRegistry registry, LabelSnapshots snapshots,
-                       dev.rlhf.web.active.SelectBatchForm selectBatch,
+                       dev.rlhf.web.active.SelectBatchForm selectBatch, EvaluationLauncher evaluations,
                        org.springframework.transaction.support.TransactionTemplate tx) {
         this.queue = queue;
         this.registry = registry;
         this.snapshots = snapshots;
         this.selectBatch = selectBatch;
+        this.evaluations = evaluations;
         this.tx = tx;
     }
 
@@ -52,7 +55,11 @@ public class RunLauncher {
             case "REWARD_MODEL" -> launchRewardModel(values, userId);
             case "PPO" -> launchPpo(values, userId);
             case "SELECT_BATCH" -> selectBatch.launch(values, userId);
-            default -> new Result(null, Map.of("kind", "must be SFT, REWARD_MODEL, PPO or SELECT_BATCH"));
+            case "EVALUATION" -> {
+                EvaluationLauncher.Result r = evaluations.launch(values, userId);
+                yield new Result(r.runId(), r.errors());
+            }
+            default -> new Result(null, Map.of("kind", "must be SFT, REWARD_MODEL, PPO, SELECT_BATCH or EVALUATION"));
         };
     }
 

@@ -1,6 +1,7 @@
 package dev.rlhf.web.runs;
 
 import dev.rlhf.web.account.SignedInUser;
+import dev.rlhf.web.evaluation.EvaluationSpec;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -66,7 +67,7 @@ class RunPagesController {
 
     @GetMapping("/research/runs/new")
     String form(@RequestParam(defaultValue = "SFT") String kind, Model model) {
-        String k = switch (kind) { case "REWARD_MODEL", "PPO", "SELECT_BATCH" -> kind; default -> "SFT"; };
+        String k = switch (kind) { case "REWARD_MODEL", "PPO", "SELECT_BATCH", "EVALUATION" -> kind; default -> "SFT"; };
         return form(model, k, defaultsOf(k), Map.of());
     }
 
@@ -100,6 +101,7 @@ class RunPagesController {
             case "REWARD_MODEL" -> RunLauncher.rewardModelDefaults();
             case "PPO" -> RunLauncher.ppoDefaults();
             case "SELECT_BATCH" -> dev.rlhf.web.active.SelectBatchForm.defaults();
+            case "EVALUATION" -> EvaluationSpec.formDefaults();
             default -> defaults();
         };
     }
@@ -135,7 +137,7 @@ class RunPagesController {
         RunLauncher.Result result = launcher.launch(params, user == null ? null : user.id());
         if (!result.ok()) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
-            String kind = switch (params.getOrDefault("kind", "SFT")) { case "REWARD_MODEL", "PPO", "SELECT_BATCH" -> params.get("kind"); default -> "SFT"; };
+            String kind = switch (params.getOrDefault("kind", "SFT")) { case "REWARD_MODEL", "PPO", "SELECT_BATCH", "EVALUATION" -> params.get("kind"); default -> "SFT"; };
             Map<String, String> values = defaultsOf(kind);
             params.forEach((k, v) -> { if (values.containsKey(k)) values.put(k, v); });
             return form(model, kind, values, result.errors());

@@ -122,6 +122,13 @@ class RoleMatrixTest {
             new Endpoint(HttpMethod.POST, "/api/runs", "{\"kind\":\"SELECT_BATCH\"}", 401, 403, 400, 400),
             new Endpoint(HttpMethod.GET, "/research/batches/999999/selection", null, LOGIN, 403, 404, 404),
             new Endpoint(HttpMethod.GET, "/api/batches/999999/disagreements", null, 401, 403, 404, 404),
+            // human evaluations: launched as runs; researchers and admins read them; labelers get 403
+            new Endpoint(HttpMethod.GET, "/research/runs/new?kind=EVALUATION", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/research/evaluations", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/research/evaluations?model=999999", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/research/evaluations/999999", null, LOGIN, 403, 404, 404),
+            new Endpoint(HttpMethod.GET, "/api/evaluations", null, 401, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/api/evaluations/999999", null, 401, 403, 404, 404),
             new Endpoint(HttpMethod.GET, "/v3/api-docs", null, LOGIN, 200, 200, 200));
 
     @Autowired

@@ -1,0 +1,134 @@
+package dev.rlhf.web.evaluation;
+
+import dev.rlhf.web.account.Role;
+import dev.rlhf.web.account.SignedInUser;
+import dev.rlhf.web.runs.ModelRegistry;
+import dev.rlhf.web.runs.RunQueue;
+import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.PlatformTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrlPattern;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * The human-evaluation form and the launch API: defaults shown; every impossible value refused with its field named,
+ * nothing queued; no held-out posts refused naming {@code postCount}; a valid form queues an EVALUATION run.
+ */
+@PlatformTest
+class EvaluationFormTest {
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    Fixtures fixtures;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    ModelRegistry registry;
+    @Autowired
+    RunQueue queue;
+
+    long runs() {
+        return jdbc.sql("SELECT count(*) FROM runs").query(Long.class).single();
+    }
+
+    MockHttpServletRequestBuilder form(SignedInUser who, String... fields) {
+        MockHttpServletRequestBuilder request = post("/research/runs").with(user(who)).with(csrf()).param("kind", "EVALUATION");
+        for (int i = 0; i < fields.length; i += 2) request.param(fields[i], fields[i + 1]);
+        return request;
+    }
+
+    @Test
+    void theFormShowsTheSamplingDefaultsAndTheHeldOutRule() throws Exception {
+        SignedInUser researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        String html = mvc.perform(get("/research/runs/new?kind=EVALUATION").with(user(researcher)))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(html).contains("name=\"opponentModelId\"", "the reference summaries", "name=\"rewardModelId\"",
+                "none (no predicted win rate)", "name=\"temperature\"", "value=\"0.7\"", "name=\"topP\"", "name=\"topK\"",
+                "name=\"maxNewTokens\"", "value=\"48\"", "name=\"overlapK\"", "name=\"postCount\"", "id=\"held-out-rule\"");
+    }
+
+    @Test
+    void impossibleValuesAreRefusedNamingTheField() throws Exception {
+        SignedInUser researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        String tag = "evalform" + System.nanoTime();
+        long policy = registry.register(tag + "-policy", "POLICY", "/nowhere/p", null, null, null, null);
+        long rm = registry.register(tag + "-rm", "REWARD_MODEL", "/nowhere/rm", null, null, null, null);
+        String p = Long.toString(policy), r = Long.toString(rm);
+        long before = runs();
+
+        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "temperature", "-1")).andExpect(status().isBadRequest())
+                .andExpect(content().string(containsString("temperature: must be ≥ 0 (0 is greedy)")))
+                .andExpect(content().string(containsString("value=\"-1\"")));
+        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "topP", "0")).andExpect(status().isBadRequest())
+                .andExpect(content().string(containsString("topP: must be in (0, 1]")));
+        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "topK", "-3", "maxNewTokens", "0")).andExpect(status().isBadRequest())
+                .andExpect(content().string(containsString("topK: must be ≥ 0")))
+                .andExpect(content().string(containsString("maxNewTokens: must be between 1 and 512")));
+        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "overlapK", "21", "postCount", "0")).andExpect(status().isBadRequest())
+                .andExpect(content().string(containsString("overlapK: must be between 1 and 20")))
+                .andExpect(content().string(containsString("postCount: must be between 1 and 5000")));
+        mvc.perform(form(researcher, "name", tag)).andExpect(status().isBadRequest())
+                .andExpect(content().string(containsString("baseModelId: is required")));
+        mvc.perform(form(researcher, "name", tag, "baseModelId", r)).andExpect(status().isBadRequest())
+                .andExpect(content().string(containsString("baseModelId: model " + rm + " is REWARD_MODEL, not POLICY or SFT")));
+        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "rewardModelId", p)).andExpect(status().isBadRequest())
+                .andExpect(content().string(containsString("rewardModelId: model " + policy + " is POLICY, not REWARD_MODEL")));
+        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "opponentModelId", p)).andExpect(status().isBadRequest())
+                .andExpect(content().string(containsString("opponentModelId: must differ from the policy")));
+        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "opponentModelId", "987654321")).andExpect(status().isBadRequest())
+                .andExpect(content().string(containsString("opponentModelId: no model 987654321 in the registry")));
+        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "tiesAllowed", "maybe", "seed", "x")).andExpect(status().isBadRequest())
+                .andExpect(content().string(containsString("tiesAllowed: must be true or false")))
+                .andExpect(content().string(containsString("seed: must be a whole number")));
+        mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"kind\": \"EVALUATION\", \"name\": \"x\", \"baseModelId\": " + policy + ", \"temperature\": \"NaN\"}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.fields.temperature").value("must be a finite number"));
+        assertThat(runs()).isEqualTo(before);
+    }
+
+    @Test
+    void withoutHeldOutPostsTheFormSaysSoAndAValidFormQueuesTheRun() throws Exception {
+        SignedInUser researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        String tag = "evalnone" + System.nanoTime();
+        EvaluationFixture.postWithComparison(jdbc, tag, 0, "valid2");
+        // a policy whose SFT run read every post in the database: nothing is held out from it
+        long sftRun = jdbc.sql("""
+                        INSERT INTO runs (name, kind, state, config, started_at, finished_at)
+                        VALUES (?, 'SFT', 'SUCCEEDED', '{"maxPosts": 100000000}', now(), now()) RETURNING id""")
+                .param(tag).query(Long.class).single();
+        long sawEverything = registry.register(tag + "-sft", "SFT", "/nowhere/sft", null, sftRun, null, null);
+        long child = registry.register(tag + "-ppo", "POLICY", "/nowhere/ppo", sawEverything, null, null, null);
+        long before = runs();
+        for (long model : new long[]{sawEverything, child}) {
+            mvc.perform(form(researcher, "name", tag, "baseModelId", Long.toString(model))).andExpect(status().isBadRequest())
+                    .andExpect(content().string(containsString("postCount: there are no held-out posts for these models")));
+        }
+        assertThat(runs()).isEqualTo(before);
+
+        long fresh = registry.register(tag + "-fresh", "POLICY", "/nowhere/fresh", null, null, null, null);
+        String location = mvc.perform(form(researcher, "name", tag, "baseModelId", Long.toString(fresh), "postCount", "3"))
+                .andExpect(status().is3xxRedirection()).andExpect(redirectedUrlPattern("/research/runs/*"))
+                .andReturn().getResponse().getRedirectedUrl();
+        long runId = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        queue.cancel(runId);   // the model files do not exist; the run is only queued here
+        var run = queue.find(runId).orElseThrow();
+        assertThat(run.kind()).isEqualTo("EVALUATION");
+        assertThat(run.baseModelId()).isEqualTo(fresh);
+        assertThat(run.config()).contains("\"policyModelId\": " + fresh, "\"postCount\": 3", "\"temperature\": 0.7");
+    }
+}
