@@ -11,8 +11,9 @@ import dev.rlhf.web.evaluation.EvaluationLauncher;
 import java.util.Map;
 
 /**
- * Checks a run form (every field by name, impossible values refused) and queues the run. Only SFT is launched
- * from the web for now; the field names are those of {@link SftSpec}.
+ * Checks a run form (every field by name, impossible values refused) and queues the run: SFT ({@link SftSpec}'s
+ * fields), reward model, PPO ({@code PpoConfig}'s fields), batch selection ({@code SelectBatchForm}) and human
+ * evaluation ({@link EvaluationLauncher}).
  */
 @Service
 public class RunLauncher {
