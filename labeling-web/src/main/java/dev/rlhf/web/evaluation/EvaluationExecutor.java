@@ -96,9 +96,11 @@ public class EvaluationExecutor implements RunExecutor {
         }
         ctx.checkStop();
         ObjectNode settings = spec.toJson();
+        HeldOutPosts.Lineage lineage = heldOut.lineage(policy.id(), spec.opponentModelId(), spec.rewardModelId());
         settings.put("heldOut", "comparisons only in " + String.join("/", HeldOutPosts.HELD_OUT_SPLITS)
-                + "; outside the models' label snapshots; above post " + heldOut.lineage(policy.id(),
-                spec.opponentModelId(), spec.rewardModelId()).seenUpTo() + " (read by the lineage's SFT/PPO runs)");
+                + "; outside the models' label snapshots; not among the posts read by the lineage's SFT/PPO runs "
+                + Arrays.toString(lineage.readRuns()) + (lineage.seenUpTo() > 0
+                ? "; above post " + lineage.seenUpTo() + " (read by older runs that did not record their posts)" : ""));
         EvaluationStore.Written written = store.write(run, spec, new EvaluationStore.Sampled(posts, policy.name(),
                 policyTexts, opponent == null ? EvaluationStore.REFERENCE : opponent.name(), opponentTexts,
                 policyRewards, opponentRewards), settings.toString());

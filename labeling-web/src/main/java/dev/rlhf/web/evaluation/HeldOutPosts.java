@@ -14,10 +14,11 @@ import java.util.List;
  *       {@code test}) and none in {@code train};</li>
  *   <li>none of its labels is in the label snapshot of the reward model or of any model in the lineage (the model
  *       and its parents) of the policy, the opponent policy or the reward model;</li>
- *   <li>no SFT or PPO run in the lineage of the policy or the opponent policy read it. Those runs read the first
- *       {@code maxPosts} posts (by id) that had a summary when they started; since ids grow with time, every post such
- *       a run read has an id at most min(the id of the {@code maxPosts}-th post with a summary, the largest id of a
- *       post created before the run started). A post is held out only above the largest such bound of the lineage
+ *   <li>no SFT or PPO run in the lineage of the policy or the opponent policy read it. Such a run records the posts
+ *       of its prompt set in {@code run_posts}, and those are left out exactly. A run from before that record existed
+ *       read the first {@code maxPosts} posts (by id) that had a summary when it started; since ids grow with time,
+ *       every post it read has an id at most min(the id of the {@code maxPosts}-th post with a summary, the largest
+ *       id of a post created before it started), and only posts above the largest such bound are held out
  *       (conservative: it may leave out a post no run read, never keeps one a run read);</li>
  *   <li>when the opponent is the reference summaries: it has one ({@code summaries.is_reference}).</li>
  * </ol>
@@ -46,7 +47,8 @@ public class HeldOutPosts {
                                            ORDER BY s.id LIMIT 1) r ON true
                         ORDER BY p.id LIMIT :limit""")
                 .param("splits", HELD_OUT_SPLITS.toArray(String[]::new)).param("snapshots", lineage.snapshots())
-                .param("above", lineage.seenUpTo()).param("reference", opponentId == null).param("limit", limit)
+                .param("above", lineage.seenUpTo()).param("readRuns", lineage.readRuns())
+                .param("reference", opponentId == null).param("limit", limit)
                 .query((rs, i) -> new Post(rs.getLong("id"), new TldrPost(rs.getString("source_id"), rs.getString("subreddit"),
                         rs.getString("title"), rs.getString("body"), rs.getString("ref_text")), (Long) rs.getObject("ref_id")))
                 .list();
@@ -57,8 +59,8 @@ public class HeldOutPosts {
         Lineage lineage = lineage(policyId, opponentId, rewardModelId);
         return jdbc.sql(SELECT + "SELECT count(*) FROM held_out")
                 .param("splits", HELD_OUT_SPLITS.toArray(String[]::new)).param("snapshots", lineage.snapshots())
-                .param("above", lineage.seenUpTo()).param("reference", opponentId == null)
-                .query(Long.class).single();
+                .param("above", lineage.seenUpTo()).param("readRuns", lineage.readRuns())
+                .param("reference", opponentId == null).query(Long.class).single();
     }
 
     /** The sentence a refusal or a failed run gives when there are no held-out posts. */
@@ -73,6 +75,7 @@ public class HeldOutPosts {
             WITH held_out AS (
                 SELECT p.* FROM posts p
                 WHERE p.id > :above
+                  AND NOT EXISTS (SELECT 1 FROM run_posts rp WHERE rp.post_id = p.id AND rp.run_id = ANY(:readRuns))
                   AND EXISTS (SELECT 1 FROM comparisons c WHERE c.post_id = p.id AND c.split = ANY(:splits))
                   AND NOT EXISTS (SELECT 1 FROM comparisons c WHERE c.post_id = p.id AND c.split = 'train')
                   AND NOT EXISTS (SELECT 1 FROM label_snapshot_labels sl JOIN labels l ON l.id = sl.label_id
@@ -82,8 +85,11 @@ public class HeldOutPosts {
             )
             """;
 
-    /** The label snapshots and the bound of the posts read by SFT/PPO runs in the models' lineage. */
-    record Lineage(Long[] snapshots, long seenUpTo) {}
+    /**
+     * The label snapshots of the models' lineage, its SFT/PPO runs that recorded the posts they read, and the id bound
+     * of the posts read by those that did not.
+     */
+    record Lineage(Long[] snapshots, Long[] readRuns, long seenUpTo) {}
 
     Lineage lineage(long policyId, Long opponentId, Long rewardModelId) {
         List<Long> policies = new ArrayList<>(List.of(policyId));
@@ -99,8 +105,14 @@ public class HeldOutPosts {
                         JOIN runs r ON r.id = chain.run_id WHERE r.kind IN ('SFT', 'PPO')""")
                 .param("ids", policies.toArray(Long[]::new))
                 .query((rs, i) -> new Reader(rs.getLong(1), rs.getInt(2))).list();
+        List<Long> recorded = new ArrayList<>();
         long bound = 0;
         for (Reader reader : readers) {
+            if (jdbc.sql("SELECT EXISTS (SELECT 1 FROM run_posts WHERE run_id = ?)").param(reader.runId())
+                    .query(Boolean.class).single()) {
+                recorded.add(reader.runId());
+                continue;
+            }
             Long b = jdbc.sql("""
                             SELECT least(
                                 (SELECT max(id) FROM (SELECT q.id FROM posts q
@@ -111,7 +123,7 @@ public class HeldOutPosts {
                     .param("maxPosts", reader.maxPosts()).param("run", reader.runId()).query(Long.class).list().get(0);
             if (b != null) bound = Math.max(bound, b);
         }
-        return new Lineage(snapshots, bound);
+        return new Lineage(snapshots, recorded.toArray(Long[]::new), bound);
     }
 
     private static final String LINEAGE = """

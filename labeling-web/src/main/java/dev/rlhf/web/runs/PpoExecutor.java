@@ -30,11 +30,11 @@ import java.util.Optional;
  */
 @Component
 public class PpoExecutor implements RunExecutor {
-    private final SftExecutor posts;
+    private final PromptSets promptSets;
     private final ModelCards cards;
 
-    public PpoExecutor(SftExecutor posts, ModelCards cards) {
-        this.posts = posts;
+    public PpoExecutor(PromptSets promptSets, ModelCards cards) {
+        this.promptSets = promptSets;
         this.cards = cards;
     }
 
@@ -56,12 +56,13 @@ public class PpoExecutor implements RunExecutor {
                 .orElseThrow(() -> new IllegalArgumentException("baseModelId: no model " + run.baseModelId())).path());
         ModelRegistry.Model rm = ctx.registry().find(rewardModelId)
                 .orElseThrow(() -> new IllegalArgumentException("rewardModelId: no model " + rewardModelId));
-        int maxPosts = ctx.config().path("maxPosts").asInt(1000);
+        PromptSet set = PromptSet.of(ctx.config());
         Tokenizer tokenizer = Tokenizers.load(policyDir);
-        List<SftExecutor.DbPost> used = posts.posts(maxPosts);
-        List<int[]> prompts = Prompts.tokenize(used.stream().map(SftExecutor.DbPost::post).toList(),
+        List<PromptSets.DbPost> used = promptSets.posts(set);
+        List<int[]> prompts = Prompts.tokenize(used.stream().map(PromptSets.DbPost::post).toList(),
                 tokenizer, config.maxPromptTokens());
-        if (prompts.isEmpty()) throw new IllegalStateException("no posts in the database to use as prompts");
+        if (prompts.isEmpty()) throw new IllegalStateException("promptSplit: no posts in the prompt set (" + set.describe() + ")");
+        promptSets.record(run.id(), used);
         Path outDir = ctx.runDir();
         try (NDManager root = NDManager.newBaseManager(Devices.best());
              PpoModels models = PpoModels.load(policyDir, Path.of(rm.path()), root);

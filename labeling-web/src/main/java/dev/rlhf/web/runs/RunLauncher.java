@@ -35,11 +35,13 @@ public class RunLauncher {
     private final LabelSnapshots snapshots;
     private final dev.rlhf.web.active.SelectBatchForm selectBatch;
     private final EvaluationLauncher evaluations;
+    private final PromptSets promptSets;
     private final org.springframework.transaction.support.TransactionTemplate tx;
 
     public RunLauncher(RunQueue queue, ModelRegistry registry, LabelSnapshots snapshots,
                        dev.rlhf.web.active.SelectBatchForm selectBatch, EvaluationLauncher evaluations,
-                       org.springframework.transaction.support.TransactionTemplate tx) {
+                       PromptSets promptSets, org.springframework.transaction.support.TransactionTemplate tx) {
+        this.promptSets = promptSets;
         this.queue = queue;
         this.registry = registry;
         this.snapshots = snapshots;
@@ -181,6 +183,7 @@ public class RunLauncher {
         v.put("baseModelId", "");
         v.put("rewardModelId", "");
         v.put("maxPosts", "1000");
+        PromptSet.defaults(v);
         PpoConfig.defaults().asMap().forEach((k, x) -> v.put(k, String.valueOf(x)));
         return v;
     }
@@ -206,6 +209,7 @@ public class RunLauncher {
         ObjectNode config = JSON.createObjectNode();
         integer(values, "maxPosts", 1000, config, errors);
         if (config.has("maxPosts") && config.get("maxPosts").asInt() <= 0) errors.put("maxPosts", "must be positive");
+        promptSet(values, config, errors);
         Map<String, String> ppo = new LinkedHashMap<>();
         for (String f : PpoConfig.fieldNames()) {
             String v = values.getOrDefault(f, "").strip();
@@ -280,9 +284,19 @@ public class RunLauncher {
         if (errors.isEmpty()) {
             SftSpec.fromJson(config).errors().forEach(errors::putIfAbsent);
         }
+        promptSet(values, config, errors);
         if (!errors.isEmpty()) return new Result(null, errors);
         long id = queue.enqueue(name, RunKind.SFT, JSON.writeValueAsString(config), baseModelId, null, userId);
         return new Result(id, Map.of());
+    }
+
+    /** The prompt set's fields into {@code config}; a set that holds no post is refused on {@code promptSplit}. */
+    private void promptSet(Map<String, String> values, ObjectNode config, Map<String, String> errors) {
+        PromptSet.check(values, config, errors);
+        if (!errors.containsKey("promptSplit") && !errors.containsKey("promptSubreddit")) {
+            PromptSet set = PromptSet.of(config);
+            if (promptSets.isEmpty(set)) errors.put("promptSplit", "no post with a summary in this prompt set (" + set.describe() + ")");
+        }
     }
 
     private static void number(Map<String, String> values, String field, double fallback, ObjectNode out,

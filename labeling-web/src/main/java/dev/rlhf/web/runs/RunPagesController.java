@@ -126,6 +126,7 @@ class RunPagesController {
         v.put("nEmbd", Integer.toString(d.nEmbd()));
         v.put("nPositions", Integer.toString(d.nPositions()));
         v.put("maxPosts", Integer.toString(d.maxPosts()));
+        PromptSet.defaults(v);
         return v;
     }
 

@@ -10,12 +10,11 @@ import dev.rlhf.lm.SftConfig;
 import dev.rlhf.lm.SftExample;
 import dev.rlhf.lm.SftTrainer;
 import dev.rlhf.lm.TrainingListener;
-import dev.rlhf.lm.data.TldrPost;
 import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizers;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import dev.rlhf.web.runs.PromptSets.DbPost;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Files;
@@ -38,11 +37,11 @@ import java.util.regex.Pattern;
 public class SftExecutor implements RunExecutor {
     private static final Pattern CHECKPOINT_STEP = Pattern.compile("checkpoint-(\\d+)$");
 
-    private final JdbcClient jdbc;
+    private final PromptSets promptSets;
     private final ModelCards cards;
 
-    public SftExecutor(JdbcClient jdbc, ModelCards cards) {
-        this.jdbc = jdbc;
+    public SftExecutor(PromptSets promptSets, ModelCards cards) {
+        this.promptSets = promptSets;
         this.cards = cards;
     }
 
@@ -51,26 +50,16 @@ public class SftExecutor implements RunExecutor {
         return RunKind.SFT;
     }
 
-    record DbPost(long id, TldrPost post) {}
-
-    List<DbPost> posts(int limit) {
-        return jdbc.sql("""
-                        SELECT p.id, p.source_id, p.subreddit, p.title, p.body, s.text FROM posts p
-                        JOIN LATERAL (SELECT text FROM summaries WHERE post_id = p.id ORDER BY is_reference DESC, id LIMIT 1) s ON true
-                        ORDER BY p.id LIMIT :limit""")
-                .param("limit", limit)
-                .query((rs, i) -> new DbPost(rs.getLong(1), new TldrPost(rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getString(6)))).list();
-    }
-
     @Override
     public long execute(RunContext ctx) throws Exception {
         dev.rlhf.lm.cli.CliArgs.offlineEngine();   // the engine's natives come from the jar; nothing is downloaded
         SftSpec spec = SftSpec.fromJson(ctx.config());
         if (!spec.errors().isEmpty()) throw new IllegalArgumentException("invalid config: " + spec.errors());
         Run run = ctx.run();
-        List<DbPost> posts = posts(spec.maxPosts());
-        if (posts.isEmpty()) throw new IllegalStateException("no posts with a summary in the database");
+        PromptSet set = PromptSet.of(ctx.config());
+        List<DbPost> posts = promptSets.posts(set);
+        if (posts.isEmpty()) throw new IllegalStateException("promptSplit: no posts with a summary in the prompt set (" + set.describe() + ")");
+        promptSets.record(run.id(), posts);
 
         int startStep = 0;
         Path resumeFrom = null;
@@ -175,7 +164,7 @@ public class SftExecutor implements RunExecutor {
         }
     }
 
-    /** The posts a run used, for its model card: how many, and the first and last post id (the first N by id). */
+    /** The posts a run used, for its model card: how many, and the first and last post id (its prompt set, in id order). */
     static String postsUsed(String countKey, List<DbPost> posts) {
         return String.format(java.util.Locale.ROOT, "\"%s\": %d, \"first_post_id\": %d, \"last_post_id\": %d",
                 countKey, posts.size(), posts.get(0).id(), posts.get(posts.size() - 1).id());

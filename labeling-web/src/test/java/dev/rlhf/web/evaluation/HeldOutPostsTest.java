@@ -88,5 +88,13 @@ class HeldOutPostsTest {
                 .params(tag, valid).query(Long.class).single();
         long earlyModel = registry.register(tag + "-early", "POLICY", "/nowhere", null, early, null, null);
         assertThat(ids(earlyModel, null, null)).doesNotContain(valid).contains(inSnapshot);
+        // a run that recorded the posts of its prompt set (run_posts): exactly those are left out, whatever its
+        // maxPosts (the id bound of an unrecorded run with this maxPosts, started now, would leave out every post)
+        long recorded = jdbc.sql("INSERT INTO runs (name, kind, state, config, started_at) VALUES (?, 'SFT', 'SUCCEEDED', "
+                        + "CAST('{\"maxPosts\": 100000000, \"promptSplit\": \"valid\"}' AS jsonb), now()) RETURNING id")
+                .param(tag).query(Long.class).single();
+        jdbc.sql("INSERT INTO run_posts (run_id, post_id) VALUES (?, ?)").params(recorded, valid).update();
+        long recordedModel = registry.register(tag + "-recorded", "SFT", "/nowhere", null, recorded, null, null);
+        assertThat(ids(recordedModel, null, null)).doesNotContain(valid).contains(inSnapshot);
     }
 }

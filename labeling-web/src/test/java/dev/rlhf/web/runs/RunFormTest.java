@@ -77,6 +77,28 @@ class RunFormTest {
     }
 
     @Test
+    void aPromptSetThatIsNotASplitOrHoldsNoPostIsRefusedNamingTheField() throws Exception {
+        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        long before = runs();
+        mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
+                        .param("name", "bad split").param("promptSplit", "holdout"))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("promptSplit: must be one of any, train, valid, valid1, valid2, test")));
+        mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\": \"x\", \"promptSubreddit\": \"no-such-subreddit\"}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.fields.promptSplit").value("no post with a summary in this prompt set (up to 1000 posts, subreddit no-such-subreddit)"));
+        assertThat(runs()).isEqualTo(before);
+        String location = mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
+                        .param("name", "train split").param("promptSplit", "train").param("steps", "5000"))
+                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        assertThat(jdbc.sql("SELECT config ->> 'promptSplit' FROM runs WHERE id = ?").param(id).query(String.class).single())
+                .isEqualTo("train");
+        mvc.perform(post("/research/runs/" + id + "/cancel").with(user(researcher)).with(csrf()));
+    }
+
+    @Test
     void aValidFormQueuesTheRunAndCancelStopsIt() throws Exception {
         var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
         String location = mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())

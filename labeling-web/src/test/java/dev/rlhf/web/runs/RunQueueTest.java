@@ -137,6 +137,35 @@ class RunQueueTest {
     }
 
     @Test
+    void anSftRunReadsItsPromptSetAndRecordsThePostsItRead() throws Exception {
+        // the demo data's posts: the first subreddit that has at least 3 posts with a summary
+        String subreddit = jdbc.sql("""
+                        SELECT p.subreddit FROM posts p WHERE EXISTS (SELECT 1 FROM summaries s WHERE s.post_id = p.id)
+                        GROUP BY p.subreddit HAVING count(*) >= 3 ORDER BY p.subreddit LIMIT 1""").query(String.class).single();
+        List<Long> expected = jdbc.sql("""
+                        SELECT p.id FROM posts p WHERE p.subreddit = ? AND EXISTS (SELECT 1 FROM summaries s WHERE s.post_id = p.id)
+                        ORDER BY p.id LIMIT 3""").param(subreddit).query(Long.class).list();
+        String config = RunTestSupport.tinySft(4, 0).replace("\"maxPosts\": 8", "\"maxPosts\": 3, \"promptSubreddit\": \"" + subreddit + "\"");
+        long id = queue.enqueue("prompt-set", RunKind.SFT, config, null, null, null);
+        worker("w-prompts", counting(new ConcurrentHashMap<>()), Duration.ofSeconds(30));
+        RunTestSupport.await("the run", Duration.ofSeconds(60), () -> queue.state(id).finished());
+        Run run = queue.find(id).orElseThrow();
+        assertThat(run.state()).as("error %s, log %s", run.error(), run.log()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(run.log()).contains("SFT on 3 posts");
+        assertThat(jdbc.sql("SELECT post_id FROM run_posts WHERE run_id = ? ORDER BY post_id").param(id).query(Long.class).list())
+                .containsExactlyElementsOf(expected);
+
+        // a prompt set that holds no post fails the run naming the field
+        long empty = queue.enqueue("empty-prompt-set", RunKind.SFT,
+                RunTestSupport.tinySft(4, 0).replace("\"maxPosts\": 8", "\"maxPosts\": 8, \"promptSubreddit\": \"no-such-subreddit\""),
+                null, null, null);
+        RunTestSupport.await("the empty run", Duration.ofSeconds(60), () -> queue.state(empty).finished());
+        Run failed = queue.find(empty).orElseThrow();
+        assertThat(failed.state()).isEqualTo(RunState.FAILED);
+        assertThat(failed.error()).contains("promptSplit: no posts with a summary in the prompt set (up to 8 posts, subreddit no-such-subreddit)");
+    }
+
+    @Test
     void aFailingRunKeepsItsLogAndErrorAndTheWorkerTakesTheNextRun() throws Exception {
         long missing = registry.register("vanished-" + System.nanoTime(), "SFT", "/nonexistent/model-dir", null, null, null, null);
         long failing = queue.enqueue("fails", RunKind.SFT, RunTestSupport.tinySft(4, 0), missing, null, null);
