@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * CPU time used by this JVM (server and simulated clients) and by the embedded PostgreSQL server (postmaster
- * and its backends, read from /proc on Linux), so a run on a shared machine can still say what one label costs.
+ * CPU time used by this JVM (server and simulated clients, and each of them apart) and by the embedded PostgreSQL
+ * server (postmaster and its backends, read from /proc on Linux), so a run on a shared machine can still say what
+ * one label costs.
  */
 final class CpuMeter {
     private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
@@ -21,20 +22,29 @@ final class CpuMeter {
         this.dataDir = dataDir;
     }
 
-    /** CPU so far: the whole JVM, its Tomcat request threads (the server side of the HTTP work), PostgreSQL. */
-    record Reading(long jvmNanos, long tomcatNanos, long postgresNanos) {
+    /** Name prefix of the simulated labelers' threads (the benchmark's client side, in the same JVM). */
+    static final String DRIVER_THREAD = "simulated-labeler-";
+
+    /**
+     * CPU so far: the whole JVM, its Tomcat request threads (the server side of the HTTP work), the simulated
+     * labelers' threads (the client side), PostgreSQL.
+     */
+    record Reading(long jvmNanos, long tomcatNanos, long driverNanos, long postgresNanos) {
     }
 
     Reading read() {
         long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long tomcat = 0;
+        long driver = 0;
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info != null && info.getThreadName().startsWith("http-nio")) {
                 tomcat += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            } else if (info != null && info.getThreadName().startsWith(DRIVER_THREAD)) {
+                driver += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
             }
         }
-        return new Reading(jvm, tomcat, postgresNanos());
+        return new Reading(jvm, tomcat, driver, postgresNanos());
     }
 
     private long postgresNanos() {
