@@ -90,7 +90,9 @@ public final class LabelingBenchmark {
         CountDownLatch signedIn = new CountDownLatch(names.size());
         CountDownLatch go = new CountDownLatch(1);
         long[] window = new long[2];
-        ExecutorService threads = Executors.newFixedThreadPool(names.size());
+        AtomicLong threadNumber = new AtomicLong();
+        ExecutorService threads = Executors.newFixedThreadPool(names.size(),
+                task -> new Thread(task, CpuMeter.DRIVER_THREAD + threadNumber.incrementAndGet()));
         List<Future<long[][]>> results = new ArrayList<>();
         for (String name : names) {
             results.add(threads.submit(() -> {
@@ -144,14 +146,18 @@ public final class LabelingBenchmark {
         System.out.printf("submit latency           p50 %.1f ms   p99 %.1f ms%n", ms(percentile(submit, 50)), ms(percentile(submit, 99)));
         System.out.printf("claim+submit latency     p50 %.1f ms   p99 %.1f ms%n", ms(percentile(cycle, 50)), ms(percentile(cycle, 99)));
         long measured = Math.max(1, measuredSubmissions.get());
-        double jvmMs = (cpuEnd.jvmNanos() - cpuStart.jvmNanos()) / 1e6 / measured;
-        double pgMs = cpuStart.postgresNanos() < 0 ? Double.NaN : (cpuEnd.postgresNanos() - cpuStart.postgresNanos()) / 1e6 / measured;
-        double tomcatMs = (cpuEnd.tomcatNanos() - cpuStart.tomcatNanos()) / 1e6 / measured;
-        System.out.printf("CPU per submission       %.2f ms in the JVM (of which %.2f ms on Tomcat request threads) + %.2f ms in PostgreSQL%n",
-                jvmMs, tomcatMs, pgMs);
+        double jvmMs = perLabel(cpuStart.jvmNanos(), cpuEnd.jvmNanos(), measured);
+        double pgMs = perLabel(cpuStart.postgresNanos(), cpuEnd.postgresNanos(), measured);
+        double tomcatMs = perLabel(cpuStart.tomcatNanos(), cpuEnd.tomcatNanos(), measured);
+        double driverMs = perLabel(cpuStart.driverNanos(), cpuEnd.driverNanos(), measured);
+        double gcMs = perLabel(cpuStart.gcNanos(), cpuEnd.gcNanos(), measured);
+        double jitMs = perLabel(cpuStart.jitNanos(), cpuEnd.jitNanos(), measured);
+        System.out.printf("CPU per submission       %.2f ms in the JVM + %.2f ms in PostgreSQL = %.2f ms%n", jvmMs, pgMs, jvmMs + pgMs);
+        System.out.printf("  JVM by threads         Tomcat %.2f, simulated labelers %.2f, GC %.2f, JIT %.2f, other %.2f ms%n",
+                tomcatMs, driverMs, gcMs, jitMs, jvmMs - tomcatMs - driverMs - gcMs - jitMs);
+        System.out.printf("  without the labelers   %.2f ms (the application and PostgreSQL)%n", jvmMs - driverMs + pgMs);
         System.out.printf("                         (= at most %.0f submissions/s if %d cores did nothing else)%n",
-                Runtime.getRuntime().availableProcessors() * 1000.0 / (jvmMs + (Double.isNaN(pgMs) ? 0 : pgMs)),
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors() * 1000.0 / (jvmMs + pgMs), Runtime.getRuntime().availableProcessors());
         System.out.printf("durability               synchronous_commit = %s, fsync = %s (server settings, labels)%n",
                 jdbc.sql("SHOW synchronous_commit").query(String.class).single(),
                 jdbc.sql("SHOW fsync").query(String.class).single());
@@ -248,6 +254,11 @@ public final class LabelingBenchmark {
         }
         int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /** CPU milliseconds per label between two readings; NaN where a reading is missing (-1). */
+    private static double perLabel(long start, long end, long labels) {
+        return start < 0 || end < 0 ? Double.NaN : (end - start) / 1e6 / labels;
     }
 
     private static double ms(long nanos) {

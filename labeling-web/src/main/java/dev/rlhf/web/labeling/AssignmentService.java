@@ -11,7 +11,6 @@ import javax.sql.DataSource;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,24 +26,13 @@ import java.util.Optional;
 @Service
 public class AssignmentService {
 
-    /** Post and candidates of one assignment, one row per candidate. */
-    private static final String VIEW_COLUMNS = """
-            a.id AS assignment_id, a.display_order, a.lease_expires_at, b.mode, b.ties_allowed,
-            p.subreddit, p.title, p.body, cs.position, s.text""";
-    private static final String VIEW_JOINS = """
-            JOIN comparisons c ON c.id = a.comparison_id
-            JOIN batches b ON b.id = c.batch_id
-            JOIN posts p ON p.id = c.post_id
-            JOIN comparison_summaries cs ON cs.comparison_id = c.id
-            JOIN summaries s ON s.id = cs.summary_id""";
-
     /**
      * Ends the labeler's own active assignment when its lease ran out or its batch is no longer OPEN (giving
-     * its slot back), then returns the open batches in priority order together with the labeler's current
-     * assignment, if any (one row per candidate). It also sets {@code synchronous_commit = off} for the rest of
-     * the claim's transaction: an assignment is cheap to lose (after a crash the labeler simply asks again),
-     * so a claim's commit does not wait for the WAL flush; labels are committed durably, and their flush also
-     * covers every claim committed before them.
+     * its slot back), then returns the labeler's current assignment as they see it (all columns NULL when they
+     * hold none; {@code shown_candidates} puts the texts in screen order). It also sets
+     * {@code synchronous_commit = off} for the rest of the claim's transaction: an assignment is cheap to lose
+     * (after a crash the labeler simply asks again), so a claim's commit does not wait for the WAL flush; labels
+     * are committed durably, and their flush also covers every claim committed before them.
      */
     private static final String CURRENT = """
             WITH expired AS (
@@ -59,57 +47,25 @@ public class AssignmentService {
                 WHERE id IN (SELECT comparison_id FROM expired)
                 RETURNING id
             )
-            SELECT ob.open_batches, cur.*
-            FROM (SELECT set_config('synchronous_commit', 'off', true)) relaxed,
-                 (SELECT array_agg(id ORDER BY priority DESC, id) AS open_batches FROM batches WHERE state = 'OPEN') ob
+            SELECT cur.*
+            FROM (SELECT set_config('synchronous_commit', 'off', true)) relaxed
             LEFT JOIN LATERAL (
-                SELECT %s
+                SELECT a.id AS assignment_id, b.mode, b.ties_allowed, p.subreddit, p.title, p.body,
+                       shown_candidates(a.comparison_id, a.display_order) AS candidates, a.lease_expires_at
                 FROM assignments a
-                %s
+                JOIN comparisons c ON c.id = a.comparison_id
+                JOIN batches b ON b.id = c.batch_id
+                JOIN posts p ON p.id = c.post_id
                 WHERE a.labeler_id = :labeler AND a.state = 'ACTIVE' AND a.lease_expires_at > now()
                   AND b.state = 'OPEN'
-            ) cur ON true
-            ORDER BY cur.position""".formatted(VIEW_COLUMNS, VIEW_JOINS);
+            ) cur ON true""";
 
     /**
-     * Takes a free slot of the first comparison in the batch the labeler has not had, and assigns it. The ordered
-     * scan of {@code comparisons_claimable_idx} under {@code batch_id = ANY(...)} needs PostgreSQL 17 or later
-     * (ordered index scans with an array condition); the platform runs on 18.
+     * Takes a free slot of the first comparison (batches by priority, then comparisons by id) that the labeler
+     * never had, with {@code FOR NO KEY UPDATE SKIP LOCKED}, and assigns it: migration V7's
+     * {@code claim_assignment}, which {@code store_label_and_claim} uses too.
      */
-    private static final String CLAIM = """
-            WITH candidate AS (
-                SELECT c.id, c.candidate_count
-                FROM comparisons c
-                WHERE c.batch_id = ANY(ARRAY[:batch]::bigint[]) AND c.open_slots > 0
-                  -- OFFSET 0 keeps this a per-candidate lookup in assignments_comparison_labeler_uq rather than an
-                  -- anti join that reads all of the labeler's assignments (or the whole table) for each claim
-                  AND NOT EXISTS (SELECT 1 FROM assignments x WHERE x.comparison_id = c.id AND x.labeler_id = :labeler
-                                  OFFSET 0)
-                  AND EXISTS (SELECT 1 FROM batches ob WHERE ob.id = :batch AND ob.state = 'OPEN')
-                  AND EXISTS (SELECT 1 FROM users u WHERE u.id = :labeler AND u.enabled AND NOT u.paused)
-                -- (batch_id, id) is the order of comparisons_claimable_idx (batch_id, id) WHERE open_slots > 0, so
-                -- the scan starts at the batch's first comparison with a free slot; batch_id = ANY(array) keeps the
-                -- planner from dropping batch_id from that order and filtering every filled comparison out of the
-                -- primary key's order instead (a scan that grows with the batch's progress)
-                ORDER BY c.batch_id, c.id
-                LIMIT 1
-                FOR NO KEY UPDATE OF c SKIP LOCKED
-            ), taken AS (
-                UPDATE comparisons c SET open_slots = c.open_slots - 1
-                FROM candidate WHERE c.id = candidate.id
-                RETURNING c.id, c.candidate_count
-            ), a AS (
-                INSERT INTO assignments (comparison_id, labeler_id, display_order, lease_expires_at)
-                SELECT taken.id, :labeler,
-                       ARRAY(SELECT g FROM generate_series(0, taken.candidate_count - 1) g ORDER BY random()),
-                       now() + make_interval(secs => :leaseSeconds)
-                FROM taken
-                RETURNING id, comparison_id, display_order, lease_expires_at
-            )
-            SELECT %s
-            FROM a
-            %s
-            ORDER BY cs.position""".formatted(VIEW_COLUMNS, VIEW_JOINS);
+    private static final String CLAIM = "SELECT * FROM claim_assignment(:labeler, :leaseSeconds)";
 
     /** Returns every expired lease's slot to the pool; one sweeper at a time. */
     private static final String SWEEP = """
@@ -156,30 +112,20 @@ public class AssignmentService {
     }
 
     private Optional<AssignmentView> claimOnce(long labelerId) {
-        List<Long> openBatches = new ArrayList<>();
-        List<CandidateRow> current = jdbc.sql(CURRENT).param("labeler", labelerId)
-                .query((rs, n) -> {
-                    if (n == 0) {
-                        openBatches.addAll(longs(rs.getArray("open_batches")));
-                    }
-                    return rs.getObject("assignment_id") == null ? null : CandidateRow.of(rs);
-                })
-                .list();
-        if (current.get(0) != null) {
-            return Optional.of(toView(current));
+        Optional<AssignmentView> current = jdbc.sql(CURRENT).param("labeler", labelerId)
+                .query((rs, n) -> view(rs, "")).single();
+        if (current.isPresent()) {
+            return current;
         }
-        for (long batchId : openBatches) {
-            List<CandidateRow> claimed = jdbc.sql(CLAIM)
-                    .param("batch", batchId)
-                    .param("labeler", labelerId)
-                    .param("leaseSeconds", (double) properties.lease().toMillis() / 1000.0)
-                    .query((rs, n) -> CandidateRow.of(rs))
-                    .list();
-            if (!claimed.isEmpty()) {
-                return Optional.of(toView(claimed));
-            }
-        }
-        return Optional.empty();
+        return jdbc.sql(CLAIM)
+                .param("labeler", labelerId)
+                .param("leaseSeconds", leaseSeconds())
+                .query((rs, n) -> view(rs, "").orElseThrow())
+                .optional();
+    }
+
+    double leaseSeconds() {
+        return properties.lease().toMillis() / 1000.0;
     }
 
     /** Marks every assignment whose lease has run out EXPIRED and gives its slot back; returns how many. */
@@ -188,18 +134,23 @@ public class AssignmentService {
         return expired == null ? 0 : expired.intValue();
     }
 
-    private static AssignmentView toView(List<CandidateRow> rows) {
-        CandidateRow first = rows.get(0);
-        String[] byCanonical = new String[rows.size()];
-        for (CandidateRow row : rows) {
-            byCanonical[row.position] = row.text;
+    /**
+     * The assignment in a row of {@code claim_assignment}'s columns, each name after {@code prefix}; empty when
+     * the row holds no assignment (its id is NULL).
+     */
+    static Optional<AssignmentView> view(ResultSet rs, String prefix) throws SQLException {
+        long assignmentId = rs.getLong(prefix + "assignment_id");
+        if (rs.wasNull()) {
+            return Optional.empty();
         }
-        List<String> onScreen = new ArrayList<>(rows.size());
-        for (int canonical : first.displayOrder) {
-            onScreen.add(byCanonical[canonical]);
+        List<String> candidates = new ArrayList<>();
+        for (Object text : (Object[]) rs.getArray(prefix + "candidates").getArray()) {
+            candidates.add((String) text);
         }
-        return new AssignmentView(first.assignmentId, first.mode, first.tiesAllowed, first.subreddit, first.title,
-                first.body, List.copyOf(onScreen), first.leaseExpiresAt);
+        return Optional.of(new AssignmentView(assignmentId, BatchMode.valueOf(rs.getString(prefix + "mode")),
+                rs.getBoolean(prefix + "ties_allowed"), rs.getString(prefix + "subreddit"),
+                rs.getString(prefix + "title"), rs.getString(prefix + "body"), List.copyOf(candidates),
+                rs.getObject(prefix + "lease_expires_at", OffsetDateTime.class).toInstant()));
     }
 
     static int[] ints(Array array) throws SQLException {
@@ -209,27 +160,5 @@ public class AssignmentService {
             result[i] = ((Number) values[i]).intValue();
         }
         return result;
-    }
-
-    private static List<Long> longs(Array array) throws SQLException {
-        if (array == null) {
-            return List.of();
-        }
-        List<Long> result = new ArrayList<>();
-        for (Object value : (Object[]) array.getArray()) {
-            result.add(((Number) value).longValue());
-        }
-        return result;
-    }
-
-    private record CandidateRow(long assignmentId, int[] displayOrder, Instant leaseExpiresAt, BatchMode mode,
-                                boolean tiesAllowed, String subreddit, String title, String body, int position,
-                                String text) {
-        static CandidateRow of(ResultSet rs) throws SQLException {
-            return new CandidateRow(rs.getLong("assignment_id"), ints(rs.getArray("display_order")),
-                    rs.getObject("lease_expires_at", OffsetDateTime.class).toInstant(),
-                    BatchMode.valueOf(rs.getString("mode")), rs.getBoolean("ties_allowed"), rs.getString("subreddit"),
-                    rs.getString("title"), rs.getString("body"), rs.getInt("position"), rs.getString("text"));
-        }
     }
 }

@@ -134,14 +134,14 @@ public class LabelSubmissionService {
         return labelId.map(id -> new LabelReceipt(id, assignmentId, answer.choice(), answer.confidence()));
     }
 
-    private static long required(Long value, String field) {
+    static long required(Long value, String field) {
         if (value == null) {
             throw LabelingException.badField(field, field + " is required");
         }
         return value;
     }
 
-    private static String validKey(String key) {
+    static String validKey(String key) {
         if (key == null || key.isBlank()) {
             throw LabelingException.badField("idempotencyKey", "idempotencyKey is required");
         }
@@ -152,7 +152,7 @@ public class LabelSubmissionService {
         return key;
     }
 
-    private static Set<String> validFlags(List<String> flags) {
+    static Set<String> validFlags(List<String> flags) {
         Set<String> result = new LinkedHashSet<>();
         if (flags == null) {
             return result;
@@ -169,7 +169,7 @@ public class LabelSubmissionService {
         return result;
     }
 
-    private static String validNote(String note) {
+    static String validNote(String note) {
         if (note == null || note.isBlank()) {
             return null;
         }

@@ -19,11 +19,14 @@ import org.springframework.web.bind.annotation.RestController;
 class LabelingApiController {
     private final AssignmentService assignments;
     private final LabelSubmissionService submissions;
+    private final LabelAndNextService labelAndNext;
     private final LabelerStatsQuery stats;
 
-    LabelingApiController(AssignmentService assignments, LabelSubmissionService submissions, LabelerStatsQuery stats) {
+    LabelingApiController(AssignmentService assignments, LabelSubmissionService submissions,
+                          LabelAndNextService labelAndNext, LabelerStatsQuery stats) {
         this.assignments = assignments;
         this.submissions = submissions;
+        this.labelAndNext = labelAndNext;
         this.stats = stats;
     }
 
@@ -43,15 +46,13 @@ class LabelingApiController {
 
     /**
      * Stores the answer and hands out the labeler's next assignment in the same response (201): one request per
-     * label instead of two. The label is committed durably before the next assignment is claimed; a retry with
-     * the same idempotency key answers the same label and the same (current) next assignment.
+     * label instead of two. The label and the claim of the next assignment commit together, durably; a retry
+     * with the same idempotency key answers the same label and the same (current) next assignment.
      */
     @PostMapping("/labels-and-next")
     ResponseEntity<LabelAndNext> submitAndNext(@AuthenticationPrincipal SignedInUser user,
                                                @RequestBody LabelSubmission submission) {
-        LabelReceipt receipt = submissions.submit(user.id(), submission);
-        AssignmentView next = assignments.currentOrNext(user.id()).orElse(null);
-        return ResponseEntity.status(HttpStatus.CREATED).body(new LabelAndNext(receipt, next));
+        return ResponseEntity.status(HttpStatus.CREATED).body(labelAndNext.submitAndNext(user.id(), submission));
     }
 
     @GetMapping("/stats")

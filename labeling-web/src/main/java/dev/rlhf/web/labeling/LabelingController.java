@@ -16,17 +16,20 @@ import org.springframework.web.servlet.ModelAndView;
 import java.util.List;
 import java.util.UUID;
 
-/** The labeler's pages: the next comparison with their own stats, and the answer form (post/redirect/get). */
+/**
+ * The labeler's pages: the next comparison with their own stats, and the answer form (post/redirect/get; the post
+ * already claims the next comparison, which the page it redirects to finds as the labeler's current one).
+ */
 @Controller
 @RequestMapping("/labeling")
 class LabelingController {
     private final AssignmentService assignments;
-    private final LabelSubmissionService submissions;
+    private final LabelAndNextService labelAndNext;
     private final LabelerStatsQuery stats;
 
-    LabelingController(AssignmentService assignments, LabelSubmissionService submissions, LabelerStatsQuery stats) {
+    LabelingController(AssignmentService assignments, LabelAndNextService labelAndNext, LabelerStatsQuery stats) {
         this.assignments = assignments;
-        this.submissions = submissions;
+        this.labelAndNext = labelAndNext;
         this.stats = stats;
     }
 
@@ -47,7 +50,8 @@ class LabelingController {
                     .toList();
             return refused(HttpStatus.BAD_REQUEST, binding.getFieldErrors().get(0).getField(), problems);
         }
-        submissions.submit(user.id(), form.toSubmission());
+        // stores the label and claims the next comparison in one statement; the page it redirects to shows it
+        labelAndNext.submitAndNext(user.id(), form.toSubmission());
         return "redirect:/labeling";
     }
 
