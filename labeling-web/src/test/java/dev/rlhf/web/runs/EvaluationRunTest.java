@@ -1,9 +1,6 @@
 package dev.rlhf.web.runs;
 
 import ai.djl.ndarray.NDManager;
-import dev.rlhf.lm.GPT2;
-import dev.rlhf.lm.GPT2Config;
-import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.reward.RewardModel;
 import dev.rlhf.reward.RewardScorer;
@@ -15,12 +12,9 @@ import dev.rlhf.web.evaluation.EvaluationStore;
 import dev.rlhf.web.evaluation.HeldOutPosts;
 import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 
@@ -43,17 +37,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * labelled through the labeler's API until it is full.
  */
 @PlatformTest
-class EvaluationRunTest {
+class EvaluationRunTest extends OwnWorkerTest {
     @Autowired
     RunLauncher launcher;
-    @Autowired
-    RunQueue queue;
-    @Autowired
-    RunWorkers workers;
-    @Autowired
-    ModelRegistry registry;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     EvaluationStore evaluations;
     @Autowired
@@ -66,39 +52,12 @@ class EvaluationRunTest {
     @TempDir
     Path dir;
 
-    RunWorker worker;
-
-    @BeforeEach
-    void onlyOurWorker() {
-        workers.stop();
-        RunTestSupport.emptyQueue(jdbc);
-    }
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        if (worker != null) worker.stop();
-        RunTestSupport.emptyQueue(jdbc);
-        workers.start();
-    }
-
     @Test
     void anEvaluationRunSamplesHeldOutPostsAndItsBatchIsLabelled() throws Exception {
         dev.rlhf.lm.cli.CliArgs.offlineEngine();
         String tag = "eval" + System.nanoTime();
-        ByteTokenizer tokenizer = new ByteTokenizer();
-        GPT2Config shape = GPT2Config.of(tokenizer.vocabSize(), 256, 16, 1, 1);
-        Path policyDir = dir.resolve("policy");
-        Path rmDir = dir.resolve("rm");
-        try (NDManager manager = NDManager.newBaseManager()) {
-            try (GPT2 policy = new GPT2(shape, manager, 1)) {
-                HfCheckpoint.save(policyDir, shape, policy.namedTensors(), Map.of(), tokenizer);
-            }
-            try (RewardModel rm = RewardModel.fromScratch(shape, manager, 2)) {
-                rm.save(rmDir, tokenizer);
-            }
-        }
-        long policyId = registry.register(tag + "-sft", "SFT", policyDir.toString(), null, null, null, null);
-        long rmId = registry.register(tag + "-rm", "REWARD_MODEL", rmDir.toString(), null, null, null, null);
+        RunTestSupport.TinyModels tiny = RunTestSupport.tinyPolicyAndRewardModel(registry, dir, tag);
+        long policyId = tiny.policyId(), rmId = tiny.rewardModelId();
         for (int i = 0; i < 7; i++) EvaluationFixture.postWithComparison(jdbc, tag, i, i % 2 == 0 ? "valid1" : "test");
         List<HeldOutPosts.Post> expected = heldOut.find(policyId, null, rmId, 6);
         assertThat(expected).hasSize(6);
@@ -152,8 +111,8 @@ class EvaluationRunTest {
         }
 
         // the stored rewards are the reward model's scores of (post, summary), scored again here
-        try (NDManager manager = NDManager.newBaseManager(); RewardModel rm = RewardModel.load(rmDir, manager)) {
-            RewardScorer scorer = new RewardScorer(rm, tokenizer);
+        try (NDManager manager = NDManager.newBaseManager(); RewardModel rm = RewardModel.load(dir.resolve("rm"), manager)) {
+            RewardScorer scorer = new RewardScorer(rm, new ByteTokenizer());
             for (EvaluationStore.Pair p : pairs) {
                 List<Side> two = sides.stream().filter(s -> s.comparison() == p.comparisonId()).toList();
                 Side policySide = two.stream().filter(s -> !s.reference()).findFirst().orElseThrow();

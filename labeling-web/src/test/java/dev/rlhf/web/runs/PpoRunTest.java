@@ -1,18 +1,9 @@
 package dev.rlhf.web.runs;
 
-import ai.djl.ndarray.NDManager;
-import dev.rlhf.lm.GPT2;
-import dev.rlhf.lm.GPT2Config;
-import dev.rlhf.lm.io.HfCheckpoint;
-import dev.rlhf.lm.tokenizer.ByteTokenizer;
-import dev.rlhf.reward.RewardModel;
 import dev.rlhf.web.support.PlatformTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,54 +14,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** PPO from a registered policy and reward model, with prompts from the posts, through the queue. */
 @PlatformTest
-class PpoRunTest {
+class PpoRunTest extends OwnWorkerTest {
     @Autowired
     RunLauncher launcher;
-    @Autowired
-    RunQueue queue;
-    @Autowired
-    RunWorkers workers;
-    @Autowired
-    ModelRegistry registry;
-    @Autowired
-    JdbcClient jdbc;
 
     @TempDir
     Path dir;
-
-    RunWorker worker;
-
-    @BeforeEach
-    void onlyOurWorker() {
-        workers.stop();
-        RunTestSupport.emptyQueue(jdbc);
-    }
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        if (worker != null) worker.stop();
-        RunTestSupport.emptyQueue(jdbc);
-        workers.start();
-    }
 
     @Test
     void ppoRunTrainsARegisteredPolicyAndTheFormNamesBadFields() throws Exception {
         dev.rlhf.lm.cli.CliArgs.offlineEngine();
         String tag = "ppo" + System.nanoTime();
-        ByteTokenizer tokenizer = new ByteTokenizer();
-        GPT2Config shape = GPT2Config.of(tokenizer.vocabSize(), 256, 16, 1, 1);
-        Path policyDir = dir.resolve("policy");
-        Path rmDir = dir.resolve("rm");
-        try (NDManager manager = NDManager.newBaseManager()) {
-            try (GPT2 policy = new GPT2(shape, manager, 1)) {
-                HfCheckpoint.save(policyDir, shape, policy.namedTensors(), Map.of(), tokenizer);
-            }
-            try (RewardModel rm = RewardModel.fromScratch(shape, manager, 2)) {
-                rm.save(rmDir, tokenizer);
-            }
-        }
-        long policyId = registry.register(tag + "-sft", "SFT", policyDir.toString(), null, null, null, null);
-        long rmId = registry.register(tag + "-rm", "REWARD_MODEL", rmDir.toString(), null, null, null, null);
+        RunTestSupport.TinyModels tiny = RunTestSupport.tinyPolicyAndRewardModel(registry, dir, tag);
+        long policyId = tiny.policyId(), rmId = tiny.rewardModelId();
 
         Map<String, String> form = new HashMap<>(Map.of("kind", "PPO", "name", tag, "baseModelId", Long.toString(policyId),
                 "rewardModelId", Long.toString(rmId), "learningRate", "-0.1"));

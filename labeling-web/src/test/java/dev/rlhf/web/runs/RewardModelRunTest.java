@@ -9,12 +9,9 @@ import dev.rlhf.web.importing.ImportJob;
 import dev.rlhf.web.importing.ImportKind;
 import dev.rlhf.web.importing.ImportProgress;
 import dev.rlhf.web.support.PlatformTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,37 +21,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A label snapshot frozen from an imported batch trains a reward model through the queue and registers it with its lineage. */
 @PlatformTest
-class RewardModelRunTest {
+class RewardModelRunTest extends OwnWorkerTest {
     @Autowired
     FileImporter importer;
     @Autowired
     LabelSnapshots snapshots;
-    @Autowired
-    RunQueue queue;
-    @Autowired
-    RunWorkers workers;
-    @Autowired
-    ModelRegistry registry;
-    @Autowired
-    JdbcClient jdbc;
 
     @TempDir
     Path dir;
-
-    RunWorker worker;
-
-    @BeforeEach
-    void onlyOurWorker() {
-        workers.stop();
-        RunTestSupport.emptyQueue(jdbc);
-    }
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        if (worker != null) worker.stop();
-        RunTestSupport.emptyQueue(jdbc);
-        workers.start();
-    }
 
     @Test
     void snapshotOfABatchTrainsARegisteredRewardModel() throws Exception {

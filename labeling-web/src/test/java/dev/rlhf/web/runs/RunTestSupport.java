@@ -24,6 +24,26 @@ final class RunTestSupport {
                 + ", \"nLayer\": 2, \"nHead\": 2, \"nEmbd\": 64, \"nPositions\": 256, \"maxPosts\": 16}";
     }
 
+    /** A tiny registered policy (kind SFT) and reward model, both byte-level and untrained. */
+    record TinyModels(long policyId, long rewardModelId) {}
+
+    /** Writes a tiny GPT-2 policy and a reward model of the same shape under {@code dir} and registers them. */
+    static TinyModels tinyPolicyAndRewardModel(ModelRegistry registry, java.nio.file.Path dir, String tag) throws java.io.IOException {
+        dev.rlhf.lm.tokenizer.ByteTokenizer tokenizer = new dev.rlhf.lm.tokenizer.ByteTokenizer();
+        dev.rlhf.lm.GPT2Config shape = dev.rlhf.lm.GPT2Config.of(tokenizer.vocabSize(), 256, 16, 1, 1);
+        java.nio.file.Path policyDir = dir.resolve("policy"), rmDir = dir.resolve("rm");
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            try (dev.rlhf.lm.GPT2 policy = new dev.rlhf.lm.GPT2(shape, manager, 1)) {
+                dev.rlhf.lm.io.HfCheckpoint.save(policyDir, shape, policy.namedTensors(), java.util.Map.of(), tokenizer);
+            }
+            try (dev.rlhf.reward.RewardModel rm = dev.rlhf.reward.RewardModel.fromScratch(shape, manager, 2)) {
+                rm.save(rmDir, tokenizer);
+            }
+        }
+        return new TinyModels(registry.register(tag + "-sft", "SFT", policyDir.toString(), null, null, null, null),
+                registry.register(tag + "-rm", "REWARD_MODEL", rmDir.toString(), null, null, null, null));
+    }
+
     static RunWorker.Settings fast(RunWorkers workers, Duration lease) {
         return new RunWorker.Settings(lease, Duration.ofMillis(200), Duration.ofMillis(100), workers.settings().modelsDir());
     }

@@ -16,12 +16,9 @@ import dev.rlhf.web.batch.BatchSpec;
 import dev.rlhf.web.batch.ComparisonStore;
 import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
 import java.math.BigDecimal;
@@ -50,17 +47,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * and computes every pair's disagreement by hand; the selected batch must hold exactly the N pairs with the highest.
  */
 @PlatformTest
-class SelectBatchRunTest {
+class SelectBatchRunTest extends OwnWorkerTest {
     @Autowired
     RunLauncher launcher;
-    @Autowired
-    RunQueue queue;
-    @Autowired
-    RunWorkers workers;
-    @Autowired
-    ModelRegistry registry;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     ComparisonStore store;
     @Autowired
@@ -74,21 +63,6 @@ class SelectBatchRunTest {
 
     @TempDir
     Path dir;
-
-    RunWorker worker;
-
-    @BeforeEach
-    void onlyOurWorker() {
-        workers.stop();
-        RunTestSupport.emptyQueue(jdbc);
-    }
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        if (worker != null) worker.stop();
-        RunTestSupport.emptyQueue(jdbc);
-        workers.start();
-    }
 
     record Summary(long id, long postId, String prompt, String text) {
     }
