@@ -24,7 +24,8 @@ public class DemoBatches {
 
     /**
      * Creates an OPEN batch of {@code size} comparisons; in a pairwise batch every fifth comparison is gold,
-     * with the reference summary (or the careful model's) as the expert's clear choice.
+     * with the reference summary (or the careful model's) as the expert's clear choice. One post in ten is in the
+     * {@code test} split (never a gold one), the rest in {@code train}.
      */
     @Transactional
     public Batch create(String name, BatchMode mode, int overlapK, boolean tiesAllowed, int priority, int size,
@@ -42,7 +43,14 @@ public class DemoBatches {
                         candidate.reference(), candidate.note()));
             }
             boolean gold = mode == BatchMode.PAIRWISE && i % 5 == 4 && clearWinner(chosen) >= 0;
-            long comparisonId = comparisons.addComparison(batch, postId, summaryIds, "train", gold);
+            // every tenth post is held out (split "test"), with its reference TL;DR stored even when it is not one
+            // of the candidates, so a researcher can try a human evaluation against the references at once
+            String split = !gold && i % 10 == 7 ? "test" : "train";
+            if (split.equals("test") && chosen.stream().noneMatch(DemoPost.Candidate::reference)) {
+                post.candidates().stream().filter(DemoPost.Candidate::reference).findFirst().ifPresent(ref ->
+                        comparisons.addSummary(postId, ref.text(), ref.policy(), true, ref.note()));
+            }
+            long comparisonId = comparisons.addComparison(batch, postId, summaryIds, split, gold);
             if (gold) {
                 int winner = clearWinner(chosen);
                 comparisons.addGoldAnswer(comparisonId, winner, winner == 0 ? 2 : 8,

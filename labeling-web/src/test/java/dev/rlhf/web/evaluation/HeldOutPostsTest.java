@@ -29,6 +29,19 @@ class HeldOutPostsTest {
     }
 
     @Test
+    void theDemoDataHoldsOutOnePostInTenWithItsReferenceSummary() {
+        // the demo batches put every tenth post in split "test" and store its reference TL;DR
+        List<Long> demoTest = jdbc.sql("""
+                        SELECT p.id FROM posts p JOIN comparisons c ON c.post_id = p.id JOIN batches b ON b.id = c.batch_id
+                        WHERE c.split = 'test' AND p.source_id LIKE b.name || '/%' ORDER BY p.id""").query(Long.class).list();
+        assertThat(demoTest).isNotEmpty();
+        long policy = registry.register("demo-heldout-" + System.nanoTime(), "SFT", "/nowhere", null, null, null, null);
+        assertThat(ids(policy, null, null)).containsAll(demoTest);
+        assertThat(heldOut.find(policy, null, null, 100_000)).filteredOn(p -> demoTest.contains(p.id()))
+                .allSatisfy(p -> assertThat(p.referenceId()).isNotNull());
+    }
+
+    @Test
     void aPostIsHeldOutOnlyWhereNoModelOfTheEvaluationCouldHaveSeenIt() {
         String tag = "heldout" + System.nanoTime();
         long valid = EvaluationFixture.postWithComparison(jdbc, tag, 0, "valid1");
