@@ -1,5 +1,7 @@
 package dev.rlhf.web.evaluation;
 
+import dev.rlhf.web.runs.AccuracyInterval;
+
 import java.util.List;
 
 /**
@@ -28,9 +30,6 @@ import java.util.List;
  */
 public record WinRate(long wins, long ties, long losses, long labels, long comparisons, double rate,
                       Interval byComparison, Interval byLabel, double effectiveLabels) {
-
-    /** z for a two-sided 95% interval. */
-    public static final double Z95 = 1.959963984540054;
 
     /** A closed interval [low, high]; both NaN where there is none. */
     public record Interval(double low, double high) {
@@ -89,13 +88,10 @@ public record WinRate(long wins, long ties, long losses, long labels, long compa
         return of(tallies.stream().map(Tally::flipped).toList());
     }
 
-    /** Wilson's score interval for a proportion p observed over n trials, at 95%. */
+    /** Wilson's score interval for a proportion p observed over n trials, at 95% (see {@link AccuracyInterval}). */
     public static Interval wilson(double p, double n) {
         if (!(n > 0)) return Interval.NONE;
-        double z2 = Z95 * Z95;
-        double denominator = 1 + z2 / n;
-        double centre = p + z2 / (2 * n);
-        double half = Z95 * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n));
-        return new Interval(Math.max(0, (centre - half) / denominator), Math.min(1, (centre + half) / denominator));
+        double[] bounds = AccuracyInterval.wilson95(p, n);
+        return new Interval(bounds[0], bounds[1]);
     }
 }

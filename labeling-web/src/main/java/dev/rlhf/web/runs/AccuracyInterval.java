@@ -14,11 +14,19 @@ public record AccuracyInterval(long correct, long n, double lower, double upper)
 
     public static AccuracyInterval wilson95(long correct, long n) {
         if (n <= 0) throw new IllegalArgumentException("n must be positive, was " + n);
-        double p = (double) correct / n;
+        double[] bounds = wilson95((double) correct / n, n);
+        return new AccuracyInterval(correct, n, bounds[0], bounds[1]);
+    }
+
+    /**
+     * {lower, upper} of the Wilson interval for a proportion {@code p} over {@code n} trials; {@code n} need not be
+     * whole (an effective sample size, as in the human evaluation's clustered interval).
+     */
+    public static double[] wilson95(double p, double n) {
         double z2 = Z95 * Z95;
         double centre = (p + z2 / (2.0 * n)) / (1 + z2 / n);
         double half = Z95 / (1 + z2 / n) * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
-        return new AccuracyInterval(correct, n, Math.max(0, centre - half), Math.min(1, centre + half));
+        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
     }
 
     public double halfWidth() {
