@@ -232,9 +232,9 @@ public class ModelCards {
                             + "\"equally good\" answers.");
                 }
             }
-            case "SFT" -> postsFacts(s, metrics, config, "posts", "Posts (reference summaries as completions)");
+            case "SFT" -> postsFacts(s, m, metrics, config, "posts", "Posts (reference summaries as completions)");
             case "POLICY" -> {
-                postsFacts(s, metrics, config, "prompts", "Prompts (posts in the TL;DR layout)");
+                postsFacts(s, m, metrics, config, "prompts", "Prompts (posts in the TL;DR layout)");
                 s.fact("reward-model", "Reward model", metrics.has("reward_model_id")
                         ? "#" + metrics.get("reward_model_id").asLong() : "missing");
                 snapshotFacts(s, m, data, limitations);
@@ -280,10 +280,25 @@ public class ModelCards {
         }
     }
 
-    private void postsFacts(Card.SectionBuilder s, JsonNode metrics, JsonNode config, String key, String label) {
+    private void postsFacts(Card.SectionBuilder s, ModelRegistry.Model m, JsonNode metrics, JsonNode config, String key,
+                            String label) {
         s.fact(key, label, metrics.has(key) ? Long.toString(metrics.get(key).asLong()) : "missing: not recorded with this model");
         s.fact("max-posts", "Limit (run config maxPosts)", config.has("maxPosts") ? config.get("maxPosts").asString() : "missing");
-        if (metrics.has("first_post_id") && metrics.has("last_post_id")) {
+        PromptSet set = PromptSet.of(config);
+        s.fact("prompt-set", "Prompt set", "split " + set.split() + (set.subreddit().isEmpty() ? ", every subreddit" : ", subreddit " + set.subreddit()));
+        boolean recorded = m.runId() != null && jdbc.sql("SELECT EXISTS (SELECT 1 FROM run_posts WHERE run_id = ?)")
+                .param(m.runId()).query(Boolean.class).single();
+        if (recorded) {                                          // the posts the run read, as it recorded them
+            List<SnapshotStatistics.Count> subreddits = jdbc.sql("""
+                            SELECT p.subreddit, count(*) FROM run_posts rp JOIN posts p ON p.id = rp.post_id
+                            WHERE rp.run_id = :run GROUP BY 1 ORDER BY 2 DESC, 1""")
+                    .param("run", m.runId())
+                    .query((rs, i) -> new SnapshotStatistics.Count(rs.getString(1), rs.getLong(2))).list();
+            s.fact("post-ids", "Post ids", metrics.has("first_post_id") && metrics.has("last_post_id")
+                    ? metrics.get("first_post_id").asLong() + "–" + metrics.get("last_post_id").asLong() + " (the run's prompt set, recorded)"
+                    : "recorded with the run");
+            s.fact("subreddits", "Subreddits", subreddits.size() + " (" + DataCards.joined(subreddits) + ")");
+        } else if (metrics.has("first_post_id") && metrics.has("last_post_id")) {   // older runs: the first posts by id
             long first = metrics.get("first_post_id").asLong(), last = metrics.get("last_post_id").asLong();
             List<SnapshotStatistics.Count> subreddits = jdbc.sql("""
                             SELECT p.subreddit, count(*) FROM posts p

@@ -206,6 +206,12 @@ class ModelCardTest {
                 "| Steps | 8 |", "Its lineage starts from scratch (model #" + parent.id() + " had no parent)",
                 "- Byte-level tokenizer", "- Only the training loss is recorded");
         assertThat(metrics.get("posts").asLong()).isBetween(1L, 8L);
+        // the posts the run recorded: the card counts the subreddits over exactly those
+        long subreddits = jdbc.sql("SELECT count(DISTINCT p.subreddit) FROM run_posts rp JOIN posts p ON p.id = rp.post_id WHERE rp.run_id = ?")
+                .param(run2).query(Long.class).single();
+        assertThat(subreddits).isPositive();
+        assertThat(text).contains("| Prompt set | split any, every subreddit |", "(the run's prompt set, recorded) |",
+                "| Subreddits | " + subreddits + " (");
         assertThat(Files.readString(Path.of(parent.path()).resolve("README.md")))
                 .contains("| Parent model | none: trained from scratch |", "- Trained from scratch");
 
