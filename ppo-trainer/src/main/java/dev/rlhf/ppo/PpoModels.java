@@ -19,7 +19,7 @@ import java.util.Map;
 public record PpoModels(GPT2 policy, GPT2 reference, ValueModel value, RewardModel rewardModel) implements AutoCloseable {
 
     public static PpoModels load(Path policyDir, Path rewardModelDir, NDManager manager) throws IOException {
-        GPT2 policy = loadLm(policyDir, manager);
+        GPT2 policy = HfCheckpoint.loadModel(policyDir, manager);
         GPT2 reference = copyOf(policy, manager);
         RewardModel rm = RewardModel.load(rewardModelDir, manager);
         if (rm.trunk().config().vocab_size() != policy.config().vocab_size()) {
@@ -28,14 +28,6 @@ public record PpoModels(GPT2 policy, GPT2 reference, ValueModel value, RewardMod
                     + policy.config().vocab_size() + ": they must share a tokenizer");
         }
         return new PpoModels(policy, reference, ValueModel.copyOf(rm, manager), rm);
-    }
-
-    /** A GPT-2 from a Hugging Face directory. */
-    public static GPT2 loadLm(Path dir, NDManager manager) throws IOException {
-        try (NDManager io = manager.newSubManager()) {
-            HfCheckpoint c = HfCheckpoint.load(dir, io);
-            return GPT2.fromTensors(c.config(), c.tensors(), manager);
-        }
     }
 
     /** An independent copy of a model's weights (fromTensors copies). */

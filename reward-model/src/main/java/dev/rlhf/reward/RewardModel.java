@@ -32,11 +32,8 @@ public final class RewardModel implements AutoCloseable {
 
     /** A reward model whose trunk is the checkpoint in {@code lmDir} (SFT or pretrained) and whose head is new. */
     public static RewardModel initFrom(Path lmDir, NDManager manager, long seed) throws IOException {
-        try (NDManager io = manager.newSubManager()) {
-            HfCheckpoint ckpt = HfCheckpoint.load(lmDir, io);
-            GPT2 trunk = GPT2.fromTensors(ckpt.config(), ckpt.tensors(), manager);
-            return new RewardModel(trunk, new ScalarHead(ckpt.config().n_embd(), manager, seed));
-        }
+        GPT2 trunk = HfCheckpoint.loadModel(lmDir, manager);
+        return new RewardModel(trunk, new ScalarHead(trunk.config().n_embd(), manager, seed));
     }
 
     /** A reward model trained from scratch (tests, demos): a randomly initialised trunk and a new head. */

@@ -130,9 +130,7 @@ public class EvaluationExecutor implements RunExecutor {
         List<String> texts = new ArrayList<>(posts.size());
         try (NDManager manager = NDManager.newBaseManager(Devices.best())) {
             Tokenizer tokenizer = Tokenizers.load(dir);
-            HfCheckpoint checkpoint = HfCheckpoint.load(dir, manager);
-            try (GPT2 model = GPT2.fromTensors(checkpoint.config(), checkpoint.tensors(), manager)) {
-                checkpoint.tensors().values().forEach(t -> t.close());
+            try (GPT2 model = HfCheckpoint.loadModel(dir, manager)) {
                 ctx.device(model.device().toString());
                 int room = model.config().n_positions() - sampling.maxNewTokens();
                 if (room < 16) {

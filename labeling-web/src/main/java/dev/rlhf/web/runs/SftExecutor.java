@@ -82,9 +82,7 @@ public class SftExecutor implements RunExecutor {
             GPT2 model;
             if (init != null) {
                 tokenizer = Tokenizers.load(init);
-                HfCheckpoint ckpt = HfCheckpoint.load(init, manager);
-                model = GPT2.fromTensors(ckpt.config(), ckpt.tensors(), manager);
-                ckpt.tensors().values().forEach(t -> t.close());
+                model = HfCheckpoint.loadModel(init, manager);
             } else {
                 tokenizer = new ByteTokenizer();
                 model = new GPT2(GPT2Config.of(tokenizer.vocabSize(), spec.nPositions(), spec.nEmbd(), spec.nLayer(),

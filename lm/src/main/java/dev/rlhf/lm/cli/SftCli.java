@@ -75,9 +75,7 @@ public final class SftCli {
             if (a.has("init")) {
                 Path init = a.path("init");
                 tokenizer = Tokenizers.load(init);
-                HfCheckpoint ckpt = HfCheckpoint.load(init, manager);
-                model = GPT2.fromTensors(ckpt.config(), ckpt.tensors(), manager);
-                ckpt.tensors().values().forEach(t -> t.close());
+                model = HfCheckpoint.loadModel(init, manager);
             } else {
                 tokenizer = new ByteTokenizer();
                 GPT2Config c = GPT2Config.of(tokenizer.vocabSize(), a.integer("n_positions", 256),

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.rlhf.lm.GPT2;
 import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.lm.tokenizer.Gpt2BpeTokenizer;
@@ -49,6 +50,17 @@ public record HfCheckpoint(GPT2Config config, Map<String, NDArray> tensors, Map<
     public HfCheckpoint {
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         extraTensors = Collections.unmodifiableMap(new LinkedHashMap<>(extraTensors));
+    }
+
+    /**
+     * A GPT-2 from a model directory, its parameters owned by {@code manager}; the file's tensors are read into a
+     * scratch sub-manager and freed once copied (extra tensors such as a score head are ignored).
+     */
+    public static GPT2 loadModel(Path modelDir, NDManager manager) throws IOException {
+        try (NDManager io = manager.newSubManager()) {
+            HfCheckpoint c = load(modelDir, io);
+            return GPT2.fromTensors(c.config(), c.tensors(), manager);
+        }
     }
 
     /** Loads a model directory; every tensor is created in {@code manager}. */
