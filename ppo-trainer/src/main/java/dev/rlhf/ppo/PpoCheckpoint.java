@@ -9,6 +9,7 @@ import com.google.gson.JsonParser;
 import dev.rlhf.lm.AdamW;
 import dev.rlhf.lm.GPT2;
 import dev.rlhf.lm.ScalarHead;
+import dev.rlhf.lm.TrainingState;
 import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 
@@ -17,13 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A PPO checkpoint, {@code checkpoint-NNNNNN/} (N = iterations completed):
@@ -40,11 +37,10 @@ import java.util.stream.Stream;
  */
 public final class PpoCheckpoint {
 
-    public static final String STATE_FILE = "trainer_state.json";
-    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    public static final String STATE_FILE = TrainingState.STATE_FILE;
+    public static final String OPTIMIZER_FILE = TrainingState.OPTIMIZER_FILE;
     public static final String POLICY_DIR = "policy";
     public static final String VALUE_DIR = "value";
-    private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     /** What a checkpoint restores besides tensors. */
@@ -56,7 +52,7 @@ public final class PpoCheckpoint {
                      ValueModel value, Tokenizer tokenizer, PpoConfig config) throws IOException {
         String name = String.format("checkpoint-%06d", iteration);
         Path target = dir.resolve(name), tmp = dir.resolve(name + ".tmp");
-        deleteTree(tmp);
+        TrainingState.delete(tmp);
         Files.createDirectories(tmp);
         HfCheckpoint.save(tmp.resolve(POLICY_DIR), policy.config(), policy.namedTensors(), Map.of(), tokenizer);
         value.save(tmp.resolve(VALUE_DIR), tokenizer);
@@ -67,19 +63,14 @@ public final class PpoCheckpoint {
         state.addProperty("seed", config.seed());
         state.add("config", GSON.toJsonTree(config.asMap()));
         Files.writeString(tmp.resolve(STATE_FILE), GSON.toJson(state), StandardCharsets.UTF_8);
-        deleteTree(target);
+        TrainingState.delete(target);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         return target;
     }
 
     /** The checkpoint with the most iterations under {@code dir}, if any complete one exists. */
     public static Optional<Path> latest(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return Optional.empty();
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
-                    .filter(p -> Files.isRegularFile(p.resolve(STATE_FILE)))
-                    .max(Comparator.comparingLong(PpoCheckpoint::iterationOf));
-        }
+        return TrainingState.latest(dir);
     }
 
     /** Reads the state file of a checkpoint. */
@@ -120,17 +111,5 @@ public final class PpoCheckpoint {
         }
         optimizer.load(checkpoint.resolve(OPTIMIZER_FILE), params);
         return state;
-    }
-
-    private static long iterationOf(Path p) {
-        Matcher m = NAME.matcher(p.getFileName().toString());
-        return m.matches() ? Long.parseLong(m.group(1)) : -1;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(f);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.rlhf.reward;
 
 import ai.djl.ndarray.NDManager;
+import dev.rlhf.lm.TrainingState;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.reward.data.Comparison;
 import dev.rlhf.reward.data.Summary;
@@ -8,14 +9,10 @@ import dev.rlhf.reward.eval.Evaluation;
 import dev.rlhf.reward.eval.Evaluator;
 import dev.rlhf.reward.eval.LearningCurvePoint;
 
-import dev.rlhf.lm.TrainingState;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,9 +20,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A whole reward-model run on a snapshot of comparisons, in the order it happens: split by post, build the examples,
@@ -79,26 +73,13 @@ public final class RewardModelRun {
      * checkpoint is complete is not trained again; normalisation and evaluation are always recomputed.
      */
     public record Checkpoints(Path dir, int every, Consumer<Path> saved) {
-        private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
-
         public Checkpoints {
             if (every <= 0) throw new IllegalArgumentException("checkpoint every " + every + " steps: must be positive");
         }
 
         /** The member's checkpoint with the most steps whose training state was written (so it is complete), or null. */
         public Path latest(int member) throws IOException {
-            Path d = dir.resolve("member-" + member);
-            if (!Files.isDirectory(d)) return null;
-            try (Stream<Path> s = Files.list(d)) {
-                return s.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
-                        .filter(TrainingState::exists)
-                        .max(Comparator.comparingInt(Checkpoints::stepOf)).orElse(null);
-            }
-        }
-
-        private static int stepOf(Path p) {
-            Matcher m = NAME.matcher(p.getFileName().toString());
-            return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+            return TrainingState.latest(dir.resolve("member-" + member)).orElse(null);
         }
 
         /** Saves after every {@code every}-th step and the last one; register it before listeners that may stop the run. */
@@ -110,18 +91,12 @@ public final class RewardModelRun {
                     Path target = dir.resolve("member-" + member).resolve("checkpoint-" + p.step());
                     model.save(target, tokenizer);
                     trainer.saveState(target);                 // written last: its presence marks the checkpoint complete
-                    if (previous != null && !previous.equals(target)) deleteTree(previous);
+                    if (previous != null && !previous.equals(target)) TrainingState.delete(previous);
                     saved.accept(target);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             };
-        }
-
-        private static void deleteTree(Path p) throws IOException {
-            try (Stream<Path> s = Files.walk(p)) {
-                for (Path f : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(f);
-            }
         }
     }
 
