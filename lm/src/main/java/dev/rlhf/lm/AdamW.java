@@ -93,20 +93,18 @@ public final class AdamW implements AutoCloseable {
      * differs from its parameter is refused, naming it.
      */
     public void load(Path file, Map<String, NDArray> params) throws IOException {
-        int steps, skippedSteps;
-        try (SafeTensors st = SafeTensors.open(file)) {
+        int skippedSteps;
+        try (SafeTensors st = SafeTensors.open(file); NDManager io = manager.newSubManager()) {
             String s = st.metadata().get("steps");
             if (s == null) throw new IOException(file + ": no \"steps\" in the metadata (not an optimizer state)");
-            steps = Integer.parseInt(s);
+            int steps = Integer.parseInt(s);
             skippedSteps = Integer.parseInt(st.metadata().getOrDefault("skipped", "0"));
-        }
-        try (NDManager io = manager.newSubManager()) {
-            Map<String, NDArray> saved = SafeTensors.read(file, io);
             Map<NDArray, NDArray[]> state = new IdentityHashMap<>();
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
-                NDArray m = saved.get(e.getKey() + ".exp_avg"), v = saved.get(e.getKey() + ".exp_avg_sq");
-                if ((m == null) != (v == null)) throw new IOException(file + ": only one moment of " + e.getKey());
-                if (m == null) continue;
+                String m1 = e.getKey() + ".exp_avg", m2 = e.getKey() + ".exp_avg_sq";
+                if (st.contains(m1) != st.contains(m2)) throw new IOException(file + ": only one moment of " + e.getKey());
+                if (!st.contains(m1)) continue;
+                NDArray m = st.load(m1, io), v = st.load(m2, io);
                 if (!m.getShape().equals(e.getValue().getShape()) || !v.getShape().equals(e.getValue().getShape())) {
                     throw new IOException(file + ": moments of " + e.getKey() + " have shape " + m.getShape()
                             + ", the parameter has " + e.getValue().getShape());

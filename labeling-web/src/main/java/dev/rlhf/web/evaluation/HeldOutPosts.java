@@ -99,17 +99,17 @@ public class HeldOutPosts {
         Long[] snapshots = jdbc.sql(LINEAGE + "SELECT DISTINCT snapshot_id FROM chain WHERE snapshot_id IS NOT NULL")
                 .param("ids", all.toArray(Long[]::new)).query(Long.class).list().toArray(Long[]::new);
         // every SFT or PPO run that trained a model in the policies' lineage, with how many posts it read
-        record Reader(long runId, int maxPosts) {}
+        record Reader(long runId, int maxPosts, boolean recordedPosts) {}
         List<Reader> readers = jdbc.sql(LINEAGE + """
-                        SELECT r.id, coalesce((r.config ->> 'maxPosts')::int, 1000) FROM chain
+                        SELECT r.id, coalesce((r.config ->> 'maxPosts')::int, 1000),
+                               EXISTS (SELECT 1 FROM run_posts rp WHERE rp.run_id = r.id) FROM chain
                         JOIN runs r ON r.id = chain.run_id WHERE r.kind IN ('SFT', 'PPO')""")
                 .param("ids", policies.toArray(Long[]::new))
-                .query((rs, i) -> new Reader(rs.getLong(1), rs.getInt(2))).list();
+                .query((rs, i) -> new Reader(rs.getLong(1), rs.getInt(2), rs.getBoolean(3))).list();
         List<Long> recorded = new ArrayList<>();
         long bound = 0;
         for (Reader reader : readers) {
-            if (jdbc.sql("SELECT EXISTS (SELECT 1 FROM run_posts WHERE run_id = ?)").param(reader.runId())
-                    .query(Boolean.class).single()) {
+            if (reader.recordedPosts()) {
                 recorded.add(reader.runId());
                 continue;
             }
