@@ -18,7 +18,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.web.util.HtmlUtils;
 import tools.jackson.databind.JsonNode;
@@ -47,7 +46,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * lineage in headless Chromium; a card that cannot be written leaves no registry row.
  */
 @PlatformTest
-class ModelCardTest {
+class ModelCardTest extends OwnWorkerTest {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     @LocalServerPort
@@ -59,15 +58,7 @@ class ModelCardTest {
     @Autowired
     ComparisonStore comparisons;
     @Autowired
-    RunQueue queue;
-    @Autowired
-    RunWorkers workers;
-    @Autowired
-    ModelRegistry registry;
-    @Autowired
     ModelCards cards;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     MockMvc mvc;
     @Autowired
@@ -77,16 +68,10 @@ class ModelCardTest {
     Path dir;
 
     ChromeDriver browser;
-    RunWorker worker;
 
     @AfterEach
-    void cleanUp() throws InterruptedException {
+    void closeTheBrowser() {
         if (browser != null) browser.quit();
-        if (worker != null) {
-            worker.stop();
-            RunTestSupport.emptyQueue(jdbc);
-            workers.start();
-        }
     }
 
     /**
@@ -170,8 +155,6 @@ class ModelCardTest {
 
     @Test
     void aModelTrainedThroughTheQueueCarriesItsCardAsReadmeAndTheRegistryShowsItsLineage() throws Exception {
-        workers.stop();
-        RunTestSupport.emptyQueue(jdbc);
         String tag = "mq" + System.nanoTime();
         worker = workers.create("w-cards", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
         long run1 = queue.enqueue(tag + "-scratch", RunKind.SFT, RunTestSupport.tinySft(8, 4), null, null, null);

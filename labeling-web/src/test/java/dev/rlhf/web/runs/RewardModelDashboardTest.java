@@ -18,7 +18,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,7 +41,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * evaluation in the registry, and headless Chromium shows the stored numbers; the page's role rules.
  */
 @PlatformTest
-class RewardModelDashboardTest {
+class RewardModelDashboardTest extends OwnWorkerTest {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     @LocalServerPort
@@ -52,14 +51,6 @@ class RewardModelDashboardTest {
     @Autowired
     LabelSnapshots snapshots;
     @Autowired
-    RunQueue queue;
-    @Autowired
-    RunWorkers workers;
-    @Autowired
-    ModelRegistry registry;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
     MockMvc mvc;
     @Autowired
     Fixtures fixtures;
@@ -68,22 +59,14 @@ class RewardModelDashboardTest {
     Path dir;
 
     ChromeDriver browser;
-    RunWorker worker;
 
     @AfterEach
-    void cleanUp() throws InterruptedException {
+    void closeTheBrowser() {
         if (browser != null) browser.quit();
-        if (worker != null) {
-            worker.stop();
-            RunTestSupport.emptyQueue(jdbc);
-            workers.start();
-        }
     }
 
     @Test
     void theDashboardShowsTheNumbersTheRunStored() throws Exception {
-        workers.stop();
-        RunTestSupport.emptyQueue(jdbc);
         String tag = "rmd" + System.nanoTime();
         long snapshot = RewardModelRunTest.syntheticSnapshot(importer, snapshots, dir, tag);
         String config = "{\"learningRate\": 0.003, \"minLearningRate\": 0.0003, \"batchSize\": 8, \"microBatchSize\": 8,"
