@@ -16,12 +16,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -37,7 +39,10 @@ import java.util.stream.Stream;
  * java -cp labeling-web/target/labeling-web.jar -Dloader.main=dev.rlhf.web.bench.LabelingBenchmark \
  *      org.springframework.boot.loader.launch.PropertiesLauncher --labelers=64 --seconds=20
  * </pre>
- * Options: {@code --labelers=64 --seconds=20 --warmup=5 --k=3 --comparisons=(enough) --pool=(Hikari pool size) --combined=true};
+ * With {@code --rate=R} the labelers together offer R submissions/s (each a Poisson stream; ramped up over the
+ * first half of the warm-up) instead of submitting again the moment they are answered, and latency counts from when
+ * each label was due.
+ * Options: {@code --labelers=64 --seconds=20 --warmup=5 --k=3 --comparisons=(enough) --pool=(Hikari pool size) --combined=true --rate=0};
  * any option with a dot in its name is passed to the application as a property.
  */
 public final class LabelingBenchmark {
@@ -51,6 +56,10 @@ public final class LabelingBenchmark {
         int comparisons = Integer.parseInt(options.getOrDefault("comparisons", "" + Math.max(1000, 2000 * (seconds + warmup) / k)));
         String pool = options.getOrDefault("pool", "10");
         boolean combined = Boolean.parseBoolean(options.getOrDefault("combined", "true"));
+        double rate = Double.parseDouble(options.getOrDefault("rate", "0"));
+        if (rate < 0 || (rate > 0 && !combined)) {
+            throw new IllegalArgumentException("--rate is the submissions/s all labelers offer together (> 0), with --combined=true");
+        }
 
         Path dataDir = Files.createTempDirectory("rlhf-bench-db");
         List<String> appArgs = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
@@ -72,16 +81,19 @@ public final class LabelingBenchmark {
             long batchId = seeder.batch(comparisons, k, true);
             System.out.printf("Seeded %d labelers and %d comparisons (K=%d); driving http://127.0.0.1:%d for %d s + %d s warm-up (%s)%n",
                     labelers, comparisons, k, port, seconds, warmup,
-                    combined ? "claim once, then submit-and-next" : "claim, then submit");
-            run(names, port, combined, warmup, seconds, jdbc, batchId, new CpuMeter(dataDir));
+                    (combined ? "claim once, then submit-and-next" : "claim, then submit")
+                            + (rate > 0 ? ", " + rate + " submissions/s offered" : ", each as fast as answered"));
+            run(names, port, combined, rate, warmup, seconds, jdbc, batchId, new CpuMeter(dataDir));
         } finally {
             app.close();
             deleteQuietly(dataDir);
         }
     }
 
-    private static void run(List<String> names, int port, boolean combined, int warmup, int seconds, JdbcClient jdbc, long batchId,
-                            CpuMeter cpu) throws Exception {
+    private static void run(List<String> names, int port, boolean combined, double rate, int warmup, int seconds,
+                            JdbcClient jdbc, long batchId, CpuMeter cpu) throws Exception {
+        // paced: each labeler's labels fall due at exponential gaps (a Poisson stream) averaging labelers / rate
+        double meanGapNanos = rate > 0 ? names.size() * 1e9 / rate : 0;
         ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
         List<long[]> submitLatencies = new ArrayList<>();
         List<long[]> cycleLatencies = new ArrayList<>();
@@ -103,7 +115,7 @@ public final class LabelingBenchmark {
                         signedIn.countDown();
                     }
                     go.await();
-                    return combined ? submitAndNextLoop(name, labeler, window, acknowledged, errors)
+                    return combined ? submitAndNextLoop(name, labeler, meanGapNanos, window, acknowledged, errors)
                             : claimThenSubmitLoop(name, labeler, window, acknowledged, errors);
                 }
             }));
@@ -143,6 +155,10 @@ public final class LabelingBenchmark {
         System.out.printf("submissions/s            %.0f%n", measuredSubmissions.get() / (double) seconds);
         System.out.printf("flow                     %s%n", combined
                 ? "submit-and-next (one request per label; both latencies are that request)" : "claim then submit (two requests per label)");
+        System.out.printf("pace                     %s%n", rate > 0
+                ? String.format("%.0f submissions/s offered (each labeler a Poisson stream, mean gap %.1f ms, ramped up during the warm-up); latency from when each label was due",
+                        rate, meanGapNanos / 1e6)
+                : "closed loop (each labeler submits again the moment it is answered)");
         System.out.printf("submit latency           p50 %.1f ms   p99 %.1f ms%n", ms(percentile(submit, 50)), ms(percentile(submit, 99)));
         System.out.printf("claim+submit latency     p50 %.1f ms   p99 %.1f ms%n", ms(percentile(cycle, 50)), ms(percentile(cycle, 99)));
         long measured = Math.max(1, measuredSubmissions.get());
@@ -202,15 +218,31 @@ public final class LabelingBenchmark {
 
     /**
      * One claim, then submit-and-next: one request per label, whose answer carries the next assignment. The
-     * submit latency and the claim + submit latency are then the same request.
+     * submit latency and the claim + submit latency are then the same request. With a mean gap (paced), each
+     * label falls due at the previous one's due time plus an exponential gap and is sent then, or at once when
+     * the labeler is behind; its latency runs from when it was due, so time spent waiting behind a slow answer
+     * counts (no coordinated omission). Without one (closed loop), the next label is sent as soon as the last
+     * is answered.
      */
-    private static long[][] submitAndNextLoop(String name, SimulatedLabeler labeler, long[] window,
+    private static long[][] submitAndNextLoop(String name, SimulatedLabeler labeler, double meanGapNanos, long[] window,
                                               ConcurrentLinkedQueue<Long> acknowledged, AtomicLong errors) {
         long[] submits = new long[1 << 16];
         int n = 0;
         SimulatedLabeler.Claim claim = null;
+        SplittableRandom random = new SplittableRandom(name.hashCode());
+        long rampStart = System.nanoTime();
+        long rampEnd = rampStart + (window[0] - rampStart) / 2;
+        long due = rampStart + gap(random, meanGapNanos * 10);
         while (System.nanoTime() < window[1]) {
             long t0 = System.nanoTime();
+            if (meanGapNanos > 0 && claim != null) {
+                LockSupport.parkNanos(due - t0);
+                t0 = due;
+                // the offered rate ramps up from a tenth over the first half of the warm-up, so that a cold server
+                // does not start the measured window with a backlog it built while the JIT compiler was at work
+                double share = Math.max(0.1, Math.min(1.0, (due - rampStart) / (double) Math.max(1, rampEnd - rampStart)));
+                due += gap(random, meanGapNanos / share);
+            }
             SimulatedLabeler.Submitted submitted;
             try {
                 if (claim == null) {
@@ -240,6 +272,11 @@ public final class LabelingBenchmark {
         }
         long[] measured = Arrays.copyOf(submits, n);
         return new long[][]{measured, measured};
+    }
+
+    /** An exponentially distributed gap with the given mean (0 for a closed loop). */
+    private static long gap(SplittableRandom random, double meanNanos) {
+        return (long) (-meanNanos * Math.log(1 - random.nextDouble()));
     }
 
     private static long[] merge(List<long[]> parts) {

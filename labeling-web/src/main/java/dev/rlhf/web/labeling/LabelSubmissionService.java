@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Stores a labeler's answer, exactly once. The idempotency key makes a retried submission answer as the
@@ -24,6 +25,7 @@ import java.util.Set;
 @Service
 public class LabelSubmissionService {
     static final int MAX_NOTE_LENGTH = 2000;
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{8,64}");
 
     /** Everything needed to judge a submission, in one round trip. */
     private static final String CONTEXT = """
@@ -145,7 +147,7 @@ public class LabelSubmissionService {
         if (key == null || key.isBlank()) {
             throw LabelingException.badField("idempotencyKey", "idempotencyKey is required");
         }
-        if (key.length() < 8 || key.length() > 64 || !key.matches("[A-Za-z0-9_-]+")) {
+        if (!KEY.matcher(key).matches()) {
             throw LabelingException.badField("idempotencyKey",
                     "idempotencyKey must be 8-64 letters, digits, '-' or '_'");
         }
