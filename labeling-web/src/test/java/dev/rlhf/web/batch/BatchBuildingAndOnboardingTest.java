@@ -41,7 +41,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 /**
  * An admin builds a batch from imported posts and summary sources with a gold rate, opens, pauses and resumes
  * it; gold arrives at the rate on the same page as real work; a paused labeler gets no work; a new labeler must
- * pass the qualification test first.
+ * pass the qualification test first, and a labeler at work when a test is activated gets no further work until
+ * passing it.
  */
 @PlatformTest
 class BatchBuildingAndOnboardingTest {
@@ -168,6 +169,9 @@ class BatchBuildingAndOnboardingTest {
         String run = "qual" + System.nanoTime();
         String source = sourceData(run);
         fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 1, false, 2);
+        // a labeler already at work when the test is activated
+        SignedInUser atWork = fixtures.signedIn(fixtures.user(Role.LABELER));
+        long held = assignments.currentOrNext(atWork.id()).orElseThrow().assignmentId();
         var test = qualification.create(run + "-test", new BigDecimal("1.0"), source);
         try {
             assertThat(test.items()).isEqualTo(2);
@@ -176,9 +180,26 @@ class BatchBuildingAndOnboardingTest {
             mvc.perform(get("/labeling").with(user(signedIn))).andExpect(redirectedUrl("/labeling/qualification"));
             mvc.perform(post("/api/labeling/next").with(csrf()).with(user(signedIn)))
                     .andExpect(status().isForbidden()).andExpect(jsonPath("$.field").value("qualification"));
-            assertThat(assignments.currentOrNext(labeler.getId())).isPresent(); // the gate is at the door, not in the queue
-            fixtures.jdbc().sql("UPDATE assignments SET state = 'EXPIRED' WHERE labeler_id = ? AND state = 'ACTIVE'")
-                    .param(labeler.getId()).update();
+            // the gate is in the claim too: no path hands real work to a labeler who has not passed
+            assertThat(assignments.currentOrNext(labeler.getId())).isEmpty();
+            assertThat(fixtures.jdbc().sql("SELECT count(*) FROM assignments WHERE labeler_id = ?")
+                    .param(labeler.getId()).query(Long.class).single()).isZero();
+
+            // the labeler at work: the answer to the held assignment is stored, no next assignment comes with it,
+            // and the next request for work is sent to the test
+            mvc.perform(post("/api/labeling/labels-and-next").with(user(atWork)).with(csrf().asHeader())
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content("{\"assignmentId\":" + held + ",\"idempotencyKey\":\"" + UUID.randomUUID()
+                                    + "\",\"confidence\":3}"))
+                    .andExpect(status().isCreated())
+                    .andExpect(jsonPath("$.label.assignmentId").value(held))
+                    .andExpect(jsonPath("$.next").doesNotExist());
+            assertThat(fixtures.jdbc().sql("SELECT count(*) FROM labels WHERE assignment_id = ?")
+                    .param(held).query(Long.class).single()).isEqualTo(1);
+            assertThat(fixtures.jdbc().sql("SELECT count(*) FROM assignments WHERE labeler_id = ? AND state = 'ACTIVE'")
+                    .param(atWork.id()).query(Long.class).single()).isZero();
+            mvc.perform(post("/api/labeling/next").with(csrf()).with(user(atWork)))
+                    .andExpect(status().isForbidden()).andExpect(jsonPath("$.field").value("qualification"));
 
             String page = mvc.perform(get("/labeling/qualification").with(user(signedIn))).andExpect(status().isOk())
                     .andReturn().getResponse().getContentAsString();
