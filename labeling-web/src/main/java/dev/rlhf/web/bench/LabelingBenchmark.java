@@ -42,7 +42,7 @@ import java.util.stream.Stream;
  * With {@code --rate=R} the labelers together offer R submissions/s (each a Poisson stream; ramped up over the
  * first half of the warm-up) instead of submitting again the moment they are answered, and latency counts from when
  * each label was due.
- * Options: {@code --labelers=64 --seconds=20 --warmup=5 --k=3 --comparisons=(enough) --pool=(Hikari pool size) --combined=true --rate=0};
+ * Options: {@code --labelers=64 --seconds=20 --warmup=60 --k=3 --comparisons=(enough) --pool=(Hikari pool size) --combined=true --rate=0};
  * any option with a dot in its name is passed to the application as a property.
  */
 public final class LabelingBenchmark {
@@ -51,9 +51,11 @@ public final class LabelingBenchmark {
         Map<String, String> options = options(args);
         int labelers = Integer.parseInt(options.getOrDefault("labelers", "64"));
         int seconds = Integer.parseInt(options.getOrDefault("seconds", "20"));
-        int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
+        // the JIT compiler is still at work for most of the first minute on 2 cores (measured: 0.2 ms of CPU per label
+        // after 10-25 s); a shorter warm-up measures a half-compiled server
+        int warmup = Integer.parseInt(options.getOrDefault("warmup", "60"));
         int k = Integer.parseInt(options.getOrDefault("k", "3"));
-        int comparisons = Integer.parseInt(options.getOrDefault("comparisons", "" + Math.max(1000, 2000 * (seconds + warmup) / k)));
+        int comparisons = Integer.parseInt(options.getOrDefault("comparisons", "" + Math.max(1000, 3000 * (seconds + warmup) / k)));
         String pool = options.getOrDefault("pool", "10");
         boolean combined = Boolean.parseBoolean(options.getOrDefault("combined", "true"));
         double rate = Double.parseDouble(options.getOrDefault("rate", "0"));
