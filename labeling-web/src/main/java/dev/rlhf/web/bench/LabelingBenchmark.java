@@ -129,8 +129,10 @@ public final class LabelingBenchmark {
         go.countDown();
         Thread.sleep(Math.max(0, (window[0] - System.nanoTime()) / 1_000_000));
         CpuMeter.Reading cpuStart = cpu.read();
+        ServerActivity serverStart = ServerActivity.read(jdbc);
         Thread.sleep(Math.max(0, (window[1] - System.nanoTime()) / 1_000_000));
         CpuMeter.Reading cpuEnd = cpu.read();
+        ServerActivity serverEnd = ServerActivity.read(jdbc);
         for (Future<long[][]> result : results) {
             long[][] lat = result.get();
             submitLatencies.add(lat[0]);
@@ -176,6 +178,11 @@ public final class LabelingBenchmark {
         System.out.printf("  without the labelers   %.2f ms (the application and PostgreSQL)%n", jvmMs - driverMs + pgMs);
         System.out.printf("                         (= at most %.0f submissions/s if %d cores did nothing else)%n",
                 Runtime.getRuntime().availableProcessors() * 1000.0 / (jvmMs + pgMs), Runtime.getRuntime().availableProcessors());
+        System.out.printf("PostgreSQL in the window %.1f kB of WAL and %.2f full-page images per label, %d checkpoint(s), "
+                        + "%d autovacuum/autoanalyze run(s)%n",
+                (serverEnd.walBytes() - serverStart.walBytes()) / 1024.0 / measured,
+                (serverEnd.walFpi() - serverStart.walFpi()) / (double) measured,
+                serverEnd.checkpoints() - serverStart.checkpoints(), serverEnd.autovacuums() - serverStart.autovacuums());
         System.out.printf("durability               synchronous_commit = %s, fsync = %s (server settings, labels)%n",
                 jdbc.sql("SHOW synchronous_commit").query(String.class).single(),
                 jdbc.sql("SHOW fsync").query(String.class).single());
@@ -274,6 +281,23 @@ public final class LabelingBenchmark {
         }
         long[] measured = Arrays.copyOf(submits, n);
         return new long[][]{measured, measured};
+    }
+
+    /**
+     * PostgreSQL's own counters of the work besides the statements that can land in a measured window: WAL
+     * written (and of it full-page images, which follow every checkpoint), checkpoints, autovacuum and autoanalyze
+     * runs. They explain most of the difference between two runs of the same code.
+     */
+    private record ServerActivity(long walBytes, long walFpi, long checkpoints, long autovacuums) {
+        static ServerActivity read(JdbcClient jdbc) {
+            return jdbc.sql("""
+                            SELECT w.wal_bytes::bigint, w.wal_fpi,
+                                   (SELECT num_timed + num_requested FROM pg_stat_checkpointer),
+                                   (SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_user_tables)
+                            FROM pg_stat_wal w""")
+                    .query((rs, n) -> new ServerActivity(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)))
+                    .single();
+        }
     }
 
     /** An exponentially distributed gap with the given mean (0 for a closed loop). */

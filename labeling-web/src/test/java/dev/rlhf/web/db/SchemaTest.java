@@ -51,5 +51,24 @@ class SchemaTest {
                 .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("labels_choice_ck");
         assertThatThrownBy(() -> jdbc.sql(label).params(1, 3).update())
                 .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("labels_choice_confidence_ck");
+        // the hot tables' lists (rewritten as constant arrays in V9) still refuse what is not on them
+        assertThatThrownBy(() -> jdbc.sql("""
+                        INSERT INTO labels (assignment_id, comparison_id, labeler_id, choice, seconds_spent, idempotency_key, flags)
+                        VALUES (1, 1, 1, 0, 3, 'abcdefgh-2', '{offensive,spam}')""").update())
+                .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("labels_flags_ck");
+        assertThatThrownBy(() -> jdbc.sql("""
+                        INSERT INTO comparisons (post_id, candidate_count, split) SELECT id, 2, 'validation' FROM posts LIMIT 1""").update())
+                .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("comparisons_split_ck");
+        assertThatThrownBy(() -> jdbc.sql("""
+                        INSERT INTO comparisons (post_id, candidate_count) SELECT id, 3 FROM posts LIMIT 1""").update())
+                .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("comparisons_candidate_count_ck");
+        assertThatThrownBy(() -> jdbc.sql("""
+                        INSERT INTO assignments (comparison_id, labeler_id, display_order, state, lease_expires_at)
+                        SELECT c.id, u.id, '{1,0}', 'PAUSED', now() FROM comparisons c, users u LIMIT 1""").update())
+                .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("assignments_state_ck");
+        assertThatThrownBy(() -> jdbc.sql("""
+                        INSERT INTO assignments (comparison_id, labeler_id, display_order, lease_expires_at)
+                        SELECT c.id, u.id, '{2,1,0}', now() FROM comparisons c, users u LIMIT 1""").update())
+                .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("assignments_display_order_ck");
     }
 }
