@@ -99,6 +99,7 @@ public final class LabelingBenchmark {
         ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
         List<long[]> submitLatencies = new ArrayList<>();
         List<long[]> cycleLatencies = new ArrayList<>();
+        List<long[]> sentAt = new ArrayList<>();
         AtomicLong measuredSubmissions = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         CountDownLatch signedIn = new CountDownLatch(names.size());
@@ -137,10 +138,12 @@ public final class LabelingBenchmark {
             long[][] lat = result.get();
             submitLatencies.add(lat[0]);
             cycleLatencies.add(lat[1]);
+            sentAt.add(lat[2]);
             measuredSubmissions.addAndGet(lat[0].length);
         }
         threads.shutdown();
 
+        String bySecond = bySecond(cycleLatencies, sentAt, seconds);
         long[] submit = merge(submitLatencies);
         long[] cycle = merge(cycleLatencies);
         Long[] ackIds = acknowledged.toArray(Long[]::new);
@@ -165,6 +168,7 @@ public final class LabelingBenchmark {
                 : "closed loop (each labeler submits again the moment it is answered)");
         System.out.printf("submit latency           p50 %.1f ms   p99 %.1f ms%n", ms(percentile(submit, 50)), ms(percentile(submit, 99)));
         System.out.printf("claim+submit latency     p50 %.1f ms   p99 %.1f ms%n", ms(percentile(cycle, 50)), ms(percentile(cycle, 99)));
+        System.out.printf("latency by second        %s%n", bySecond);
         long measured = Math.max(1, measuredSubmissions.get());
         double jvmMs = perLabel(cpuStart.jvmNanos(), cpuEnd.jvmNanos(), measured);
         double pgMs = perLabel(cpuStart.postgresNanos(), cpuEnd.postgresNanos(), measured);
@@ -197,6 +201,7 @@ public final class LabelingBenchmark {
                                                  ConcurrentLinkedQueue<Long> acknowledged, AtomicLong errors) {
         long[] submits = new long[1 << 16];
         long[] cycles = new long[1 << 16];
+        long[] sent = new long[1 << 16];
         int n = 0;
         while (System.nanoTime() < window[1]) {
             long t0 = System.nanoTime();
@@ -219,10 +224,11 @@ public final class LabelingBenchmark {
             if (t0 >= window[0] && t2 <= window[1] && n < submits.length) {
                 submits[n] = t2 - t1;
                 cycles[n] = t2 - t0;
+                sent[n] = t0 - window[0];
                 n++;
             }
         }
-        return new long[][]{Arrays.copyOf(submits, n), Arrays.copyOf(cycles, n)};
+        return new long[][]{Arrays.copyOf(submits, n), Arrays.copyOf(cycles, n), Arrays.copyOf(sent, n)};
     }
 
     /**
@@ -236,6 +242,7 @@ public final class LabelingBenchmark {
     private static long[][] submitAndNextLoop(String name, SimulatedLabeler labeler, double meanGapNanos, long[] window,
                                               ConcurrentLinkedQueue<Long> acknowledged, AtomicLong errors) {
         long[] submits = new long[1 << 16];
+        long[] sent = new long[1 << 16];
         int n = 0;
         SimulatedLabeler.Claim claim = null;
         SplittableRandom random = new SplittableRandom(name.hashCode());
@@ -273,6 +280,7 @@ public final class LabelingBenchmark {
             claim = submitted.next();
             if (t0 >= window[0] && t1 <= window[1] && n < submits.length) {
                 submits[n] = t1 - t0;
+                sent[n] = t0 - window[0];
                 n++;
             }
             if (claim == null) {
@@ -280,7 +288,7 @@ public final class LabelingBenchmark {
             }
         }
         long[] measured = Arrays.copyOf(submits, n);
-        return new long[][]{measured, measured};
+        return new long[][]{measured, measured, Arrays.copyOf(sent, n)};
     }
 
     /**
@@ -303,6 +311,40 @@ public final class LabelingBenchmark {
     /** An exponentially distributed gap with the given mean (0 for a closed loop). */
     private static long gap(SplittableRandom random, double meanNanos) {
         return (long) (-meanNanos * Math.log(1 - random.nextDouble()));
+    }
+
+    /**
+     * How the slow labels spread over the window: in how many of its seconds a label (by when it was sent or due)
+     * took over 50 ms, and the worst second's p99 and maximum. A p99 made by one stall of the machine looks
+     * different here from one made by a load the server cannot keep up with.
+     */
+    private static String bySecond(List<long[]> latencies, List<long[]> sentAt, int seconds) {
+        List<List<Long>> perSecond = new ArrayList<>();
+        for (int i = 0; i < seconds; i++) {
+            perSecond.add(new ArrayList<>());
+        }
+        for (int part = 0; part < latencies.size(); part++) {
+            long[] latency = latencies.get(part);
+            long[] sent = sentAt.get(part);
+            for (int i = 0; i < latency.length; i++) {
+                perSecond.get((int) Math.min(seconds - 1, sent[i] / 1_000_000_000L)).add(latency[i]);
+            }
+        }
+        int slowSeconds = 0;
+        int worst = 0;
+        long[] worstSorted = new long[0];
+        for (int second = 0; second < seconds; second++) {
+            long[] sorted = perSecond.get(second).stream().mapToLong(Long::longValue).sorted().toArray();
+            if (sorted.length > 0 && sorted[sorted.length - 1] > 50_000_000L) {
+                slowSeconds++;
+            }
+            if (percentile(sorted, 99) > percentile(worstSorted, 99)) {
+                worst = second;
+                worstSorted = sorted;
+            }
+        }
+        return String.format("a label over 50 ms in %d of %d s; slowest second +%d s: p99 %.1f ms, max %.1f ms",
+                slowSeconds, seconds, worst, ms(percentile(worstSorted, 99)), ms(percentile(worstSorted, 100)));
     }
 
     private static long[] merge(List<long[]> parts) {
