@@ -101,6 +101,7 @@ public final class LabelingBenchmark {
         List<long[]> cycleLatencies = new ArrayList<>();
         List<long[]> sentAt = new ArrayList<>();
         AtomicLong measuredSubmissions = new AtomicLong();
+        AtomicLong dueInWindow = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         CountDownLatch signedIn = new CountDownLatch(names.size());
         CountDownLatch go = new CountDownLatch(1);
@@ -118,7 +119,7 @@ public final class LabelingBenchmark {
                         signedIn.countDown();
                     }
                     go.await();
-                    return combined ? submitAndNextLoop(name, labeler, meanGapNanos, window, acknowledged, errors)
+                    return combined ? submitAndNextLoop(name, labeler, meanGapNanos, window, acknowledged, errors, dueInWindow)
                             : claimThenSubmitLoop(name, labeler, window, acknowledged, errors);
                 }
             }));
@@ -159,7 +160,10 @@ public final class LabelingBenchmark {
         System.out.println();
         System.out.printf("labelers                 %d (%d CPU cores visible)%n", names.size(), Runtime.getRuntime().availableProcessors());
         System.out.printf("measured window          %d s (after %d s warm-up)%n", seconds, warmup);
-        System.out.printf("submissions/s            %.0f%n", measuredSubmissions.get() / (double) seconds);
+        System.out.printf("submissions/s            %.0f%s%n", measuredSubmissions.get() / (double) seconds, rate > 0
+                ? String.format(" (%d labels fell due in the window, %.0f/s: the offered load's draw; %d answered in it)",
+                        dueInWindow.get(), dueInWindow.get() / (double) seconds, measuredSubmissions.get())
+                : "");
         System.out.printf("flow                     %s%n", combined
                 ? "submit-and-next (one request per label; both latencies are that request)" : "claim then submit (two requests per label)");
         System.out.printf("pace                     %s%n", rate > 0
@@ -240,7 +244,8 @@ public final class LabelingBenchmark {
      * is answered.
      */
     private static long[][] submitAndNextLoop(String name, SimulatedLabeler labeler, double meanGapNanos, long[] window,
-                                              ConcurrentLinkedQueue<Long> acknowledged, AtomicLong errors) {
+                                              ConcurrentLinkedQueue<Long> acknowledged, AtomicLong errors,
+                                              AtomicLong dueInWindow) {
         long[] submits = new long[1 << 16];
         long[] sent = new long[1 << 16];
         int n = 0;
@@ -254,6 +259,9 @@ public final class LabelingBenchmark {
             if (meanGapNanos > 0 && claim != null) {
                 LockSupport.parkNanos(due - t0);
                 t0 = due;
+                if (t0 >= window[0] && t0 < window[1]) {
+                    dueInWindow.incrementAndGet();
+                }
                 // the offered rate ramps up from a tenth over the first half of the warm-up, so that a cold server
                 // does not start the measured window with a backlog it built while the JIT compiler was at work
                 double share = Math.max(0.1, Math.min(1.0, (due - rampStart) / (double) Math.max(1, rampEnd - rampStart)));
