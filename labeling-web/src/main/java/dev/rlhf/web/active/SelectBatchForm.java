@@ -62,9 +62,7 @@ public class SelectBatchForm {
 
     public RunLauncher.Result launch(Map<String, String> values, Long userId) {
         Map<String, String> errors = new LinkedHashMap<>();
-        String name = value(values, "name");
-        if (name.isEmpty()) errors.put("name", "is required");
-        else if (name.length() > 100) errors.put("name", "must be at most 100 characters");
+        String name = RunLauncher.runName(values, errors);
         List<Long> members = members(value(values, "members"), errors);
         SelectionMethod method = choice(values, "method", SelectionMethod.class, SelectionMethod.DISAGREEMENT, errors);
         DisagreementMeasure measure = choice(values, "measure", DisagreementMeasure.class, DisagreementMeasure.STD_PROBABILITY, errors);

@@ -2,6 +2,7 @@ package dev.rlhf.web.evaluation;
 
 import dev.rlhf.web.runs.ModelRegistry;
 import dev.rlhf.web.runs.RunKind;
+import dev.rlhf.web.runs.RunLauncher;
 import dev.rlhf.web.runs.RunQueue;
 import org.springframework.stereotype.Service;
 
@@ -34,9 +35,7 @@ public class EvaluationLauncher {
 
     public Result launch(Map<String, String> values, Long userId) {
         Map<String, String> errors = new LinkedHashMap<>();
-        String name = values.getOrDefault("name", "").strip();
-        if (name.isEmpty()) errors.put("name", "is required");
-        else if (name.length() > 100) errors.put("name", "must be at most 100 characters");
+        String name = RunLauncher.runName(values, errors);
         Long policy = model(values, "baseModelId", POLICY_KINDS, errors);
         Long opponent = model(values, "opponentModelId", POLICY_KINDS, errors);
         Long rewardModel = model(values, "rewardModelId", Set.of("REWARD_MODEL"), errors);

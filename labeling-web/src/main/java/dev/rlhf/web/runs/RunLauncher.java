@@ -238,9 +238,9 @@ public class RunLauncher {
         return "ppo";
     }
 
-    /** The run's name: required, at most 100 characters. */
-    private static String runName(Map<String, String> values, Map<String, String> errors) {
-        String name = values.getOrDefault("name", "").strip();
+    /** The run's name: required, at most 100 characters (every run form: SFT, reward model, PPO, evaluation, selection). */
+    public static String runName(Map<String, String> values, Map<String, String> errors) {
+        String name = values.get("name") == null ? "" : values.get("name").strip();
         if (name.isEmpty()) errors.put("name", "is required");
         else if (name.length() > 100) errors.put("name", "must be at most 100 characters");
         return name;
