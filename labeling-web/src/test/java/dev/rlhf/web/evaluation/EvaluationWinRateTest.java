@@ -213,11 +213,7 @@ class EvaluationWinRateTest {
         Built built = build();
         browser = Chromium.start();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        browser.get("http://localhost:" + port + "/research/runs");
-        wait.until(d -> d.getCurrentUrl().endsWith("/login"));
-        browser.findElement(By.id("username")).sendKeys("researcher");
-        browser.findElement(By.id("password")).sendKeys("demo-researcher-password");
-        browser.findElement(By.id("sign-in")).click();
+        Chromium.signIn(browser, wait, "http://localhost:" + port + "/research/runs", "researcher", PlatformTest.DEMO_RESEARCHER_PASSWORD);
         wait.until(d -> !d.findElements(By.id("evaluations-link")).isEmpty());
         browser.findElement(By.id("evaluations-link")).click();
         wait.until(d -> !d.findElements(By.id("evaluation-list")).isEmpty());

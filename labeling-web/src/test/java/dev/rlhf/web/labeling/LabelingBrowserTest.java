@@ -47,11 +47,7 @@ class LabelingBrowserTest {
         browser = Chromium.start();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
 
-        browser.get("http://localhost:" + port + "/labeling");
-        wait.until(d -> d.getCurrentUrl().endsWith("/login"));
-        browser.findElement(By.id("username")).sendKeys("labeler");
-        browser.findElement(By.id("password")).sendKeys(dev.rlhf.web.support.PlatformTest.DEMO_LABELER_PASSWORD);
-        browser.findElement(By.id("sign-in")).click();
+        Chromium.signIn(browser, wait, "http://localhost:" + port + "/labeling", "labeler", PlatformTest.DEMO_LABELER_PASSWORD);
         wait.until(d -> d.getCurrentUrl().contains("/labeling") && !d.findElements(By.id("label-form")).isEmpty());
 
         String[][] keystrokes = {{"2"}, {"f", "8"}, {"5"}};

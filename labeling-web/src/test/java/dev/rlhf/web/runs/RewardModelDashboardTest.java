@@ -94,11 +94,7 @@ class RewardModelDashboardTest extends OwnWorkerTest {
 
         browser = Chromium.start();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        browser.get("http://localhost:" + port + "/research/runs");
-        wait.until(d -> d.getCurrentUrl().endsWith("/login"));
-        browser.findElement(By.id("username")).sendKeys("researcher");
-        browser.findElement(By.id("password")).sendKeys("demo-researcher-password");
-        browser.findElement(By.id("sign-in")).click();
+        Chromium.signIn(browser, wait, "http://localhost:" + port + "/research/runs", "researcher", PlatformTest.DEMO_RESEARCHER_PASSWORD);
         wait.until(d -> !d.findElements(By.id("model-list")).isEmpty());
         browser.findElement(By.cssSelector("#model-list a[data-model='" + modelId + "']")).click();
         wait.until(d -> !d.findElements(By.id("model-page")).isEmpty());

@@ -51,11 +51,7 @@ class RunPageBrowserTest {
         browser = Chromium.start();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);   // the page reloads after cancel
-        browser.get("http://localhost:" + port + "/research/runs/" + id);
-        wait.until(d -> d.getCurrentUrl().endsWith("/login"));
-        browser.findElement(By.id("username")).sendKeys("researcher");
-        browser.findElement(By.id("password")).sendKeys("demo-researcher-password");
-        browser.findElement(By.id("sign-in")).click();
+        Chromium.signIn(browser, wait, "http://localhost:" + port + "/research/runs/" + id, "researcher", PlatformTest.DEMO_RESEARCHER_PASSWORD);
         wait.until(d -> d.getCurrentUrl().contains("/research/runs/" + id) && !d.findElements(By.id("run-page")).isEmpty());
 
         try {

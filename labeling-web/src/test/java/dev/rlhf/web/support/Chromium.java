@@ -1,8 +1,11 @@
 package dev.rlhf.web.support;
 
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
@@ -40,5 +43,14 @@ public final class Chromium {
                 .usingAnyFreePort()
                 .build();
         return new ChromeDriver(service, options);
+    }
+
+    /** Opens {@code url} signed out, waits to be sent to the login page, and signs in there. */
+    public static void signIn(WebDriver browser, WebDriverWait wait, String url, String username, String password) {
+        browser.get(url);
+        wait.until(d -> d.getCurrentUrl().endsWith("/login"));
+        browser.findElement(By.id("username")).sendKeys(username);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.id("sign-in")).click();
     }
 }

@@ -19,7 +19,7 @@ import java.lang.annotation.Target;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "rlhf.data-dir=target/test-db/${random.uuid}",
         "RLHF_DEMO_LABELER_PASSWORD=" + PlatformTest.DEMO_LABELER_PASSWORD,
-        "RLHF_DEMO_RESEARCHER_PASSWORD=demo-researcher-password",
+        "RLHF_DEMO_RESEARCHER_PASSWORD=" + PlatformTest.DEMO_RESEARCHER_PASSWORD,
         "RLHF_DEMO_ADMIN_PASSWORD=demo-admin-password",
         "rlhf.demo.pairwise-comparisons=10",
         "rlhf.demo.best-of-4-comparisons=4",
@@ -29,4 +29,5 @@ import java.lang.annotation.Target;
 @Import(Fixtures.class)
 public @interface PlatformTest {
     String DEMO_LABELER_PASSWORD = "demo-labeler-password";
+    String DEMO_RESEARCHER_PASSWORD = "demo-researcher-password";
 }
