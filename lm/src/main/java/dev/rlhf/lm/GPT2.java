@@ -74,7 +74,7 @@ public final class GPT2 implements AutoCloseable {
             }
             NDArray a;
             if (dtype == null) {
-                a = manager.create((float[]) src, shape);
+                a = Constants.floats(manager, (float[]) src, shape);
             } else {
                 NDArray t = (NDArray) src;
                 if (!t.getShape().equals(shape)) {
@@ -183,7 +183,8 @@ public final class GPT2 implements AutoCloseable {
 
     /** pos = max(cumsum(mask) − 1, 0): each real token's index among the real tokens of its row. */
     public static NDArray positionIds(NDArray attentionMask) {
-        return attentionMask.toType(DataType.INT64, false).cumSum(1).sub(1).maximum(0);
+        NDArray mask = attentionMask.toType(DataType.INT64, false);
+        return mask.cumSum(1).sub(Constants.scalar(mask, 1)).maximum(Constants.scalar(mask, 0));
     }
 
     /**
@@ -200,7 +201,7 @@ public final class GPT2 implements AutoCloseable {
         NDArray self = key.eq(query).toType(DataType.FLOAT32, false);                          // [T, past + T]
         NDArray real = attentionMask.toType(DataType.FLOAT32, false).reshape(b, 1, 1, past + t);
         NDArray allowed = causal.mul(real.maximum(self));                                      // [B, 1, T, past + T]
-        return allowed.subi(1).muli(-MASKED);                                                  // (allowed − 1)·1e9
+        return allowed.subi(Constants.scalar(allowed, 1)).muli(Constants.scalar(allowed, -MASKED)); // (allowed − 1)·1e9
     }
 
     @Override

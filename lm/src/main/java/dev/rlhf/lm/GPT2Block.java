@@ -54,7 +54,7 @@ final class GPT2Block {
             k = kv[0];
             v = kv[1];
         }
-        double scale = 1.0 / Math.sqrt(config.headDim());
+        NDArray scale = Constants.scalar(q, 1.0 / Math.sqrt(config.headDim()));
         NDArray att = q.mul(scale).matMul(k.transpose(0, 1, 3, 2)).addi(maskBias).softmax(-1); // [B, H, T, past + T]
         NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);                      // heads side by side
         return Ops.conv1d(y, attnProjW, attnProjB);

@@ -49,7 +49,7 @@ public final class Gradients {
             try (NDManager m = step.newSubManager()) {
                 for (NDArray p : params) {
                     NDArray g = of(p, m);
-                    if (g != null) g.muli(scale);
+                    if (g != null) g.muli(Constants.scalar(g, scale));
                 }
             }
         }

@@ -18,7 +18,7 @@ public final class LmHead {
      */
     public static NDArray logProbs(NDArray logits, NDArray tokens, double temperature) {
         if (temperature <= 0) throw new IllegalArgumentException("temperature must be positive, was " + temperature);
-        NDArray scaled = temperature == 1.0 ? logits : logits.div(temperature);
+        NDArray scaled = temperature == 1.0 ? logits : logits.div(Constants.scalar(logits, temperature));
         NDArray logp = scaled.logSoftmax(-1);                                      // log softmax(logits / τ)
         return logp.gather(Ops.longIds(tokens).expandDims(-1), -1).squeeze(-1);    // pick the given token
     }

@@ -62,7 +62,8 @@ final class Ops {
         if ("gelu".equals(activation)) {
             return x.getNDArrayInternal().gelu();
         }
-        NDArray inner = x.square().muli(0.044715 * 2 * SQRT_2_OVER_PI).addi(2 * SQRT_2_OVER_PI).mul(x);
+        NDArray cubic = Constants.scalar(x, 0.044715 * 2 * SQRT_2_OVER_PI), linear = Constants.scalar(x, 2 * SQRT_2_OVER_PI);
+        NDArray inner = x.square().muli(cubic).addi(linear).mul(x);    // 2·sqrt(2/π)·(x + 0.044715·x³)
         return inner.getNDArrayInternal().sigmoid().mul(x);
     }
 

@@ -111,7 +111,7 @@ public final class Sampler {
             System.arraycopy(ids, r * total + from, x, r * t, t);
             System.arraycopy(mask, r * total, am, r * to, to);
         }
-        NDArray h = model.hidden(step.create(x, new Shape(b, t)), step.create(am, new Shape(b, to)), null, cache);
+        NDArray h = model.hidden(Constants.ints(step, x, new Shape(b, t)), Constants.ints(step, am, new Shape(b, to)), null, cache);
         return LmHead.logits(model, h.get(":, -1:, :")).squeeze(1); // only the last position goes through the head
     }
 
@@ -124,19 +124,20 @@ public final class Sampler {
             for (int r = 0; r < b; r++) out[r] = (int) am[r];
             return out;
         }
-        NDArray scaled = logits.div(c.temperature());                                    // logits / τ
+        NDArray scaled = logits.div(Constants.scalar(logits, c.temperature()));           // logits / τ
+        NDArray masked = Constants.scalar(logits, GPT2.MASKED);
         int v = Math.toIntExact(scaled.getShape().get(1));
         if (c.topK() > 0 && c.topK() < v) {
             NDArray kth = scaled.topK(c.topK(), -1, true, true).get(0).get(":, -1:");   // [B, 1] k-th largest
-            scaled = scaled.add(scaled.lt(kth).toType(DataType.FLOAT32, false).muli(GPT2.MASKED));
+            scaled = scaled.add(scaled.lt(kth).toType(DataType.FLOAT32, false).muli(masked));
         }
         if (c.topP() < 1) {
             NDArray sorted = scaled.neg().sort(-1).neg();                                // descending
             NDArray probs = sorted.softmax(-1);
             NDArray before = probs.cumSum(1).sub(probs);                                 // mass strictly above each
-            NDArray drop = before.gte(c.topP()).toType(DataType.FLOAT32, false);          // the first is always kept
-            NDArray threshold = sorted.sub(drop.muli(GPT2.MASKED)).min(new int[] {1}, true); // smallest kept logit
-            scaled = scaled.add(scaled.lt(threshold).toType(DataType.FLOAT32, false).muli(GPT2.MASKED));
+            NDArray drop = before.gte(Constants.scalar(before, c.topP())).toType(DataType.FLOAT32, false);          // the first is always kept
+            NDArray threshold = sorted.sub(drop.muli(masked)).min(new int[] {1}, true); // smallest kept logit
+            scaled = scaled.add(scaled.lt(threshold).toType(DataType.FLOAT32, false).muli(masked));
         }
         float[] probs = scaled.softmax(-1).toFloatArray();
         int[] out = new int[b];
@@ -162,7 +163,7 @@ public final class Sampler {
     /** log softmax(logits / τ)[token] per row (τ = 1 for greedy). */
     private static float[] tokenLogProbs(NDArray logits, int[] next, SamplingConfig c) {
         NDManager m = logits.getManager();
-        NDArray tok = m.create(next, new Shape(next.length, 1));
+        NDArray tok = Constants.ints(m, next, new Shape(next.length, 1));
         return LmHead.logProbs(logits.expandDims(1), tok, c.greedy() ? 1.0 : c.temperature()).toFloatArray();
     }
 

@@ -30,7 +30,7 @@ public final class ScalarHead implements AutoCloseable {
         Random rng = new Random(seed);
         double std = 1.0 / Math.sqrt(nEmbd + 1.0);
         for (int i = 0; i < nEmbd; i++) w[i] = (float) (rng.nextGaussian() * std);
-        this.weight = this.manager.create(w, new Shape(1, nEmbd));
+        this.weight = Constants.floats(this.manager, w, new Shape(1, nEmbd));
         this.bias = this.manager.zeros(new Shape(1), DataType.FLOAT32);
         weight.setRequiresGradient(true);
         bias.setRequiresGradient(true);

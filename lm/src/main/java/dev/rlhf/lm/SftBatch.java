@@ -60,8 +60,8 @@ public record SftBatch(NDArray inputs, NDArray targets, NDArray attentionMask, N
             }
         }
         Shape shape = new Shape(b, t);
-        return new SftBatch(manager.create(inputs, shape), manager.create(targets, shape), manager.create(mask, shape),
-                manager.create(loss, shape), tokens, supervised);
+        return new SftBatch(Constants.ints(manager, inputs, shape), Constants.ints(manager, targets, shape),
+                Constants.ints(manager, mask, shape), Constants.floats(manager, loss, shape), tokens, supervised);
     }
 
     /** Completion tokens in these examples after truncation to {@code maxLen}, without building arrays. */

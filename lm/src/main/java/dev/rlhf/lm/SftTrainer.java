@@ -155,7 +155,8 @@ public final class SftTrainer implements AutoCloseable {
                     SftBatch batch = SftBatch.of(mb, maxLen, m);
                     NDArray logits = model.logits(batch.inputs(), batch.attentionMask(), null, null);
                     NDArray nll = LmHead.logProbs(logits, batch.targets()).neg();              // −log p(target)
-                    NDArray loss = nll.mul(batch.lossMask()).sum().div(Math.max(1, supervised)); // Σ_mask nll / N
+                    NDArray sum = nll.mul(batch.lossMask()).sum();
+                    NDArray loss = sum.div(Constants.scalar(sum, Math.max(1, supervised)));       // Σ_mask nll / N
                     gc.backward(loss);
                     total += loss.getFloat();
                     tokens += batch.tokens();

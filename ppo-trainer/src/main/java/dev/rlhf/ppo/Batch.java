@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.rlhf.lm.Constants;
 
 /**
  * Query + response sequences laid out for full forward passes: prompts left-padded to the longest one (P), then the
@@ -71,7 +72,7 @@ final class Batch {
             System.arraycopy(targets, r * n, t2, i * n, n);
             System.arraycopy(responseMask, r * n, r2, i * n, n);
         }
-        return new Tensors(m.create(i2, new Shape(b, l)), m.create(m2, new Shape(b, l)),
-                m.create(t2, new Shape(b, n)).toType(DataType.INT64, false), m.create(r2, new Shape(b, n)), p, n);
+        return new Tensors(Constants.ints(m, i2, new Shape(b, l)), Constants.ints(m, m2, new Shape(b, l)),
+                Constants.ints(m, t2, new Shape(b, n)).toType(DataType.INT64, false), Constants.floats(m, r2, new Shape(b, n)), p, n);
     }
 }

@@ -1,6 +1,7 @@
 package dev.rlhf.ppo;
 
 import ai.djl.ndarray.NDArray;
+import dev.rlhf.lm.Constants;
 
 /**
  * The PPO formulas, each in one small function so the trainer reads as the algorithm and the tests can check each
@@ -125,7 +126,8 @@ public final class PpoMath {
         NDArray vClipped = oldValues.add(values.sub(oldValues).clip((float) -clip, (float) clip));     // V_old + clip(V − V_old)
         NDArray unclipped = values.sub(returns).square();                              // (V − R)²
         NDArray clipped = vClipped.sub(returns).square();                              // (V_clip − R)²
-        return maskedMean(unclipped.maximum(clipped), mask).mul(0.5f);
+        NDArray mean = maskedMean(unclipped.maximum(clipped), mask);
+        return mean.mul(Constants.scalar(mean, 0.5));
     }
 
     /** Σ x·mask / Σ mask. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.rlhf.lm.AdamW;
+import dev.rlhf.lm.Constants;
 import dev.rlhf.lm.GPT2;
 import dev.rlhf.lm.Gradients;
 import dev.rlhf.lm.LmHead;
@@ -275,7 +276,7 @@ public final class PpoTrainer implements AutoCloseable {
                         NDArray pg = PpoMath.policyLoss(logp, oldLogp, adv, b.responseMask(), config.clipRange());       // max(−Aρ, −A·clip(ρ))
                         NDArray v = value.values(responseHidden(value.trunk(), b));                                      // V_φ(s_t)
                         NDArray vl = PpoMath.valueLoss(v, oldV, ret, b.responseMask(), config.valueClipRange());         // ½max((V−R)², (V_clip−R)²)
-                        NDArray loss = pg.add(vl.mul((float) config.valueCoef()));                                               // L = L_pg + c_v·L_v
+                        NDArray loss = pg.add(vl.mul(Constants.scalar(vl, config.valueCoef())));                                 // L = L_pg + c_v·L_v
                         gc.backward(loss);
                         pgSum += pg.getFloat();
                         vlSum += vl.getFloat();
@@ -324,7 +325,8 @@ public final class PpoTrainer implements AutoCloseable {
 
     /** logits / τ of the response tokens. */
     private NDArray responseLogits(GPT2 model, Batch.Tensors b) {
-        return responseLogitsRaw(model, b).div((float) config.temperature());
+        NDArray logits = responseLogitsRaw(model, b);
+        return logits.div(Constants.scalar(logits, config.temperature()));
     }
 
     // ---- bookkeeping ----
@@ -377,7 +379,7 @@ public final class PpoTrainer implements AutoCloseable {
         int n = src[0].length;
         float[] flat = new float[rows.length * n];
         for (int i = 0; i < rows.length; i++) System.arraycopy(src[rows[i]], 0, flat, i * n, n);
-        return m.create(flat, new Shape(rows.length, n));
+        return Constants.floats(m, flat, new Shape(rows.length, n));
     }
 
     private static double mean(double[] x) {

@@ -2,6 +2,7 @@ package dev.rlhf.ppo;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.rlhf.lm.Constants;
 import dev.rlhf.reward.RewardModel;
 
 /**
@@ -39,7 +40,7 @@ public final class RewardModelFunction implements RewardFunction {
                 java.util.Arrays.fill(mask, o, o + queries[r].length + responses[r].length, 1);
             }
             try (NDManager m = model.trunk().manager().newSubManager()) {
-                float[] s = model.rewards(m.create(ids, new Shape(b, len)), m.create(mask, new Shape(b, len)))
+                float[] s = model.rewards(Constants.ints(m, ids, new Shape(b, len)), Constants.ints(m, mask, new Shape(b, len)))
                         .toFloatArray();
                 System.arraycopy(s, 0, out, from, b);
             }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -75,6 +76,6 @@ class PpoLearningTest {
         int skipped = 0;
         for (PpoMetrics m : small) skipped += m.skippedSteps();
         for (PpoMetrics m : large) skipped += m.skippedSteps();
-        assertTrue(skipped <= 2, skipped + " of 160 optimizer steps had a non-finite gradient norm");
+        assertEquals(0, skipped, "optimizer steps with a non-finite gradient norm");
     }
 }

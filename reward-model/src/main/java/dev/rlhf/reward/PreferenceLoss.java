@@ -2,6 +2,8 @@ package dev.rlhf.reward;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.rlhf.lm.Constants;
 
 /**
  * The preference loss for one group of examples that all have k candidates:
@@ -20,16 +22,17 @@ public final class PreferenceLoss {
         long n = rewards.getShape().get(0), k = rewards.getShape().get(1);
         float[] onehot = new float[(int) (n * k)];
         for (int i = 0; i < n; i++) onehot[(int) (i * k + chosen[i])] = 1;
-        NDArray e = rewards.getManager().create(onehot, rewards.getShape());
-        NDArray m = rewards.getManager().create(margin).reshape(n, 1);
+        NDArray e = Constants.floats(rewards.getManager(), onehot, rewards.getShape());
+        NDArray m = Constants.floats(rewards.getManager(), margin, new Shape(n, 1));
         NDArray logits = rewards.sub(e.mul(m));                            // r − m·e_chosen
         return logits.logSoftmax(1).mul(e).sum(new int[] {1}).neg();      // −log softmax(·)_chosen
     }
 
     /** Σ w_i·L_i / Σ w over the whole step (so micro-batches add up to the batch's mean). */
     public static NDArray weighted(NDArray perExample, float[] weights, double totalWeight) {
-        NDArray w = perExample.getManager().create(weights);
-        return perExample.mul(w).sum().div((float) totalWeight);
+        NDArray w = Constants.floats(perExample.getManager(), weights);
+        NDArray sum = perExample.mul(w).sum();
+        return sum.div(Constants.scalar(sum, totalWeight));
     }
 
     /** Whether each row's highest reward is the chosen one (ties count as wrong). */

@@ -2,6 +2,7 @@ package dev.rlhf.reward;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.rlhf.lm.Constants;
 import dev.rlhf.lm.GPT2;
 import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.ScalarHead;
@@ -76,7 +77,8 @@ public final class RewardModel implements AutoCloseable {
      * (r'(x, y) = r(x, y) − offset); with offset = the mean reward of the reference summaries they score 0 on average.
      */
     public void subtractFromBias(double offset) {
-        head.namedTensors().get(ScalarHead.BIAS).subi((float) offset);
+        NDArray bias = head.namedTensors().get(ScalarHead.BIAS);
+        bias.subi(Constants.scalar(bias, offset));
     }
 
     /** The current {@code score.bias}. */

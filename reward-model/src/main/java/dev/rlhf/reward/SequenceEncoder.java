@@ -3,6 +3,7 @@ package dev.rlhf.reward;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.rlhf.lm.Constants;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 
 import java.util.List;
@@ -68,6 +69,6 @@ public final class SequenceEncoder {
             java.util.Arrays.fill(mask, r * t, r * t + s.length, 1);
         }
         Shape shape = new Shape(n, t);
-        return new NDArray[] {manager.create(ids, shape), manager.create(mask, shape)};
+        return new NDArray[] {Constants.ints(manager, ids, shape), Constants.ints(manager, mask, shape)};
     }
 }
