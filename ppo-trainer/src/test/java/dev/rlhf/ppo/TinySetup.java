@@ -40,17 +40,23 @@ final class TinySetup {
         return out;
     }
 
-    /** The SFT model: 120 steps of supervised training (a few seconds on the CPU). */
-    static GPT2 sftModel(NDManager root) throws Exception {
+    /** {@code n} examples "xyz>" → 3–8 letters then EOS (seeded). */
+    static List<SftExample> sftData(int n) {
         Random r = new Random(5);
         List<SftExample> data = new ArrayList<>();
-        for (int i = 0; i < 2000; i++) {
+        for (int i = 0; i < n; i++) {
             int len = 3 + r.nextInt(6);
             int[] completion = new int[len + 1];
             for (int j = 0; j < len; j++) completion[j] = LETTERS.charAt(r.nextInt(8));
             completion[len] = ByteTokenizer.EOS_ID;
             data.add(new SftExample(prompt(r), completion));
         }
+        return data;
+    }
+
+    /** The SFT model: 120 steps of supervised training (a few seconds on the CPU). */
+    static GPT2 sftModel(NDManager root) throws Exception {
+        List<SftExample> data = sftData(2000);
         GPT2 model = new GPT2(CONFIG, root, 11);
         SftConfig config = SftConfig.defaults().withLearningRate(3e-3, 3e-4).withSteps(120, 10).withBatch(32, 1);
         try (SftTrainer t = new SftTrainer(model, config)) {

@@ -18,11 +18,9 @@ import dev.rlhf.reward.data.SyntheticComparisons;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Trains a few real steps of SFT, the reward model and PPO from fixed seeds and prints one line per trainer:
@@ -42,15 +40,7 @@ public final class TrainingFingerprint {
     }
 
     static String sft(NDManager root) throws Exception {
-        Random r = new Random(5);
-        List<SftExample> data = new ArrayList<>();
-        for (int i = 0; i < 256; i++) {
-            int len = 3 + r.nextInt(6);
-            int[] completion = new int[len + 1];
-            for (int j = 0; j < len; j++) completion[j] = TinySetup.LETTERS.charAt(r.nextInt(8));
-            completion[len] = ByteTokenizer.EOS_ID;
-            data.add(new SftExample(TinySetup.prompt(r), completion));
-        }
+        List<SftExample> data = TinySetup.sftData(256);
         try (GPT2 model = new GPT2(TinySetup.CONFIG, root, 11);
              SftTrainer t = new SftTrainer(model, SftConfig.defaults().withLearningRate(3e-3, 3e-4).withSteps(30, 5)
                      .withBatch(16, 1))) {
