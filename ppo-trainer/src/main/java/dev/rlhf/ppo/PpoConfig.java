@@ -31,6 +31,9 @@ import java.util.Map;
  * @param adaptiveKl          adapt β with Ziegler et al.'s proportional controller
  * @param klTarget            target KL (nats per response) of the adaptive controller
  * @param klHorizon           horizon (in responses) of the adaptive controller
+ * @param whitenRewards       scale the per-token rewards r_t (score and KL penalty) of each batch to unit variance,
+ *                            keeping their mean, before GAE (Ziegler et al.'s {@code whiten_rewards}; off as in
+ *                            Stiennon et al.), see {@link PpoMath#whiten(float[][], int[], boolean)}
  * @param gamma               discount γ
  * @param lambda              GAE λ
  * @param clipRange           policy ratio clip ε
@@ -63,6 +66,7 @@ public record PpoConfig(
         boolean adaptiveKl,
         double klTarget,
         double klHorizon,
+        boolean whitenRewards,
         double gamma,
         double lambda,
         double clipRange,
@@ -136,6 +140,7 @@ public record PpoConfig(
                 false,     // adaptiveKl (Stiennon: fixed β)
                 6.0,       // klTarget (Ziegler)
                 10_000,    // klHorizon (Ziegler)
+                false,     // whitenRewards (Ziegler: on; Stiennon: off)
                 1.0,       // gamma
                 0.95,      // lambda
                 0.2,       // clipRange

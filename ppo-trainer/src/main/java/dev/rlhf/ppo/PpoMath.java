@@ -73,6 +73,16 @@ public final class PpoMath {
      * variance; padding stays 0.
      */
     public static float[][] whiten(float[][] x, int[] lengths) {
+        return whiten(x, lengths, true);
+    }
+
+    /**
+     * Whitening over the real tokens of the whole batch: (x − mean) / sqrt(var + 1e-8), var the unbiased sample
+     * variance, and with {@code shiftMean} false the mean added back, (x − mean) / sqrt(var + 1e-8) + mean (the scale
+     * is normalised, the mean kept: {@code whiten(values, shift_mean=False)} of Ziegler et al.'s code, used for the
+     * rewards); padding stays 0.
+     */
+    public static float[][] whiten(float[][] x, int[] lengths, boolean shiftMean) {
         double sum = 0;
         long count = 0;
         for (int r = 0; r < x.length; r++) for (int t = 0; t < lengths[r]; t++, count++) sum += x[r][t];
@@ -81,7 +91,12 @@ public final class PpoMath {
         double var = count > 1 ? ss / (count - 1) : 0;
         double inv = 1 / Math.sqrt(var + 1e-8);
         float[][] out = new float[x.length][x[0].length];
-        for (int r = 0; r < x.length; r++) for (int t = 0; t < lengths[r]; t++) out[r][t] = (float) ((x[r][t] - mean) * inv);
+        for (int r = 0; r < x.length; r++) {
+            for (int t = 0; t < lengths[r]; t++) {
+                double w = (x[r][t] - mean) * inv;                                     // (x − mean) / sqrt(var + 1e-8)
+                out[r][t] = (float) (shiftMean ? w : w + mean);                      // … + mean when the mean is kept
+            }
+        }
         return out;
     }
 

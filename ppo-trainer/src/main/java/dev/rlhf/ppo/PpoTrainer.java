@@ -33,7 +33,8 @@ import java.util.SplittableRandom;
  *   <li>score query + response with the reward function; a response without EOS gets the fixed penalty instead;</li>
  *   <li>log π_old and log π_ref of the response tokens (softmax(logits / τ)); per-token rewards
  *       −β·(log π_old − log π_ref), plus the score on the last token;</li>
- *   <li>values V_old from the value network; GAE(γ, λ); whiten the advantages;</li>
+ *   <li>values V_old from the value network; optionally whiten the rewards (mean kept); GAE(γ, λ); whiten the
+ *       advantages;</li>
  *   <li>{@code ppoEpochs} passes of shuffled minibatches: clipped policy loss + c_v · clipped value loss, global-norm
  *       gradient clip, AdamW with the decaying learning rate;</li>
  *   <li>update β (fixed, or Ziegler's adaptive controller).</li>
@@ -58,7 +59,7 @@ public final class PpoTrainer implements AutoCloseable {
             float[][] logProbs,     // log π_old(a_t|s_t)
             float[][] refLogProbs,  // log π_ref(a_t|s_t)
             float[][] values,       // V_old(s_t)
-            float[][] rewards,      // −β·KL_t (+ score on the last token)
+            float[][] rewards,      // −β·KL_t (+ score on the last token), before any whitening
             float[][] advantages,   // whitened GAE advantages
             float[][] returns,      // A_t + V_t (before whitening)
             double[] kl,            // Σ_t log π_old − log π_ref per row
@@ -244,8 +245,10 @@ public final class PpoTrainer implements AutoCloseable {
         float[][] rewards = PpoMath.shapedRewards(logProbs, refLogProbs, scores, lengths, beta);
         double[] kl = PpoMath.sequenceKl(logProbs, refLogProbs, lengths);
 
+        // (4) Optionally r_t ← (r_t − mean) / std + mean over the batch (whitenRewards: scale normalised, mean kept).
+        float[][] gaeRewards = config.whitenRewards() ? PpoMath.whiten(rewards, lengths, false) : rewards;
         // (4) GAE: δ_t = r_t + γV_{t+1} − V_t, A_t = δ_t + γλA_{t+1}, R_t = A_t + V_t; then whiten A.
-        float[][][] gae = PpoMath.gae(rewards, values, lengths, config.gamma(), config.lambda());
+        float[][][] gae = PpoMath.gae(gaeRewards, values, lengths, config.gamma(), config.lambda());
         float[][] advantages = PpoMath.whiten(gae[0], lengths);
         return new Rollout(queries, gen.tokens(), lengths, hasEos, raw, scores, logProbs, refLogProbs, values, rewards,
                 advantages, gae[1], kl, entropySum / realTokens, beta, generationSeconds);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +51,19 @@ class PpoMathTest {
         assertArrayEquals(new float[] {(float) (-1.5 / s), (float) (-0.5 / s), (float) (0.5 / s)}, w[0], EPS);
         assertArrayEquals(new float[] {(float) (1.5 / s), 0, 0}, w[1], EPS);
         assertEquals(-1.161895f, w[0][0], EPS);
+    }
+
+    @Test
+    void rewardWhiteningKeepsTheMean() {
+        // The same real values 1, 2, 3, 4 (mean 2.5, std s = 1.2909944), mean kept: (x − 2.5)/s + 2.5 =
+        //   1 → −1.161895 + 2.5 = 1.338105;  2 → −0.387298 + 2.5 = 2.112702;  3 → 2.887298;  4 → 3.661895
+        float[][] x = {{1, 2, 3}, {4, 99, 99}};
+        float[][] w = PpoMath.whiten(x, new int[] {3, 1}, false);
+        assertArrayEquals(new float[] {1.338105f, 2.112702f, 2.887298f}, w[0], EPS);
+        assertArrayEquals(new float[] {3.661895f, 0, 0}, w[1], EPS);     // padding stays 0
+        // shifting the mean is the advantages' whitening
+        assertArrayEquals(PpoMath.whiten(x, new int[] {3, 1})[0], PpoMath.whiten(x, new int[] {3, 1}, true)[0]);
+        assertArrayEquals(new float[] {1, 2, 3}, x[0]);                  // the input is not changed
     }
 
     @Test
@@ -146,6 +160,10 @@ class PpoMathTest {
         assertEquals(6, d.klTarget());
         assertEquals(10_000, d.klHorizon());
         assertTrue(d.penalizeMissingEos());
+        assertFalse(d.whitenRewards());
+        assertTrue(d.with("whitenRewards", "true").whitenRewards());
+        IllegalArgumentException bool = assertThrows(IllegalArgumentException.class, () -> d.with("whitenRewards", "yes"));
+        assertTrue(bool.getMessage().contains("whitenRewards must be true or false"), bool.getMessage());
         assertEquals(0.3, d.with("clipRange", "0.3").clipRange());
         assertTrue(d.with("adaptiveKl", "true").adaptiveKl());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.with("clipRange", "1.5"));

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,6 +73,50 @@ class PpoRolloutAndResumeTest {
                 PpoTrainer.Rollout r2 = t2.rollout(1);
                 for (int r = 0; r < r2.scores().length; r++) assertEquals(10 + r, r2.scores()[r]);
             }
+        }
+    }
+
+    /**
+     * With whitenRewards, GAE reads the batch's per-token rewards scaled to unit variance with their mean kept; the
+     * rollout's rewards (and so the totalReward metric) stay the raw ones.
+     */
+    @Test
+    void whitenedRewardsFeedGaeWithTheirMeanKept() {
+        PpoConfig off = TinySetup.config(1, 0.05).with("responseLength", "5");
+        PpoConfig on = off.with("whitenRewards", "true");
+        RewardFunction rowIndex = (q, r) -> {
+            float[] s = new float[r.length];
+            for (int i = 0; i < s.length; i++) s[i] = i;
+            return s;
+        };
+        try (GPT2 policy = PpoModels.copyOf(sft, root);
+             GPT2 reference = PpoModels.copyOf(sft, root);
+             ValueModel value = TinySetup.valueModel(root, 21);
+             PpoTrainer plain = new PpoTrainer(off, policy, reference, value, rowIndex, TinySetup.TOKENIZER, TinySetup.prompts(100, 9));
+             PpoTrainer whitened = new PpoTrainer(on, policy, reference, value, rowIndex, TinySetup.TOKENIZER, TinySetup.prompts(100, 9))) {
+            PpoTrainer.Rollout a = plain.rollout(1), b = whitened.rollout(1);
+            int[] len = b.lengths();
+            for (int r = 0; r < len.length; r++) assertArrayEquals(a.rewards()[r], b.rewards()[r], "raw rewards, row " + r);
+            float[][] w = PpoMath.whiten(b.rewards(), len, false);
+            float[][] expected = PpoMath.gae(w, b.values(), len, on.gamma(), on.lambda())[1];
+            float[][] unwhitened = PpoMath.gae(a.rewards(), a.values(), len, off.gamma(), off.lambda())[1];
+            double differs = 0, sum = 0, whiteSum = 0, whiteSq = 0;
+            long n = 0;
+            for (int r = 0; r < len.length; r++) {
+                assertArrayEquals(expected[r], b.returns()[r], 1e-6f, "returns from whitened rewards, row " + r);
+                assertArrayEquals(unwhitened[r], a.returns()[r], 1e-6f, "returns from raw rewards, row " + r);
+                for (int t = 0; t < len[r]; t++, n++) {
+                    differs = Math.max(differs, Math.abs(a.returns()[r][t] - b.returns()[r][t]));
+                    sum += b.rewards()[r][t];
+                    whiteSum += w[r][t];
+                }
+            }
+            for (int r = 0; r < len.length; r++) {
+                for (int t = 0; t < len[r]; t++) whiteSq += (w[r][t] - whiteSum / n) * (w[r][t] - whiteSum / n);
+            }
+            assertTrue(differs > 0.1, "whitening changed the returns by at most " + differs);
+            assertEquals(sum / n, whiteSum / n, 1e-4, "the mean is kept");
+            assertEquals(1.0, whiteSq / (n - 1), 1e-4, "unit (unbiased) variance");
         }
     }
 

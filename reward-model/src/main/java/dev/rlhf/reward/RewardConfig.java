@@ -1,9 +1,10 @@
 package dev.rlhf.reward;
 
 /**
- * Reward-model training hyperparameters. Defaults follow Stiennon et al. (2020): one epoch, batch 64, cosine decay,
- * learning rate 1.5e-5 (for a pretrained trunk; a tiny model trained from scratch wants ~1e-3), in micro-batches of 8
- * examples so the activations of a GPT-2 small trunk fit in memory.
+ * Reward-model training hyperparameters. {@link #defaults()} follow Stiennon et al. (2020) for a pretrained or SFT
+ * trunk: one epoch, batch 64, cosine decay of learning rate 1.5e-5 to 0, in micro-batches of 8 examples so the
+ * activations of a GPT-2 small trunk fit in memory. A small model trained from scratch learns nothing at that rate:
+ * {@link #scratchDefaults()} are learning rate 1e-3 decaying to 1e-4, batch 16.
  *
  * @param learningRate   peak learning rate
  * @param minLearningRate where the decay ends
@@ -19,10 +20,14 @@ package dev.rlhf.reward;
  * @param eps            AdamW ε
  * @param maxTokens      longest sequence read (prompt cut from the left); 0: the model's n_positions
  * @param seed           shuffling seed (the head's init seed is the model's)
+ * @param normaliseGain  after training, also fit a gain so that the reference summaries' rewards have standard
+ *                       deviation 1, not only mean 0 (Ziegler et al. 2019; off in Stiennon et al. 2020), see
+ *                       {@link Normalisation}
  */
 public record RewardConfig(double learningRate, double minLearningRate, double warmupFraction, LrShape shape,
                            int epochs, int batchSize, int microBatchSize, double maxGradNorm, double weightDecay,
-                           double beta1, double beta2, double eps, int maxTokens, long seed) {
+                           double beta1, double beta2, double eps, int maxTokens, long seed,
+                           boolean normaliseGain) {
 
     public RewardConfig {
         if (epochs <= 0 || batchSize <= 0 || microBatchSize <= 0) {
@@ -32,38 +37,54 @@ public record RewardConfig(double learningRate, double minLearningRate, double w
         if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be positive");
     }
 
+    /** Stiennon et al. (2020), for a pretrained or SFT trunk: lr 1.5e-5 → 0, batch 64. */
     public static RewardConfig defaults() {
-        return new RewardConfig(1.5e-5, 0, 0.05, LrShape.COSINE, 1, 64, 8, 1.0, 0.0, 0.9, 0.999, 1e-8, 0, 0);
+        return new RewardConfig(1.5e-5, 0, 0.05, LrShape.COSINE, 1, 64, 8, 1.0, 0.0, 0.9, 0.999, 1e-8, 0, 0, false);
+    }
+
+    /** For a small model trained from scratch (tests, demos): lr 1e-3 → 1e-4, batch 16; the rest as {@link #defaults()}. */
+    public static RewardConfig scratchDefaults() {
+        return defaults().withLearningRate(1e-3, 1e-4).withBatch(16, 8);
+    }
+
+    /** {@link #scratchDefaults()} for a trunk trained from scratch, else {@link #defaults()}. */
+    public static RewardConfig defaults(boolean fromScratch) {
+        return fromScratch ? scratchDefaults() : defaults();
     }
 
     public RewardConfig withLearningRate(double lr, double minLr) {
         return new RewardConfig(lr, minLr, warmupFraction, shape, epochs, batchSize, microBatchSize, maxGradNorm,
-                weightDecay, beta1, beta2, eps, maxTokens, seed);
+                weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain);
     }
 
     public RewardConfig withSchedule(double warmup, LrShape s) {
         return new RewardConfig(learningRate, minLearningRate, warmup, s, epochs, batchSize, microBatchSize,
-                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed);
+                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain);
     }
 
     public RewardConfig withEpochs(int e) {
         return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, e, batchSize, microBatchSize,
-                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed);
+                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain);
     }
 
     public RewardConfig withBatch(int size, int micro) {
         return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, size, micro,
-                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed);
+                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain);
     }
 
     public RewardConfig withMaxTokens(int t) {
         return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
-                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, t, seed);
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, t, seed, normaliseGain);
     }
 
     public RewardConfig withSeed(long s) {
         return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
-                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, s);
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, s, normaliseGain);
+    }
+
+    public RewardConfig withNormaliseGain(boolean gain) {
+        return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, gain);
     }
 
     /** Optimizer steps for {@code examples} training examples: ceil(examples / batchSize) per epoch. */

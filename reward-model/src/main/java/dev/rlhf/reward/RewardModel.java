@@ -18,8 +18,9 @@ import java.util.List;
  * A reward model: a GPT-2 trunk and a scalar head read at the last real token, r(x, y) = w·h_last + b.
  *
  * <p>On disk it is a Hugging Face GPT-2 directory whose {@code model.safetensors} also holds {@code score.weight}
- * [1, d] and {@code score.bias} [1], so the trunk loads anywhere a GPT-2 loads. The normalisation that makes
- * reference summaries score 0 on average is folded into {@code score.bias}: a loaded model scores normalised.
+ * [1, d] and {@code score.bias} [1], so the trunk loads anywhere a GPT-2 loads. The {@link Normalisation} that makes
+ * reference summaries score 0 on average (and, optionally, with standard deviation 1) is folded into {@code score.bias}
+ * (and {@code score.weight}): a loaded model scores normalised.
  */
 public final class RewardModel implements AutoCloseable {
 
@@ -79,6 +80,18 @@ public final class RewardModel implements AutoCloseable {
     public void subtractFromBias(double offset) {
         NDArray bias = head.namedTensors().get(ScalarHead.BIAS);
         bias.subi(Constants.scalar(bias, offset));
+    }
+
+    /**
+     * Folds a gain into the head: w ← g·w and b ← g·b, so every reward is multiplied by {@code gain}
+     * (r'(x, y) = g·r(x, y)). Outside any gradient collector, as {@link #subtractFromBias}.
+     */
+    public void scaleHead(double gain) {
+        for (NDArray p : head.namedTensors().values()) {
+            try (NDArray g = Constants.scalar(p, gain)) {
+                p.muli(g);
+            }
+        }
     }
 
     /** The current {@code score.bias}. */

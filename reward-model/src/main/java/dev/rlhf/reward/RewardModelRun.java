@@ -22,9 +22,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * A whole reward-model run on a snapshot of comparisons, in the order it happens: split by post, build the examples,
- * train (one model per ensemble member), normalise on the reference summaries, evaluate on the held-out posts, and
- * optionally trace a learning curve. The caller supplies the comparisons, a model factory and a listener; the run
+ * A whole reward-model run on a snapshot of comparisons, in the order it happens: split by post (seeded by the spec's
+ * {@code splitSeed}), build the examples, train (one model per ensemble member, all on the same split), normalise on
+ * the reference summaries, evaluate on the held-out posts, and optionally trace a learning curve. The caller supplies the comparisons, a model factory and a listener; the run
  * knows nothing of files or databases (the CLI and the web worker adapt it).
  */
 public final class RewardModelRun {
@@ -40,16 +40,21 @@ public final class RewardModelRun {
      * @param config             training hyperparameters
      * @param validationFraction share of posts held out (ignored when {@code splitFromData})
      * @param splitFromData      use the comparisons' own {@code split} field ("train" against the rest)
+     * @param splitSeed          seeds the random split by post; models that are to be compared on the same held-out
+     *                           posts (the members of an ensemble, also when trained as separate runs) share it,
+     *                           while {@code config.seed()} seeds each one's head and data order
      * @param referencePolicy    the policy whose summaries define reward 0 (e.g. "ref"); when no training summary
      *                           has it, every distinct training summary is used instead, and the metadata says so
-     * @param ensembleSize       models trained with seeds seed, seed + 1, …; the first is the primary
+     * @param ensembleSize       models trained with seeds seed, seed + 1, … on the one split; the first is the primary
      * @param learningCurve      training-set fractions in (0, 1) to retrain on for the learning curve (may be empty)
      */
     public record Spec(PreferenceOptions options, RewardConfig config, double validationFraction,
-                       boolean splitFromData, String referencePolicy, int ensembleSize, List<Double> learningCurve) {
+                       boolean splitFromData, long splitSeed, String referencePolicy, int ensembleSize,
+                       List<Double> learningCurve) {
 
+        /** Validation 10% of the posts, split with the config's seed, references of policy "ref", one model. */
         public static Spec defaults(RewardConfig config) {
-            return new Spec(PreferenceOptions.defaults(), config, 0.1, false, "ref", 1, List.of());
+            return new Spec(PreferenceOptions.defaults(), config, 0.1, false, config.seed(), "ref", 1, List.of());
         }
     }
 
@@ -59,10 +64,11 @@ public final class RewardModelRun {
      * @param training      per model
      * @param evaluation    the primary model on the validation posts, with labeler agreement and learning curve
      * @param dropped       comparisons left out while building the training examples, by reason
+     * @param validationPosts the held-out posts' ids, sorted (the same for every model of the run)
      */
     public record Result(List<RewardModel> models, List<Normalisation> normalisation, List<TrainingSummary> training,
                          Evaluation evaluation, int trainExamples, int validationExamples,
-                         Map<String, Integer> dropped) {
+                         Map<String, Integer> dropped, List<String> validationPosts) {
     }
 
     /**
@@ -113,7 +119,7 @@ public final class RewardModelRun {
                              NDManager manager, RewardProgressListener listener, Checkpoints checkpoints) throws Exception {
         PostSplit.Split<Comparison> split = spec.splitFromData()
                 ? PostSplit.byField(comparisons, c -> c.info().id(), c -> "train".equals(c.split()))
-                : PostSplit.random(comparisons, c -> c.info().id(), spec.validationFraction(), spec.config().seed());
+                : PostSplit.random(comparisons, c -> c.info().id(), spec.validationFraction(), spec.splitSeed());
         PreferenceBuilder.Result built = PreferenceBuilder.build(split.train(), spec.options());
         List<Preference> train = built.preferences();
         List<Preference> validation = PreferenceBuilder.build(split.validation(), spec.options()).preferences();
@@ -138,7 +144,7 @@ public final class RewardModelRun {
                     summaries.add(trainer.addListener(listener).train(train));
                 }
                 RewardScorer scorer = new RewardScorer(model, tokenizer, config.maxTokens(), 64);
-                norms.add(Normalisation.apply(model, scorer, references, source[0]));
+                norms.add(Normalisation.apply(model, scorer, references, source[0], config.normaliseGain()));
             }
             RewardScorer primary = new RewardScorer(models.get(0), tokenizer, spec.config().maxTokens(), 64);
             Evaluation evaluation = Evaluator.evaluate(validation, primary.scorePreferences(validation));
@@ -150,7 +156,8 @@ public final class RewardModelRun {
                 evaluation = evaluation.withLearningCurve(learningCurve(train, validation, spec, tokenizer, factory,
                         manager, evaluation.accuracy()));
             }
-            return new Result(models, norms, summaries, evaluation, train.size(), validation.size(), built.dropped());
+            return new Result(models, norms, summaries, evaluation, train.size(), validation.size(), built.dropped(),
+                    split.validationPosts().stream().sorted().toList());
         } catch (Exception | Error e) {
             for (RewardModel m : models) m.close();
             throw e;

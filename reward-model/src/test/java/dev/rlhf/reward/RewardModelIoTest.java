@@ -55,8 +55,9 @@ class RewardModelIoTest {
             RewardScorer scorer = new RewardScorer(model, tok, 0, 7);  // odd batch so chunks differ in padding
             double rawMean = mean(scorer.score(refs));
             double biasBefore = model.bias();
-            Normalisation n = Normalisation.apply(model, scorer, refs, "policy ref");
+            Normalisation n = Normalisation.apply(model, scorer, refs, "policy ref", false);
             assertEquals(rawMean, n.offset(), 1e-5);
+            assertEquals(1.0, n.gain());
             assertNotEquals(0.0, n.offset());
             assertEquals(biasBefore - n.offset(), model.bias(), 1e-5);
             assertEquals(0.0, mean(scorer.score(refs)), 1e-3);
@@ -74,6 +75,72 @@ class RewardModelIoTest {
                 assertEquals(0.0, mean(again.score(refs)), 1e-3);
                 double[][] after = again.scorePreferences(prefs);
                 for (int i = 0; i < before.length; i++) assertArrayEquals(before[i], after[i], 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void gainAndBiasFittedByHand() {
+        // r = 1, 2, 3, 6: μ = 3; population variance (4 + 1 + 0 + 9) / 4 = 3.5, σ = 1.8708287;
+        // g = 1/σ = 0.5345225, b = −g·μ = −1.6035675; normalised: (−2, −1, 0, 3)·g = −1.069045, −0.534522, 0, 1.603567
+        Normalisation n = Normalisation.fit(new double[] {1, 2, 3, 6}, true, "hand");
+        assertEquals(3.0, n.offset(), 1e-12);
+        assertEquals(0.5345225, n.gain(), 1e-7);
+        assertEquals(-1.6035675, n.bias(), 1e-7);
+        assertEquals(-1.0690450, n.normalised(1), 1e-7);
+        assertEquals(1.6035675, n.normalised(6), 1e-7);
+        assertEquals(4, n.referenceCount());
+        // offset only (the default): gain 1, b = −μ
+        Normalisation offsetOnly = Normalisation.fit(new double[] {1, 2, 3, 6}, false, "hand");
+        assertEquals(3.0, offsetOnly.offset(), 1e-12);
+        assertEquals(1.0, offsetOnly.gain());
+        assertEquals(-3.0, offsetOnly.bias(), 1e-12);
+        // references that all score the same have no scale to fit
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Normalisation.fit(new double[] {2, 2, 2}, true, "hand"));
+        assertTrue(e.getMessage().startsWith("normaliseGain: cannot fit a gain, the 3 reference summaries all score 2.0"),
+                e.getMessage());
+        assertEquals(2.0, Normalisation.fit(new double[] {2, 2, 2}, false, "hand").offset(), 1e-12);
+    }
+
+    /**
+     * With the gain, the references score mean 0 and standard deviation 1; the folded head gives every candidate
+     * g·r + b of its raw reward r, before and after save + load.
+     */
+    @Test
+    void gainAndBiasFoldedIntoTheHead(@TempDir Path dir) throws IOException {
+        List<Comparison> data = new SyntheticComparisons(11, 0.25, 2).generate(40, 1);
+        List<Preference> prefs = PreferenceBuilder.build(data, PreferenceOptions.defaults()).preferences();
+        List<RewardScorer.Candidate> refs = references(data);
+        List<RewardScorer.Candidate> all = new ArrayList<>();
+        for (Comparison c : data) for (Summary s : c.summaries()) all.add(new RewardScorer.Candidate(c.info().prompt(), s.text()));
+        ByteTokenizer tok = new ByteTokenizer();
+        try (NDManager root = NDManager.newBaseManager("PyTorch");
+             RewardModel model = RewardModel.fromScratch(SMALL, root, 5)) {
+            try (RewardTrainer t = new RewardTrainer(model, tok, RewardConfig.scratchDefaults().withBatch(8, 4))) {
+                t.train(prefs.subList(0, 24));
+            }
+            RewardScorer scorer = new RewardScorer(model, tok, 0, 7);
+            double[] raw = scorer.score(all);
+            double[] rawRefs = scorer.score(refs);
+            Normalisation n = Normalisation.apply(model, scorer, refs, "policy ref", true);
+            assertEquals(mean(rawRefs), n.offset(), 1e-6);
+            assertEquals(1 / std(rawRefs), n.gain(), 1e-6 * n.gain());
+            assertNotEquals(1.0, n.gain(), 1e-3);
+
+            double[] refsAfter = scorer.score(refs);
+            assertEquals(0.0, mean(refsAfter), 1e-4);
+            assertEquals(1.0, std(refsAfter), 1e-4);
+            double[] folded = scorer.score(all);                       // the head with g and b folded in
+            for (int i = 0; i < raw.length; i++) {
+                double applied = n.gain() * raw[i] + n.bias();         // g·r + b applied after the raw head
+                assertEquals(applied, folded[i], 1e-4 * Math.max(1, Math.abs(applied)), "candidate " + i);
+            }
+            model.save(dir, tok, new RewardModelMetadata(n, "scratch", RewardConfig.scratchDefaults().withNormaliseGain(true), null));
+            assertEquals(n, RewardModelMetadata.read(dir).normalization());
+            assertTrue(RewardModelMetadata.read(dir).config().normaliseGain());
+            try (RewardModel loaded = RewardModel.load(dir, root)) {
+                assertArrayEquals(folded, new RewardScorer(loaded, tok, 0, 64).score(all), 1e-5);
             }
         }
     }
@@ -114,6 +181,13 @@ class RewardModelIoTest {
             e = assertThrows(IOException.class, () -> RewardModelMetadata.read(dir));
             assertTrue(e.getMessage().contains("no reward_model.json"), e.getMessage());
         }
+    }
+
+    /** Population standard deviation sqrt((1/n)·Σ (x − mean)²). */
+    static double std(double[] x) {
+        double m = mean(x), ss = 0;
+        for (double v : x) ss += (v - m) * (v - m);
+        return Math.sqrt(ss / x.length);
     }
 
     static double mean(double[] x) {

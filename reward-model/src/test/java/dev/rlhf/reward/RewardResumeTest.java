@@ -34,7 +34,7 @@ class RewardResumeTest {
         List<Comparison> data = new SyntheticComparisons(5, 0.1, 2).generate(24, 2);
         // a warm-up + cosine schedule over three epochs: the moments, the step, the learning rate and the order all matter
         RewardConfig config = RewardConfig.defaults().withLearningRate(3e-3, 3e-4).withBatch(8, 4).withEpochs(3);
-        RewardModelRun.Spec spec = new RewardModelRun.Spec(PreferenceOptions.defaults(), config, 0.25, false, "ref", 1, List.of());
+        RewardModelRun.Spec spec = new RewardModelRun.Spec(PreferenceOptions.defaults(), config, 0.25, false, config.seed(), "ref", 1, List.of());
         ByteTokenizer tok = new ByteTokenizer();
         RewardModelRun.ModelFactory factory = (m, seed) -> RewardModel.fromScratch(RewardTrainerTest.SMALL, m, seed);
         try (NDManager root = NDManager.newBaseManager("PyTorch")) {

@@ -7,12 +7,15 @@ import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizers;
 import dev.rlhf.reward.LrShape;
+import dev.rlhf.reward.Normalisation;
 import dev.rlhf.reward.RewardConfig;
 import dev.rlhf.reward.RewardModel;
 import dev.rlhf.reward.RewardModelRun;
 import dev.rlhf.reward.data.Comparison;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,11 +26,17 @@ import java.util.Map;
 /**
  * A reward model trained on a frozen label snapshot through {@link RewardModelRun} (split by post, train, normalise
  * against the reference summaries, evaluate on the held-out posts). The trunk comes from a registered model
- * ({@code base_model_id}) or is new with the byte tokenizer. Every {@code checkpointEvery} steps the model and the
- * trainer's state go to {@code run-ID/checkpoints/member-0/checkpoint-STEP}; a re-claimed run goes on from the latest.
+ * ({@code base_model_id}) or is new with the byte tokenizer; a hyperparameter missing from the config takes
+ * {@code RewardConfig.defaults()} (the paper's) for a registered trunk and {@code scratchDefaults()} for a new one. The
+ * split by post is seeded by {@code splitSeed} (the seed when absent), so the members of an ensemble, queued as one
+ * run each, hold out the same posts; the registered model's metrics record the split ({@code split.seed},
+ * {@code split.validation_posts}) and the normalisation ({@code normalisation.offset}, {@code gain}). Every
+ * {@code checkpointEvery} steps the model and the trainer's state go to
+ * {@code run-ID/checkpoints/member-0/checkpoint-STEP}; a re-claimed run goes on from the latest.
  */
 @Component
 public class RewardModelExecutor implements RunExecutor {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private final LabelSnapshots snapshots;
     private final ModelCards cards;
 
@@ -49,17 +58,21 @@ public class RewardModelExecutor implements RunExecutor {
         List<Comparison> comparisons = snapshots.comparisons(run.snapshotId());
         if (comparisons.isEmpty()) throw new IllegalArgumentException("snapshotId: snapshot " + run.snapshotId() + " holds no labels with a choice");
         JsonNode c = ctx.config();
-        RewardConfig d = RewardConfig.defaults();
-        RewardConfig config = new RewardConfig(c.path("learningRate").asDouble(1e-3), c.path("minLearningRate").asDouble(1e-4),
+        RewardConfig d = RewardConfig.defaults(run.baseModelId() == null);    // what the launcher fills in for an empty field
+        RewardConfig config = new RewardConfig(c.path("learningRate").asDouble(d.learningRate()),
+                c.path("minLearningRate").asDouble(d.minLearningRate()),
                 c.path("warmupFraction").asDouble(d.warmupFraction()), LrShape.COSINE, c.path("epochs").asInt(d.epochs()),
-                c.path("batchSize").asInt(16), c.path("microBatchSize").asInt(8), c.path("maxGradNorm").asDouble(d.maxGradNorm()),
-                c.path("weightDecay").asDouble(d.weightDecay()), d.beta1(), d.beta2(), d.eps(), c.path("maxTokens").asInt(0),
-                c.path("seed").asLong(d.seed()));
+                c.path("batchSize").asInt(d.batchSize()), c.path("microBatchSize").asInt(d.microBatchSize()),
+                c.path("maxGradNorm").asDouble(d.maxGradNorm()), c.path("weightDecay").asDouble(d.weightDecay()),
+                d.beta1(), d.beta2(), d.eps(), c.path("maxTokens").asInt(0), c.path("seed").asLong(d.seed()),
+                c.path("normaliseGain").asBoolean(d.normaliseGain()));
         RewardModelRun.Spec defaults = RewardModelRun.Spec.defaults(config);
         List<Double> curve = new java.util.ArrayList<>();
         c.path("learningCurve").forEach(f -> curve.add(f.asDouble()));
+        // the members of an ensemble share the split seed (their first member's seed) and differ by their own seed
         RewardModelRun.Spec spec = new RewardModelRun.Spec(defaults.options(), config,
-                c.path("validationFraction").asDouble(0.2), false, defaults.referencePolicy(), 1, List.copyOf(curve));
+                c.path("validationFraction").asDouble(0.2), false, c.path("splitSeed").asLong(config.seed()),
+                defaults.referencePolicy(), 1, List.copyOf(curve));
 
         Path base = run.baseModelId() == null ? null : Path.of(ctx.registry().find(run.baseModelId())
                 .orElseThrow(() -> new IllegalArgumentException("baseModelId: no model " + run.baseModelId())).path());
@@ -95,11 +108,19 @@ public class RewardModelExecutor implements RunExecutor {
                 Path dir = ctx.runDir().resolve("final");
                 result.models().get(0).save(dir, tokenizer);
                 double accuracy = result.evaluation().accuracy();
+                Normalisation norm = result.normalisation().get(0);
+                ctx.log(String.format(Locale.ROOT, "split seed %d: %d validation posts; normalisation offset %.4f, gain %.4f on %d references",
+                        spec.splitSeed(), result.validationPosts().size(), norm.offset(), norm.gain(), norm.referenceCount()));
                 ctx.log(String.format(Locale.ROOT, "validation accuracy %.3f on %d examples (%d training)", accuracy,
                         result.validationExamples(), result.trainExamples()));
-                String metrics = String.format(Locale.ROOT, "{\"validation_accuracy\": %s, \"train_examples\": %d, \"validation_examples\": %d, \"evaluation\": %s}",
+                ObjectNode split = JSON.createObjectNode().put("seed", spec.splitSeed());
+                result.validationPosts().forEach(split.putArray("validation_posts")::add);
+                ObjectNode normalisation = JSON.createObjectNode().put("offset", norm.offset()).put("gain", norm.gain())
+                        .put("references", norm.referenceCount()).put("source", norm.source());
+                String metrics = String.format(Locale.ROOT, "{\"validation_accuracy\": %s, \"train_examples\": %d, \"validation_examples\": %d, \"evaluation\": %s, \"split\": %s, \"normalisation\": %s}",
                         Double.isFinite(accuracy) ? Double.toString(accuracy) : "null", result.trainExamples(), result.validationExamples(),
-                        RewardModelDashboard.jsonbSafe(result.evaluation().toJson()));
+                        RewardModelDashboard.jsonbSafe(result.evaluation().toJson()), JSON.writeValueAsString(split),
+                        RewardModelDashboard.jsonbSafe(JSON.writeValueAsString(normalisation)));
                 long id = cards.register(run.name() + " #" + run.id(), "REWARD_MODEL", dir.toAbsolutePath().toString(),
                         run.baseModelId(), run.id(), run.snapshotId(), metrics);
                 ctx.log("registered model " + id + " at " + dir.toAbsolutePath());

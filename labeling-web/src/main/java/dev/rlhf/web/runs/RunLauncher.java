@@ -7,6 +7,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import dev.rlhf.ppo.PpoConfig;
+import dev.rlhf.reward.RewardConfig;
 import dev.rlhf.web.evaluation.EvaluationLauncher;
 import java.util.Map;
 
@@ -66,27 +67,50 @@ public class RunLauncher {
         };
     }
 
-    /** The reward-model form's fields and their defaults (those of {@link RewardModelExecutor}). */
+    /** The reward-model fields whose default depends on the trunk: {@link #rewardModelTrunkDefaults(boolean)}. */
+    public static final List<String> TRUNK_DEPENDENT = List.of("learningRate", "minLearningRate", "batchSize");
+
+    /**
+     * The reward-model form's fields and their defaults (those of {@link RewardModelExecutor}). The fields of
+     * {@link #TRUNK_DEPENDENT} are empty: left empty, they take {@link #rewardModelTrunkDefaults(boolean)} for the
+     * chosen trunk. {@code splitSeed} left empty is the seed (of an ensemble: its first member's).
+     */
     public static Map<String, String> rewardModelDefaults() {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("name", "");
         v.put("snapshotId", "");
         v.put("baseModelId", "");
-        v.put("learningRate", "0.001");
-        v.put("minLearningRate", "1.0E-4");
+        v.put("learningRate", "");
+        v.put("minLearningRate", "");
         v.put("epochs", "1");
-        v.put("batchSize", "16");
+        v.put("batchSize", "");
         v.put("microBatchSize", "8");
         v.put("validationFraction", "0.2");
         v.put("learningCurve", "");
         v.put("maxGradNorm", "1.0");
+        v.put("normaliseGain", "false");
         v.put("checkpointEvery", "50");
         v.put("seed", "0");
+        v.put("splitSeed", "");
         v.put("ensembleSize", "1");
         v.put("nLayer", "2");
         v.put("nHead", "2");
         v.put("nEmbd", "64");
         v.put("nPositions", "256");
+        return v;
+    }
+
+    /**
+     * The defaults of the {@link #TRUNK_DEPENDENT} fields, as form text: {@code RewardConfig.defaults()} (Stiennon et
+     * al.: lr 1.5e-5 → 0, batch 64) for a registered (SFT or pretrained) trunk, {@code RewardConfig.scratchDefaults()}
+     * (lr 1e-3 → 1e-4, batch 16) for a new trunk from scratch.
+     */
+    public static Map<String, String> rewardModelTrunkDefaults(boolean fromScratch) {
+        RewardConfig d = RewardConfig.defaults(fromScratch);
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("learningRate", Double.toString(d.learningRate()));
+        v.put("minLearningRate", Double.toString(d.minLearningRate()));
+        v.put("batchSize", Integer.toString(d.batchSize()));
         return v;
     }
 
@@ -105,7 +129,9 @@ public class RunLauncher {
             }
         }
         Long baseModelId = model(values, errors);
-        Map<String, String> d = rewardModelDefaults();
+        Map<String, String> d = new LinkedHashMap<>(rewardModelDefaults());
+        boolean fromScratch = values.getOrDefault("baseModelId", "").isBlank();
+        d.putAll(rewardModelTrunkDefaults(fromScratch));         // empty trunk-dependent fields: the chosen trunk's defaults
         ObjectNode config = JSON.createObjectNode();
         for (String f : List.of("learningRate", "minLearningRate", "validationFraction", "maxGradNorm")) {
             number(values, f, Double.parseDouble(d.get(f)), config, errors);
@@ -113,6 +139,9 @@ public class RunLauncher {
         for (String f : List.of("epochs", "batchSize", "microBatchSize", "checkpointEvery", "seed", "nLayer", "nHead", "nEmbd", "nPositions")) {
             integer(values, f, Integer.parseInt(d.get(f)), config, errors);
         }
+        // the split by post: the seed unless given; shared by every member of an ensemble
+        integer(values, "splitSeed", config.path("seed").asInt(0), config, errors);
+        bool(values, "normaliseGain", false, config, errors);
         ObjectNode ensemble = JSON.createObjectNode();
         integer(values, "ensembleSize", 1, ensemble, errors);
         int members = ensemble.path("ensembleSize").asInt(1);
@@ -120,7 +149,8 @@ public class RunLauncher {
         if (config.has("learningRate") && !(config.get("learningRate").asDouble() > 0)) errors.put("learningRate", "must be a positive number");
         if (config.has("minLearningRate") && config.has("learningRate")
                 && (config.get("minLearningRate").asDouble() < 0 || config.get("minLearningRate").asDouble() > config.get("learningRate").asDouble())) {
-            errors.putIfAbsent("minLearningRate", "must be between 0 and learningRate");
+            errors.putIfAbsent("minLearningRate", "must be between 0 and learningRate" + (values.getOrDefault("minLearningRate", "").isBlank()
+                    ? " (left empty it is " + d.get("minLearningRate") + ", the default for a trunk " + (fromScratch ? "from scratch)" : "from the registry)") : ""));
         }
         if (config.has("validationFraction") && !(config.get("validationFraction").asDouble() > 0 && config.get("validationFraction").asDouble() < 1)) {
             errors.put("validationFraction", "must be between 0 and 1");
@@ -138,7 +168,7 @@ public class RunLauncher {
             long id = queue.enqueue(name, RunKind.REWARD_MODEL, JSON.writeValueAsString(config), baseModelId, snapshotId, userId);
             return new Result(id, Map.of());
         }
-        // an ensemble: one run per member, seeds s, s+1, …, s+N−1, all queued or none
+        // an ensemble: one run per member, seeds s, s+1, …, s+N−1 (init and data order), one split seed, all queued or none
         int seed = config.get("seed").asInt();
         Long snapshot = snapshotId;
         List<Long> ids = tx.execute(status -> {
@@ -312,6 +342,17 @@ public class RunLauncher {
             else out.put(field, x);
         } catch (NumberFormatException e) {
             errors.put(field, "must be a number");
+        }
+    }
+
+    private static void bool(Map<String, String> values, String field, boolean fallback, ObjectNode out,
+                             Map<String, String> errors) {
+        String v = values.getOrDefault(field, "").strip().toLowerCase(java.util.Locale.ROOT);
+        switch (v) {
+            case "" -> out.put(field, fallback);
+            case "true" -> out.put(field, true);
+            case "false" -> out.put(field, false);
+            default -> errors.put(field, "must be true or false");
         }
     }
 

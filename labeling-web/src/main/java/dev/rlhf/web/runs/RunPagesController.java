@@ -77,7 +77,27 @@ class RunPagesController {
         model.addAttribute("errors", errors);
         model.addAttribute("models", registry.all());
         model.addAttribute("snapshots", snapshots.all());
+        boolean rm = kind.equals("REWARD_MODEL");
+        model.addAttribute("trunkDefaults", rm ? RunLauncher.rewardModelTrunkDefaults(false) : Map.of());
+        model.addAttribute("scratchDefaults", rm ? RunLauncher.rewardModelTrunkDefaults(true) : Map.of());
+        model.addAttribute("hints", hints(kind));
         return kind.equals("SELECT_BATCH") ? "active/select-batch" : "runs/new";
+    }
+
+    /** A line under the fields whose meaning or default needs one: the trunk-dependent defaults, the options. */
+    static Map<String, String> hints(String kind) {
+        Map<String, String> h = new LinkedHashMap<>();
+        if (kind.equals("REWARD_MODEL")) {
+            Map<String, String> trunk = RunLauncher.rewardModelTrunkDefaults(false), scratch = RunLauncher.rewardModelTrunkDefaults(true);
+            for (String f : RunLauncher.TRUNK_DEPENDENT) {
+                h.put(f, "empty: " + trunk.get(f) + " with a registered trunk (Stiennon et al. 2020), " + scratch.get(f) + " from scratch");
+            }
+            h.put("normaliseGain", "true: after training, also scale the reward so the reference summaries have standard deviation 1, not only mean 0 (Ziegler et al. 2019)");
+            h.put("splitSeed", "empty: the seed; every member of an ensemble splits by its first member's seed");
+        } else if (kind.equals("PPO")) {
+            h.put("whitenRewards", "true: scale each batch's per-token rewards to unit variance, mean kept, before GAE (Ziegler et al. 2019)");
+        }
+        return h;
     }
 
     /** Freezes the labels of a batch (and split) into a named snapshot for reward-model runs. */

@@ -176,5 +176,7 @@ class SelectBatchFormTest {
         jdbc.sql("UPDATE runs SET state = 'CANCELLED' WHERE name LIKE ? AND state = 'QUEUED'").param(tag + " rm%").update();
         assertThat(queued).extracting(r -> r.get("name")).containsExactly(tag + " rm · seed 7", tag + " rm · seed 8", tag + " rm · seed 9");
         assertThat(queued).extracting(r -> JSON.readTree((String) r.get("config")).path("seed").asInt()).containsExactly(7, 8, 9);
+        // one split by post for the whole ensemble: the first member's seed
+        assertThat(queued).extracting(r -> JSON.readTree((String) r.get("config")).path("splitSeed").asInt()).containsExactly(7, 7, 7);
     }
 }

@@ -39,9 +39,12 @@ class PpoRunTest extends OwnWorkerTest {
                 "responseLength", "8", "maxPromptTokens", "220", "forwardBatchSize", "4", "sampleEvery", "1",
                 "samplesShown", "2", "checkpointEvery", "1"));
         form.put("maxPosts", "8");
+        form.put("whitenRewards", "true");
         RunLauncher.Result launched = launcher.launch(form, null);
         assertThat(launched.errors()).isEmpty();
         long id = launched.runId();
+        assertThat(jdbc.sql("SELECT config -> 'ppo' ->> 'whitenRewards' FROM runs WHERE id = ?").param(id).query(String.class).single())
+                .isEqualTo("true");
 
         worker = workers.create("w-ppo", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
         RunTestSupport.await("the PPO run", Duration.ofSeconds(90), () -> queue.state(id).finished());

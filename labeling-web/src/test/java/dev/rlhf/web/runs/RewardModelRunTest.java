@@ -26,6 +26,8 @@ class RewardModelRunTest extends OwnWorkerTest {
     FileImporter importer;
     @Autowired
     LabelSnapshots snapshots;
+    @Autowired
+    RunLauncher launcher;
 
     @TempDir
     Path dir;
@@ -62,6 +64,63 @@ class RewardModelRunTest extends OwnWorkerTest {
         assertThat(run.checkpointPath()).endsWith("checkpoints/member-0/checkpoint-" + steps);
         assertThat(dev.rlhf.lm.TrainingState.exists(Path.of(run.checkpointPath()))).isTrue();
         assertThat(Path.of(run.checkpointPath()).resolveSibling("checkpoint-3")).doesNotExist();
+    }
+
+    /**
+     * An ensemble of two launched through the API: the members' seeds differ (5, 6), their split seed is the first
+     * member's (5), so both hold out the same posts — not those seed 6 alone would hold out — and their models differ.
+     * With {@code normaliseGain} the registered normalisation has a gain.
+     */
+    @Test
+    void theMembersOfAnEnsembleHoldOutTheSamePosts() throws Exception {
+        String tag = "ens" + System.nanoTime();
+        long snapshot = syntheticSnapshot(importer, snapshots, dir, tag);
+        RunLauncher.Result launched = launcher.launch(java.util.Map.ofEntries(java.util.Map.entry("kind", "REWARD_MODEL"),
+                java.util.Map.entry("name", tag), java.util.Map.entry("snapshotId", Long.toString(snapshot)),
+                java.util.Map.entry("ensembleSize", "2"), java.util.Map.entry("seed", "5"), java.util.Map.entry("batchSize", "8"),
+                java.util.Map.entry("normaliseGain", "true"), java.util.Map.entry("nLayer", "1"), java.util.Map.entry("nHead", "1"),
+                java.util.Map.entry("nEmbd", "16"), java.util.Map.entry("nPositions", "256")), null);
+        assertThat(launched.errors()).isEmpty();
+        List<Long> members = launched.runIds();
+        assertThat(members).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            long id = members.get(i);
+            assertThat(jdbc.sql("SELECT (config ->> 'seed') || ' ' || (config ->> 'splitSeed') FROM runs WHERE id = ?").param(id)
+                    .query(String.class).single()).isEqualTo((5 + i) + " 5");
+        }
+        worker = workers.create("w-ens", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
+        RunTestSupport.await("the ensemble's runs", Duration.ofSeconds(120),
+                () -> members.stream().allMatch(id -> queue.state(id).finished()));
+
+        List<tools.jackson.databind.JsonNode> metrics = new java.util.ArrayList<>();
+        List<Path> dirs = new java.util.ArrayList<>();
+        for (long id : members) {
+            Run run = queue.find(id).orElseThrow();
+            assertThat(run.state()).as("error %s, log %s", run.error(), run.log()).isEqualTo(RunState.SUCCEEDED);
+            ModelRegistry.Model model = registry.find(run.outputModelId()).orElseThrow();
+            metrics.add(tools.jackson.databind.json.JsonMapper.builder().build().readTree(model.metrics()));
+            dirs.add(Path.of(model.path()));
+            assertThat(run.log()).contains("split seed 5: 5 validation posts");
+        }
+        List<String> first = posts(metrics.get(0)), second = posts(metrics.get(1));
+        assertThat(first).hasSize(5).isEqualTo(second);                  // 20% of 24 posts, the same for both members
+        assertThat(metrics.get(0).path("split").path("seed").asLong()).isEqualTo(5);
+        assertThat(metrics.get(1).path("split").path("seed").asLong()).isEqualTo(5);
+        List<String> ownSplit = dev.rlhf.reward.PostSplit.random(snapshots.comparisons(snapshot), c -> c.info().id(), 0.2, 6)
+                .validationPosts().stream().sorted().toList();
+        assertThat(second).as("what member 2 would hold out by its own seed").isNotEqualTo(ownSplit);
+        assertThat(java.nio.file.Files.mismatch(dirs.get(0).resolve("model.safetensors"), dirs.get(1).resolve("model.safetensors")))
+                .as("the members' weights differ").isNotEqualTo(-1L);
+        for (tools.jackson.databind.JsonNode m : metrics) {
+            double gain = m.path("normalisation").path("gain").asDouble();
+            assertThat(gain).isPositive().isNotEqualTo(1.0);
+        }
+    }
+
+    static List<String> posts(tools.jackson.databind.JsonNode metrics) {
+        List<String> ids = new java.util.ArrayList<>();
+        metrics.path("split").path("validation_posts").forEach(p -> ids.add(p.asString()));
+        return ids;
     }
 
     /** 48 synthetic 2-way comparisons (24 posts) imported into the batch {@code TAG-batch} and frozen into a snapshot. */

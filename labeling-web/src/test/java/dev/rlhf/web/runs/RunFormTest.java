@@ -42,6 +42,19 @@ class RunFormTest {
     }
 
     @Test
+    void thePpoFormOffersRewardWhiteningOffByDefault() throws Exception {
+        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        String html = mvc.perform(get("/research/runs/new?kind=PPO").with(user(researcher)))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(html).contains("name=\"whitenRewards\" value=\"false\"")
+                .contains("true: scale each batch&#39;s per-token rewards to unit variance, mean kept, before GAE");
+        mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"kind\": \"PPO\", \"name\": \"x\", \"whitenRewards\": \"sometimes\"}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.fields.whitenRewards").value("PPO config field whitenRewards must be true or false, was \"sometimes\""));
+    }
+
+    @Test
     void negativeLearningRateIsRefusedNamingTheField() throws Exception {
         var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
         long before = runs();

@@ -50,8 +50,10 @@ class PpoCliTest {
                 "--out", out.toString(), "--batch-size", "4", "--minibatch-size", "2", "--response-length", "8",
                 "--max-prompt-tokens", "64", "--forward-batch-size", "4", "--sample-every", "1", "--checkpoint-every", "1"};
 
-        String first = run(common, "--iterations", "2");
+        String first = run(common, "--iterations", "2", "--whiten-rewards", "true");
         assertTrue(first.contains("samples at iteration 1"), first);
+        assertTrue(Files.readString(out.resolve("checkpoint-000002/trainer_state.json")).matches("(?s).*\"whitenRewards\":\\s*true.*"),
+                "the checkpoint records the option");
         assertTrue(first.contains("2/2 score"), first);
         assertTrue(Files.isDirectory(out.resolve("checkpoint-000002/policy")));
         assertTrue(Files.isRegularFile(out.resolve("checkpoint-000002/value/model.safetensors")));

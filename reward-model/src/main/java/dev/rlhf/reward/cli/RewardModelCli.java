@@ -50,6 +50,7 @@ import java.util.Set;
  * Command line for reward models on summarize-from-feedback comparisons jsonl:
  * <pre>
  * train     --comparisons F[,F…] --out DIR (--init HF_DIR | --scratch d,layers,heads,positions) [training and data options]
+ *           (defaults: RewardConfig.defaults() with --init, RewardConfig.scratchDefaults() with --scratch)
  * evaluate  --model DIR --comparisons F[,F…] [--out eval.json] [--best-of softmax|pairs]
  * generate  --out F [--posts 1000] [--per-post 2] [--candidates 2] [--flip 0.25] [--seed 1]
  * pairs     --comparisons F[,F…] --out pairs.jsonl
@@ -60,7 +61,7 @@ import java.util.Set;
 public final class RewardModelCli {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
-    private static final Set<String> FLAGS = Set.of("split-from-data");
+    private static final Set<String> FLAGS = Set.of("split-from-data", "normalise-gain");
     private final PrintStream out;
 
     RewardModelCli(PrintStream out) {
@@ -113,20 +114,21 @@ public final class RewardModelCli {
         if ((init == null) == (scratch == null)) {
             throw new IllegalArgumentException("give exactly one of --init HF_DIR and --scratch d,layers,heads,positions");
         }
-        RewardConfig d = RewardConfig.defaults();
+        RewardConfig d = RewardConfig.defaults(scratch != null);          // the paper's for --init, larger steps for --scratch
         RewardConfig config = new RewardConfig(a.number("lr", d.learningRate()), a.number("min-lr", d.minLearningRate()),
                 a.number("warmup", d.warmupFraction()), LrShape.valueOf(a.get("schedule", "cosine").toUpperCase(Locale.ROOT)),
                 a.integer("epochs", d.epochs()), a.integer("batch", d.batchSize()),
                 Math.min(a.integer("micro-batch", d.microBatchSize()), a.integer("batch", d.batchSize())),
                 a.number("clip", d.maxGradNorm()),
                 a.number("weight-decay", d.weightDecay()), d.beta1(), d.beta2(), d.eps(),
-                a.integer("max-tokens", d.maxTokens()), a.integer("seed", 0));
+                a.integer("max-tokens", d.maxTokens()), a.integer("seed", 0), a.flag("normalise-gain"));
         PreferenceOptions options = options(a);
         List<Double> curve = new ArrayList<>();
         String lc = a.get("learning-curve", null);
         if (lc != null) for (String f : lc.split(",")) curve.add(Double.parseDouble(f));
         RewardModelRun.Spec spec = new RewardModelRun.Spec(options, config, a.number("validation", 0.1),
-                a.flag("split-from-data"), a.get("reference-policy", "ref"), a.integer("ensemble", 1), curve);
+                a.flag("split-from-data"), a.integer("split-seed", (int) config.seed()), a.get("reference-policy", "ref"),
+                a.integer("ensemble", 1), curve);
         a.checkAllUsed();
         List<Comparison> comparisons = read(comparisonFiles);
 
@@ -159,9 +161,10 @@ public final class RewardModelCli {
                 r.evaluation().write(outDir.resolve("evaluation.json"));
                 out.printf("examples: %d train, %d validation; dropped %s%n", r.trainExamples(),
                         r.validationExamples(), r.dropped());
-                out.printf(Locale.ROOT, "normalisation offset %.4f on %d references (%s)%n",
-                        r.normalisation().get(0).offset(), r.normalisation().get(0).referenceCount(),
-                        r.normalisation().get(0).source());
+                out.printf(Locale.ROOT, "normalisation offset %.4f%s on %d references (%s)%n",
+                        r.normalisation().get(0).offset(), config.normaliseGain()
+                                ? String.format(Locale.ROOT, ", gain %.4f", r.normalisation().get(0).gain()) : "",
+                        r.normalisation().get(0).referenceCount(), r.normalisation().get(0).source());
                 report(r.evaluation());
                 out.println("model: " + outDir + ", evaluation: " + outDir.resolve("evaluation.json"));
             } finally {

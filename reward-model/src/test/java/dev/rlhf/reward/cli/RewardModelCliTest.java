@@ -1,5 +1,6 @@
 package dev.rlhf.reward.cli;
 
+import dev.rlhf.reward.RewardConfig;
 import dev.rlhf.reward.RewardModelMetadata;
 import dev.rlhf.reward.data.PreferencePairs;
 import dev.rlhf.reward.eval.Evaluation;
@@ -33,8 +34,10 @@ class RewardModelCliTest {
         assertTrue(run("generate", "--out", data.toString(), "--posts", "30", "--per-post", "2").contains("wrote 60"));
         String log = run("train", "--comparisons", data.toString(), "--out", model.toString(),
                 "--scratch", "32,1,2,96", "--lr", "1e-3", "--batch", "16", "--micro-batch", "8",
-                "--validation", "0.2", "--ensemble", "2", "--learning-curve", "0.5", "--aggregate", "majority");
+                "--validation", "0.2", "--ensemble", "2", "--learning-curve", "0.5", "--aggregate", "majority",
+                "--normalise-gain");
         assertTrue(log.contains("examples: 48 train, 12 validation"), log);   // 6 of 30 posts held out, 2 labels each
+        assertTrue(log.matches("(?s).*normalisation offset -?[0-9.]+, gain [0-9.]+ on \\d+ references.*"), log);
         Evaluation e = Evaluation.fromJson(Files.readString(model.resolve("evaluation.json")));
         assertEquals(12, e.pairs());
         assertEquals(2, e.learningCurve().size());
@@ -43,6 +46,10 @@ class RewardModelCliTest {
         RewardModelMetadata meta = RewardModelMetadata.read(model);
         assertTrue(meta.normalization().source().contains("\"ref\""), meta.normalization().source());
         assertEquals(0, meta.config().seed());
+        assertTrue(meta.config().normaliseGain());
+        assertTrue(meta.normalization().gain() > 0 && meta.normalization().gain() != 1, "gain " + meta.normalization().gain());
+        assertEquals(1e-3, meta.config().learningRate());                  // given
+        assertEquals(RewardConfig.scratchDefaults().minLearningRate(), meta.config().minLearningRate()); // --scratch default
         assertEquals(1, RewardModelMetadata.read(model.resolve("ensemble/member-1")).config().seed());
 
         Path eval = dir.resolve("eval.json");
