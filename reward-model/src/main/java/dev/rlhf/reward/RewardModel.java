@@ -79,7 +79,9 @@ public final class RewardModel implements AutoCloseable {
      */
     public void subtractFromBias(double offset) {
         NDArray bias = head.namedTensors().get(ScalarHead.BIAS);
-        bias.subi(Constants.scalar(bias, offset));
+        try (NDArray b = Constants.scalar(bias, offset)) {
+            bias.subi(b);
+        }
     }
 
     /**
