@@ -50,7 +50,7 @@ public final class GPT2 implements AutoCloseable {
     }
 
     /** As {@link #fromTensors(GPT2Config, Map, NDManager)} in another precision (float64 for gradient checks). */
-    static GPT2 fromTensors(GPT2Config config, Map<String, NDArray> tensors, NDManager manager, DataType dtype) {
+    public static GPT2 fromTensors(GPT2Config config, Map<String, NDArray> tensors, NDManager manager, DataType dtype) {
         Map<String, Object> byName = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
             String name = e.getKey().startsWith("transformer.") ? e.getKey().substring(12) : e.getKey();

@@ -36,16 +36,21 @@ public final class ScalarHead implements AutoCloseable {
         bias.setRequiresGradient(true);
     }
 
-    private ScalarHead(NDManager parent, NDArray w, NDArray b) {
+    private ScalarHead(NDManager parent, NDArray w, NDArray b, DataType dtype) {
         this.manager = parent.newSubManager();
-        this.weight = Ops.copyOf(w, manager, DataType.FLOAT32);
-        this.bias = b == null ? manager.zeros(new Shape(1), DataType.FLOAT32) : Ops.copyOf(b, manager, DataType.FLOAT32);
+        this.weight = Ops.copyOf(w, manager, dtype);
+        this.bias = b == null ? manager.zeros(new Shape(1), dtype) : Ops.copyOf(b, manager, dtype);
         weight.setRequiresGradient(true);
         bias.setRequiresGradient(true);
     }
 
     /** A head holding copies of {@code score.weight} [1, d] and {@code score.bias} [1] (bias optional, else 0). */
     public static ScalarHead fromTensors(Map<String, NDArray> tensors, NDManager manager) {
+        return fromTensors(tensors, manager, DataType.FLOAT32);
+    }
+
+    /** As {@link #fromTensors(Map, NDManager)} in another precision (float64 for gradient checks). */
+    public static ScalarHead fromTensors(Map<String, NDArray> tensors, NDManager manager, DataType dtype) {
         NDArray w = tensors.get(WEIGHT);
         if (w == null || w.getShape().dimension() != 2 || w.getShape().get(0) != 1) {
             throw new IllegalArgumentException(WEIGHT + " [1, d] is missing or misshapen");
@@ -54,7 +59,7 @@ public final class ScalarHead implements AutoCloseable {
         if (b != null && !b.getShape().equals(new Shape(1))) {
             throw new IllegalArgumentException(BIAS + " has shape " + b.getShape() + ", expected (1)");
         }
-        return new ScalarHead(manager, w, b);
+        return new ScalarHead(manager, w, b, dtype);
     }
 
     /** Per-position scalars: [B, T, d] → [B, T]. */

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * PPO for language models as in Ziegler et al. (2019) and Stiennon et al. (2020), with the details of Huang et al.
@@ -70,6 +71,9 @@ public final class PpoTrainer implements AutoCloseable {
     private record UpdateStats(double policyLoss, double valueLoss, double clipFraction, double approxKl,
                                double learningRate, double gradNorm, int skippedSteps) {}
 
+    /** The diagnostics of one applied optimizer step (0-based epoch and minibatch), for tests. */
+    record MinibatchStats(int epoch, int minibatch, double clipFraction, double approxKl) {}
+
     private final PpoConfig config;
     private final GPT2 policy;
     private final GPT2 reference;
@@ -82,6 +86,7 @@ public final class PpoTrainer implements AutoCloseable {
     private final AdamW optimizer;
     private final AdaptiveKlController klController;
     private final List<PpoListener> listeners = new ArrayList<>();
+    private Consumer<MinibatchStats> minibatchListener = s -> {};
     private Path checkpointDir;
     private int iteration;
 
@@ -129,6 +134,11 @@ public final class PpoTrainer implements AutoCloseable {
     public PpoTrainer addListener(PpoListener listener) {
         listeners.add(listener);
         return this;
+    }
+
+    /** Receives the clip fraction and approx KL of every applied optimizer step (tests look at single minibatches). */
+    void onMinibatch(Consumer<MinibatchStats> listener) {
+        this.minibatchListener = listener;
     }
 
     /** Where {@link #train()} writes checkpoints ({@code checkpoint-NNNNNN} directories); null for none. */
@@ -295,16 +305,22 @@ public final class PpoTrainer implements AutoCloseable {
                         continue;
                     }
                     // Diagnostics on the real tokens: clip fraction and approx KL (ρ − 1) − log ρ.
+                    double mbClipped = 0, mbApproxKl = 0;
+                    long mbTokens = 0;
                     for (int i = 0; i < idx.length; i++) {
                         int r = idx[i];
                         for (int t = 0; t < ro.lengths()[r]; t++) {
                             double logRatio = newLogpHost[i * n + t] - ro.logProbs()[r][t];
                             double ratio = Math.exp(logRatio);
-                            if (Math.abs(ratio - 1) > config.clipRange()) clipped++;
-                            approxKl += ratio - 1 - logRatio;
-                            tokens++;
+                            if (Math.abs(ratio - 1) > config.clipRange()) mbClipped++;
+                            mbApproxKl += ratio - 1 - logRatio;
+                            mbTokens++;
                         }
                     }
+                    clipped += mbClipped;
+                    approxKl += mbApproxKl;
+                    tokens += mbTokens;
+                    minibatchListener.accept(new MinibatchStats(epoch, from / mb, mbClipped / mbTokens, mbApproxKl / mbTokens));
                     steps++;
                 }
             }
@@ -358,7 +374,7 @@ public final class PpoTrainer implements AutoCloseable {
     }
 
     /** A seed for draw {@code kind} of iteration {@code it}, from the run's seed. */
-    private long seed(int it, int kind) {
+    long seed(int it, int kind) {
         return new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + it * 31L + kind).nextLong();
     }
 
