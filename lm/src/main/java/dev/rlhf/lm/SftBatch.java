@@ -21,8 +21,8 @@ public record SftBatch(NDArray inputs, NDArray targets, NDArray attentionMask, N
                        long supervised) {
 
     /**
-     * Builds a batch in {@code manager}. A sequence longer than {@code maxLen} + 1 loses tokens from the start of its
-     * prompt (keeping one) and then from the end of its completion.
+     * Builds a batch in {@code manager}. Nothing is cut here: a sequence longer than {@code maxLen} + 1 is refused
+     * (a TL;DR post is fitted once, where it is tokenised: {@link SftExample#ofPost}).
      */
     public static SftBatch of(List<SftExample> examples, int maxLen, NDManager manager) {
         int b = examples.size();
@@ -32,15 +32,15 @@ public record SftBatch(NDArray inputs, NDArray targets, NDArray attentionMask, N
         for (int r = 0; r < b; r++) {
             SftExample e = examples.get(r);
             int[] prompt = e.prompt(), completion = e.completion();
-            int excess = prompt.length + completion.length - (maxLen + 1);
-            int cutPrompt = Math.max(0, Math.min(excess, prompt.length - 1));
-            int cutCompletion = Math.max(0, excess - cutPrompt);
-            int p = prompt.length - cutPrompt, c = completion.length - cutCompletion;
-            int[] seq = new int[p + c];
-            System.arraycopy(prompt, cutPrompt, seq, 0, p);
-            System.arraycopy(completion, 0, seq, p, c);
+            if (prompt.length + completion.length > maxLen + 1) {
+                throw new IllegalArgumentException("an example of " + prompt.length + " + " + completion.length
+                        + " tokens is longer than n_positions + 1 = " + (maxLen + 1));
+            }
+            int[] seq = new int[prompt.length + completion.length];
+            System.arraycopy(prompt, 0, seq, 0, prompt.length);
+            System.arraycopy(completion, 0, seq, prompt.length, completion.length);
             seqs[r] = seq;
-            promptLens[r] = p;
+            promptLens[r] = prompt.length;
             t = Math.max(t, seq.length - 1);
         }
         int[] inputs = new int[b * t], targets = new int[b * t], mask = new int[b * t];
@@ -64,14 +64,10 @@ public record SftBatch(NDArray inputs, NDArray targets, NDArray attentionMask, N
                 Constants.ints(manager, mask, shape), Constants.floats(manager, loss, shape), tokens, supervised);
     }
 
-    /** Completion tokens in these examples after truncation to {@code maxLen}, without building arrays. */
-    static long supervisedTokens(List<SftExample> examples, int maxLen) {
+    /** Completion tokens in these examples, without building arrays. */
+    static long supervisedTokens(List<SftExample> examples) {
         long n = 0;
-        for (SftExample e : examples) {
-            int excess = e.prompt().length + e.completion().length - (maxLen + 1);
-            int cutPrompt = Math.max(0, Math.min(excess, e.prompt().length - 1));
-            n += e.completion().length - Math.max(0, excess - cutPrompt);
-        }
+        for (SftExample e : examples) n += e.completion().length;
         return n;
     }
 }

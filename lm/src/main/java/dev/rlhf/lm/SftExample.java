@@ -1,10 +1,32 @@
 package dev.rlhf.lm;
 
+import dev.rlhf.lm.data.TldrPost;
+import dev.rlhf.lm.data.TldrPrompt;
+import dev.rlhf.lm.tokenizer.Tokenizer;
+
+import java.util.Arrays;
+
 /** One supervised example: the model reads {@code prompt} and learns to continue it with {@code completion}. */
 public record SftExample(int[] prompt, int[] completion) {
 
     public SftExample {
         if (prompt.length == 0) throw new IllegalArgumentException("prompt must hold at least one token");
         if (completion.length == 0) throw new IllegalArgumentException("completion must hold at least one token");
+    }
+
+    /**
+     * A TL;DR post as the paper trains on it: the prompt, then {@code " " + summary} and EOS as the completion, the
+     * whole sequence at most {@code nPositions} + 1 tokens (the model reads all but the last). The summary is kept
+     * whole and a long post loses the last words of its body ({@link TldrPrompt}); a summary that leaves no room for
+     * the header is refused, naming the post.
+     */
+    public static SftExample ofPost(TldrPost post, Tokenizer tokenizer, int nPositions) {
+        int[] summary = tokenizer.encode(post.completion());
+        int[] completion = Arrays.copyOf(summary, summary.length + 1);
+        completion[summary.length] = tokenizer.eosId();
+        int room = nPositions + 1 - completion.length;
+        return new SftExample(TldrPrompt.encode(post.prompt(), tokenizer, room,
+                "post " + post.id() + " (summary of " + completion.length + " tokens with EOS, n_positions " + nPositions + ")"),
+                completion);
     }
 }

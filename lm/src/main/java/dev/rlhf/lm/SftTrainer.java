@@ -146,7 +146,7 @@ public final class SftTrainer implements AutoCloseable {
     public double accumulateGradients(List<List<SftExample>> microBatches, long[] tokensRead) {
         int maxLen = model.config().n_positions();
         long supervised = 0;
-        for (List<SftExample> mb : microBatches) supervised += SftBatch.supervisedTokens(mb, maxLen);
+        for (List<SftExample> mb : microBatches) supervised += SftBatch.supervisedTokens(mb);
         double total = 0;
         long tokens = 0;
         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {

@@ -1,6 +1,7 @@
 package dev.rlhf.ppo;
 
 import dev.rlhf.lm.data.TldrPost;
+import dev.rlhf.lm.data.TldrPrompt;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
@@ -12,8 +13,8 @@ public final class Prompts {
     private Prompts() {}
 
     /**
-     * The tokens of each post's {@link TldrPost#prompt()}. A prompt longer than {@code maxTokens} has its post cut at
-     * a word boundary (never the SUBREDDIT/TITLE header or the closing "TL;DR:") until it fits, as in Huang et al.
+     * The tokens of each post's {@link TldrPost#prompt()}, at most {@code maxTokens}: a longer post loses its last words
+     * ({@link TldrPrompt}, the rule SFT and the reward model use too).
      */
     public static List<int[]> tokenize(List<TldrPost> posts, Tokenizer tokenizer, int maxTokens) {
         List<int[]> out = new ArrayList<>(posts.size());
@@ -22,18 +23,6 @@ public final class Prompts {
     }
 
     public static int[] tokenize(TldrPost post, Tokenizer tokenizer, int maxTokens) {
-        int[] ids = tokenizer.encode(post.prompt());
-        String body = post.post();
-        while (ids.length > maxTokens) {
-            if (body.isEmpty()) {
-                throw new IllegalArgumentException("post " + post.id() + ": the prompt header alone takes " + ids.length
-                        + " tokens, more than maxPromptTokens " + maxTokens);
-            }
-            int keep = (int) Math.floor(body.length() * Math.min(0.95, (double) maxTokens / ids.length));
-            int cut = body.lastIndexOf(' ', keep);
-            body = (cut > 0 ? body.substring(0, cut) : body.substring(0, keep)).stripTrailing();
-            ids = tokenizer.encode(new TldrPost(post.id(), post.subreddit(), post.title(), body, post.summary()).prompt());
-        }
-        return ids;
+        return TldrPrompt.encode(post.prompt(), tokenizer, maxTokens, "post " + post.id() + " (maxPromptTokens " + maxTokens + ")");
     }
 }

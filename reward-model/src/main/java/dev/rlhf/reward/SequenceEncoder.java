@@ -4,14 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.rlhf.lm.Constants;
+import dev.rlhf.lm.data.TldrPrompt;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 
 import java.util.List;
 
 /**
  * What the reward model reads: prompt ++ " " + summary ++ EOS, so the reward is taken at the EOS that closes the
- * summary. A sequence longer than {@code maxLen} loses tokens from the start of the prompt first, then from the end
- * of the summary (the EOS stays).
+ * summary. The whole summary and EOS always stay; a sequence longer than {@code maxLen} is fitted by trimming the
+ * post body of the prompt at a word boundary ({@link TldrPrompt}, the rule of SFT and PPO too), keeping its
+ * SUBREDDIT/TITLE header and TL;DR cue.
  */
 public final class SequenceEncoder {
 
@@ -28,29 +30,39 @@ public final class SequenceEncoder {
         return tokenizer;
     }
 
+    /** One candidate: the prompt fitted to the room its summary leaves. */
     public int[] encode(String prompt, String summary) {
-        return join(tokenizer.encode(prompt), tokenizer.encode(" " + summary));
+        int[] s = tokenizer.encode(" " + summary);
+        return join(fit(prompt, s.length, "a prompt"), s);
     }
 
-    /** prompt ++ summary ++ EOS, cut to maxLen as described above. */
-    int[] join(int[] prompt, int[] summary) {
-        int excess = prompt.length + summary.length + 1 - maxLen;
-        int cutPrompt = Math.max(0, Math.min(excess, prompt.length));
-        int cutSummary = Math.max(0, excess - cutPrompt);
-        int p = prompt.length - cutPrompt, s = summary.length - cutSummary;
-        int[] seq = new int[p + s + 1];
-        System.arraycopy(prompt, cutPrompt, seq, 0, p);
-        System.arraycopy(summary, 0, seq, p, s);
-        seq[p + s] = tokenizer.eosId();
-        return seq;
-    }
-
-    /** Every candidate of a preference, the prompt tokenised once. */
+    /** Every candidate of a preference after one prompt, fitted to the room the longest summary leaves. */
     public int[][] encode(Preference p) {
-        int[] prompt = tokenizer.encode(p.prompt());
+        int[][] summaries = new int[p.size()][];
+        int longest = 0;
+        for (int i = 0; i < p.size(); i++) {
+            summaries[i] = tokenizer.encode(" " + p.candidates().get(i));
+            longest = Math.max(longest, summaries[i].length);
+        }
+        int[] prompt = fit(p.prompt(), longest, "post " + p.postId());
         int[][] seqs = new int[p.size()][];
-        for (int i = 0; i < p.size(); i++) seqs[i] = join(prompt, tokenizer.encode(" " + p.candidates().get(i)));
+        for (int i = 0; i < p.size(); i++) seqs[i] = join(prompt, summaries[i]);
         return seqs;
+    }
+
+    /** The prompt's tokens, at most maxLen − summary − 1 (EOS). */
+    private int[] fit(String prompt, int summaryTokens, String what) {
+        return TldrPrompt.encode(prompt, tokenizer, maxLen - summaryTokens - 1,
+                what + " (summary of " + summaryTokens + " tokens + EOS, maxLen " + maxLen + ")");
+    }
+
+    /** prompt ++ summary ++ EOS. */
+    private int[] join(int[] prompt, int[] summary) {
+        int[] seq = new int[prompt.length + summary.length + 1];
+        System.arraycopy(prompt, 0, seq, 0, prompt.length);
+        System.arraycopy(summary, 0, seq, prompt.length, summary.length);
+        seq[prompt.length + summary.length] = tokenizer.eosId();
+        return seq;
     }
 
     /**

@@ -149,8 +149,11 @@ class RewardModelIoTest {
     @Test
     void initialisedFromAHuggingFaceCheckpoint(@TempDir Path dir) throws Exception {
         Path fixture = Path.of("../lm/src/test/resources/hf-tiny-gpt2");
-        List<Comparison> data = new SyntheticComparisons(4, 0.25, 2).generate(6, 1);
-        List<Preference> prefs = PreferenceBuilder.build(data, PreferenceOptions.defaults()).preferences();
+        // the fixture's 32 positions hold no TL;DR header (≈46 tokens with its 40 merges): short prompts instead
+        List<Preference> prefs = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            prefs.add(new Preference("p" + i, "post " + i + ":", List.of("good " + i, "bad"), 0, 1, 0, "w", null, null));
+        }
         try (NDManager root = NDManager.newBaseManager("PyTorch");
              Gpt2BpeTokenizer tok = Gpt2BpeTokenizer.load(fixture.resolve(Gpt2BpeTokenizer.FILE));
              RewardModel model = RewardModel.initFrom(fixture, root, 1)) {
@@ -158,7 +161,7 @@ class RewardModelIoTest {
             double[][] before = new RewardScorer(model, tok).scorePreferences(prefs);
             try (RewardTrainer t = new RewardTrainer(model, tok, RewardConfig.defaults().withLearningRate(1e-2, 1e-2)
                     .withBatch(3, 3))) {
-                t.train(prefs);           // prompts of ~40 tokens are cut from the left to fit 32 positions
+                t.train(prefs);
             }
             double[][] trained = new RewardScorer(model, tok).scorePreferences(prefs);
             assertNotEquals(before[0][0], trained[0][0]);

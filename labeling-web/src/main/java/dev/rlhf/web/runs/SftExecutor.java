@@ -10,6 +10,7 @@ import dev.rlhf.lm.SftConfig;
 import dev.rlhf.lm.SftExample;
 import dev.rlhf.lm.SftTrainer;
 import dev.rlhf.lm.TrainingListener;
+import dev.rlhf.lm.data.TldrPrompt;
 import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizer;
@@ -89,12 +90,7 @@ public class SftExecutor implements RunExecutor {
                         spec.nHead()), manager, spec.seed());
             }
             List<SftExample> examples = new ArrayList<>();
-            for (DbPost p : posts) {
-                int[] completion = tokenizer.encode(p.post().completion());
-                int[] withEos = Arrays.copyOf(completion, completion.length + 1);
-                withEos[completion.length] = tokenizer.eosId();
-                examples.add(new SftExample(tokenizer.encode(p.post().prompt()), withEos));
-            }
+            for (DbPost p : posts) examples.add(SftExample.ofPost(p.post(), tokenizer, model.config().n_positions()));
             ctx.device(model.device().toString());
             ctx.log(String.format("SFT on %d posts, %,d parameters, device %s, steps %d..%d of %d%s", examples.size(),
                     model.config().parameterCount(), model.device(), startStep + 1, total, total,
@@ -152,8 +148,7 @@ public class SftExecutor implements RunExecutor {
         int room = model.config().n_positions() - 24;
         int[][] prompts = new int[some.size()][];
         for (int i = 0; i < some.size(); i++) {
-            int[] ids = tokenizer.encode(some.get(i).post().prompt());
-            prompts[i] = ids.length > room ? Arrays.copyOfRange(ids, ids.length - room, ids.length) : ids;
+            prompts[i] = TldrPrompt.encode(some.get(i).post().prompt(), tokenizer, room, "post " + some.get(i).post().id());
         }
         Sampler.Result r = new Sampler(model).generate(prompts, SamplingConfig.greedy(24));
         for (int i = 0; i < some.size(); i++) {

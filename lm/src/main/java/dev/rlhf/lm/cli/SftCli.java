@@ -82,7 +82,7 @@ public final class SftCli {
                         a.integer("n_embd", 64), a.integer("n_layer", 2), a.integer("n_head", 2));
                 model = new GPT2(c, manager, config.seed());
             }
-            List<SftExample> examples = examples(data, tokenizer);
+            List<SftExample> examples = examples(data, tokenizer, model.config().n_positions());
             System.err.printf("SFT on %d posts from %s, %,d parameters, device %s%n", examples.size(), data,
                     model.config().parameterCount(), model.device());
             try (model; SftTrainer trainer = new SftTrainer(model, config)) {
@@ -96,22 +96,11 @@ public final class SftCli {
         }
     }
 
-    /**
-     * Tokenised (prompt, completion + EOS) pairs; a sequence longer than the context loses the start of its post
-     * ({@link dev.rlhf.lm.SftBatch}), as the paper truncated long posts.
-     */
-    static List<SftExample> examples(Path data, Tokenizer tokenizer) throws Exception {
+    /** Tokenised (prompt, completion + EOS) pairs fitted to the context ({@link SftExample#ofPost}). */
+    static List<SftExample> examples(Path data, Tokenizer tokenizer, int nPositions) throws Exception {
         List<SftExample> out = new ArrayList<>();
-        for (TldrPost p : TldrReader.readAll(data)) {
-            out.add(new SftExample(tokenizer.encode(p.prompt()), withEos(tokenizer.encode(p.completion()), tokenizer.eosId())));
-        }
+        for (TldrPost p : TldrReader.readAll(data)) out.add(SftExample.ofPost(p, tokenizer, nPositions));
         if (out.isEmpty()) throw new IllegalArgumentException(data + " holds no posts");
         return out;
-    }
-
-    private static int[] withEos(int[] ids, int eos) {
-        int[] r = java.util.Arrays.copyOf(ids, ids.length + 1);
-        r[ids.length] = eos;
-        return r;
     }
 }
