@@ -89,8 +89,17 @@ public class SftExecutor implements RunExecutor {
                 model = new GPT2(GPT2Config.of(tokenizer.vocabSize(), spec.nPositions(), spec.nEmbd(), spec.nLayer(),
                         spec.nHead()), manager, spec.seed());
             }
-            List<SftExample> examples = new ArrayList<>();
-            for (DbPost p : posts) examples.add(SftExample.ofPost(p.post(), tokenizer, model.config().n_positions()));
+            List<String> leftOut = new ArrayList<>();
+            List<SftExample> examples = SftExample.ofPosts(posts.stream().map(DbPost::post).toList(), tokenizer,
+                    model.config().n_positions(), leftOut);
+            if (!leftOut.isEmpty()) {
+                ctx.log(String.format("left out %d of %d posts whose header and summary alone exceed n_positions %d (first: %s)",
+                        leftOut.size(), posts.size(), model.config().n_positions(), leftOut.get(0)));
+            }
+            if (examples.isEmpty()) {
+                throw new IllegalArgumentException("nPositions: no post of the prompt set fits " + model.config().n_positions()
+                        + " positions with its header and whole summary");
+            }
             ctx.device(model.device().toString());
             ctx.log(String.format("SFT on %d posts, %,d parameters, device %s, steps %d..%d of %d%s", examples.size(),
                     model.config().parameterCount(), model.device(), startStep + 1, total, total,
@@ -142,10 +151,14 @@ public class SftExecutor implements RunExecutor {
         }
     }
 
-    /** A few greedy completions of the first posts by the trained model, for the run page's sample table. */
+    /**
+     * A few greedy completions of the first posts whose prompts fit the room 24 new tokens leave, by the trained
+     * model, for the run page's sample table.
+     */
     private static void samples(RunContext ctx, GPT2 model, Tokenizer tokenizer, List<DbPost> posts, int step) {
-        List<DbPost> some = posts.subList(0, Math.min(3, posts.size()));
         int room = model.config().n_positions() - 24;
+        List<DbPost> some = posts.stream().filter(p -> TldrPrompt.fits(p.post().prompt(), tokenizer, room)).limit(3).toList();
+        if (some.isEmpty()) return;
         int[][] prompts = new int[some.size()][];
         for (int i = 0; i < some.size(); i++) {
             prompts[i] = TldrPrompt.encode(some.get(i).post().prompt(), tokenizer, room, "post " + some.get(i).post().id());

@@ -177,11 +177,11 @@ class ModelCardTest extends OwnWorkerTest {
         String md = mvc.perform(get("/research/models/" + child.id() + "/card.md").with(user(researcher)))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
         assertThat(text).isEqualTo(md);
-        // 1 layer, width 16, context 64, vocabulary 257: wte 257·16 = 4,112, wpe 64·16 = 1,024; per layer ln_1 32,
+        // 1 layer, width 16, context 320, vocabulary 257: wte 257·16 = 4,112, wpe 320·16 = 5,120; per layer ln_1 32,
         // c_attn 16·48 + 48 = 816, attn c_proj 16·16 + 16 = 272, ln_2 32, c_fc 16·64 + 64 = 1,088,
-        // mlp c_proj 64·16 + 16 = 1,040 (3,280); ln_f 32: 8,448
-        assertThat(text).contains("| Kind | SFT |", "| Parameters (stored tensors) | 8,448 (F32) |",
-                "1 layer, 1 head, width 16, MLP width 64, context 64 positions, vocabulary 257",
+        // mlp c_proj 64·16 + 16 = 1,040 (3,280); ln_f 32: 12,544
+        assertThat(text).contains("| Kind | SFT |", "| Parameters (stored tensors) | 12,544 (F32) |",
+                "1 layer, 1 head, width 16, MLP width 64, context 320 positions, vocabulary 257",
                 "| Tokenizer | byte-level", "| Parent model | #" + parent.id() + " " + parent.name() + " (SFT) |",
                 "| Run | #" + run2 + " " + tag + "-child (SFT", "| learningRate | 0.003 |", "| maxPosts | 8 |",
                 "| Posts (reference summaries as completions) | " + metrics.get("posts").asLong() + " |",
@@ -227,7 +227,7 @@ class ModelCardTest extends OwnWorkerTest {
         assertThat(browser.findElements(By.cssSelector("#lineage-chain tbody tr td.run"))).extracting(WebElement::getText)
                 .containsExactly("#" + run2 + " " + tag + "-child", "#" + run1 + " " + tag + "-scratch");
         assertThat(browser.findElement(By.cssSelector("#model-card-details tr[data-key='parameters'] .value")).getText())
-                .isEqualTo("8,448 (F32)");
+                .isEqualTo("12,544 (F32)");
         assertThat(browser.findElement(By.cssSelector("#model-card-evaluation tr[data-key='steps'] .value")).getText()).isEqualTo("8");
         assertThat(browser.findElement(By.id("no-evaluation")).isDisplayed()).isTrue();
 

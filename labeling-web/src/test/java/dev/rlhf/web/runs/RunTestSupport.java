@@ -14,7 +14,7 @@ final class RunTestSupport {
     static String tinySft(int steps, int checkpointEvery) {
         return "{\"learningRate\": 0.003, \"minLearningRate\": 0.0003, \"warmupSteps\": 2, \"steps\": " + steps
                 + ", \"batchSize\": 2, \"checkpointEvery\": " + checkpointEvery
-                + ", \"nLayer\": 1, \"nHead\": 1, \"nEmbd\": 16, \"nPositions\": 64, \"maxPosts\": 8}";
+                + ", \"nLayer\": 1, \"nHead\": 1, \"nEmbd\": 16, \"nPositions\": 320, \"maxPosts\": 8}";
     }
 
     /** A somewhat larger model, so a run lasts a few seconds (tens of milliseconds per step). */

@@ -96,11 +96,20 @@ public final class SftCli {
         }
     }
 
-    /** Tokenised (prompt, completion + EOS) pairs fitted to the context ({@link SftExample#ofPost}). */
+    /**
+     * Tokenised (prompt, completion + EOS) pairs fitted to the context ({@link SftExample#ofPosts}); the posts whose
+     * header and summary alone do not fit are left out and counted on standard error.
+     */
     static List<SftExample> examples(Path data, Tokenizer tokenizer, int nPositions) throws Exception {
-        List<SftExample> out = new ArrayList<>();
-        for (TldrPost p : TldrReader.readAll(data)) out.add(SftExample.ofPost(p, tokenizer, nPositions));
-        if (out.isEmpty()) throw new IllegalArgumentException(data + " holds no posts");
+        List<TldrPost> posts = TldrReader.readAll(data);
+        if (posts.isEmpty()) throw new IllegalArgumentException(data + " holds no posts");
+        List<String> leftOut = new ArrayList<>();
+        List<SftExample> out = SftExample.ofPosts(posts, tokenizer, nPositions, leftOut);
+        if (!leftOut.isEmpty()) {
+            System.err.printf("left out %d of %d posts whose header and summary alone exceed n_positions %d (first: %s)%n",
+                    leftOut.size(), posts.size(), nPositions, leftOut.get(0));
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException(data + ": no post fits n_positions " + nPositions);
         return out;
     }
 }

@@ -28,11 +28,8 @@ public final class TldrPrompt {
     public static int[] encode(String prompt, Tokenizer tokenizer, int maxTokens, String what) {
         int[] ids = tokenizer.encode(prompt);
         if (ids.length <= maxTokens) return ids;
-        int open = prompt.indexOf(POST), close = prompt.lastIndexOf(CUE);
-        boolean layout = open >= 0 && close >= open + POST.length();
-        String head = layout ? prompt.substring(0, open + POST.length()) : "";
-        String tail = layout ? prompt.substring(close) : "";
-        String body = layout ? prompt.substring(open + POST.length(), close) : prompt;
+        Parts p = Parts.of(prompt);
+        String head = p.head(), body = p.body(), tail = p.tail();
         java.util.List<Integer> cuts = new java.util.ArrayList<>(java.util.List.of(0)); // body[0, cut): whole words
         for (int i = 1; i < body.length(); i++) {
             if (Character.isWhitespace(body.charAt(i)) && !Character.isWhitespace(body.charAt(i - 1))) cuts.add(i);
@@ -54,5 +51,21 @@ public final class TldrPrompt {
             }
         }
         return best;
+    }
+
+    /** Whether {@code prompt} fits in {@code maxTokens} once its body is trimmed: its header and cue alone do. */
+    public static boolean fits(String prompt, Tokenizer tokenizer, int maxTokens) {
+        Parts p = Parts.of(prompt);
+        return tokenizer.encode(p.head() + p.tail()).length <= maxTokens;
+    }
+
+    /** A prompt split into header ({@code …POST: }), body and cue ({@code \nTL;DR:}); not in the layout: all body. */
+    private record Parts(String head, String body, String tail) {
+        static Parts of(String prompt) {
+            int open = prompt.indexOf(POST), close = prompt.lastIndexOf(CUE);
+            if (open < 0 || close < open + POST.length()) return new Parts("", prompt, "");
+            return new Parts(prompt.substring(0, open + POST.length()), prompt.substring(open + POST.length(), close),
+                    prompt.substring(close));
+        }
     }
 }
