@@ -1,22 +1,28 @@
 package dev.rlhf.lm;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 import dev.rlhf.lm.io.SafeTensors;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * AdamW (Loshchilov &amp; Hutter) with the engine's fused update kernel, one call per parameter:
- * m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²; w −= lr·(m̂ / (sqrt(v̂) + ε) + λ·w).
- * Weight decay λ applies to matrices (dim ≥ 2: embeddings and Conv1D weights), not to biases or LayerNorm gains,
- * as in nanoGPT. The kernel also zeroes each gradient after its update.
+ * AdamW (Loshchilov &amp; Hutter) exactly as {@code torch.optim.AdamW} computes it, in the operation order of torch's
+ * single-tensor CPU path, so float32 results match torch's (OptimizerTest, against a fixture made with torch):
+ * w ← w·(1 − lr·λ); m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − lr/(1−β1ᵗ) · m / (sqrt(v)/sqrt(1−β2ᵗ) + ε).
+ * ε is added to sqrt(v̂), not to sqrt(v) as TensorFlow's form (and the engine's fused Adam kernel) does; with a small
+ * ε and tiny gradients the two differ several-fold in the first steps. Weight decay λ applies to matrices (dim ≥ 2:
+ * embeddings and Conv1D weights), not to biases or LayerNorm gains, as in nanoGPT. Each gradient is zeroed after
+ * its update.
  */
 public final class AdamW implements AutoCloseable {
 
@@ -141,18 +147,52 @@ public final class AdamW implements AutoCloseable {
     /** One update of every parameter that has a gradient, at learning rate {@code lr}. */
     public void step(Iterable<NDArray> params, double lr, NDManager step) {
         t++;
-        double biasCorrectedLr = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)); // lr·sqrt(1−β2ᵗ)/(1−β1ᵗ)
-        try (NDManager m = step.newSubManager()) {
+        double stepSize = lr / (1 - Math.pow(beta1, t));                              // lr/(1−β1ᵗ)
+        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));                           // sqrt(1−β2ᵗ)
+        try (NDManager shared = step.newSubManager()) {                               // this step's scalars
+            Map<DataType, Scalars> scalars = new EnumMap<>(DataType.class);
             for (NDArray p : params) {
-                NDArray g = Gradients.of(p, m);
-                if (g == null) continue;
-                NDArray[] mv = moments.computeIfAbsent(p, k -> new NDArray[] {
-                        manager.zeros(k.getShape(), k.getDataType()), manager.zeros(k.getShape(), k.getDataType())});
-                double wd = p.getShape().dimension() >= 2 ? weightDecay : 0;
-                p.getNDArrayInternal().adamUpdate(new NDList(p, g, mv[0], mv[1]), new NDList(p),
-                        (float) lr, (float) biasCorrectedLr, (float) wd, 1f, -1f,
-                        (float) beta1, (float) beta2, (float) eps, false, true);
+                try (NDManager s = step.newSubManager()) {                            // this parameter's temporaries
+                    NDArray g = Gradients.of(p, s);
+                    if (g == null) continue;
+                    Scalars c = scalars.computeIfAbsent(g.getDataType(),
+                            type -> new Scalars(shared.zeros(new Shape(), type), lr, stepSize, bc2Sqrt));
+                    NDArray[] mv = moments.computeIfAbsent(p, k -> new NDArray[] {
+                            manager.zeros(k.getShape(), k.getDataType()), manager.zeros(k.getShape(), k.getDataType())});
+                    NDArray m = mv[0], v = mv[1];
+                    if (p.getShape().dimension() >= 2 && weightDecay != 0) p.muli(c.decay);   // w ← w·(1 − lr·λ)
+                    m.muli(c.beta1).addi(g.mul(c.oneMinusBeta1));                     // m ← β1·m + (1−β1)·g
+                    v.muli(c.beta2).addi(g.mul(c.oneMinusBeta2).mul(g));              // v ← β2·v + (1−β2)·g·g
+                    NDArray denom = in(s, v.sqrt()).divi(c.bc2Sqrt).addi(c.eps);       // sqrt(v)/sqrt(1−β2ᵗ) + ε
+                    p.addi(in(s, m.mul(c.minusStepSize)).divi(denom));                // w ← w + (−lr/(1−β1ᵗ))·m / denom
+                }
+                Gradients.zero(List.of(p));                                           // g ← 0
             }
+        }
+    }
+
+    /** {@code a}, moved to {@code owner}: a result belongs to its first input's manager, here the moments'. */
+    private static NDArray in(NDManager owner, NDArray a) {
+        a.attach(owner);
+        return a;
+    }
+
+    /**
+     * The update's scalars as 0-d arrays of one type (made once per step, not per parameter: each is a Java buffer
+     * and a few native calls).
+     */
+    private final class Scalars {
+        final NDArray decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, bc2Sqrt, eps, minusStepSize;
+
+        Scalars(NDArray like, double lr, double stepSize, double bc2Sqrt) {
+            decay = Constants.scalar(like, 1 - lr * weightDecay);
+            beta1 = Constants.scalar(like, AdamW.this.beta1);
+            oneMinusBeta1 = Constants.scalar(like, 1 - AdamW.this.beta1);
+            beta2 = Constants.scalar(like, AdamW.this.beta2);
+            oneMinusBeta2 = Constants.scalar(like, 1 - AdamW.this.beta2);
+            this.bc2Sqrt = Constants.scalar(like, bc2Sqrt);
+            eps = Constants.scalar(like, AdamW.this.eps);
+            minusStepSize = Constants.scalar(like, -stepSize);
         }
     }
 
