@@ -122,13 +122,22 @@ public final class AdamW implements AutoCloseable {
         skipped = skippedSteps;
     }
 
+    /** The system property that makes a non-finite gradient norm an error ({@code fail}); the build sets it for every test. */
+    public static final String NON_FINITE_PROPERTY = "rlhf.nonFiniteGradient";
+
     /**
      * The update, unless the gradients' global norm is not finite: then the gradients are zeroed, the weights and
      * moments stay as they were, and {@link #skipped()} counts it. A NaN or infinite gradient never reaches the
-     * weights (one would poison every later step). Returns whether the update was applied.
+     * weights (one would poison every later step). Returns whether the update was applied. With the system property
+     * {@value #NON_FINITE_PROPERTY}{@code =fail} (every test runs so) such a step throws instead: in a test it is a
+     * failure, never a skipped step.
      */
     public boolean stepIfFinite(Iterable<NDArray> params, double gradNorm, double lr, NDManager step) {
         if (!Double.isFinite(gradNorm)) {
+            if ("fail".equals(System.getProperty(NON_FINITE_PROPERTY))) {
+                throw new IllegalStateException("gradient norm " + gradNorm + " at optimizer step " + (t + 1)
+                        + " (" + NON_FINITE_PROPERTY + "=fail)");
+            }
             java.util.List<NDArray> all = new java.util.ArrayList<>();
             params.forEach(all::add);
             Gradients.zero(all);

@@ -3,6 +3,7 @@ package dev.rlhf.lm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -223,9 +224,14 @@ class OptimizerTest {
         assertTrue(tfForm > 1000 * MAX_ABS, "TensorFlow's form in doubles: " + tfForm);
     }
 
-    /** A step whose gradient norm is not finite leaves the weights as they were, zeroes the gradients, and is counted. */
+    /**
+     * A step whose gradient norm is not finite leaves the weights as they were, zeroes the gradients, and is counted
+     * (outside tests: the build runs every test with {@code rlhf.nonFiniteGradient=fail}, checked below).
+     */
     @Test
     void aNonFiniteGradientNeverReachesTheWeights() {
+        assertEquals("fail", System.getProperty(AdamW.NON_FINITE_PROPERTY), "the build makes it a failure in tests");
+        System.setProperty(AdamW.NON_FINITE_PROPERTY, "skip");
         try (NDManager m = NDManager.newBaseManager(Devices.best(), "PyTorch");
              AdamW opt = new AdamW(m, 0.9, 0.999, 1e-8, 0.0)) {
             NDArray w = Constants.floats(m, new float[] {1f, 2f, 3f});
@@ -247,6 +253,21 @@ class OptimizerTest {
             assertTrue(opt.stepIfFinite(List.of(w), Gradients.globalNorm(List.of(w), m), 0.1, m));
             assertTrue(w.toFloatArray()[0] < 1f);
             assertEquals(1, opt.skipped());
+        } finally {
+            System.setProperty(AdamW.NON_FINITE_PROPERTY, "fail");
+        }
+    }
+
+    /** In a test a non-finite gradient norm fails the step, naming it. */
+    @Test
+    void inTestsANonFiniteGradientIsAFailure() {
+        try (NDManager m = NDManager.newBaseManager(Devices.best(), "PyTorch");
+             AdamW opt = new AdamW(m, 0.9, 0.999, 1e-8, 0.0)) {
+            NDArray w = Constants.floats(m, new float[] {1f});
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> opt.stepIfFinite(List.of(w), Double.POSITIVE_INFINITY, 0.1, m));
+            assertTrue(e.getMessage().contains("gradient norm Infinity"), e.getMessage());
+            assertArrayEquals(new float[] {1f}, w.toFloatArray(), 0f);
         }
     }
 }

@@ -36,7 +36,8 @@ class GcDeterminismTest {
     private static List<String> run(String... gcOptions) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(List.of(gcOptions));
-        for (String p : List.of("ai.djl.offline", "ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads")) {
+        for (String p : List.of("ai.djl.offline", "ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads",
+                dev.rlhf.lm.AdamW.NON_FINITE_PROPERTY)) {
             if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TrainingFingerprint.class.getName()));
