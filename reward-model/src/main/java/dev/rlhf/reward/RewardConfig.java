@@ -82,6 +82,11 @@ public record RewardConfig(double learningRate, double minLearningRate, double w
                 microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, s, normaliseGain);
     }
 
+    public RewardConfig withEps(double e) {
+        return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, e, maxTokens, seed, normaliseGain);
+    }
+
     public RewardConfig withNormaliseGain(boolean gain) {
         return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
                 microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, gain);

@@ -33,8 +33,10 @@ class RewardTrainerTest {
     static double[] oneStep(int micro) {
         List<Preference> data = mixed();
         List<RewardProgress> progress = new ArrayList<>();
+        // ε 1e-3: Adam's first step lr·g/(|g| + ε) is then smooth in g, not ≈ lr·sign(g), so the float rounding of
+        // summing the gradients in another order cannot flip a near-zero element's whole step
         RewardConfig config = RewardConfig.defaults().withLearningRate(1e-2, 1e-2).withSchedule(0, LrShape.CONSTANT)
-                .withBatch(8, micro);
+                .withBatch(8, micro).withEps(1e-3);
         try (NDManager root = NDManager.newBaseManager("PyTorch");
              RewardModel model = RewardModel.fromScratch(SMALL, root, 9);
              RewardTrainer trainer = new RewardTrainer(model, new ByteTokenizer(), config)) {
@@ -52,9 +54,7 @@ class RewardTrainerTest {
         double[] whole = oneStep(8), split = oneStep(3);
         assertEquals(whole[0], split[0], 1e-5, "loss of the step");
         assertEquals(whole[1], split[1], 1e-4, "gradient norm of the step");
-        // Adam's first step is ≈ lr·sign(g): float rounding in the summed gradients can flip the sign of a near-zero
-        // element, so the rewards after the update agree to 1e-3 rather than to the loss's 1e-5.
-        assertArrayEquals(whole, split, 1e-3, "rewards after the update");
+        assertArrayEquals(whole, split, 1e-4, "rewards after the update");
         assertNotEquals(0.0, whole[1]);
     }
 
