@@ -6,19 +6,30 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.security.SecureRandom;
+import java.sql.Array;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The onboarding test: a named set of pairwise gold comparisons and a pass mark. At most one test is active;
  * while one is, a labeler without a passing result for it gets no real work. Each attempt is kept in
  * {@code qualification_results} (score = share of items whose canonical choice equals the gold answer).
+ * <p>
+ * A labeler takes the test through an attempt ({@code qualification_attempts}, V11): each attempt shows the items in
+ * its own random order with each item's summaries on random sides, and reads the answers (screen terms, by place)
+ * back through what it showed, so the page says nothing about the canonical order.
  */
 @Service
 public class QualificationTests {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final JdbcClient jdbc;
 
     QualificationTests(JdbcClient jdbc) {
@@ -29,6 +40,14 @@ public class QualificationTests {
     }
 
     public record Item(long comparisonId, String subreddit, String title, String body, String summary0, String summary1) {
+    }
+
+    /** An item as one attempt shows it: its place on the page and the two summaries on the sides it drew. */
+    public record ShownItem(int place, String subreddit, String title, String body, String left, String right) {
+    }
+
+    /** An open attempt at a test: the items in the order and on the sides it shows them. */
+    public record Attempt(long id, Test test, List<ShownItem> items) {
     }
 
     public record Result(String test, double score, boolean passed, int correct, int items) {
@@ -109,41 +128,132 @@ public class QualificationTests {
     }
 
     /**
-     * Scores an attempt: {@code answers} maps comparison id to the 1-9 confidence given (1 = first summary
-     * definitely better, 5 = equally good, 9 = second definitely better); a missing answer counts as wrong.
+     * The labeler's open attempt at the test pending for them (the same one on every reload), or a new one with the
+     * items shuffled and each item's summaries on random sides; empty when no test is pending.
      */
     @Transactional
-    public Result take(long userId, long testId, Map<Long, Integer> answers) {
-        Test test = all().stream().filter(t -> t.id() == testId && t.active()).findFirst()
-                .orElseThrow(() -> ApiProblem.notFound("testId", "there is no active qualification test " + testId));
-        Map<Long, Integer> gold = new LinkedHashMap<>();
+    public Optional<Attempt> openAttempt(long userId) {
+        Optional<Test> pending = pendingFor(userId);
+        if (pending.isEmpty()) {
+            return Optional.empty();
+        }
+        Test test = pending.get();
+        // serialises the user's own concurrent first visits, so they share one attempt
+        jdbc.sql("SELECT id FROM users WHERE id = ? FOR UPDATE").param(userId).query(Long.class).single();
+        Optional<Long> open = jdbc.sql("""
+                        SELECT id FROM qualification_attempts WHERE user_id = ? AND test_id = ? AND submitted_at IS NULL""")
+                .params(userId, test.id()).query(Long.class).optional();
+        long attemptId = open.orElseGet(() -> {
+            List<Long> order = new ArrayList<>(items(test.id()).stream().map(Item::comparisonId).toList());
+            Collections.shuffle(order, RANDOM);
+            Boolean[] swapped = new Boolean[order.size()];
+            for (int i = 0; i < swapped.length; i++) {
+                swapped[i] = RANDOM.nextBoolean();
+            }
+            return jdbc.sql("""
+                            INSERT INTO qualification_attempts (test_id, user_id, comparison_ids, swapped)
+                            VALUES (?, ?, ?, ?) RETURNING id""")
+                    .params(test.id(), userId, order.toArray(Long[]::new), swapped)
+                    .query(Long.class).single();
+        });
+        return Optional.of(new Attempt(attemptId, test, shown(attemptId)));
+    }
+
+    /** The attempt's items in the order and on the sides it shows them. */
+    private List<ShownItem> shown(long attemptId) {
+        return jdbc.sql("""
+                        SELECT shown.place - 1 AS place, p.subreddit, p.title, p.body,
+                               max(s.text) FILTER (WHERE cs.position = CASE WHEN a.swapped[shown.place] THEN 1 ELSE 0 END) AS left_text,
+                               max(s.text) FILTER (WHERE cs.position = CASE WHEN a.swapped[shown.place] THEN 0 ELSE 1 END) AS right_text
+                        FROM qualification_attempts a
+                        CROSS JOIN LATERAL unnest(a.comparison_ids) WITH ORDINALITY AS shown(comparison_id, place)
+                        JOIN comparisons c ON c.id = shown.comparison_id
+                        JOIN posts p ON p.id = c.post_id
+                        JOIN comparison_summaries cs ON cs.comparison_id = c.id
+                        JOIN summaries s ON s.id = cs.summary_id
+                        WHERE a.id = ?
+                        GROUP BY shown.place, p.subreddit, p.title, p.body ORDER BY shown.place""")
+                .param(attemptId)
+                .query((rs, n) -> new ShownItem(rs.getInt("place"), rs.getString("subreddit"), rs.getString("title"),
+                        rs.getString("body"), rs.getString("left_text"), rs.getString("right_text")))
+                .list();
+    }
+
+    /**
+     * Scores the labeler's open attempt: {@code answers} maps a place on the page to the 1-9 confidence given there
+     * in screen terms (1 = left summary definitely better, 5 = equally good, 9 = right definitely better); a
+     * missing answer counts as wrong. The attempt is closed with its result, once.
+     */
+    @Transactional
+    public Result take(long userId, long attemptId, Map<Integer, Integer> answers) {
+        record Shown(long testId, Long[] comparisons, Boolean[] swapped) {
+        }
+        Shown attempt = jdbc.sql("""
+                        SELECT test_id, comparison_ids, swapped FROM qualification_attempts
+                        WHERE id = ? AND user_id = ? AND submitted_at IS NULL FOR UPDATE""")
+                .params(attemptId, userId)
+                .query((rs, n) -> new Shown(rs.getLong(1), longs(rs.getArray(2)), booleans(rs.getArray(3))))
+                .optional()
+                .orElseThrow(() -> ApiProblem.notFound("attemptId",
+                        "there is no open qualification attempt " + attemptId + " of yours; open the test again"));
+        Test test = all().stream().filter(t -> t.id() == attempt.testId() && t.active()).findFirst()
+                .orElseThrow(() -> ApiProblem.notFound("attemptId", "the test of attempt " + attemptId + " is no longer active"));
+        for (Map.Entry<Integer, Integer> answer : answers.entrySet()) {
+            if (answer.getKey() < 0 || answer.getKey() >= attempt.comparisons().length) {
+                throw ApiProblem.badField("answer-" + answer.getKey(), "there is no item " + answer.getKey() + " on this test");
+            }
+            if (answer.getValue() < 1 || answer.getValue() > 9) {
+                throw ApiProblem.badField("answer-" + answer.getKey(), "confidence must be between 1 and 9");
+            }
+        }
+        Map<Long, Integer> gold = new HashMap<>();
         jdbc.sql("""
                         SELECT g.comparison_id, g.choice FROM qualification_test_items i
-                        JOIN gold_answers g ON g.comparison_id = i.comparison_id WHERE i.test_id = ? ORDER BY 1""")
-                .param(testId).query((rs, n) -> gold.put(rs.getLong(1), (Integer) rs.getObject(2))).list();
+                        JOIN gold_answers g ON g.comparison_id = i.comparison_id WHERE i.test_id = ?""")
+                .param(test.id()).query((rs, n) -> gold.put(rs.getLong(1), (Integer) rs.getObject(2))).list();
         int correct = 0;
         List<String> details = new ArrayList<>();
-        for (Map.Entry<Long, Integer> item : gold.entrySet()) {
-            Integer confidence = answers.get(item.getKey());
-            if (confidence != null && (confidence < 1 || confidence > 9)) {
-                throw ApiProblem.badField("answers[" + item.getKey() + "]", "confidence must be between 1 and 9");
-            }
-            Integer choice = confidence == null || confidence == 5 ? null : confidence < 5 ? 0 : 1;
-            boolean right = confidence != null && java.util.Objects.equals(choice, item.getValue());
+        for (int place = 0; place < attempt.comparisons().length; place++) {
+            long comparison = attempt.comparisons()[place];
+            Integer screen = answers.get(place);
+            // back to canonical terms: with summary 1 on the left, the screen scale runs the other way
+            Integer canonical = screen == null ? null : attempt.swapped()[place] ? 10 - screen : screen;
+            Integer choice = canonical == null || canonical == 5 ? null : canonical < 5 ? 0 : 1;
+            boolean right = canonical != null && Objects.equals(choice, gold.get(comparison));
             if (right) {
                 correct++;
             }
-            details.add("{\"comparison\":" + item.getKey() + ",\"answer\":" + confidence + ",\"gold\":"
-                    + item.getValue() + ",\"correct\":" + right + "}");
+            details.add("{\"comparison\":" + comparison + ",\"answer\":" + canonical + ",\"gold\":"
+                    + gold.get(comparison) + ",\"correct\":" + right + "}");
         }
-        double score = gold.isEmpty() ? 0 : (double) correct / gold.size();
+        int items = attempt.comparisons().length;
+        double score = items == 0 ? 0 : (double) correct / items;
         boolean passed = score >= test.passMark().doubleValue();
         jdbc.sql("""
                         INSERT INTO qualification_results (user_id, test_name, score, passed, details)
                         VALUES (?, ?, ?, ?, ?::jsonb)""")
-                .params(userId, test.name(), BigDecimal.valueOf(score).setScale(4, java.math.RoundingMode.HALF_UP),
+                .params(userId, test.name(), BigDecimal.valueOf(score).setScale(4, RoundingMode.HALF_UP),
                         passed, "[" + String.join(",", details) + "]")
                 .update();
-        return new Result(test.name(), score, passed, correct, gold.size());
+        jdbc.sql("UPDATE qualification_attempts SET submitted_at = now() WHERE id = ?").param(attemptId).update();
+        return new Result(test.name(), score, passed, correct, items);
+    }
+
+    private static Long[] longs(Array array) throws java.sql.SQLException {
+        Object[] values = (Object[]) array.getArray();
+        Long[] result = new Long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            result[i] = ((Number) values[i]).longValue();
+        }
+        return result;
+    }
+
+    private static Boolean[] booleans(Array array) throws java.sql.SQLException {
+        Object[] values = (Object[]) array.getArray();
+        Boolean[] result = new Boolean[values.length];
+        for (int i = 0; i < values.length; i++) {
+            result[i] = (Boolean) values[i];
+        }
+        return result;
     }
 }

@@ -159,6 +159,78 @@ class BatchBuildingAndOnboardingTest {
                 .andExpect(status().isOk()).andExpect(jsonPath("$.state").value(state));
     }
 
+    private static final java.util.regex.Pattern SHOWN_ITEM = java.util.regex.Pattern.compile(
+            "data-place=\"(\\d+)\".*?class=\"summary-left\">([^<]*)<.*?class=\"summary-right\">([^<]*)<",
+            java.util.regex.Pattern.DOTALL);
+
+    /** The qualification page's items: place → {left text, right text}. */
+    static Map<Integer, String[]> shownItems(String page) {
+        Map<Integer, String[]> items = new java.util.TreeMap<>();
+        java.util.regex.Matcher m = SHOWN_ITEM.matcher(page);
+        while (m.find()) {
+            items.put(Integer.parseInt(m.group(1)), new String[]{m.group(2), m.group(3)});
+        }
+        return items;
+    }
+
+    static long attemptId(String page) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"attemptId\" value=\"(\\d+)\"").matcher(page);
+        assertThat(m.find()).as("the page holds an attempt").isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private static org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder answers(
+            org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder request, Map<String, String> answers) {
+        answers.forEach(request::param);
+        return request;
+    }
+
+    /**
+     * Each attempt draws its own order: over twenty labelers' attempts both items come first and each summary is
+     * shown on both sides (the chance that twenty fair draws all agree is about 2 in a million), a reload shows the
+     * same attempt again, and answering by what is shown passes whatever the sides.
+     */
+    @Test
+    void eachQualificationAttemptShowsTheItemsInItsOwnOrder() throws Exception {
+        String run = "shuffle" + System.nanoTime();
+        var test = qualification.create(run + "-test", new BigDecimal("1.0"), sourceData(run));
+        try {
+            Set<String> firstItems = new HashSet<>();
+            Set<String> leftOfPost1 = new HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
+                String page = mvc.perform(get("/labeling/qualification").with(user(labeler)))
+                        .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+                String reload = mvc.perform(get("/labeling/qualification").with(user(labeler)))
+                        .andReturn().getResponse().getContentAsString();
+                assertThat(attemptId(reload)).isEqualTo(attemptId(page));
+                Map<Integer, String[]> shown = shownItems(page);
+                assertThat(shown).hasSize(2);
+                assertThat(shownItems(reload).get(0)).containsExactly(shown.get(0));
+                firstItems.add(shown.get(0)[0].substring(shown.get(0)[0].length() - 1));
+                Map<String, String> right = new java.util.HashMap<>();
+                for (Map.Entry<Integer, String[]> item : shown.entrySet()) {
+                    String left = item.getValue()[0];
+                    if (left.endsWith(" 1")) {
+                        leftOfPost1.add(left);
+                    }
+                    boolean leftBetter = left.equals("Reference summary 1") || left.equals("Sampled summary 2");
+                    right.put("answer-" + item.getKey(), leftBetter ? "2" : "8");
+                }
+                mvc.perform(answers(post("/labeling/qualification").with(csrf()).with(user(labeler))
+                                .param("attemptId", String.valueOf(attemptId(page))), right))
+                        .andExpect(status().isOk());
+                assertThat(fixtures.jdbc().sql("SELECT passed FROM qualification_results WHERE user_id = ?")
+                        .param(labeler.id()).query(Boolean.class).single()).as("attempt %d", i).isTrue();
+            }
+            assertThat(firstItems).as("which item comes first").containsExactlyInAnyOrder("1", "2");
+            assertThat(leftOfPost1).as("which summary of post 1 is on the left")
+                    .containsExactlyInAnyOrder("Reference summary 1", "Sampled summary 1");
+        } finally {
+            qualification.deactivate(test.id());
+        }
+    }
+
     /** The page's HTML with every text and attribute value blanked: what is left is its shape. */
     private static String shape(String html) {
         return html.replaceAll(">[^<]*<", "><").replaceAll("=\"[^\"]*\"", "=\"\"");
@@ -204,20 +276,38 @@ class BatchBuildingAndOnboardingTest {
             String page = mvc.perform(get("/labeling/qualification").with(user(signedIn))).andExpect(status().isOk())
                     .andReturn().getResponse().getContentAsString();
             assertThat(page).contains("Reference summary 1").contains("Sampled summary 2");
-            // items come in comparison id order; find which is post 1 (gold: summary 0) and which post 2 (gold: summary 1)
-            List<QualificationTests.Item> all = qualification.items(test.id());
-            QualificationTests.Item first = all.stream().filter(i -> i.title().endsWith("-p1")).findFirst().orElseThrow();
-            QualificationTests.Item second = all.stream().filter(i -> i.title().endsWith("-p2")).findFirst().orElseThrow();
-            List<Long> items = List.of(first.comparisonId(), second.comparisonId());
-            // gold: item 1 → summary 0 better, item 2 → summary 1 better; answer the first wrongly
-            mvc.perform(post("/labeling/qualification").with(csrf()).with(user(signedIn))
-                            .param("testId", String.valueOf(test.id()))
-                            .param("answer-" + items.get(0), "8").param("answer-" + items.get(1), "9"))
+            // gold: post 1 → its reference summary better, post 2 → its sampled summary better; the attempt put
+            // each item at its own place with its own sides, so answer by what the page shows
+            Map<Integer, String[]> shown = shownItems(page);
+            long attempt = attemptId(page);
+            Map<String, String> wrongFirst = new java.util.HashMap<>();
+            Map<String, String> right = new java.util.HashMap<>();
+            for (Map.Entry<Integer, String[]> item : shown.entrySet()) {
+                String better = item.getValue()[0].equals("Reference summary 1") || item.getValue()[0].equals("Sampled summary 2")
+                        ? "1" : "9";
+                String worse = better.equals("1") ? "8" : "2";
+                boolean post1 = item.getValue()[0].endsWith(" 1");
+                wrongFirst.put("answer-" + item.getKey(), post1 ? worse : better);
+                right.put("answer-" + item.getKey(), better);
+            }
+            mvc.perform(answers(post("/labeling/qualification").with(csrf()).with(user(signedIn))
+                            .param("attemptId", String.valueOf(attempt)), wrongFirst))
                     .andExpect(status().isOk());
             mvc.perform(get("/labeling").with(user(signedIn))).andExpect(redirectedUrl("/labeling/qualification"));
-            mvc.perform(post("/labeling/qualification").with(csrf()).with(user(signedIn))
-                            .param("testId", String.valueOf(test.id()))
-                            .param("answer-" + items.get(0), "1").param("answer-" + items.get(1), "7"))
+            // the closed attempt cannot be answered again; the next visit opens a new one
+            mvc.perform(answers(post("/labeling/qualification").with(csrf()).with(user(signedIn))
+                            .param("attemptId", String.valueOf(attempt)), right))
+                    .andExpect(status().isNotFound());
+            String again = mvc.perform(get("/labeling/qualification").with(user(signedIn))).andExpect(status().isOk())
+                    .andReturn().getResponse().getContentAsString();
+            assertThat(attemptId(again)).isNotEqualTo(attempt);
+            right.clear();
+            for (Map.Entry<Integer, String[]> item : shownItems(again).entrySet()) {
+                boolean leftBetter = item.getValue()[0].equals("Reference summary 1") || item.getValue()[0].equals("Sampled summary 2");
+                right.put("answer-" + item.getKey(), leftBetter ? "1" : "7");
+            }
+            mvc.perform(answers(post("/labeling/qualification").with(csrf()).with(user(signedIn))
+                            .param("attemptId", String.valueOf(attemptId(again))), right))
                     .andExpect(status().isOk());
             mvc.perform(get("/labeling").with(user(signedIn))).andExpect(status().isOk());
             List<Map<String, Object>> results = fixtures.jdbc().sql("""
