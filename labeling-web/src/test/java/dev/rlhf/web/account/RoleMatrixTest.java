@@ -71,6 +71,7 @@ class RoleMatrixTest {
             new Endpoint(HttpMethod.GET, "/admin/accounts", null, LOGIN, 403, 403, 200),
             new Endpoint(HttpMethod.POST, "/admin/accounts", null, LOGIN, 403, 403, 400),
             new Endpoint(HttpMethod.POST, "/admin/accounts/1/paused", null, LOGIN, 403, 403, 400),
+            new Endpoint(HttpMethod.POST, "/admin/accounts/1/role", null, LOGIN, 403, 403, 400),
             new Endpoint(HttpMethod.GET, "/admin/qualification", null, LOGIN, 403, 403, 200),
             new Endpoint(HttpMethod.GET, "/research/quality", null, LOGIN, 403, 200, 200),
             new Endpoint(HttpMethod.GET, "/research/exports", null, LOGIN, 403, 200, 200),
@@ -95,6 +96,7 @@ class RoleMatrixTest {
                     401, 403, 403, 201),
             new Endpoint(HttpMethod.POST, "/api/accounts/999999/password", null, 401, 403, 403, 404),
             new Endpoint(HttpMethod.POST, "/api/accounts/999999/enabled", "{}", 401, 403, 403, 400),
+            new Endpoint(HttpMethod.POST, "/api/accounts/999999/role", "{}", 401, 403, 403, 400),
             // runs: researchers and admins launch, watch and cancel; labelers get 403
             new Endpoint(HttpMethod.GET, "/research/runs", null, LOGIN, 403, 200, 200),
             new Endpoint(HttpMethod.GET, "/research/runs/new", null, LOGIN, 403, 200, 200),

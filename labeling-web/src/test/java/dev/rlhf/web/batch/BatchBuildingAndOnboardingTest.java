@@ -127,6 +127,10 @@ class BatchBuildingAndOnboardingTest {
                 assertThat(assignments.currentOrNext(labeler)).isEmpty();
                 mvc.perform(post("/api/accounts/" + labeler + "/paused").with(csrf()).with(user(admin))
                         .contentType(MediaType.APPLICATION_JSON).content("{\"value\":false}")).andExpect(status().isOk());
+                // pausing ended the labeler's session: the one signed in before is sent to the login page
+                assertThat(mvc.perform(get("/labeling").with(user(labelerUser))).andReturn().getResponse()
+                        .getRedirectedUrl()).endsWith("/login");
+                labelerUser = fixtures.signedIn(labelerUser.username());
                 // pausing the batch stops work too, resuming brings it back
                 state(admin, batchId, "PAUSED");
                 assertThat(assignments.currentOrNext(labeler)).isEmpty();
