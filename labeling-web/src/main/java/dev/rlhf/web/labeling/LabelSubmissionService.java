@@ -180,9 +180,6 @@ public class LabelSubmissionService {
         if (note.length() > MAX_NOTE_LENGTH) {
             throw LabelingException.badField("note", "note is longer than " + MAX_NOTE_LENGTH + " characters");
         }
-        if (note.indexOf('\u0000') >= 0) {
-            throw LabelingException.badField("note", "note contains a NUL character, which cannot be stored");
-        }
         return note.strip();
     }
 
