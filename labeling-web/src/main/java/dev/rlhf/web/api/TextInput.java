@@ -1,5 +1,7 @@
 package dev.rlhf.web.api;
 
+import tools.jackson.databind.JsonNode;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
@@ -32,9 +34,26 @@ public final class TextInput {
                 ? "contains a NUL character (\\u0000), which cannot be stored" : null;
     }
 
-    /** Refuses the first string in {@code value} (strings, maps, collections and records, walked) that has a problem. */
+    /**
+     * Refuses the first string in {@code value} (strings, maps, collections, records and JSON trees, walked) that has a
+     * problem.
+     */
     static void check(String field, Object value) {
-        if (value instanceof String text) {
+        if (value instanceof JsonNode node) {
+            if (node.isString()) {
+                check(field, node.stringValue());
+            } else if (node.isObject()) {
+                for (Map.Entry<String, JsonNode> property : node.properties()) {
+                    check(path(field, "(a key)"), property.getKey());
+                    check(path(field, property.getKey()), property.getValue());
+                }
+            } else if (node.isArray()) {
+                int index = 0;
+                for (JsonNode element : node.values()) {
+                    check(field + "[" + index++ + "]", element);
+                }
+            }
+        } else if (value instanceof String text) {
             String problem = problem(text);
             if (problem != null) {
                 throw new Refused(field, field + " " + problem);
