@@ -48,7 +48,9 @@ class SecurityConfiguration {
                         .requestMatchers("/api/batches/**", "/api/exports/**", "/api/labels/**", "/api/quality/**",
                                 "/api/qualification-tests/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
                         .requestMatchers("/api/runs/**", "/api/snapshots/**", "/api/evaluations/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
-                        .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").authenticated()
+                        // the API's documentation is for the people who script against it
+                        .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
+                        .hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
                         .requestMatchers("/research/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
                         .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())
                         .anyRequest().authenticated())

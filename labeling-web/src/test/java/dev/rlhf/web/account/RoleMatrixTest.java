@@ -131,7 +131,12 @@ class RoleMatrixTest {
             new Endpoint(HttpMethod.GET, "/research/evaluations/999999", null, LOGIN, 403, 404, 404),
             new Endpoint(HttpMethod.GET, "/api/evaluations", null, 401, 403, 200, 200),
             new Endpoint(HttpMethod.GET, "/api/evaluations/999999", null, 401, 403, 404, 404),
-            new Endpoint(HttpMethod.GET, "/v3/api-docs", null, LOGIN, 200, 200, 200));
+            // the API's documentation: researchers and admins
+            new Endpoint(HttpMethod.GET, "/v3/api-docs", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/swagger-ui/index.html", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/swagger-ui.html", null, LOGIN, 403, 302, 302),
+            // the error page exists only for the container's error dispatch: opened directly, there is nothing there
+            new Endpoint(HttpMethod.GET, "/error", null, 404, 404, 404, 404));
 
     @Autowired
     MockMvc mvc;
