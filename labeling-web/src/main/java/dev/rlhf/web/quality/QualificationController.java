@@ -27,7 +27,10 @@ class QualificationController {
     /** The labeler's open attempt (items and sides in the attempt's own random order), or a page saying none waits. */
     @GetMapping("/labeling/qualification")
     String test(@AuthenticationPrincipal SignedInUser user, Model model) {
-        model.addAttribute("attempt", tests.openAttempt(user.id()).orElse(null));
+        var attempt = tests.openAttempt(user.id());
+        model.addAttribute("attempt", attempt.orElse(null));
+        // no attempt to show: either no test waits, or the labeler must wait for the cool-down or has none left
+        model.addAttribute("standing", attempt.isPresent() ? null : tests.standing(user.id()).orElse(null));
         return "quality/qualification";
     }
 
@@ -47,6 +50,7 @@ class QualificationController {
         }
         model.addAttribute("result", tests.take(user.id(), attemptId, answers));
         model.addAttribute("attempt", null);
+        model.addAttribute("standing", null);
         return "quality/qualification";
     }
 
@@ -58,9 +62,11 @@ class QualificationController {
 
     @PostMapping("/admin/qualification")
     String create(@RequestParam String name, @RequestParam BigDecimal passMark, @RequestParam String goldBatch,
-                  RedirectAttributes flash) {
-        var test = tests.create(name, passMark, goldBatch);
-        flash.addFlashAttribute("notice", "Qualification test " + test.name() + " (" + test.items() + " items) is active.");
+                  @RequestParam(required = false) Integer maxAttempts,
+                  @RequestParam(required = false) Integer coolDownMinutes, RedirectAttributes flash) {
+        var test = tests.create(name, passMark, goldBatch, maxAttempts, coolDownMinutes);
+        flash.addFlashAttribute("notice", "Qualification test " + test.name() + " (" + test.items() + " items, "
+                + test.maxAttempts() + " attempts) is active.");
         return "redirect:/admin/qualification";
     }
 

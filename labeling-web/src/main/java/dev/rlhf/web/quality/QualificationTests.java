@@ -9,6 +9,8 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.security.SecureRandom;
 import java.sql.Array;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -18,16 +20,22 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The onboarding test: a named set of pairwise gold comparisons and a pass mark. At most one test is active;
- * while one is, a labeler without a passing result for it gets no real work. Each attempt is kept in
- * {@code qualification_results} (score = share of items whose canonical choice equals the gold answer).
+ * The onboarding test: a named set of pairwise gold comparisons, a pass mark, and how many attempts a labeler gets
+ * (with a cool-down after each). At most one test is active; while one is, a labeler without a passing result for it
+ * gets no real work. Each attempt is kept in {@code qualification_results} (score = share of items whose canonical
+ * choice equals the gold answer, with per-item details) for admins; the labeler learns only passed or not.
  * <p>
  * A labeler takes the test through an attempt ({@code qualification_attempts}, V11): each attempt shows the items in
  * its own random order with each item's summaries on random sides, and reads the answers (screen terms, by place)
  * back through what it showed, so the page says nothing about the canonical order.
+ * <p>
+ * The items are gold of their own (V13, {@code gold_answers.qualification}): never copied into batches, never counted
+ * as gold agreement, and a test is refused gold whose post and summaries already scored labelers.
  */
 @Service
 public class QualificationTests {
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    public static final int DEFAULT_COOL_DOWN_MINUTES = 24 * 60;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient jdbc;
@@ -36,7 +44,8 @@ public class QualificationTests {
         this.jdbc = jdbc;
     }
 
-    public record Test(long id, String name, BigDecimal passMark, boolean active, long items) {
+    public record Test(long id, String name, BigDecimal passMark, boolean active, long items, int maxAttempts,
+                       int coolDownMinutes) {
     }
 
     public record Item(long comparisonId, String subreddit, String title, String body, String summary0, String summary1) {
@@ -50,17 +59,44 @@ public class QualificationTests {
     public record Attempt(long id, Test test, List<ShownItem> items) {
     }
 
-    public record Result(String test, double score, boolean passed, int correct, int items) {
+    /**
+     * Where a labeler stands with the pending test: attempts submitted, whether one is open, and when the next may
+     * start ({@code null}: now, or never when none are left).
+     */
+    public record Standing(Test test, int attemptsUsed, boolean open, Instant nextAttemptAt) {
+        public int attemptsLeft() {
+            return Math.max(0, test.maxAttempts() - attemptsUsed);
+        }
+
+        public boolean mayAttempt() {
+            return open || (attemptsLeft() > 0 && nextAttemptAt == null);
+        }
     }
 
-    /** Creates the test from the gold comparisons of a batch and makes it the active one. */
+    /** What the labeler learns of a submitted attempt: passed or not, and what is left; never the score or the items. */
+    public record Result(String test, boolean passed, int attemptsLeft, Instant nextAttemptAt) {
+    }
+
+    /**
+     * Creates the test from the pairwise gold comparisons of a batch and makes it the active one; their gold becomes
+     * qualification gold. {@code maxAttempts} (1-100, default 3) and {@code coolDownMinutes} (0-525,600, default one
+     * day) may be null.
+     */
     @Transactional
-    public Test create(String name, BigDecimal passMark, String goldBatch) {
+    public Test create(String name, BigDecimal passMark, String goldBatch, Integer maxAttempts, Integer coolDownMinutes) {
         if (name == null || name.isBlank() || name.length() > 128) {
             throw ApiProblem.badField("name", "name is required (at most 128 characters)");
         }
         if (passMark == null || passMark.signum() <= 0 || passMark.compareTo(BigDecimal.ONE) > 0) {
             throw ApiProblem.badField("passMark", "passMark must be above 0 and at most 1");
+        }
+        int attempts = maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : maxAttempts;
+        if (attempts < 1 || attempts > 100) {
+            throw ApiProblem.badField("maxAttempts", "maxAttempts must be between 1 and 100");
+        }
+        int coolDown = coolDownMinutes == null ? DEFAULT_COOL_DOWN_MINUTES : coolDownMinutes;
+        if (coolDown < 0 || coolDown > 525_600) {
+            throw ApiProblem.badField("coolDownMinutes", "coolDownMinutes must be between 0 and 525600 (a year)");
         }
         if (jdbc.sql("SELECT count(*) FROM qualification_tests WHERE name = ?").param(name).query(Long.class).single() > 0) {
             throw ApiProblem.conflict("name", "a qualification test named '" + name + "' exists");
@@ -73,14 +109,57 @@ public class QualificationTests {
         if (gold.isEmpty()) {
             throw ApiProblem.badField("goldBatch", "batch '" + goldBatch + "' has no pairwise gold comparisons");
         }
+        List<String> used = scoringUses(gold);
+        if (!used.isEmpty()) {
+            throw ApiProblem.badField("goldBatch", "a qualification test needs gold that has not scored labelers: "
+                    + String.join("; ", used));
+        }
         jdbc.sql("UPDATE qualification_tests SET active = false WHERE active").update();
-        long id = jdbc.sql("INSERT INTO qualification_tests (name, pass_mark) VALUES (?, ?) RETURNING id")
-                .params(name.strip(), passMark).query(Long.class).single();
+        long id = jdbc.sql("""
+                        INSERT INTO qualification_tests (name, pass_mark, max_attempts, cool_down_minutes)
+                        VALUES (?, ?, ?, ?) RETURNING id""")
+                .params(name.strip(), passMark, attempts, coolDown).query(Long.class).single();
         for (long comparison : gold) {
             jdbc.sql("INSERT INTO qualification_test_items (test_id, comparison_id) VALUES (?, ?)")
                     .params(id, comparison).update();
         }
+        jdbc.sql("UPDATE gold_answers SET qualification = true WHERE comparison_id = ANY(?)")
+                .param(gold.toArray(Long[]::new)).update();
         return all().stream().filter(t -> t.id() == id).findFirst().orElseThrow();
+    }
+
+    /**
+     * Why each of these gold comparisons already scored labelers, if it did: labelled on the platform, or its post
+     * and summaries are also scoring gold elsewhere (a gold copy in a batch, or the same question made gold again).
+     */
+    private List<String> scoringUses(List<Long> gold) {
+        return jdbc.sql("""
+                        WITH content AS (
+                            SELECT g.comparison_id, g.qualification, comparison_content(g.comparison_id) AS content
+                            FROM gold_answers g)
+                        SELECT 'comparison ' || k.comparison_id ||
+                               CASE WHEN EXISTS (SELECT 1 FROM labels l WHERE l.comparison_id = k.comparison_id AND NOT l.imported)
+                                    THEN ' was labelled by labelers'
+                                    ELSE ' is also gold in batch ' || (
+                                        SELECT coalesce(min(b.name), '(none)') FROM content o
+                                        JOIN comparisons oc ON oc.id = o.comparison_id LEFT JOIN batches b ON b.id = oc.batch_id
+                                        WHERE NOT o.qualification AND o.content = k.content
+                                          AND o.comparison_id <> ALL(:ids)) END
+                        FROM content k
+                        WHERE k.comparison_id = ANY(:ids)
+                          AND (EXISTS (SELECT 1 FROM labels l WHERE l.comparison_id = k.comparison_id AND NOT l.imported)
+                               OR EXISTS (SELECT 1 FROM content o WHERE NOT o.qualification AND o.content = k.content
+                                          AND o.comparison_id <> ALL(:ids)))
+                        ORDER BY k.comparison_id""")
+                .param("ids", gold.toArray(Long[]::new)).query(String.class).list();
+    }
+
+    /** Whether a comparison with the post and summaries of this one is a qualification item (its gold kept apart). */
+    public boolean isQualificationContent(long comparisonId) {
+        return jdbc.sql("""
+                        SELECT count(*) FROM gold_answers g
+                        WHERE g.qualification AND comparison_content(g.comparison_id) = comparison_content(?)""")
+                .param(comparisonId).query(Long.class).single() > 0;
     }
 
     @Transactional
@@ -91,10 +170,12 @@ public class QualificationTests {
     public List<Test> all() {
         return jdbc.sql("""
                         SELECT t.id, t.name, t.pass_mark, t.active,
-                               (SELECT count(*) FROM qualification_test_items i WHERE i.test_id = t.id) AS items
+                               (SELECT count(*) FROM qualification_test_items i WHERE i.test_id = t.id) AS items,
+                               t.max_attempts, t.cool_down_minutes
                         FROM qualification_tests t ORDER BY t.id DESC""")
                 .query((rs, n) -> new Test(rs.getLong("id"), rs.getString("name"), rs.getBigDecimal("pass_mark"),
-                        rs.getBoolean("active"), rs.getLong("items")))
+                        rs.getBoolean("active"), rs.getLong("items"), rs.getInt("max_attempts"),
+                        rs.getInt("cool_down_minutes")))
                 .list();
     }
 
@@ -127,19 +208,39 @@ public class QualificationTests {
                 .list();
     }
 
+    /** Where the labeler stands with the test pending for them; empty when none is. */
+    public Optional<Standing> standing(long userId) {
+        return pendingFor(userId).map(test -> jdbc.sql("""
+                        SELECT count(*) FILTER (WHERE submitted_at IS NOT NULL) AS used,
+                               count(*) FILTER (WHERE submitted_at IS NULL) > 0 AS open,
+                               max(submitted_at) + make_interval(mins => ?) AS cooled,
+                               now() AS now
+                        FROM qualification_attempts WHERE user_id = ? AND test_id = ?""")
+                .params(test.coolDownMinutes(), userId, test.id())
+                .query((rs, n) -> {
+                    int used = rs.getInt("used");
+                    OffsetDateTime cooled = rs.getObject("cooled", OffsetDateTime.class);
+                    boolean waiting = cooled != null && cooled.isAfter(rs.getObject("now", OffsetDateTime.class));
+                    return new Standing(test, used, rs.getBoolean("open"),
+                            waiting && used < test.maxAttempts() ? cooled.toInstant() : null);
+                })
+                .single());
+    }
+
     /**
      * The labeler's open attempt at the test pending for them (the same one on every reload), or a new one with the
-     * items shuffled and each item's summaries on random sides; empty when no test is pending.
+     * items shuffled and each item's summaries on random sides where the labeler has an attempt left and the
+     * cool-down after the last one is over; empty otherwise ({@link #standing} says why).
      */
     @Transactional
     public Optional<Attempt> openAttempt(long userId) {
-        Optional<Test> pending = pendingFor(userId);
-        if (pending.isEmpty()) {
+        // serialises the user's own concurrent visits, so they share one attempt and count once
+        jdbc.sql("SELECT id FROM users WHERE id = ? FOR UPDATE").param(userId).query(Long.class).single();
+        Optional<Standing> standing = standing(userId);
+        if (standing.isEmpty() || !standing.get().mayAttempt()) {
             return Optional.empty();
         }
-        Test test = pending.get();
-        // serialises the user's own concurrent first visits, so they share one attempt
-        jdbc.sql("SELECT id FROM users WHERE id = ? FOR UPDATE").param(userId).query(Long.class).single();
+        Test test = standing.get().test();
         Optional<Long> open = jdbc.sql("""
                         SELECT id FROM qualification_attempts WHERE user_id = ? AND test_id = ? AND submitted_at IS NULL""")
                 .params(userId, test.id()).query(Long.class).optional();
@@ -236,7 +337,11 @@ public class QualificationTests {
                         passed, "[" + String.join(",", details) + "]")
                 .update();
         jdbc.sql("UPDATE qualification_attempts SET submitted_at = now() WHERE id = ?").param(attemptId).update();
-        return new Result(test.name(), score, passed, correct, items);
+        if (passed) {
+            return new Result(test.name(), true, 0, null);
+        }
+        Standing after = standing(userId).orElseThrow();
+        return new Result(test.name(), false, after.attemptsLeft(), after.nextAttemptAt());
     }
 
     private static Long[] longs(Array array) throws java.sql.SQLException {

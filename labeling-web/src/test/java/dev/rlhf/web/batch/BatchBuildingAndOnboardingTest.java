@@ -4,8 +4,6 @@ import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.importing.FeedbackLines;
 import dev.rlhf.web.importing.FileImporter;
-import dev.rlhf.web.importing.ImportKind;
-import dev.rlhf.web.importing.ImportProgress;
 import dev.rlhf.web.labeling.AssignmentService;
 import dev.rlhf.web.labeling.AssignmentView;
 import dev.rlhf.web.labeling.LabelSubmission;
@@ -21,14 +19,12 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import static dev.rlhf.web.importing.FeedbackLines.comparison;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
@@ -62,26 +58,8 @@ class BatchBuildingAndOnboardingTest {
     @TempDir
     Path dir;
 
-    /** Six posts with a reference summary (TL;DR file) and a "sup" sample each (comparisons file), two gold. */
     private String sourceData(String run) {
-        List<Object> posts = new ArrayList<>();
-        List<Object> lines = new ArrayList<>();
-        for (int i = 1; i <= 6; i++) {
-            posts.add(FeedbackLines.post(run + "-p" + i, "Reference summary " + i));
-            lines.add(comparison(run + "-p" + i, run + "-source", "train", run + "-expert", i % 2, i % 2 == 0 ? 2 : 8,
-                    "ref", "Reference summary " + i, "sup", "Sampled summary " + i));
-        }
-        importer.importFile(ImportKind.POSTS, FeedbackLines.write(dir, "posts.jsonl", posts), "posts.jsonl", null, ImportProgress.NONE);
-        importer.importFile(ImportKind.COMPARISONS, FeedbackLines.write(dir, "c.jsonl", lines), "c.jsonl", null, ImportProgress.NONE);
-        for (int i = 1; i <= 2; i++) {
-            long comparison = fixtures.jdbc().sql("""
-                            SELECT c.id FROM comparisons c JOIN posts p ON p.id = c.post_id JOIN batches b ON b.id = c.batch_id
-                            WHERE p.source_id = ? AND b.name = ?""").params(run + "-p" + i, run + "-source")
-                    .query(Long.class).single();
-            fixtures.jdbc().sql("INSERT INTO gold_answers (comparison_id, choice, confidence) VALUES (?, ?, ?)")
-                    .params(comparison, i - 1, i == 1 ? 2 : 8).update();
-        }
-        return run + "-source";
+        return GoldSource.importSixPostsTwoGold(importer, fixtures, dir, run);
     }
 
     @Test
@@ -163,31 +141,6 @@ class BatchBuildingAndOnboardingTest {
                 .andExpect(status().isOk()).andExpect(jsonPath("$.state").value(state));
     }
 
-    private static final java.util.regex.Pattern SHOWN_ITEM = java.util.regex.Pattern.compile(
-            "data-place=\"(\\d+)\".*?class=\"summary-left\">([^<]*)<.*?class=\"summary-right\">([^<]*)<",
-            java.util.regex.Pattern.DOTALL);
-
-    /** The qualification page's items: place → {left text, right text}. */
-    static Map<Integer, String[]> shownItems(String page) {
-        Map<Integer, String[]> items = new java.util.TreeMap<>();
-        java.util.regex.Matcher m = SHOWN_ITEM.matcher(page);
-        while (m.find()) {
-            items.put(Integer.parseInt(m.group(1)), new String[]{m.group(2), m.group(3)});
-        }
-        return items;
-    }
-
-    static long attemptId(String page) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"attemptId\" value=\"(\\d+)\"").matcher(page);
-        assertThat(m.find()).as("the page holds an attempt").isTrue();
-        return Long.parseLong(m.group(1));
-    }
-
-    private static org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder answers(
-            org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder request, Map<String, String> answers) {
-        answers.forEach(request::param);
-        return request;
-    }
 
     /**
      * Each attempt draws its own order: over twenty labelers' attempts both items come first and each summary is
@@ -197,7 +150,7 @@ class BatchBuildingAndOnboardingTest {
     @Test
     void eachQualificationAttemptShowsTheItemsInItsOwnOrder() throws Exception {
         String run = "shuffle" + System.nanoTime();
-        var test = qualification.create(run + "-test", new BigDecimal("1.0"), sourceData(run));
+        var test = qualification.create(run + "-test", new BigDecimal("1.0"), sourceData(run), null, null);
         try {
             Set<String> firstItems = new HashSet<>();
             Set<String> leftOfPost1 = new HashSet<>();
@@ -207,10 +160,10 @@ class BatchBuildingAndOnboardingTest {
                         .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
                 String reload = mvc.perform(get("/labeling/qualification").with(user(labeler)))
                         .andReturn().getResponse().getContentAsString();
-                assertThat(attemptId(reload)).isEqualTo(attemptId(page));
-                Map<Integer, String[]> shown = shownItems(page);
+                assertThat(QualificationPage.attemptId(reload)).isEqualTo(QualificationPage.attemptId(page));
+                Map<Integer, String[]> shown = QualificationPage.shownItems(page);
                 assertThat(shown).hasSize(2);
-                assertThat(shownItems(reload).get(0)).containsExactly(shown.get(0));
+                assertThat(QualificationPage.shownItems(reload).get(0)).containsExactly(shown.get(0));
                 firstItems.add(shown.get(0)[0].substring(shown.get(0)[0].length() - 1));
                 Map<String, String> right = new java.util.HashMap<>();
                 for (Map.Entry<Integer, String[]> item : shown.entrySet()) {
@@ -221,8 +174,8 @@ class BatchBuildingAndOnboardingTest {
                     boolean leftBetter = left.equals("Reference summary 1") || left.equals("Sampled summary 2");
                     right.put("answer-" + item.getKey(), leftBetter ? "2" : "8");
                 }
-                mvc.perform(answers(post("/labeling/qualification").with(csrf()).with(user(labeler))
-                                .param("attemptId", String.valueOf(attemptId(page))), right))
+                mvc.perform(QualificationPage.answers(post("/labeling/qualification").with(csrf()).with(user(labeler))
+                                .param("attemptId", String.valueOf(QualificationPage.attemptId(page))), right))
                         .andExpect(status().isOk());
                 assertThat(fixtures.jdbc().sql("SELECT passed FROM qualification_results WHERE user_id = ?")
                         .param(labeler.id()).query(Boolean.class).single()).as("attempt %d", i).isTrue();
@@ -248,7 +201,7 @@ class BatchBuildingAndOnboardingTest {
         // a labeler already at work when the test is activated
         SignedInUser atWork = fixtures.signedIn(fixtures.user(Role.LABELER));
         long held = assignments.currentOrNext(atWork.id()).orElseThrow().assignmentId();
-        var test = qualification.create(run + "-test", new BigDecimal("1.0"), source);
+        var test = qualification.create(run + "-test", new BigDecimal("1.0"), source, 3, 0);
         try {
             assertThat(test.items()).isEqualTo(2);
             var labeler = fixtures.user(Role.LABELER);
@@ -282,8 +235,8 @@ class BatchBuildingAndOnboardingTest {
             assertThat(page).contains("Reference summary 1").contains("Sampled summary 2");
             // gold: post 1 → its reference summary better, post 2 → its sampled summary better; the attempt put
             // each item at its own place with its own sides, so answer by what the page shows
-            Map<Integer, String[]> shown = shownItems(page);
-            long attempt = attemptId(page);
+            Map<Integer, String[]> shown = QualificationPage.shownItems(page);
+            long attempt = QualificationPage.attemptId(page);
             Map<String, String> wrongFirst = new java.util.HashMap<>();
             Map<String, String> right = new java.util.HashMap<>();
             for (Map.Entry<Integer, String[]> item : shown.entrySet()) {
@@ -294,24 +247,24 @@ class BatchBuildingAndOnboardingTest {
                 wrongFirst.put("answer-" + item.getKey(), post1 ? worse : better);
                 right.put("answer-" + item.getKey(), better);
             }
-            mvc.perform(answers(post("/labeling/qualification").with(csrf()).with(user(signedIn))
+            mvc.perform(QualificationPage.answers(post("/labeling/qualification").with(csrf()).with(user(signedIn))
                             .param("attemptId", String.valueOf(attempt)), wrongFirst))
                     .andExpect(status().isOk());
             mvc.perform(get("/labeling").with(user(signedIn))).andExpect(redirectedUrl("/labeling/qualification"));
             // the closed attempt cannot be answered again; the next visit opens a new one
-            mvc.perform(answers(post("/labeling/qualification").with(csrf()).with(user(signedIn))
+            mvc.perform(QualificationPage.answers(post("/labeling/qualification").with(csrf()).with(user(signedIn))
                             .param("attemptId", String.valueOf(attempt)), right))
                     .andExpect(status().isNotFound());
             String again = mvc.perform(get("/labeling/qualification").with(user(signedIn))).andExpect(status().isOk())
                     .andReturn().getResponse().getContentAsString();
-            assertThat(attemptId(again)).isNotEqualTo(attempt);
+            assertThat(QualificationPage.attemptId(again)).isNotEqualTo(attempt);
             right.clear();
-            for (Map.Entry<Integer, String[]> item : shownItems(again).entrySet()) {
+            for (Map.Entry<Integer, String[]> item : QualificationPage.shownItems(again).entrySet()) {
                 boolean leftBetter = item.getValue()[0].equals("Reference summary 1") || item.getValue()[0].equals("Sampled summary 2");
                 right.put("answer-" + item.getKey(), leftBetter ? "1" : "7");
             }
-            mvc.perform(answers(post("/labeling/qualification").with(csrf()).with(user(signedIn))
-                            .param("attemptId", String.valueOf(attemptId(again))), right))
+            mvc.perform(QualificationPage.answers(post("/labeling/qualification").with(csrf()).with(user(signedIn))
+                            .param("attemptId", String.valueOf(QualificationPage.attemptId(again))), right))
                     .andExpect(status().isOk());
             mvc.perform(get("/labeling").with(user(signedIn))).andExpect(status().isOk());
             List<Map<String, Object>> results = fixtures.jdbc().sql("""
