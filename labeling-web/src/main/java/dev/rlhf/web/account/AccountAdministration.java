@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * What an admin does to accounts: create, disable/enable, reset a password (a new random one, shown once),
- * pause/resume a labeler (a paused labeler gets no new work). Only admins reach this (see the role matrix);
- * no one can change their own role, and imported workers (disabled, no password) cannot be enabled.
+ * What an admin does to accounts: create, disable/enable, change the role, reset a password (a new random one, shown
+ * once), pause/resume a labeler (a paused labeler gets no new work). Only admins reach this (see the role matrix);
+ * no one can change their own role, and imported workers (disabled, no password) cannot be enabled. Disabling,
+ * pausing, a role change and a password reset end every session of the account at once (V12, {@link SessionCheck}).
  */
 @Service
 public class AccountAdministration {
@@ -96,14 +97,38 @@ public class AccountAdministration {
         jdbc.sql("UPDATE users SET paused = ? WHERE id = ?").params(paused, id).update();
         if (paused) {
             // hand back the work they hold now, so the pause takes effect at once
-            jdbc.sql("""
-                    WITH expired AS (
-                        UPDATE assignments SET state = 'EXPIRED' WHERE labeler_id = ? AND state = 'ACTIVE'
-                        RETURNING comparison_id)
-                    UPDATE comparisons SET open_slots = open_slots + 1 WHERE id IN (SELECT comparison_id FROM expired)""")
-                    .param(id).update();
+            releaseAssignments(id);
         }
         return find(id);
+    }
+
+    @Transactional
+    public Account setRole(long id, Role role, long actingAdmin) {
+        if (role == null) {
+            throw ApiProblem.badField("value", "role is required: LABELER, RESEARCHER or ADMIN");
+        }
+        Account account = find(id);
+        if (id == actingAdmin) {
+            throw ApiProblem.conflict("id", "you cannot change your own role");
+        }
+        if (account.imported()) {
+            throw ApiProblem.conflict("id", "an imported worker stays a labeler");
+        }
+        jdbc.sql("UPDATE users SET role = ? WHERE id = ?").params(role.name(), id).update();
+        if (role != Role.LABELER) {
+            releaseAssignments(id);
+        }
+        return find(id);
+    }
+
+    /** Gives the slot of the assignment the user holds back to its comparison. */
+    private void releaseAssignments(long id) {
+        jdbc.sql("""
+                WITH expired AS (
+                    UPDATE assignments SET state = 'EXPIRED' WHERE labeler_id = ? AND state = 'ACTIVE'
+                    RETURNING comparison_id)
+                UPDATE comparisons SET open_slots = open_slots + 1 WHERE id IN (SELECT comparison_id FROM expired)""")
+                .param(id).update();
     }
 
     /** Sets a new random password and returns it (shown to the admin once, never stored in clear). */

@@ -13,7 +13,10 @@ import org.springframework.web.bind.annotation.RestController;
 import java.util.List;
 import java.util.Map;
 
-/** Accounts over REST (admins only): list, create, enable/disable, pause/resume labelers, reset a password. */
+/**
+ * Accounts over REST (admins only): list, create, enable/disable, change the role, pause/resume labelers, reset a
+ * password.
+ */
 @RestController
 @RequestMapping("/api/accounts")
 class AccountApiController {
@@ -35,6 +38,9 @@ class AccountApiController {
         }
     }
 
+    record NewRole(Role value) {
+    }
+
     @GetMapping
     List<AccountAdministration.Account> all() {
         return administration.all();
@@ -50,6 +56,12 @@ class AccountApiController {
     AccountAdministration.Account enabled(@AuthenticationPrincipal SignedInUser admin, @PathVariable long id,
                                           @RequestBody Flag flag) {
         return administration.setEnabled(id, flag.required("enabled"), admin.id());
+    }
+
+    @PostMapping("/{id}/role")
+    AccountAdministration.Account role(@AuthenticationPrincipal SignedInUser admin, @PathVariable long id,
+                                       @RequestBody NewRole role) {
+        return administration.setRole(id, role.value(), admin.id());
     }
 
     @PostMapping("/{id}/paused")

@@ -44,6 +44,14 @@ class AccountPagesController {
         return "redirect:/admin/accounts";
     }
 
+    @PostMapping("/admin/accounts/{id}/role")
+    String role(@AuthenticationPrincipal SignedInUser admin, @PathVariable long id, @RequestParam Role value,
+                RedirectAttributes flash) {
+        var account = administration.setRole(id, value, admin.id());
+        flash.addFlashAttribute("notice", account.username() + " is now " + value + ".");
+        return "redirect:/admin/accounts";
+    }
+
     @PostMapping("/admin/accounts/{id}/paused")
     String paused(@PathVariable long id, @RequestParam boolean value,
                   @RequestParam(defaultValue = "/admin/accounts") String back, RedirectAttributes flash) {

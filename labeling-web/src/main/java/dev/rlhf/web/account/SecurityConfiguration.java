@@ -5,6 +5,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -13,12 +14,14 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.DelegatingAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcherEntry;
 
 /**
  * Form login with sessions (BCrypt runs once per login, never per request), CSRF on for forms and the
- * JSON API (header {@code X-CSRF-TOKEN}). The role matrix lives here and in {@code RoleMatrixTest}.
+ * JSON API (header {@code X-CSRF-TOKEN}). The role matrix lives here and in {@code RoleMatrixTest}. A session ends
+ * as soon as its account is disabled, paused, given another role or a new password ({@link SessionCheck}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -30,8 +33,11 @@ class SecurityConfiguration {
 
     @Bean
     @ConditionalOnWebApplication // the import/export command line starts the application without a web server
-    SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityErrorHandler errors) throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityErrorHandler errors, JdbcClient jdbc)
+            throws Exception {
         http
+                // a filter of this chain only (not a bean, which the servlet container would run a second time)
+                .addFilterAfter(new SessionCheck(jdbc), SecurityContextHolderFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
                         .requestMatchers("/labeling/**", "/api/labeling/**").hasRole(Role.LABELER.name())
@@ -42,7 +48,9 @@ class SecurityConfiguration {
                         .requestMatchers("/api/batches/**", "/api/exports/**", "/api/labels/**", "/api/quality/**",
                                 "/api/qualification-tests/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
                         .requestMatchers("/api/runs/**", "/api/snapshots/**", "/api/evaluations/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
-                        .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").authenticated()
+                        // the API's documentation is for the people who script against it
+                        .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
+                        .hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
                         .requestMatchers("/research/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
                         .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())
                         .anyRequest().authenticated())

@@ -1,6 +1,7 @@
 package dev.rlhf.web.account;
 
 import dev.rlhf.web.api.ApiError;
+import dev.rlhf.web.api.ErrorPage;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
@@ -40,10 +41,7 @@ class SecurityErrorHandler implements AccessDeniedHandler {
         } else {
             response.setContentType("text/html");
             response.setCharacterEncoding("UTF-8");
-            response.getWriter().write("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Forbidden</title>"
-                    + "<link rel=\"stylesheet\" href=\"" + request.getContextPath() + "/css/app.css\"></head><body><main class=\"page\">"
-                    + "<h1>403 Forbidden</h1><p class=\"error\">" + (field == null ? "" : "<strong>" + field + "</strong>: ")
-                    + message + "</p><p><a href=\"" + request.getContextPath() + "/\">Back to your start page</a></p></main></body></html>");
+            response.getWriter().write(ErrorPage.html(request.getContextPath(), "403 Forbidden", field, message));
         }
     }
 }

@@ -9,15 +9,19 @@ import java.io.Serializable;
 import java.util.Collection;
 import java.util.List;
 
-/** The principal kept in the session after login: the database id, so requests never look the user up again. */
-public record SignedInUser(long id, String username, String passwordHash, Role role, boolean enabled)
+/**
+ * The principal kept in the session after login: the database id (controllers never look the user up again) and the
+ * account's session generation at sign-in, which {@link SessionCheck} compares with the account on every request.
+ */
+public record SignedInUser(long id, String username, String passwordHash, Role role, boolean enabled,
+                           int sessionGeneration)
         implements UserDetails, Serializable {
     @Serial
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     static SignedInUser of(UserAccount account) {
         return new SignedInUser(account.getId(), account.getUsername(), account.getPasswordHash(),
-                account.getRole(), account.isEnabled());
+                account.getRole(), account.isEnabled(), account.getSessionGeneration());
     }
 
     @Override

@@ -41,6 +41,10 @@ public class UserAccount {
     @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
     private Instant createdAt;
 
+    /** Moves on (V12's trigger) when the account is disabled, paused, given another role or a new password. */
+    @Column(name = "session_generation", nullable = false, insertable = false, updatable = false)
+    private int sessionGeneration;
+
     protected UserAccount() {
     }
 
@@ -81,5 +85,9 @@ public class UserAccount {
 
     public Instant getCreatedAt() {
         return createdAt;
+    }
+
+    public int getSessionGeneration() {
+        return sessionGeneration;
     }
 }

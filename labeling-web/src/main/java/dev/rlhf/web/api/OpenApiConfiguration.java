@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The OpenAPI document of the REST API, served at {@code /v3/api-docs} (and browsable at {@code /swagger-ui.html})
- * to signed-in users. Calls authenticate with the session cookie of a form login; state-changing calls send the
+ * to researchers and admins (labelers get 403). Calls authenticate with the session cookie of a form login; state-changing calls send the
  * CSRF token from {@code GET /api/csrf} in the {@code X-CSRF-TOKEN} header.
  */
 @Configuration(proxyBeanMethods = false)

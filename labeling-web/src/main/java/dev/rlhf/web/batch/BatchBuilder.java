@@ -21,7 +21,7 @@ import java.util.Set;
  * Gold: with rate r and R real comparisons, G = round(r·R / (1 − r)) copies of gold comparisons (comparisons with
  * a gold answer and the same number of candidates; ties only where the batch allows them) are spread evenly
  * between the real ones. Labelers get comparisons in id order, so gold arrives at the batch's rate, on the same
- * page in the same shape as real work; the copies keep the gold answer.
+ * page in the same shape as real work; the copies keep the gold answer. Qualification gold is never copied.
  */
 @Service
 public class BatchBuilder {
@@ -38,7 +38,7 @@ public class BatchBuilder {
     private record Candidate(long id, String policy, boolean reference, String text) {
     }
 
-    private record Gold(long postId, List<Long> summaryIds, Integer choice, Integer confidence, String rationale) {
+    record Gold(long postId, List<Long> summaryIds, Integer choice, Integer confidence, String rationale) {
     }
 
     /** The batch options every way of building shares, checked: name, mode, K, ties, gold rate, priority. */
@@ -198,15 +198,18 @@ public class BatchBuilder {
         return chosen;
     }
 
-    /** Distinct gold comparisons (post and summaries) with n candidates; ties only if allowed. */
-    private List<Gold> goldPool(int n, boolean tiesAllowed) {
+    /**
+     * Distinct gold comparisons (post and summaries) with n candidates; ties only if allowed; never qualification gold
+     * (V13: kept apart from the gold that scores labelers).
+     */
+    List<Gold> goldPool(int n, boolean tiesAllowed) {
         return jdbc.sql("""
                         SELECT DISTINCT ON (c.post_id, ids) c.post_id, ids, g.choice, g.confidence, g.rationale
                         FROM gold_answers g
                         JOIN comparisons c ON c.id = g.comparison_id
                         CROSS JOIN LATERAL (SELECT array_agg(cs.summary_id ORDER BY cs.position) AS ids
                                             FROM comparison_summaries cs WHERE cs.comparison_id = c.id) s
-                        WHERE c.candidate_count = ? AND (g.choice IS NOT NULL OR ?)
+                        WHERE c.candidate_count = ? AND (g.choice IS NOT NULL OR ?) AND NOT g.qualification
                         ORDER BY c.post_id, ids, c.id""")
                 .params(n, tiesAllowed)
                 .query((rs, i) -> {

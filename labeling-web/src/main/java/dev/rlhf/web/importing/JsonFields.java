@@ -1,5 +1,6 @@
 package dev.rlhf.web.importing;
 
+import dev.rlhf.web.api.TextInput;
 import tools.jackson.databind.JsonNode;
 
 /** Reads typed fields of one line's JSON and names the field (with its path) when one is missing or wrong. */
@@ -54,10 +55,11 @@ final class JsonFields {
         return noNul(node.stringValue(), path);
     }
 
-    /** PostgreSQL text cannot hold the NUL character. */
+    /** The text rule of the whole API and the forms ({@link TextInput}: no NUL character). */
     private String noNul(String value, String path) {
-        if (value.indexOf('\u0000') >= 0) {
-            throw bad(path, "contains a NUL character (\\u0000), which cannot be stored");
+        String problem = TextInput.problem(value);
+        if (problem != null) {
+            throw bad(path, problem);
         }
         return value;
     }

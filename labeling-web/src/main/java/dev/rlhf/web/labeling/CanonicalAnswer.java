@@ -24,6 +24,22 @@ public record CanonicalAnswer(Integer choice, Integer confidence) {
         };
     }
 
+    /**
+     * This stored answer as the labeler gave it on the screen of the assignment with {@code displayOrder}: the
+     * inverse of {@link #fromScreen}.
+     */
+    public ScreenAnswer toScreen(int[] displayOrder) {
+        if (confidence != null) {
+            return ScreenAnswer.of(displayOrder[0] == 0 ? confidence : 10 - confidence, null);
+        }
+        for (int screen = 0; screen < displayOrder.length; screen++) {
+            if (displayOrder[screen] == choice) {
+                return ScreenAnswer.of(null, screen);
+            }
+        }
+        throw new IllegalStateException("choice " + choice + " is not in the display order");
+    }
+
     private static CanonicalAnswer pairwise(int[] displayOrder, boolean tiesAllowed, Integer confidence, Integer choice) {
         if (choice != null) {
             throw LabelingException.badField("choice", "a pairwise comparison is answered with confidence 1-9, not choice");
@@ -38,8 +54,7 @@ public record CanonicalAnswer(Integer choice, Integer confidence) {
             throw LabelingException.badField("confidence", "this batch does not allow ties (5)");
         }
         int canonical = displayOrder[0] == 0 ? confidence : 10 - confidence;
-        Integer preferred = canonical < 5 ? Integer.valueOf(0) : canonical > 5 ? Integer.valueOf(1) : null;
-        return new CanonicalAnswer(preferred, canonical);
+        return new CanonicalAnswer(ScreenAnswer.preferredSide(canonical), canonical);
     }
 
     private static CanonicalAnswer bestOf4(int[] displayOrder, Integer confidence, Integer choice) {

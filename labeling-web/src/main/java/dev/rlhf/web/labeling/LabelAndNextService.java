@@ -63,9 +63,10 @@ public class LabelAndNextService {
                     .param("flags", flags)
                     .param("note", note, Types.VARCHAR)
                     .param("leaseSeconds", assignments.leaseSeconds())
+                    // the function stored the answer only where it fit the batch; the receipt repeats it in screen terms
                     .query((rs, n) -> new LabelAndNext(
-                            new LabelReceipt(rs.getLong("label_id"), assignmentId,
-                                    (Integer) rs.getObject("choice"), (Integer) rs.getObject("confidence")),
+                            LabelReceipt.of(rs.getLong("label_id"), assignmentId,
+                                    ScreenAnswer.of(submission.confidence(), submission.choice())),
                             AssignmentService.view(rs, "next_").orElse(null)))
                     .optional();
         } catch (DuplicateKeyException keyUsedOrConcurrentClaim) {

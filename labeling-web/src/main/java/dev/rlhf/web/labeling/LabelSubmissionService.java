@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Stores a labeler's answer, exactly once. The idempotency key makes a retried submission answer as the
  * first did; an assignment the labeler does not hold (someone else's, expired, answered with another key)
- * is refused. The answer is turned from screen sides into the canonical order before it is stored.
+ * is refused. The answer is turned from screen sides into the canonical order before it is stored, and the receipt
+ * turns it back: the labeler is answered in screen terms only.
  * <p>
  * Two statements and no explicit transaction: the first reads everything needed to judge the request, the
  * second completes the assignment and inserts the label atomically, re-checking holder, state and lease, so
@@ -108,8 +109,9 @@ public class LabelSubmissionService {
         }
         if (context.keyLabelId != null) {
             if (context.keyAssignmentId == assignmentId) {
-                return Optional.of(new LabelReceipt(context.keyLabelId, assignmentId, context.keyChoice,
-                        context.keyConfidence));
+                CanonicalAnswer stored = new CanonicalAnswer(context.keyChoice, context.keyConfidence);
+                return Optional.of(LabelReceipt.of(context.keyLabelId, assignmentId,
+                        stored.toScreen(context.displayOrder)));
             }
             throw new LabelingException(HttpStatus.CONFLICT, "idempotencyKey",
                     "this idempotency key was already used for another assignment");
@@ -133,7 +135,7 @@ public class LabelSubmissionService {
                 .param("flags", flags)
                 .param("key", key)
                 .query(Long.class).optional();
-        return labelId.map(id -> new LabelReceipt(id, assignmentId, answer.choice(), answer.confidence()));
+        return labelId.map(id -> LabelReceipt.of(id, assignmentId, answer.toScreen(context.displayOrder)));
     }
 
     static long required(Long value, String field) {
@@ -177,9 +179,6 @@ public class LabelSubmissionService {
         }
         if (note.length() > MAX_NOTE_LENGTH) {
             throw LabelingException.badField("note", "note is longer than " + MAX_NOTE_LENGTH + " characters");
-        }
-        if (note.indexOf('\u0000') >= 0) {
-            throw LabelingException.badField("note", "note contains a NUL character, which cannot be stored");
         }
         return note.strip();
     }

@@ -21,7 +21,7 @@ public class LabelerStatsQuery {
                                count(g.comparison_id) AS gold_compared,
                                count(g.comparison_id) FILTER (WHERE l.choice IS NOT DISTINCT FROM g.choice) AS gold_agreed
                         FROM labels l
-                        LEFT JOIN gold_answers g ON g.comparison_id = l.comparison_id
+                        LEFT JOIN gold_answers g ON g.comparison_id = l.comparison_id AND NOT g.qualification
                         WHERE l.labeler_id = :labeler""")
                 .param("labeler", labelerId)
                 .query((rs, n) -> {

@@ -1,6 +1,8 @@
 package dev.rlhf.web.labeling;
 
 import dev.rlhf.web.account.SignedInUser;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -9,10 +11,11 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The labeling flow as JSON, session-authenticated with CSRF in the {@code X-CSRF-TOKEN} header; the same
- * services and rules as the pages.
+ * services and rules as the pages. Bodies are read with strict types ({@link LabelSubmission#fromJson}).
  */
 @RestController
 @RequestMapping("/api/labeling")
@@ -40,8 +43,13 @@ class LabelingApiController {
     /** Stores the answer (201); a retry with the same idempotency key answers the same. */
     @PostMapping("/labels")
     ResponseEntity<LabelReceipt> submit(@AuthenticationPrincipal SignedInUser user,
-                                        @RequestBody LabelSubmission submission) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(submissions.submit(user.id(), submission));
+                                        // read as a tree for strict types, documented as what it is
+                                        @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                                                mediaType = "application/json",
+                                                schema = @Schema(implementation = LabelSubmission.class)))
+                                        @RequestBody JsonNode body) {
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(submissions.submit(user.id(), LabelSubmission.fromJson(body)));
     }
 
     /**
@@ -51,8 +59,12 @@ class LabelingApiController {
      */
     @PostMapping("/labels-and-next")
     ResponseEntity<LabelAndNext> submitAndNext(@AuthenticationPrincipal SignedInUser user,
-                                               @RequestBody LabelSubmission submission) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(labelAndNext.submitAndNext(user.id(), submission));
+                                               @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                                                       content = @Content(mediaType = "application/json",
+                                                               schema = @Schema(implementation = LabelSubmission.class)))
+                                               @RequestBody JsonNode body) {
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(labelAndNext.submitAndNext(user.id(), LabelSubmission.fromJson(body)));
     }
 
     @GetMapping("/stats")

@@ -47,7 +47,7 @@ public class AgreementQuery {
                                        FILTER (WHERE NOT l.imported) AS median_seconds,
                                    count(g.comparison_id) AS gold_compared,
                                    count(g.comparison_id) FILTER (WHERE l.choice IS NOT DISTINCT FROM g.choice) AS gold_agreed
-                            FROM labels l LEFT JOIN gold_answers g ON g.comparison_id = l.comparison_id
+                            FROM labels l LEFT JOIN gold_answers g ON g.comparison_id = l.comparison_id AND NOT g.qualification
                             GROUP BY l.labeler_id
                         )
                         SELECT u.id, u.pseudonym, u.enabled, u.paused, u.imported,

@@ -24,29 +24,33 @@ class QualificationController {
         this.tests = tests;
     }
 
+    /** The labeler's open attempt (items and sides in the attempt's own random order), or a page saying none waits. */
     @GetMapping("/labeling/qualification")
     String test(@AuthenticationPrincipal SignedInUser user, Model model) {
-        var pending = tests.pendingFor(user.id());
-        model.addAttribute("test", pending.orElse(null));
-        model.addAttribute("items", pending.map(t -> tests.items(t.id())).orElse(java.util.List.of()));
+        var attempt = tests.openAttempt(user.id());
+        model.addAttribute("attempt", attempt.orElse(null));
+        // no attempt to show: either no test waits, or the labeler must wait for the cool-down or has none left
+        model.addAttribute("standing", attempt.isPresent() ? null : tests.standing(user.id()).orElse(null));
         return "quality/qualification";
     }
 
+    /** The answers of an attempt: field {@code answer-P} holds the screen confidence given to the item at place P. */
     @PostMapping("/labeling/qualification")
-    String take(@AuthenticationPrincipal SignedInUser user, @RequestParam long testId,
+    String take(@AuthenticationPrincipal SignedInUser user, @RequestParam long attemptId,
                 @RequestParam Map<String, String> form, Model model) {
-        Map<Long, Integer> answers = new HashMap<>();
+        Map<Integer, Integer> answers = new HashMap<>();
         for (Map.Entry<String, String> field : form.entrySet()) {
             if (field.getKey().startsWith("answer-") && !field.getValue().isBlank()) {
                 try {
-                    answers.put(Long.parseLong(field.getKey().substring(7)), Integer.parseInt(field.getValue()));
+                    answers.put(Integer.parseInt(field.getKey().substring(7)), Integer.parseInt(field.getValue()));
                 } catch (NumberFormatException e) {
                     throw ApiProblem.badField(field.getKey(), "'" + field.getValue() + "' is not a number");
                 }
             }
         }
-        model.addAttribute("result", tests.take(user.id(), testId, answers));
-        model.addAttribute("test", null);
+        model.addAttribute("result", tests.take(user.id(), attemptId, answers));
+        model.addAttribute("attempt", null);
+        model.addAttribute("standing", null);
         return "quality/qualification";
     }
 
@@ -58,9 +62,11 @@ class QualificationController {
 
     @PostMapping("/admin/qualification")
     String create(@RequestParam String name, @RequestParam BigDecimal passMark, @RequestParam String goldBatch,
-                  RedirectAttributes flash) {
-        var test = tests.create(name, passMark, goldBatch);
-        flash.addFlashAttribute("notice", "Qualification test " + test.name() + " (" + test.items() + " items) is active.");
+                  @RequestParam(required = false) Integer maxAttempts,
+                  @RequestParam(required = false) Integer coolDownMinutes, RedirectAttributes flash) {
+        var test = tests.create(name, passMark, goldBatch, maxAttempts, coolDownMinutes);
+        flash.addFlashAttribute("notice", "Qualification test " + test.name() + " (" + test.items() + " items, "
+                + test.maxAttempts() + " attempts) is active.");
         return "redirect:/admin/qualification";
     }
 

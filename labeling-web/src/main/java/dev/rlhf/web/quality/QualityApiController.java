@@ -37,7 +37,7 @@ class QualityApiController {
     record GoldAnswer(Long comparisonId, Integer choice, Integer confidence, String rationale) {
     }
 
-    record NewTest(String name, BigDecimal passMark, String goldBatch) {
+    record NewTest(String name, BigDecimal passMark, String goldBatch, Integer maxAttempts, Integer coolDownMinutes) {
     }
 
     @GetMapping("/api/quality/labelers")
@@ -89,6 +89,10 @@ class QualityApiController {
                 .query(Long.class).single() > 0) {
             throw ApiProblem.conflict("comparisonId", "comparison " + gold.comparisonId() + " already has a gold answer");
         }
+        if (tests.isQualificationContent(gold.comparisonId())) {
+            throw ApiProblem.conflict("comparisonId", "comparison " + gold.comparisonId()
+                    + " shows the post and summaries of a qualification item, whose gold is kept apart from the gold that scores labelers");
+        }
         comparisons.addGoldAnswer(gold.comparisonId(), gold.choice(), gold.confidence(), gold.rationale());
         return ResponseEntity.status(HttpStatus.CREATED).body(gold);
     }
@@ -100,6 +104,7 @@ class QualityApiController {
 
     @PostMapping("/api/qualification-tests")
     ResponseEntity<QualificationTests.Test> createTest(@RequestBody NewTest test) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(tests.create(test.name(), test.passMark(), test.goldBatch()));
+        return ResponseEntity.status(HttpStatus.CREATED).body(tests.create(test.name(), test.passMark(), test.goldBatch(),
+                test.maxAttempts(), test.coolDownMinutes()));
     }
 }

@@ -71,6 +71,7 @@ class RoleMatrixTest {
             new Endpoint(HttpMethod.GET, "/admin/accounts", null, LOGIN, 403, 403, 200),
             new Endpoint(HttpMethod.POST, "/admin/accounts", null, LOGIN, 403, 403, 400),
             new Endpoint(HttpMethod.POST, "/admin/accounts/1/paused", null, LOGIN, 403, 403, 400),
+            new Endpoint(HttpMethod.POST, "/admin/accounts/1/role", null, LOGIN, 403, 403, 400),
             new Endpoint(HttpMethod.GET, "/admin/qualification", null, LOGIN, 403, 403, 200),
             new Endpoint(HttpMethod.GET, "/research/quality", null, LOGIN, 403, 200, 200),
             new Endpoint(HttpMethod.GET, "/research/exports", null, LOGIN, 403, 200, 200),
@@ -95,6 +96,7 @@ class RoleMatrixTest {
                     401, 403, 403, 201),
             new Endpoint(HttpMethod.POST, "/api/accounts/999999/password", null, 401, 403, 403, 404),
             new Endpoint(HttpMethod.POST, "/api/accounts/999999/enabled", "{}", 401, 403, 403, 400),
+            new Endpoint(HttpMethod.POST, "/api/accounts/999999/role", "{}", 401, 403, 403, 400),
             // runs: researchers and admins launch, watch and cancel; labelers get 403
             new Endpoint(HttpMethod.GET, "/research/runs", null, LOGIN, 403, 200, 200),
             new Endpoint(HttpMethod.GET, "/research/runs/new", null, LOGIN, 403, 200, 200),
@@ -129,7 +131,12 @@ class RoleMatrixTest {
             new Endpoint(HttpMethod.GET, "/research/evaluations/999999", null, LOGIN, 403, 404, 404),
             new Endpoint(HttpMethod.GET, "/api/evaluations", null, 401, 403, 200, 200),
             new Endpoint(HttpMethod.GET, "/api/evaluations/999999", null, 401, 403, 404, 404),
-            new Endpoint(HttpMethod.GET, "/v3/api-docs", null, LOGIN, 200, 200, 200));
+            // the API's documentation: researchers and admins
+            new Endpoint(HttpMethod.GET, "/v3/api-docs", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/swagger-ui/index.html", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.GET, "/swagger-ui.html", null, LOGIN, 403, 302, 302),
+            // the error page exists only for the container's error dispatch: opened directly, there is nothing there
+            new Endpoint(HttpMethod.GET, "/error", null, 404, 404, 404, 404));
 
     @Autowired
     MockMvc mvc;

@@ -37,6 +37,11 @@ class OpenApiDocumentTest {
         assertThat(paths.get("/api/imports").get("post").get("parameters").toString()).contains("kind").contains("wait");
         assertThat(paths.get("/api/exports/{format}").get("get").get("parameters").toString())
                 .contains("batch").contains("split").contains("labeler").contains("from").contains("to");
+        // the label endpoints read their body as a tree (strict types) but document it as a LabelSubmission
+        assertThat(paths.get("/api/labeling/labels-and-next").get("post").get("requestBody").toString())
+                .contains("LabelSubmission");
+        assertThat(doc.get("components").get("schemas").get("LabelSubmission").get("properties").propertyNames())
+                .contains("assignmentId", "idempotencyKey", "confidence", "choice", "flags", "note");
         mvc.perform(get("/swagger-ui/index.html").with(user(researcher))).andExpect(status().isOk());
     }
 }

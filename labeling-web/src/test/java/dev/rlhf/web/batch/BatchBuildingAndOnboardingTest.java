@@ -4,8 +4,6 @@ import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.importing.FeedbackLines;
 import dev.rlhf.web.importing.FileImporter;
-import dev.rlhf.web.importing.ImportKind;
-import dev.rlhf.web.importing.ImportProgress;
 import dev.rlhf.web.labeling.AssignmentService;
 import dev.rlhf.web.labeling.AssignmentView;
 import dev.rlhf.web.labeling.LabelSubmission;
@@ -21,14 +19,12 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import static dev.rlhf.web.importing.FeedbackLines.comparison;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
@@ -62,26 +58,8 @@ class BatchBuildingAndOnboardingTest {
     @TempDir
     Path dir;
 
-    /** Six posts with a reference summary (TL;DR file) and a "sup" sample each (comparisons file), two gold. */
     private String sourceData(String run) {
-        List<Object> posts = new ArrayList<>();
-        List<Object> lines = new ArrayList<>();
-        for (int i = 1; i <= 6; i++) {
-            posts.add(FeedbackLines.post(run + "-p" + i, "Reference summary " + i));
-            lines.add(comparison(run + "-p" + i, run + "-source", "train", run + "-expert", i % 2, i % 2 == 0 ? 2 : 8,
-                    "ref", "Reference summary " + i, "sup", "Sampled summary " + i));
-        }
-        importer.importFile(ImportKind.POSTS, FeedbackLines.write(dir, "posts.jsonl", posts), "posts.jsonl", null, ImportProgress.NONE);
-        importer.importFile(ImportKind.COMPARISONS, FeedbackLines.write(dir, "c.jsonl", lines), "c.jsonl", null, ImportProgress.NONE);
-        for (int i = 1; i <= 2; i++) {
-            long comparison = fixtures.jdbc().sql("""
-                            SELECT c.id FROM comparisons c JOIN posts p ON p.id = c.post_id JOIN batches b ON b.id = c.batch_id
-                            WHERE p.source_id = ? AND b.name = ?""").params(run + "-p" + i, run + "-source")
-                    .query(Long.class).single();
-            fixtures.jdbc().sql("INSERT INTO gold_answers (comparison_id, choice, confidence) VALUES (?, ?, ?)")
-                    .params(comparison, i - 1, i == 1 ? 2 : 8).update();
-        }
-        return run + "-source";
+        return GoldSource.importSixPostsTwoGold(importer, fixtures, dir, run);
     }
 
     @Test
@@ -127,6 +105,10 @@ class BatchBuildingAndOnboardingTest {
                 assertThat(assignments.currentOrNext(labeler)).isEmpty();
                 mvc.perform(post("/api/accounts/" + labeler + "/paused").with(csrf()).with(user(admin))
                         .contentType(MediaType.APPLICATION_JSON).content("{\"value\":false}")).andExpect(status().isOk());
+                // pausing ended the labeler's session: the one signed in before is sent to the login page
+                assertThat(mvc.perform(get("/labeling").with(user(labelerUser))).andReturn().getResponse()
+                        .getRedirectedUrl()).endsWith("/login");
+                labelerUser = fixtures.signedIn(labelerUser.username());
                 // pausing the batch stops work too, resuming brings it back
                 state(admin, batchId, "PAUSED");
                 assertThat(assignments.currentOrNext(labeler)).isEmpty();
@@ -159,6 +141,53 @@ class BatchBuildingAndOnboardingTest {
                 .andExpect(status().isOk()).andExpect(jsonPath("$.state").value(state));
     }
 
+
+    /**
+     * Each attempt draws its own order: over twenty labelers' attempts both items come first and each summary is
+     * shown on both sides (the chance that twenty fair draws all agree is about 2 in a million), a reload shows the
+     * same attempt again, and answering by what is shown passes whatever the sides.
+     */
+    @Test
+    void eachQualificationAttemptShowsTheItemsInItsOwnOrder() throws Exception {
+        String run = "shuffle" + System.nanoTime();
+        var test = qualification.create(run + "-test", new BigDecimal("1.0"), sourceData(run), null, null);
+        try {
+            Set<String> firstItems = new HashSet<>();
+            Set<String> leftOfPost1 = new HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
+                String page = mvc.perform(get("/labeling/qualification").with(user(labeler)))
+                        .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+                String reload = mvc.perform(get("/labeling/qualification").with(user(labeler)))
+                        .andReturn().getResponse().getContentAsString();
+                assertThat(QualificationPage.attemptId(reload)).isEqualTo(QualificationPage.attemptId(page));
+                Map<Integer, String[]> shown = QualificationPage.shownItems(page);
+                assertThat(shown).hasSize(2);
+                assertThat(QualificationPage.shownItems(reload).get(0)).containsExactly(shown.get(0));
+                firstItems.add(shown.get(0)[0].substring(shown.get(0)[0].length() - 1));
+                Map<String, String> right = new java.util.HashMap<>();
+                for (Map.Entry<Integer, String[]> item : shown.entrySet()) {
+                    String left = item.getValue()[0];
+                    if (left.endsWith(" 1")) {
+                        leftOfPost1.add(left);
+                    }
+                    boolean leftBetter = left.equals("Reference summary 1") || left.equals("Sampled summary 2");
+                    right.put("answer-" + item.getKey(), leftBetter ? "2" : "8");
+                }
+                mvc.perform(QualificationPage.answers(post("/labeling/qualification").with(csrf()).with(user(labeler))
+                                .param("attemptId", String.valueOf(QualificationPage.attemptId(page))), right))
+                        .andExpect(status().isOk());
+                assertThat(fixtures.jdbc().sql("SELECT passed FROM qualification_results WHERE user_id = ?")
+                        .param(labeler.id()).query(Boolean.class).single()).as("attempt %d", i).isTrue();
+            }
+            assertThat(firstItems).as("which item comes first").containsExactlyInAnyOrder("1", "2");
+            assertThat(leftOfPost1).as("which summary of post 1 is on the left")
+                    .containsExactlyInAnyOrder("Reference summary 1", "Sampled summary 1");
+        } finally {
+            qualification.deactivate(test.id());
+        }
+    }
+
     /** The page's HTML with every text and attribute value blanked: what is left is its shape. */
     private static String shape(String html) {
         return html.replaceAll(">[^<]*<", "><").replaceAll("=\"[^\"]*\"", "=\"\"");
@@ -172,7 +201,7 @@ class BatchBuildingAndOnboardingTest {
         // a labeler already at work when the test is activated
         SignedInUser atWork = fixtures.signedIn(fixtures.user(Role.LABELER));
         long held = assignments.currentOrNext(atWork.id()).orElseThrow().assignmentId();
-        var test = qualification.create(run + "-test", new BigDecimal("1.0"), source);
+        var test = qualification.create(run + "-test", new BigDecimal("1.0"), source, 3, 0);
         try {
             assertThat(test.items()).isEqualTo(2);
             var labeler = fixtures.user(Role.LABELER);
@@ -204,20 +233,38 @@ class BatchBuildingAndOnboardingTest {
             String page = mvc.perform(get("/labeling/qualification").with(user(signedIn))).andExpect(status().isOk())
                     .andReturn().getResponse().getContentAsString();
             assertThat(page).contains("Reference summary 1").contains("Sampled summary 2");
-            // items come in comparison id order; find which is post 1 (gold: summary 0) and which post 2 (gold: summary 1)
-            List<QualificationTests.Item> all = qualification.items(test.id());
-            QualificationTests.Item first = all.stream().filter(i -> i.title().endsWith("-p1")).findFirst().orElseThrow();
-            QualificationTests.Item second = all.stream().filter(i -> i.title().endsWith("-p2")).findFirst().orElseThrow();
-            List<Long> items = List.of(first.comparisonId(), second.comparisonId());
-            // gold: item 1 → summary 0 better, item 2 → summary 1 better; answer the first wrongly
-            mvc.perform(post("/labeling/qualification").with(csrf()).with(user(signedIn))
-                            .param("testId", String.valueOf(test.id()))
-                            .param("answer-" + items.get(0), "8").param("answer-" + items.get(1), "9"))
+            // gold: post 1 → its reference summary better, post 2 → its sampled summary better; the attempt put
+            // each item at its own place with its own sides, so answer by what the page shows
+            Map<Integer, String[]> shown = QualificationPage.shownItems(page);
+            long attempt = QualificationPage.attemptId(page);
+            Map<String, String> wrongFirst = new java.util.HashMap<>();
+            Map<String, String> right = new java.util.HashMap<>();
+            for (Map.Entry<Integer, String[]> item : shown.entrySet()) {
+                String better = item.getValue()[0].equals("Reference summary 1") || item.getValue()[0].equals("Sampled summary 2")
+                        ? "1" : "9";
+                String worse = better.equals("1") ? "8" : "2";
+                boolean post1 = item.getValue()[0].endsWith(" 1");
+                wrongFirst.put("answer-" + item.getKey(), post1 ? worse : better);
+                right.put("answer-" + item.getKey(), better);
+            }
+            mvc.perform(QualificationPage.answers(post("/labeling/qualification").with(csrf()).with(user(signedIn))
+                            .param("attemptId", String.valueOf(attempt)), wrongFirst))
                     .andExpect(status().isOk());
             mvc.perform(get("/labeling").with(user(signedIn))).andExpect(redirectedUrl("/labeling/qualification"));
-            mvc.perform(post("/labeling/qualification").with(csrf()).with(user(signedIn))
-                            .param("testId", String.valueOf(test.id()))
-                            .param("answer-" + items.get(0), "1").param("answer-" + items.get(1), "7"))
+            // the closed attempt cannot be answered again; the next visit opens a new one
+            mvc.perform(QualificationPage.answers(post("/labeling/qualification").with(csrf()).with(user(signedIn))
+                            .param("attemptId", String.valueOf(attempt)), right))
+                    .andExpect(status().isNotFound());
+            String again = mvc.perform(get("/labeling/qualification").with(user(signedIn))).andExpect(status().isOk())
+                    .andReturn().getResponse().getContentAsString();
+            assertThat(QualificationPage.attemptId(again)).isNotEqualTo(attempt);
+            right.clear();
+            for (Map.Entry<Integer, String[]> item : QualificationPage.shownItems(again).entrySet()) {
+                boolean leftBetter = item.getValue()[0].equals("Reference summary 1") || item.getValue()[0].equals("Sampled summary 2");
+                right.put("answer-" + item.getKey(), leftBetter ? "1" : "7");
+            }
+            mvc.perform(QualificationPage.answers(post("/labeling/qualification").with(csrf()).with(user(signedIn))
+                            .param("attemptId", String.valueOf(QualificationPage.attemptId(again))), right))
                     .andExpect(status().isOk());
             mvc.perform(get("/labeling").with(user(signedIn))).andExpect(status().isOk());
             List<Map<String, Object>> results = fixtures.jdbc().sql("""

@@ -13,6 +13,7 @@ import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,6 +126,31 @@ class BadInputTest {
                 .content("{not json"), 400, "\"status\":400");
         refused(post("/api/labeling/labels").with(user(labeler)).contentType(MediaType.APPLICATION_JSON)
                 .content("{\"assignmentId\":" + assignmentId + ",\"idempotencyKey\":\"" + key() + "\",\"confidence\":3}"), 403, "_csrf");
+    }
+
+    /** JSON types are strict: nothing is rounded, parsed from a string or turned into a string; each refusal names the field. */
+    @Test
+    void apiTypesAreStrict() throws Exception {
+        String start = "{\"assignmentId\":" + assignmentId + ",\"idempotencyKey\":\"" + key() + "\",";
+        for (String endpoint : List.of("/api/labeling/labels", "/api/labeling/labels-and-next")) {
+            for (String[] bad : new String[][]{
+                    {"\"confidence\":2.7", "confidence"}, {"\"confidence\":\"3\"", "confidence"},
+                    {"\"confidence\":1e0", "confidence"}, {"\"confidence\":3.0", "confidence"},
+                    {"\"confidence\":3,\"note\":123", "note"}, {"\"confidence\":3,\"note\":[\"x\"]", "note"},
+                    {"\"confidence\":3,\"flags\":\"unsuitable\"", "flags"}, {"\"confidence\":3,\"flags\":[1]", "flags"},
+                    {"\"confidence\":3,\"confidnce\":3", "confidnce"}, {"\"confidence\":3,\"choice\":true", "choice"}}) {
+                refused(post(endpoint).with(user(labeler)).with(csrf().asHeader()).contentType(MediaType.APPLICATION_JSON)
+                        .content(start + bad[0] + "}"), 400, "\"field\":\"" + bad[1] + "\"");
+            }
+            refused(post(endpoint).with(user(labeler)).with(csrf().asHeader()).contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"assignmentId\":\"" + assignmentId + "\",\"idempotencyKey\":\"" + key() + "\",\"confidence\":3}"),
+                    400, "\"field\":\"assignmentId\"");
+            refused(post(endpoint).with(user(labeler)).with(csrf().asHeader()).contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"assignmentId\":" + assignmentId + ",\"idempotencyKey\":12345678,\"confidence\":3}"),
+                    400, "\"field\":\"idempotencyKey\"");
+            refused(post(endpoint).with(user(labeler)).with(csrf().asHeader()).contentType(MediaType.APPLICATION_JSON)
+                    .content("[3]"), 400, "JSON object");
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +69,77 @@ class LabelAndNextApiTest {
         assertThat(last.getStatus()).isEqualTo(201);
         assertThat(JSON.readTree(last.getContentAsString()).get("next").isNull()).isTrue();
         assertThat(fixtures.labelsOfBatch(batch.getId())).isEqualTo(2);
+    }
+
+    private void showInOrder(long assignmentId, Integer... displayOrder) {
+        fixtures.jdbc().sql("UPDATE assignments SET display_order = ? WHERE id = ?").params(displayOrder, assignmentId)
+                .update();
+    }
+
+    private List<Object> stored(long assignmentId) {
+        return fixtures.jdbc().sql("SELECT choice, confidence FROM labels WHERE assignment_id = ?").param(assignmentId)
+                .query((rs, n) -> java.util.Arrays.asList(rs.getObject(1), rs.getObject(2))).single();
+    }
+
+    private static List<Object> receipt(JsonNode label) {
+        return java.util.Arrays.asList(label.get("choice").isNull() ? null : label.get("choice").asInt(),
+                label.get("confidence").isNull() ? null : label.get("confidence").asInt());
+    }
+
+    /**
+     * The receipt repeats the answer in screen terms whatever the hidden display order: screen confidence 2 is
+     * (choice 0, confidence 2) with summary 0 on the left and with summary 1 on the left, first time and on a retry,
+     * on both endpoints; only the stored label is canonical.
+     */
+    @Test
+    void theReceiptSpeaksInScreenTermsWhateverTheHiddenOrder() throws Exception {
+        fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 1, true, 3);
+        SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
+        long first = assignments.currentOrNext(labeler.id()).orElseThrow().assignmentId();
+        showInOrder(first, 1, 0);
+        String firstBody = "{\"assignmentId\":" + first + ",\"idempotencyKey\":\"" + UUID.randomUUID() + "\",\"confidence\":2}";
+        JsonNode answer = JSON.readTree(labelAndNext(labeler, firstBody).getContentAsString());
+        assertThat(receipt(answer.get("label"))).containsExactly(0, 2);
+        assertThat(stored(first)).containsExactly(1, 8);
+        // a retry is judged by the two-step path, which reads the stored (canonical) label back
+        assertThat(receipt(JSON.readTree(labelAndNext(labeler, firstBody).getContentAsString()).get("label")))
+                .containsExactly(0, 2);
+        MockHttpServletResponse retryOnLabels = mvc.perform(post("/api/labeling/labels").with(user(labeler))
+                .with(csrf().asHeader()).contentType(MediaType.APPLICATION_JSON).content(firstBody)).andReturn().getResponse();
+        assertThat(receipt(JSON.readTree(retryOnLabels.getContentAsString()))).containsExactly(0, 2);
+
+        long second = answer.get("next").get("assignmentId").asLong();
+        showInOrder(second, 0, 1);
+        JsonNode secondAnswer = JSON.readTree(labelAndNext(labeler,
+                "{\"assignmentId\":" + second + ",\"idempotencyKey\":\"" + UUID.randomUUID() + "\",\"confidence\":2}")
+                .getContentAsString());
+        assertThat(receipt(secondAnswer.get("label"))).containsExactly(0, 2);
+        assertThat(stored(second)).containsExactly(0, 2);
+
+        long third = secondAnswer.get("next").get("assignmentId").asLong();
+        showInOrder(third, 1, 0);
+        MockHttpServletResponse onLabels = mvc.perform(post("/api/labeling/labels").with(user(labeler))
+                .with(csrf().asHeader()).contentType(MediaType.APPLICATION_JSON)
+                .content("{\"assignmentId\":" + third + ",\"idempotencyKey\":\"" + UUID.randomUUID() + "\",\"confidence\":7}"))
+                .andReturn().getResponse();
+        assertThat(onLabels.getStatus()).isEqualTo(201);
+        assertThat(receipt(JSON.readTree(onLabels.getContentAsString()))).containsExactly(1, 7);
+        assertThat(stored(third)).containsExactly(0, 3);
+    }
+
+    /** Best-of-4: the receipt's choice is the screen position picked, not the canonical index stored. */
+    @Test
+    void aBestOfFourReceiptNamesTheScreenPosition() throws Exception {
+        fixtures.onlyOpenBatch(BatchMode.BEST_OF_4, 1, false, 1);
+        SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
+        long held = assignments.currentOrNext(labeler.id()).orElseThrow().assignmentId();
+        showInOrder(held, 2, 3, 0, 1);
+        String body = "{\"assignmentId\":" + held + ",\"idempotencyKey\":\"" + UUID.randomUUID() + "\",\"choice\":1}";
+        JsonNode answer = JSON.readTree(labelAndNext(labeler, body).getContentAsString());
+        assertThat(receipt(answer.get("label"))).containsExactly(1, null);
+        assertThat(stored(held)).containsExactly(3, null);
+        assertThat(receipt(JSON.readTree(labelAndNext(labeler, body).getContentAsString()).get("label")))
+                .containsExactly(1, null);
     }
 
     @Test

@@ -148,6 +148,7 @@ class LabelingFlowTest {
                         JOIN summaries s ON s.id = cs.summary_id WHERE l.id = ?""")
                 .param(receipt.labelId()).query(String.class).single();
         assertThat(canonicalText).isEqualTo(view.candidates().get(2));
+        assertThat(receipt.choice()).as("the receipt names the screen position").isEqualTo(2);
         assertThat(receipt.confidence()).isNull();
     }
 
@@ -169,7 +170,9 @@ class LabelingFlowTest {
         LabelerStats myStats = stats.of(me.getId());
         assertThat(myStats.labelsToday()).isEqualTo(1);
         assertThat(myStats.goldCompared()).isEqualTo(1);
-        assertThat(myStats.goldAgreement()).isEqualTo(mine.choice() != null && mine.choice() == 0 ? 1.0 : 0.0);
+        Integer storedChoice = fixtures.jdbc().sql("SELECT choice FROM labels WHERE id = ?").param(mine.labelId())
+                .query(Integer.class).single();
+        assertThat(myStats.goldAgreement()).isEqualTo(storedChoice != null && storedChoice == 0 ? 1.0 : 0.0);
         assertThat(myStats.medianSeconds()).isNotNull();
         assertThat(fixtures.labelsOfBatch(batch.getId())).isEqualTo(2);
     }
