@@ -77,7 +77,7 @@ public class RewardModelExecutor implements RunExecutor {
         Path base = run.baseModelId() == null ? null : Path.of(ctx.registry().find(run.baseModelId())
                 .orElseThrow(() -> new IllegalArgumentException("baseModelId: no model " + run.baseModelId())).path());
         Tokenizer tokenizer = base == null ? new ByteTokenizer() : Tokenizers.load(base);
-        GPT2Config shape = GPT2Config.of(tokenizer.vocabSize(), c.path("nPositions").asInt(256), c.path("nEmbd").asInt(64),
+        GPT2Config shape = GPT2Config.of(tokenizer.vocabSize(), c.path("nPositions").asInt(512), c.path("nEmbd").asInt(64),
                 c.path("nLayer").asInt(2), c.path("nHead").asInt(2));
         RewardModelRun.ModelFactory factory = base == null
                 ? (manager, seed) -> RewardModel.fromScratch(shape, manager, seed)

@@ -96,7 +96,7 @@ public class RunLauncher {
         v.put("nLayer", "2");
         v.put("nHead", "2");
         v.put("nEmbd", "64");
-        v.put("nPositions", "256");
+        v.put("nPositions", "512");
         return v;
     }
 

@@ -18,7 +18,7 @@ public record SftSpec(double learningRate, double minLearningRate, int warmupSte
     public static SftSpec defaults() {
         SftConfig d = SftConfig.defaults();
         return new SftSpec(1e-3, 1e-4, 10, 200, d.batchSize(), d.gradAccumSteps(), d.maxGradNorm(), d.weightDecay(),
-                50, d.seed(), 2, 2, 64, 256, 1000);
+                50, d.seed(), 2, 2, 64, 512, 1000);
     }
 
     public SftConfig trainerConfig() {
