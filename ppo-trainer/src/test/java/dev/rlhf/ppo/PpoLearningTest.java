@@ -3,8 +3,6 @@ package dev.rlhf.ppo;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.GPT2;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -18,23 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the mean reward clearly while the KL to the reference stays in a band, and a large β must keep the policy much
  * closer to the reference than a small one.
  */
-class PpoLearningTest {
-
-    static NDManager root;
-    static GPT2 sft;
-
-    @BeforeAll
-    static void pretrain() throws Exception {
-        root = NDManager.newBaseManager(Devices.best(), "PyTorch");
-        sft = TinySetup.sftModel(root);
-    }
-
-    @AfterAll
-    static void close() {
-        sft.close();
-        root.close();
-    }
-
+class PpoLearningTest extends TinySftModelTest {
     static List<PpoMetrics> run(PpoConfig config) throws Exception {
         List<PpoMetrics> history = new ArrayList<>();
         try (GPT2 policy = PpoModels.copyOf(sft, root);

@@ -5,8 +5,6 @@ import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.GPT2;
 import dev.rlhf.lm.Sampler;
 import dev.rlhf.lm.SamplingConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -23,23 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * first optimizer step the ratio π_θ/π_old is 1. An off-by-one between logits and tokens, a temperature applied in one
  * place only, or position ids that do not skip the padding each break one of these.
  */
-class PpoLogProbConsistencyTest {
-
-    static NDManager root;
-    static GPT2 sft;
-
-    @BeforeAll
-    static void pretrain() throws Exception {
-        root = NDManager.newBaseManager(Devices.best(), "PyTorch");
-        sft = TinySetup.sftModel(root);
-    }
-
-    @AfterAll
-    static void close() {
-        sft.close();
-        root.close();
-    }
-
+class PpoLogProbConsistencyTest extends TinySftModelTest {
     /** Prompts of 1 to 6 letters then '>', so a batch holds rows with different amounts of left padding. */
     static List<int[]> mixedLengthPrompts(int n, long seed) {
         Random r = new Random(seed);

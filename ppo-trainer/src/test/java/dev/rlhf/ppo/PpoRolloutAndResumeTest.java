@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.GPT2;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,23 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The missing-EOS penalty on a real rollout, and resuming from a checkpoint. */
-class PpoRolloutAndResumeTest {
-
-    static NDManager root;
-    static GPT2 sft;
-
-    @BeforeAll
-    static void pretrain() throws Exception {
-        root = NDManager.newBaseManager(Devices.best(), "PyTorch");
-        sft = TinySetup.sftModel(root);
-    }
-
-    @AfterAll
-    static void close() {
-        sft.close();
-        root.close();
-    }
-
+class PpoRolloutAndResumeTest extends TinySftModelTest {
     @Test
     void missingEosPenaltyHitsExactlyTheRowsWithoutEos() {
         // 5 new tokens: the SFT model writes 3–8 letters then EOS, so some rows end in time and some do not.
