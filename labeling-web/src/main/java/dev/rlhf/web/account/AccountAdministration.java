@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 @Service
 public class AccountAdministration {
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,63}");
+    /** The namespace of imported workers (user names and, where needed, pseudonyms), never a login account's. */
+    static final String IMPORTED_PREFIX = "imported:";
     static final int MIN_PASSWORD = 10;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -60,6 +62,10 @@ public class AccountAdministration {
         String alias = pseudonym == null || pseudonym.isBlank() ? username : pseudonym.strip();
         if (alias.length() > 64) {
             throw ApiProblem.badField("pseudonym", "pseudonym is longer than 64 characters");
+        }
+        if (alias.startsWith(IMPORTED_PREFIX)) {
+            throw ApiProblem.badField("pseudonym", "pseudonyms starting with '" + IMPORTED_PREFIX
+                    + "' belong to imported workers");
         }
         if (jdbc.sql("SELECT count(*) FROM users WHERE username = ?").param(username).query(Long.class).single() > 0) {
             throw ApiProblem.conflict("username", "username '" + username + "' is taken");

@@ -14,14 +14,19 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.DelegatingAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcherEntry;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Form login with sessions (BCrypt runs once per login, never per request), CSRF on for forms and the
  * JSON API (header {@code X-CSRF-TOKEN}). The role matrix lives here and in {@code RoleMatrixTest}. A session ends
- * as soon as its account is disabled, paused, given another role or a new password ({@link SessionCheck}).
+ * as soon as its account is disabled, paused, given another role or a new password ({@link SessionCheck}); failed
+ * sign-ins are throttled per account and per address ({@link LoginThrottle}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -33,11 +38,15 @@ class SecurityConfiguration {
 
     @Bean
     @ConditionalOnWebApplication // the import/export command line starts the application without a web server
-    SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityErrorHandler errors, JdbcClient jdbc)
-            throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityErrorHandler errors, JdbcClient jdbc,
+                                            LoginThrottle throttle, JsonMapper json) throws Exception {
+        var signedIn = new SavedRequestAwareAuthenticationSuccessHandler();
+        signedIn.setDefaultTargetUrl("/");
+        var wrongPassword = new SimpleUrlAuthenticationFailureHandler("/login?error");
         http
-                // a filter of this chain only (not a bean, which the servlet container would run a second time)
+                // filters of this chain only (not beans, which the servlet container would run a second time)
                 .addFilterAfter(new SessionCheck(jdbc), SecurityContextHolderFilter.class)
+                .addFilterBefore(new LoginThrottleFilter(throttle, json), UsernamePasswordAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
                         .requestMatchers("/labeling/**", "/api/labeling/**").hasRole(Role.LABELER.name())
@@ -54,7 +63,15 @@ class SecurityConfiguration {
                         .requestMatchers("/research/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
                         .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())
                         .anyRequest().authenticated())
-                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
+                .formLogin(form -> form.loginPage("/login").permitAll()
+                        .successHandler((request, response, authentication) -> {
+                            throttle.succeeded(authentication.getName(), request.getRemoteAddr());
+                            signedIn.onAuthenticationSuccess(request, response, authentication);
+                        })
+                        .failureHandler((request, response, failure) -> {
+                            throttle.failed(request.getParameter("username"), request.getRemoteAddr());
+                            wrongPassword.onAuthenticationFailure(request, response, failure);
+                        }))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout").permitAll())
                 .exceptionHandling(ex -> ex
                         .authenticationEntryPoint(signInFirst(ApiRequests.MATCHER))

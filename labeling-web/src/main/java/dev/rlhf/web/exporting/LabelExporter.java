@@ -25,8 +25,8 @@ import java.util.List;
 /**
  * Streams labels out as jsonl, one label per line in label order, through a database cursor (constant memory).
  * <ul>
- *   <li>COMPARISONS: the summarize-from-feedback shape; {@code worker} is the labeler's pseudonym, {@code choice}
- *       the canonical choice, {@code extra.confidence} the imported file's value for imported labels, otherwise
+ *   <li>COMPARISONS: the summarize-from-feedback shape; {@code worker} is the labeler's pseudonym (an imported
+ *       worker's name as its file gave it), {@code choice} the canonical choice, {@code extra.confidence} the imported file's value for imported labels, otherwise
  *       the platform's 1-9 confidence (null for best-of-4).</li>
  *   <li>PAIRS: {@code prompt} (the TL;DR prompt: subreddit, title, post, "TL;DR:"), {@code chosen}, {@code rejected},
  *       plus {@code labeler} and {@code confidence}; a best-of-4 label gives three pairs, a tie none.</li>
@@ -96,7 +96,10 @@ public class LabelExporter {
             params.add(filter.to().plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC));
         }
         return """
-                SELECT l.id, l.choice, l.confidence, l.source_confidence, u.pseudonym, b.name AS batch, c.split,
+                SELECT l.id, l.choice, l.confidence, l.source_confidence,
+                       -- an imported worker is exported under the name the file gave it (its account is imported:NAME)
+                       CASE WHEN u.imported THEN substr(u.username, 10) ELSE u.pseudonym END AS pseudonym,
+                       b.name AS batch, c.split,
                        p.source_id, p.subreddit, p.title, p.body,
                        ARRAY(SELECT s.text FROM comparison_summaries cs JOIN summaries s ON s.id = cs.summary_id
                              WHERE cs.comparison_id = c.id ORDER BY cs.position) AS texts,

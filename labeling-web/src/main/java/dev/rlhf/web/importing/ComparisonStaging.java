@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * Summarize-from-feedback comparisons. Each line is one worker's label of one comparison (post, batch, split
- * and summaries in order; lines that share them share the comparison). Workers become disabled, imported
- * labeler accounts (pseudonym = worker), batches become imported CLOSED batches, and every choice becomes a
- * label of a completed assignment, marked imported.
+ * and summaries in order; lines that share them share the comparison). Workers live in their own namespace: worker W
+ * is the disabled, imported labeler account {@code imported:W} (pseudonym W, or {@code imported:W} where a login
+ * account already has the pseudonym W), never a login account whatever its pseudonym; batches become imported CLOSED
+ * batches, and every choice becomes a label of a completed assignment, marked imported.
  */
 final class ComparisonStaging implements Staging<FeedbackComparison> {
     /** Candidate count of each batch name seen so far: one entry per batch, so memory stays small. */
@@ -105,10 +106,11 @@ final class ComparisonStaging implements Staging<FeedbackComparison> {
                 ON CONFLICT (name) DO NOTHING""").param("user", context.userId(), Types.BIGINT).update();
         jdbc.sql("""
                 INSERT INTO users (username, password_hash, role, pseudonym, enabled, imported)
-                SELECT DISTINCT 'imported:' || s.worker, '{imported}-no-login', 'LABELER', s.worker, false, true
-                FROM import_comparisons s
-                WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.pseudonym = s.worker)
-                ON CONFLICT DO NOTHING""").update();
+                SELECT w.username, '{imported}-no-login', 'LABELER',
+                       CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.pseudonym = w.worker) THEN w.username ELSE w.worker END,
+                       false, true
+                FROM (SELECT DISTINCT s.worker, 'imported:' || s.worker AS username FROM import_comparisons s) w
+                WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.username = w.username)""").update();
         jdbc.sql("""
                 INSERT INTO summaries (post_id, text, policy, is_reference, source_note)
                 SELECT DISTINCT ON (p.id, u.policy, u.text) p.id, u.text, u.policy, u.policy = 'ref', u.note
@@ -143,7 +145,7 @@ final class ComparisonStaging implements Staging<FeedbackComparison> {
                            s.choice, s.confidence, s.source_confidence
                     FROM import_comparisons s
                     JOIN comparisons c ON c.source_id = s.comparison_key
-                    JOIN users u ON u.pseudonym = s.worker
+                    JOIN users u ON u.username = 'imported:' || s.worker AND u.imported
                     WHERE NOT EXISTS (SELECT 1 FROM assignments a WHERE a.comparison_id = c.id AND a.labeler_id = u.id)
                     ORDER BY c.id, u.id, s.line
                 ), done AS (

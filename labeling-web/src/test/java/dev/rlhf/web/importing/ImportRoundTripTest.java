@@ -20,6 +20,7 @@ import java.util.Map;
 
 import static dev.rlhf.web.importing.FeedbackLines.comparison;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @PlatformTest
 class ImportRoundTripTest {
@@ -29,6 +30,8 @@ class ImportRoundTripTest {
     LabelExporter exporter;
     @Autowired
     Fixtures fixtures;
+    @Autowired
+    dev.rlhf.web.account.AccountAdministration accounts;
 
     @TempDir
     Path dir;
@@ -134,6 +137,56 @@ class ImportRoundTripTest {
                         SELECT s.text FROM summaries s JOIN posts p ON p.id = s.post_id
                         WHERE p.source_id LIKE ? AND s.is_reference AND s.policy = 'ref' ORDER BY p.source_id""")
                 .param(run + "-%").query(String.class).list()).containsExactly("Reference one.", "Reference two.");
+    }
+
+    /**
+     * A file's worker that matches a login account's pseudonym (an admin's, a labeler's) is still an imported worker
+     * of its own: the labels go to a new disabled account {@code imported:W}, the login accounts get none, the export
+     * writes the file's name back, and importing the export again adds nothing.
+     */
+    @Test
+    void workersLiveInTheirOwnNamespaceNeverInALoginAccount() {
+        String run = "ns" + System.nanoTime();
+        var admin = fixtures.user(dev.rlhf.web.account.Role.ADMIN);
+        var labeler = fixtures.user(dev.rlhf.web.account.Role.LABELER);
+        String batch = run + "-batch";
+        List<Object> lines = List.of(
+                comparison(run + "-t3_a", batch, "train", admin.getPseudonym(), 0, 2, "ref", "One.", "sup", "Two."),
+                comparison(run + "-t3_a", batch, "train", labeler.getPseudonym(), 1, 8, "ref", "One.", "sup", "Two."),
+                comparison(run + "-t3_b", batch, "train", run + "-fresh", 1, 7, "ref", "Three.", "sup", "Four."));
+        ImportJob job = importer.importFile(ImportKind.COMPARISONS, FeedbackLines.write(dir, run + ".jsonl", lines),
+                "ns.jsonl", null, ImportProgress.NONE);
+        assertThat(job.state()).isEqualTo("SUCCEEDED");
+        assertThat(job.rowsImported()).isEqualTo(3);
+
+        for (var account : List.of(admin, labeler)) {
+            assertThat(count("SELECT count(*) FROM labels WHERE labeler_id = ?", account.getId()))
+                    .as("labels of the login account %s", account.getUsername()).isZero();
+            assertThat(fixtures.jdbc().sql("""
+                            SELECT pseudonym FROM users WHERE username = ? AND imported AND NOT enabled AND role = 'LABELER'""")
+                    .param("imported:" + account.getPseudonym()).query(String.class).single())
+                    .as("the imported worker's pseudonym cannot be the login account's").isEqualTo("imported:" + account.getPseudonym());
+        }
+        assertThat(count("SELECT count(*) FROM labels l JOIN users u ON u.id = l.labeler_id WHERE u.username = ? AND u.imported",
+                "imported:" + admin.getPseudonym())).isEqualTo(1);
+        // a worker whose name no one has keeps it as pseudonym
+        assertThat(count("SELECT count(*) FROM users WHERE username = ? AND pseudonym = ?", "imported:" + run + "-fresh",
+                run + "-fresh")).isEqualTo(1);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        exporter.export(ExportFormat.COMPARISONS, new ExportFilter(batch, null, null, null, null), out);
+        String exported = out.toString(StandardCharsets.UTF_8);
+        assertThat(records(exported)).containsExactlyInAnyOrderElementsOf(records(lines));
+        ImportJob again = importer.importFile(ImportKind.COMPARISONS,
+                FeedbackLines.write(dir, run + "-again.jsonl", List.of(exported.strip().split("\n"))), "again.jsonl", null,
+                ImportProgress.NONE);
+        assertThat(again.rowsImported()).isZero();
+        assertThat(again.rowsSkipped()).isEqualTo(3);
+
+        // and no login account can take a name of that namespace
+        assertThatThrownBy(() -> accounts.create("ns-" + System.nanoTime() % 100000, "long-enough-password",
+                dev.rlhf.web.account.Role.LABELER, "imported:" + run))
+                .isInstanceOfSatisfying(dev.rlhf.web.api.ApiProblem.class, e -> assertThat(e.field()).isEqualTo("pseudonym"));
     }
 
     private String export(ExportFilter filter, String run) {

@@ -71,7 +71,9 @@ class AgreementFiguresTest {
                 {"1", "1", "1", "-"},
                 {"0", "0", "1", "0"},
                 {"1", "t", "1", "1"}};
-        String[] workers = {run + "-w1", run + "-w2", run + "-w3", researcher.getPseudonym()};
+        // the labelers' answers come from a file; the researcher's are made on the platform (an imported worker is
+        // never a login account, so a file cannot answer for the researcher)
+        String[] workers = {run + "-w1", run + "-w2", run + "-w3"};
         List<Object> lines = new ArrayList<>();
         for (int u = 0; u < answers.length; u++) {
             for (int w = 0; w < workers.length; w++) {
@@ -87,6 +89,23 @@ class AgreementFiguresTest {
         }
         importer.importFile(ImportKind.COMPARISONS, FeedbackLines.write(dir, "agreement.jsonl", lines), "agreement.jsonl",
                 null, ImportProgress.NONE);
+        for (int u = 0; u < answers.length; u++) {
+            if (!answers[u][3].equals("-")) {
+                int choice = Integer.parseInt(answers[u][3]);
+                long comparison = fixtures.jdbc().sql("""
+                                SELECT c.id FROM comparisons c JOIN posts p ON p.id = c.post_id JOIN batches b ON b.id = c.batch_id
+                                WHERE p.source_id = ? AND b.name = ?""")
+                        .params(run + "-U" + (u + 1), batch).query(Long.class).single();
+                long assignment = fixtures.jdbc().sql("""
+                                INSERT INTO assignments (comparison_id, labeler_id, display_order, state, lease_expires_at, completed_at)
+                                VALUES (?, ?, '{0,1}', 'DONE', now(), now()) RETURNING id""")
+                        .params(comparison, researcher.getId()).query(Long.class).single();
+                fixtures.jdbc().sql("""
+                                INSERT INTO labels (assignment_id, comparison_id, labeler_id, choice, confidence, seconds_spent, idempotency_key)
+                                VALUES (?, ?, ?, ?, ?, 12, ?)""")
+                        .params(assignment, comparison, researcher.getId(), choice, choice == 0 ? 3 : 7, run + "-r" + u).update();
+            }
+        }
         for (String unit : List.of("U1", "U3")) {
             long comparison = fixtures.jdbc().sql("""
                             SELECT c.id FROM comparisons c JOIN posts p ON p.id = c.post_id WHERE p.source_id = ?""")
