@@ -8,7 +8,6 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import tools.jackson.core.JacksonException;
 
@@ -43,11 +42,6 @@ class DataApiErrors {
     ResponseEntity<ApiErrorBody> mismatch(MethodArgumentTypeMismatchException mismatch) {
         return body(HttpStatus.BAD_REQUEST, mismatch.getName(), null,
                 "'" + mismatch.getValue() + "' is not a valid value for '" + mismatch.getName() + "'");
-    }
-
-    @ExceptionHandler(MaxUploadSizeExceededException.class)
-    ResponseEntity<ApiErrorBody> tooLarge(MaxUploadSizeExceededException tooLarge) {
-        return body(HttpStatus.CONTENT_TOO_LARGE, "file", null, "the uploaded file is larger than the server accepts");
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

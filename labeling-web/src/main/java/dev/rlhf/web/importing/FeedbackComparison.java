@@ -32,8 +32,8 @@ public record FeedbackComparison(String postId, String subreddit, String title, 
         JsonFields fields = new JsonFields(line);
         JsonNode info = fields.object(json, "info", "info");
         String postId = fields.text(info, "id", "info.id", 128, false);
-        String post = fields.text(info, "post", "info.post", 0, false);
-        String title = fields.text(info, "title", "info.title", 0, true);
+        String post = fields.text(info, "post", "info.post", ImportLimits.POST, false);
+        String title = fields.text(info, "title", "info.title", ImportLimits.TITLE, true);
         String subreddit = fields.text(info, "subreddit", "info.subreddit", 128, false);
 
         JsonNode summariesNode = json.get("summaries");
@@ -51,9 +51,9 @@ public record FeedbackComparison(String postId, String subreddit, String title, 
             if (!summary.isObject()) {
                 throw fields.bad(path, "must be an object");
             }
-            String text = fields.text(summary, "text", path + ".text", 0, false);
+            String text = fields.text(summary, "text", path + ".text", ImportLimits.SUMMARY, false);
             String policy = fields.text(summary, "policy", path + ".policy", 128, false);
-            String note = fields.optionalText(summary, "note", path + ".note");
+            String note = fields.optionalText(summary, "note", path + ".note", ImportLimits.NOTE);
             if (!seen.add(policy + "\u0000" + text)) {
                 throw fields.bad(path, "repeats another summary of this comparison (same text and policy)");
             }

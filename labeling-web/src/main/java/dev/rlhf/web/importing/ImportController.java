@@ -38,7 +38,7 @@ class ImportController {
         if (file.isEmpty()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "file: choose a non-empty jsonl file");
         }
-        ImportJob job = queue.submit(kind, file.getInputStream(), file.getOriginalFilename(), user.id());
+        ImportJob job = queue.submit(kind, file.getInputStream(), file.getOriginalFilename(), user.id()).job();
         return "redirect:/admin/imports/" + job.id();
     }
 

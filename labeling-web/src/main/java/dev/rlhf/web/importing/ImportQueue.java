@@ -11,12 +11,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Uploaded files: copied to a temporary file (streamed, never held in memory), then imported in the background
- * one at a time while the browser polls the job; or imported at once when the caller wants to wait.
+ * Uploaded files: copied to a temporary file (streamed, never held in memory), then imported in the background one at
+ * a time, while the browser polls the job or the caller waits for its end (without a request thread, see
+ * {@code ImportApiController}).
  */
 @Service
 public class ImportQueue implements DisposableBean {
@@ -35,30 +37,33 @@ public class ImportQueue implements DisposableBean {
         this.jobs = jobs;
     }
 
-    /** Queues the upload and returns its job at once (state QUEUED). */
-    public ImportJob submit(ImportKind kind, InputStream upload, String filename, Long userId) {
+    /**
+     * A queued import: its job as created (state QUEUED), and the job as it ends ({@code finished} completes with the
+     * final job, or exceptionally with the {@link BadLineException} of a bad file or the failure of a failed import).
+     */
+    public record Queued(ImportJob job, CompletableFuture<ImportJob> finished) {
+    }
+
+    /**
+     * Spools the upload to a temporary file and queues its import on the import worker; returns at once. A caller who
+     * wants the outcome waits on {@code finished} without holding a thread of its own.
+     */
+    public Queued submit(ImportKind kind, InputStream upload, String filename, Long userId) {
         Path file = spool(upload);
         long jobId = jobs.create(kind, safeName(filename), size(file), userId);
+        CompletableFuture<ImportJob> finished = new CompletableFuture<>();
         worker.submit(() -> {
             try {
                 importer.run(jobId, kind, file, userId, ImportProgress.NONE);
+                finished.complete(jobs.find(jobId).orElseThrow());
             } catch (RuntimeException failure) {
                 log.info("Import job {} failed: {}", jobId, failure.getMessage());
+                finished.completeExceptionally(failure);
             } finally {
                 delete(file);
             }
         });
-        return jobs.find(jobId).orElseThrow();
-    }
-
-    /** Imports the upload before returning; a bad line throws {@link BadLineException}. */
-    public ImportJob importNow(ImportKind kind, InputStream upload, String filename, Long userId) {
-        Path file = spool(upload);
-        try {
-            return importer.importFile(kind, file, safeName(filename), userId, ImportProgress.NONE);
-        } finally {
-            delete(file);
-        }
+        return new Queued(jobs.find(jobId).orElseThrow(), finished);
     }
 
     private static Path spool(InputStream upload) {

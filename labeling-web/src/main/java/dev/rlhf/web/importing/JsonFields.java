@@ -44,7 +44,7 @@ final class JsonFields {
         return value;
     }
 
-    String optionalText(JsonNode parent, String name, String path) {
+    String optionalText(JsonNode parent, String name, String path, int maxLength) {
         JsonNode node = parent.get(name);
         if (node == null || node.isNull()) {
             return null;
@@ -52,7 +52,11 @@ final class JsonFields {
         if (!node.isString()) {
             throw bad(path, "must be a string or null");
         }
-        return noNul(node.stringValue(), path);
+        String value = noNul(node.stringValue(), path);
+        if (value.length() > maxLength) {
+            throw bad(path, "is longer than " + maxLength + " characters");
+        }
+        return value;
     }
 
     /** The text rule of the whole API and the forms ({@link TextInput}: no NUL character). */

@@ -18,8 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads a jsonl file one line at a time (never the whole file): each non-blank line is parsed into a JSON
- * tree and handed over with its 1-based line number; the bytes read so far are counted for progress.
+ * Reads a jsonl file one line at a time (never the whole file, and never more of a line than
+ * {@link ImportLimits#LINE} characters: a longer line is refused as soon as it passes the limit): each non-blank line
+ * is parsed into a JSON tree and handed over with its 1-based line number; the bytes read so far are counted for
+ * progress.
  */
 final class JsonlLines {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -43,10 +45,11 @@ final class JsonlLines {
             long number = 0;
             long records = 0;
             long reported = 0;
+            StringBuilder line = new StringBuilder();
             String text;
             while (true) {
                 try {
-                    text = reader.readLine();
+                    text = readLine(reader, line, number + 1);
                 } catch (CharacterCodingException notUtf8) {
                     throw new BadLineException(number + 1, "(line)", "the file is not UTF-8 text");
                 }
@@ -78,6 +81,33 @@ final class JsonlLines {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The next line without its terminator ({@code \n}, {@code \r\n} or {@code \r}, as {@link BufferedReader#readLine}
+     * reads them), or null at the end; refuses a line longer than {@link ImportLimits#LINE} before reading on.
+     */
+    private static String readLine(BufferedReader reader, StringBuilder line, long number) throws IOException {
+        line.setLength(0);
+        int c;
+        while ((c = reader.read()) >= 0) {
+            if (c == '\n') {
+                return line.toString();
+            }
+            if (c == '\r') {
+                reader.mark(1);
+                if (reader.read() != '\n') {
+                    reader.reset();
+                }
+                return line.toString();
+            }
+            if (line.length() == ImportLimits.LINE) {
+                throw new BadLineException(number, "(line)", "is longer than " + ImportLimits.LINE
+                        + " characters, the most a line may hold");
+            }
+            line.append((char) c);
+        }
+        return line.isEmpty() ? null : line.toString();
     }
 
     private static String firstLine(String message) {

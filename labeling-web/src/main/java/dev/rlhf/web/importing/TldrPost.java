@@ -10,8 +10,8 @@ public record TldrPost(String id, String subreddit, String title, String post, S
         return new TldrPost(
                 fields.text(json, "id", "id", 128, false),
                 fields.text(json, "subreddit", "subreddit", 128, false),
-                fields.text(json, "title", "title", 0, true),
-                fields.text(json, "post", "post", 0, false),
-                fields.text(json, "summary", "summary", 0, false));
+                fields.text(json, "title", "title", ImportLimits.TITLE, true),
+                fields.text(json, "post", "post", ImportLimits.POST, false),
+                fields.text(json, "summary", "summary", ImportLimits.SUMMARY, false));
     }
 }

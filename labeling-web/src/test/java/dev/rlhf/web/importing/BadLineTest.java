@@ -23,7 +23,9 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 
 /** A file with one bad line imports nothing at all, and the error names the line and the field. */
 @PlatformTest
@@ -93,6 +95,17 @@ class BadLineTest {
                 "extra.confidence", "between 1 and 9");
         assertBad(fileWithBadLine57(run + "f", line -> ((ObjectNode) line.get("info")).put("title", "nul \u0000 here")),
                 "info.title", "NUL character");
+        assertBad(fileWithBadLine57(run + "h", line -> ((ObjectNode) line.get("info")).put("post", "p".repeat(ImportLimits.POST + 1))),
+                "info.post", "is longer than 40000 characters");
+        assertBad(fileWithBadLine57(run + "i", line -> ((ObjectNode) line.get("info")).put("title", "t".repeat(ImportLimits.TITLE + 1))),
+                "info.title", "is longer than 300 characters");
+        assertBad(fileWithBadLine57(run + "j", line -> ((ObjectNode) line.get("summaries").get(0))
+                .put("text", "s".repeat(ImportLimits.SUMMARY + 1))), "summaries[0].text", "is longer than 10000 characters");
+        assertBad(fileWithBadLine57(run + "k", line -> ((ObjectNode) line.get("summaries").get(1))
+                .put("note", "n".repeat(ImportLimits.NOTE + 1))), "summaries[1].note", "is longer than 2000 characters");
+        // a line past the line limit is refused while it is read, before it is parsed (or held whole)
+        assertBad(fileWithBadLine57(run + "l", line -> line.put("padding", "x".repeat(ImportLimits.LINE))),
+                "(line)", "is longer than 1048576 characters");
         assertBad(fileWithBadLine57(run + "g", line -> line.set("summaries",
                         FeedbackLines.comparison("x", "y", "train", "w", 0, null, "a", "1", "b", "2", "c", "3", "d", "4")
                                 .get("summaries"))),
@@ -111,6 +124,25 @@ class BadLineTest {
     }
 
     @Test
+    void anOverlongPostInATldrFileIsRefusedNamingTheLineAndField() {
+        List<Object> posts = new ArrayList<>();
+        String run = "long" + System.nanoTime();
+        for (int i = 1; i <= 3; i++) {
+            posts.add(FeedbackLines.post(run + "-" + i, "Summary " + i));
+        }
+        ((ObjectNode) posts.get(1)).put("post", "p".repeat(ImportLimits.POST + 1));
+        long before = rows();
+        assertThatThrownBy(() -> importer.importFile(ImportKind.POSTS, FeedbackLines.write(dir, run + ".jsonl", posts),
+                "posts.jsonl", null, ImportProgress.NONE))
+                .isInstanceOfSatisfying(BadLineException.class, bad -> {
+                    assertThat(bad.line()).isEqualTo(2);
+                    assertThat(bad.field()).isEqualTo("post");
+                    assertThat(bad.getMessage()).contains("is longer than 40000 characters");
+                });
+        assertThat(rows()).isEqualTo(before);
+    }
+
+    @Test
     void brokenJsonOnLine57IsA400FromTheApiNamingTheLine() throws Exception {
         String run = "bad3" + System.nanoTime();
         Path good = fileWithBadLine57(run, line -> { });
@@ -118,9 +150,12 @@ class BadLineTest {
         lines.set(56, lines.get(56).substring(0, 40));
         var admin = fixtures.signedIn(fixtures.user(Role.ADMIN));
         long before = rows();
-        mvc.perform(multipart("/api/imports").file(new MockMultipartFile("file", "bad.jsonl", "application/jsonl",
+        // waiting holds no request thread: the request goes async and is answered when the import worker is done
+        var waiting = mvc.perform(multipart("/api/imports").file(new MockMultipartFile("file", "bad.jsonl", "application/jsonl",
                                 String.join("\n", lines).getBytes()))
                         .param("kind", "COMPARISONS").param("wait", "true").with(csrf()).with(user(admin)))
+                .andExpect(request().asyncStarted()).andReturn();
+        mvc.perform(asyncDispatch(waiting))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.line").value(57))
                 .andExpect(jsonPath("$.field").value("(line)"))
@@ -128,9 +163,11 @@ class BadLineTest {
         assertThat(rows()).isEqualTo(before);
 
         // the same file, repaired, imports over the API
-        mvc.perform(multipart("/api/imports").file(new MockMultipartFile("file", "good.jsonl", "application/jsonl",
+        var repaired = mvc.perform(multipart("/api/imports").file(new MockMultipartFile("file", "good.jsonl", "application/jsonl",
                                 Files.readAllBytes(good)))
                         .param("kind", "COMPARISONS").param("wait", "true").with(csrf()).with(user(admin)))
+                .andExpect(request().asyncStarted()).andReturn();
+        mvc.perform(asyncDispatch(repaired))
                 .andExpect(status().isCreated())
                 .andExpect(jsonPath("$.state").value("SUCCEEDED"))
                 .andExpect(jsonPath("$.rowsImported").value(60));

@@ -24,7 +24,10 @@ import java.lang.annotation.Target;
         "rlhf.demo.pairwise-comparisons=10",
         "rlhf.demo.best-of-4-comparisons=4",
         "rlhf.labeling.sweep-interval=1h",
-        "spring.datasource.hikari.maximum-pool-size=20"})
+        "spring.datasource.hikari.maximum-pool-size=20",
+        // small enough that a test can send more (UploadLimitsTest); the shipped limit is 512MB
+        "spring.servlet.multipart.max-file-size=8MB",
+        "spring.servlet.multipart.max-request-size=8MB"})
 @AutoConfigureMockMvc
 @Import(Fixtures.class)
 public @interface PlatformTest {
