@@ -1,9 +1,6 @@
 package dev.rlhf.web.db;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -15,26 +12,24 @@ import java.nio.file.Path;
 
 /**
  * With no {@code spring.datasource.url}, the platform runs its own PostgreSQL on {@code rlhf.data-dir}
- * and points the connection pool ({@code spring.datasource.hikari.*}) at it.
+ * and points the connection pool ({@code spring.datasource.hikari.*}) at it, with the generated password.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedDatabaseCondition.class)
 class EmbeddedDatabaseConfiguration {
-    private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
 
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres(@Value("${rlhf.data-dir:./data}") Path dataDir) throws IOException {
-        EmbeddedPostgres postgres = EmbeddedDatabase.start(dataDir);
-        log.info("Embedded PostgreSQL on port {} with data directory {}", postgres.getPort(), dataDir.toAbsolutePath());
-        return postgres;
+    EmbeddedDatabase embeddedDatabase(@Value("${rlhf.data-dir:./data}") Path dataDir) throws IOException {
+        return EmbeddedDatabase.start(dataDir);
     }
 
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")
-    HikariDataSource dataSource(EmbeddedPostgres postgres) {
+    HikariDataSource dataSource(EmbeddedDatabase database) {
         HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(EmbeddedDatabase.jdbcUrl(postgres));
-        dataSource.setUsername("postgres");
+        dataSource.setJdbcUrl(database.jdbcUrl());
+        dataSource.setUsername(database.username());
+        dataSource.setPassword(database.password());
         return dataSource;
     }
 }

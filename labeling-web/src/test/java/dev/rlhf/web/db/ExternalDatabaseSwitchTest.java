@@ -1,6 +1,5 @@
 package dev.rlhf.web.db;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -19,7 +18,7 @@ class ExternalDatabaseSwitchTest {
                         new SystemEnvironmentPropertySource("test-environment",
                                 Map.of("SPRING_DATASOURCE_URL", "jdbc:postgresql://db.example:5432/rlhf"))))
                 .withUserConfiguration(EmbeddedDatabaseConfiguration.class)
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(EmbeddedPostgres.class)
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(EmbeddedDatabase.class)
                         .doesNotHaveBean(javax.sql.DataSource.class));
     }
 
@@ -28,7 +27,7 @@ class ExternalDatabaseSwitchTest {
         new ApplicationContextRunner()
                 .withPropertyValues("spring.datasource.url=jdbc:postgresql://db.example:5432/rlhf")
                 .withUserConfiguration(EmbeddedDatabaseConfiguration.class)
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(EmbeddedPostgres.class));
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(EmbeddedDatabase.class));
     }
 
     @Test
