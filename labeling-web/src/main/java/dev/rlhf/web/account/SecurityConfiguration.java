@@ -24,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Form login with sessions (BCrypt runs once per login, never per request), CSRF on for forms and the
- * JSON API (header {@code X-CSRF-TOKEN}). The role matrix lives here and in {@code RoleMatrixTest}. A session ends
+ * JSON API (header {@code X-CSRF-TOKEN}); scripts may instead send a personal API token
+ * ({@code Authorization: Bearer}, {@link ApiTokenFilter}) to {@code /api/**}, without a session or a CSRF token. The role matrix lives here and in {@code RoleMatrixTest}. A session ends
  * as soon as its account is disabled, paused, given another role or a new password ({@link SessionCheck}); failed
  * sign-ins are throttled per account and per address ({@link LoginThrottle}).
  */
@@ -39,13 +40,16 @@ class SecurityConfiguration {
     @Bean
     @ConditionalOnWebApplication // the import/export command line starts the application without a web server
     SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityErrorHandler errors, JdbcClient jdbc,
-                                            LoginThrottle throttle, JsonMapper json) throws Exception {
+                                            LoginThrottle throttle, ApiTokens tokens, JsonMapper json) throws Exception {
         var signedIn = new SavedRequestAwareAuthenticationSuccessHandler();
         signedIn.setDefaultTargetUrl("/");
         var wrongPassword = new SimpleUrlAuthenticationFailureHandler("/login?error");
         http
                 // filters of this chain only (not beans, which the servlet container would run a second time)
                 .addFilterAfter(new SessionCheck(jdbc), SecurityContextHolderFilter.class)
+                .addFilterAfter(new ApiTokenFilter(tokens, json), SessionCheck.class)
+                // a bearer token is sent by a script, never by a browser on its own: no CSRF token needed with it
+                .csrf(csrf -> csrf.ignoringRequestMatchers(ApiTokenFilter::bearerApiRequest))
                 .addFilterBefore(new LoginThrottleFilter(throttle, json), UsernamePasswordAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
@@ -60,6 +64,8 @@ class SecurityConfiguration {
                         // the API's documentation is for the people who script against it
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
                         .hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
+                        // personal API tokens: researchers and admins, each their own
+                        .requestMatchers("/api/tokens/**", "/tokens/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
                         .requestMatchers("/research/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
                         .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())
                         .anyRequest().authenticated())

@@ -63,6 +63,13 @@ class RoleMatrixTest {
             new Endpoint(HttpMethod.POST, "/api/labeling/labels-and-next", "{}", 401, 400, 403, 403),
             new Endpoint(HttpMethod.GET, "/api/labeling/stats", null, 401, 200, 403, 403),
             new Endpoint(HttpMethod.GET, "/api/csrf", null, 401, 200, 200, 200),
+            // personal API tokens: researchers and admins, their own only
+            new Endpoint(HttpMethod.GET, "/api/tokens", null, 401, 403, 200, 200),
+            new Endpoint(HttpMethod.POST, "/api/tokens", "{}", 401, 403, 400, 400),
+            new Endpoint(HttpMethod.DELETE, "/api/tokens/999999", null, 401, 403, 404, 404),
+            new Endpoint(HttpMethod.GET, "/tokens", null, LOGIN, 403, 200, 200),
+            new Endpoint(HttpMethod.POST, "/tokens", null, LOGIN, 403, 400, 400),
+            new Endpoint(HttpMethod.POST, "/tokens/999999/revoke", null, LOGIN, 403, 404, 404),
             // data: imports, exports, batches, accounts, quality, qualification, OpenAPI
             new Endpoint(HttpMethod.GET, "/admin/imports", null, LOGIN, 403, 403, 200),
             new Endpoint(HttpMethod.POST, "/admin/imports", null, LOGIN, 403, 403, 400),
