@@ -84,7 +84,7 @@ class RestartKeepsLabelsTest {
         try (ForkedPlatform second = ForkedPlatform.start(dataDir)) { // start() fails the test unless it comes up
             assertThat(ProcessHandle.of(orphan).filter(ProcessHandle::isAlive)).as("the orphan was stopped").isEmpty();
             assertThat(ForkedPlatform.postmasterPid(dataDir)).isNotEqualTo(orphan);
-            assertThat(second.output()).contains("still runs on " + dataDir.toAbsolutePath());
+            assertThat(second.printed("still runs on " + dataDir.toAbsolutePath())).as(second.output()).isTrue();
             JdbcClient jdbc = JdbcClient.create(ForkedPlatform.database(dataDir));
             for (ApiLabeler.Answer answer : acknowledged) {
                 assertThat(jdbc.sql("SELECT count(*) FROM labels WHERE id = ? AND idempotency_key = ?")

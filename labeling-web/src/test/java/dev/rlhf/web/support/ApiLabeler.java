@@ -15,7 +15,8 @@ public final class ApiLabeler {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** An answered request: the key sent, the HTTP status, and the label id of a 201. */
-    public record Answer(String idempotencyKey, long assignmentId, int status, Long labelId, String body) {
+    public record Answer(String idempotencyKey, long assignmentId, int status, Long labelId, String contentType, String body,
+                         long atNanos) {
         public boolean acknowledged() {
             return status >= 200 && status < 300;
         }
@@ -40,6 +41,18 @@ public final class ApiLabeler {
         return true;
     }
 
+    /** A {@code /next} answer of any status. */
+    public record Next(int status, String contentType, String body) {
+    }
+
+    /** Asks for the current or next assignment; a 200 makes it current, a 204 leaves no work, others change nothing. */
+    public Next nextOrStatus() throws IOException, InterruptedException {
+        HttpResponse<String> r = session.postJson("/api/labeling/next", "");
+        if (r.statusCode() == 200) current = JSON.readTree(r.body());
+        if (r.statusCode() == 204) current = null;
+        return new Next(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    }
+
     public boolean hasWork() {
         return current != null;
     }
@@ -58,6 +71,7 @@ public final class ApiLabeler {
             JsonNode next = body.get("next");
             current = next == null || next.isNull() ? null : next;
         }
-        return new Answer(key, assignment, r.statusCode(), labelId, r.body());
+        return new Answer(key, assignment, r.statusCode(), labelId, r.headers().firstValue("Content-Type").orElse(""),
+                r.body(), System.nanoTime());
     }
 }

@@ -47,11 +47,18 @@ public final class ForkedPlatform implements AutoCloseable {
                 "-Xmx1g", "-XX:TieredStopAtLevel=1", "-Dai.djl.offline=true",
                 "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
                 "-cp", System.getProperty("java.class.path"),
-                "dev.rlhf.web.RlhfApplication",
-                "--server.port=" + port, "--rlhf.data-dir=" + dataDir.toAbsolutePath(),
-                "--rlhf.demo.pairwise-comparisons=10", "--rlhf.demo.best-of-4-comparisons=2",
-                "--logging.level.root=WARN", "--logging.level.dev.rlhf.web.db=INFO"));
-        properties.forEach((k, v) -> command.add("--" + k + "=" + v));
+                "dev.rlhf.web.RlhfApplication"));
+        // each property once (a repeated command-line property would be read as a list)
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        all.put("server.port", Integer.toString(port));
+        all.put("rlhf.data-dir", dataDir.toAbsolutePath().toString());
+        all.put("rlhf.demo.pairwise-comparisons", "10");
+        all.put("rlhf.demo.best-of-4-comparisons", "2");
+        all.put("logging.level.root", "WARN");
+        all.put("logging.level.dev.rlhf.web.db", "INFO");
+        all.put("logging.level.dev.rlhf.web.api", "INFO");
+        all.putAll(properties);
+        all.forEach((k, v) -> command.add("--" + k + "=" + v));
         Files.createDirectories(dataDir.toAbsolutePath().getParent());
         Path output = dataDir.toAbsolutePath().resolveSibling(dataDir.getFileName() + "-app-" + System.nanoTime() + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -99,6 +106,15 @@ public final class ForkedPlatform implements AutoCloseable {
         }
     }
 
+    /** Whether the child printed {@code text} anywhere in its output. */
+    public boolean printed(String text) {
+        try {
+            return Files.readString(output, StandardCharsets.UTF_8).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** kill -9: the JVM ends on the spot, its shutdown hooks do not run, its postmaster is left behind. */
     public void kill() throws InterruptedException {
         process.destroyForcibly(); // SIGKILL on POSIX
@@ -130,7 +146,7 @@ public final class ForkedPlatform implements AutoCloseable {
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri("/login")).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) return;
+                if (r.statusCode() == 200 && demoUsersCommitted()) return;
             } catch (IOException notYet) {
                 // not listening yet
             }
@@ -138,6 +154,16 @@ public final class ForkedPlatform implements AutoCloseable {
         }
         process.destroyForcibly();
         throw new AssertionError("the application did not answer within " + timeout + ":\n" + output());
+    }
+
+    /** The demo data is seeded after the server answers, in one transaction: its users are there once it committed. */
+    private boolean demoUsersCommitted() {
+        try {
+            return org.springframework.jdbc.core.simple.JdbcClient.create(database(dataDir))
+                    .sql("SELECT count(*) FROM users WHERE username = 'admin'").query(Long.class).single() > 0;
+        } catch (IOException | RuntimeException notYet) {
+            return false;
+        }
     }
 
     /** A clean stop (SIGTERM: Spring closes the context and the embedded server). */
