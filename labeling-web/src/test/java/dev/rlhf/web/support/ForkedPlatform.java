@@ -42,6 +42,36 @@ public final class ForkedPlatform implements AutoCloseable {
     /** Starts the application on {@code dataDir} with {@code properties} (as {@code --key=value}) and waits for it. */
     public static ForkedPlatform start(Path dataDir, Map<String, String> properties) throws IOException, InterruptedException {
         int port = freePort();
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        all.put("server.port", Integer.toString(port));
+        all.put("rlhf.data-dir", dataDir.toAbsolutePath().toString());
+        all.put("rlhf.demo.pairwise-comparisons", "10");
+        all.put("rlhf.demo.best-of-4-comparisons", "2");
+        all.putAll(properties);
+        ForkedPlatform app = launch(dataDir, port, all, Map.of());
+        app.awaitUp(Duration.ofMinutes(3));
+        return app;
+    }
+
+    /**
+     * Starts the jar as a standalone worker (no web server) on an external database, {@code workDir} holding its
+     * output; returns at once (a worker answers nothing: the test watches the run queue).
+     */
+    public static ForkedPlatform startWorker(Path workDir, String jdbcUrl, String username, String password,
+                                             Map<String, String> properties) throws IOException {
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        all.put("spring.main.web-application-type", "none");
+        all.put("spring.main.keep-alive", "true");
+        all.put("spring.datasource.url", jdbcUrl);
+        all.put("rlhf.demo.enabled", "false");
+        all.put("rlhf.worker.enabled", "true");
+        all.put("logging.level.dev.rlhf.web.runs", "INFO");
+        all.putAll(properties);
+        return launch(workDir, -1, all, Map.of("SPRING_DATASOURCE_USERNAME", username, "SPRING_DATASOURCE_PASSWORD", password));
+    }
+
+    private static ForkedPlatform launch(Path dataDir, int port, Map<String, String> properties, Map<String, String> env)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-XX:TieredStopAtLevel=1", "-Dai.djl.offline=true",
@@ -50,10 +80,6 @@ public final class ForkedPlatform implements AutoCloseable {
                 "dev.rlhf.web.RlhfApplication"));
         // each property once (a repeated command-line property would be read as a list)
         Map<String, String> all = new java.util.LinkedHashMap<>();
-        all.put("server.port", Integer.toString(port));
-        all.put("rlhf.data-dir", dataDir.toAbsolutePath().toString());
-        all.put("rlhf.demo.pairwise-comparisons", "10");
-        all.put("rlhf.demo.best-of-4-comparisons", "2");
         all.put("logging.level.root", "WARN");
         all.put("logging.level.dev.rlhf.web.db", "INFO");
         all.put("logging.level.dev.rlhf.web.api", "INFO");
@@ -67,9 +93,8 @@ public final class ForkedPlatform implements AutoCloseable {
         builder.environment().put("RLHF_DEMO_RESEARCHER_PASSWORD", RESEARCHER_PASSWORD);
         builder.environment().put("RLHF_DEMO_ADMIN_PASSWORD", ADMIN_PASSWORD);
         builder.environment().remove("SPRING_DATASOURCE_URL");
-        ForkedPlatform app = new ForkedPlatform(dataDir.toAbsolutePath(), port, builder.start(), output);
-        app.awaitUp(Duration.ofMinutes(3));
-        return app;
+        builder.environment().putAll(env);
+        return new ForkedPlatform(dataDir.toAbsolutePath(), port, builder.start(), output);
     }
 
     public static ForkedPlatform start(Path dataDir) throws IOException, InterruptedException {
