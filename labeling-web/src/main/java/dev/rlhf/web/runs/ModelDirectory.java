@@ -4,7 +4,7 @@ import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.io.SafeTensors;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
-import dev.rlhf.lm.tokenizer.Gpt2BpeTokenizer;
+import dev.rlhf.lm.tokenizer.HfTokenizer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,8 +39,8 @@ public record ModelDirectory(Path path, boolean exists, GPT2Config config, Strin
         }
         String tokenizer;
         boolean byteLevel = false;
-        if (Files.isRegularFile(dir.resolve(Gpt2BpeTokenizer.FILE))) {
-            tokenizer = "GPT-2 byte-pair encoding (" + Gpt2BpeTokenizer.FILE + ")";
+        if (Files.isRegularFile(dir.resolve(HfTokenizer.FILE))) {
+            tokenizer = "Hugging Face tokenizer (" + HfTokenizer.FILE + ")";
         } else if (Files.isRegularFile(dir.resolve(ByteTokenizer.MARKER_FILE))) {
             tokenizer = "byte-level: the " + ByteTokenizer.VOCAB_SIZE + " ids are the 256 UTF-8 byte values and end-of-text ("
                     + ByteTokenizer.MARKER_FILE + ")";
