@@ -210,6 +210,11 @@ public record GPT2Config(
     }
 
     @Override
+    public int intermediate_size() {
+        return innerDim();
+    }
+
+    @Override
     public int max_position_embeddings() {
         return n_positions;
     }

@@ -37,6 +37,9 @@ public interface LmConfig {
 
     int head_dim();
 
+    /** The MLP's hidden width (GPT-2's n_inner, 4·n_embd unless set). */
+    int intermediate_size();
+
     /** The longest sequence the model accepts (n_positions for GPT-2). */
     int max_position_embeddings();
 
