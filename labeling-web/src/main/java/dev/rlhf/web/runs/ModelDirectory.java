@@ -1,6 +1,6 @@
 package dev.rlhf.web.runs;
 
-import dev.rlhf.lm.GPT2Config;
+import dev.rlhf.lm.LmConfig;
 import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.io.SafeTensors;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * parameters counted from the {@code model.safetensors} header (element counts of every stored tensor). A fact that
  * cannot be read is null, with the reason in {@code problem}.
  */
-public record ModelDirectory(Path path, boolean exists, GPT2Config config, String configProblem, String tokenizer,
+public record ModelDirectory(Path path, boolean exists, LmConfig config, String configProblem, String tokenizer,
                              boolean byteLevel, Long parameters, String dtypes, boolean scoreHead, String weightsProblem) {
 
     public static ModelDirectory read(String path) {
@@ -30,10 +30,10 @@ public record ModelDirectory(Path path, boolean exists, GPT2Config config, Strin
             return new ModelDirectory(dir, false, null, "the directory is not there", null, false, null, null, false,
                     "the directory is not there");
         }
-        GPT2Config config = null;
+        LmConfig config = null;
         String configProblem = null;
         try {
-            config = GPT2Config.read(dir.resolve(HfCheckpoint.CONFIG_FILE));
+            config = LmConfig.read(dir.resolve(HfCheckpoint.CONFIG_FILE));
         } catch (IOException | RuntimeException e) {
             configProblem = HfCheckpoint.CONFIG_FILE + " could not be read (" + e.getMessage() + ")";
         }
