@@ -268,10 +268,7 @@ public record HfCheckpoint(LmConfig config, Map<String, NDArray> tensors, Map<St
         writeConfig(modelDir.resolve(CONFIG_FILE), config, floatType, sequenceClassification);
         SafeTensors.write(modelDir.resolve(WEIGHTS_FILE), out, SafeTensors.PT_METADATA, floatType);
         Files.deleteIfExists(modelDir.resolve(WEIGHTS_INDEX_FILE)); // a stale index would name shards we did not write
-        if (tokenizer != null) {
-            for (String f : Tokenizers.FILES) Files.deleteIfExists(modelDir.resolve(f));
-            tokenizer.save(modelDir);
-        }
+        if (tokenizer != null) Tokenizers.save(tokenizer, modelDir);
     }
 
     /** config.json: the family's fields, its architecture, the stored dtype and, for a classifier, one label. */

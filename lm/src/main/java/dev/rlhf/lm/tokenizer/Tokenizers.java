@@ -26,4 +26,27 @@ public final class Tokenizers {
         throw new IOException(modelDir + ": no tokenizer found: expected " + HfTokenizer.FILE
                 + " (Hugging Face) or " + ByteTokenizer.MARKER_FILE + " (byte-level)");
     }
+
+    /**
+     * Writes {@code tokenizer}'s files into {@code modelDir} and removes every other tokenizer file there. The files
+     * are written to a scratch directory first, so a tokenizer loaded from {@code modelDir} itself survives.
+     */
+    public static void save(Tokenizer tokenizer, Path modelDir) throws IOException {
+        Files.createDirectories(modelDir);
+        Path scratch = Files.createTempDirectory(modelDir, ".tokenizer");
+        try {
+            tokenizer.save(scratch);
+            for (String f : FILES) Files.deleteIfExists(modelDir.resolve(f));
+            try (java.util.stream.Stream<Path> written = Files.list(scratch)) {
+                for (Path p : (Iterable<Path>) written::iterator) {
+                    Files.move(p, modelDir.resolve(p.getFileName().toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } finally {
+            try (java.util.stream.Stream<Path> left = Files.list(scratch)) {
+                for (Path p : (Iterable<Path>) left::iterator) Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(scratch);
+        }
+    }
 }

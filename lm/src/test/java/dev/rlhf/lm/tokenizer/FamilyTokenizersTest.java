@@ -62,6 +62,25 @@ class FamilyTokenizersTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aModelSavedIntoTheDirectoryItsTokenizerCameFromKeepsIt(@TempDir Path dir) throws Exception {
+        for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"}) {
+            Files.copy(root().resolve("llama").resolve(f), dir.resolve(f));
+        }
+        Files.writeString(dir.resolve(ByteTokenizer.MARKER_FILE), "{}");                 // a stale file of the other kind
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch");
+             HfTokenizer tok = (HfTokenizer) Tokenizers.load(dir)) {
+            dev.rlhf.lm.io.HfCheckpoint c = dev.rlhf.lm.io.HfCheckpoint.load(dir, m);
+            dev.rlhf.lm.io.HfCheckpoint.save(dir, c.config(), c.tensors(), java.util.Map.of(), tok);
+        }
+        assertEquals(Files.readString(root().resolve("llama/tokenizer.json")), Files.readString(dir.resolve("tokenizer.json")));
+        assertTrue(Files.isRegularFile(dir.resolve(HfTokenizer.CONFIG_FILE)));
+        assertTrue(!Files.exists(dir.resolve(ByteTokenizer.MARKER_FILE)));
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tokenizer")), "scratch removed");
+        }
+    }
+
     private static int[] ints(JsonArray a) {
         int[] out = new int[a.size()];
         for (int i = 0; i < out.length; i++) out[i] = a.get(i).getAsInt();
