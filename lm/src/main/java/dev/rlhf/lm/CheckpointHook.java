@@ -4,5 +4,5 @@ package dev.rlhf.lm;
 @FunctionalInterface
 public interface CheckpointHook {
 
-    void save(GPT2 model, int step) throws Exception;
+    void save(CausalLm model, int step) throws Exception;
 }

@@ -25,10 +25,10 @@ import java.util.Random;
  * <p>Every forward result belongs to the manager of the token ids passed in: callers open a sub-manager per step.
  * Gradients are recorded only inside a DJL {@code GradientCollector}.
  */
-public final class GPT2 implements AutoCloseable {
+public final class GPT2 implements CausalLm {
 
     /** Added to attention scores a query may not see; finite so a fully masked (padding) row stays NaN-free. */
-    static final double MASKED = -1e9;
+    static final double MASKED = AttentionMask.MASKED;
 
     private final GPT2Config config;
     private final NDManager manager;
@@ -118,6 +118,7 @@ public final class GPT2 implements AutoCloseable {
         return t;
     }
 
+    @Override
     public GPT2Config config() {
         return config;
     }
@@ -141,6 +142,12 @@ public final class GPT2 implements AutoCloseable {
         return wte;
     }
 
+    /** {@code wte}: GPT-2's output projection is tied to the token embedding. */
+    @Override
+    public NDArray outputEmbedding() {
+        return wte;
+    }
+
     /**
      * Final hidden states ln_f(h) [B, T, d].
      *
@@ -150,6 +157,7 @@ public final class GPT2 implements AutoCloseable {
      * @param positionIds   [B, T]; null means cumsum(mask) − 1 (positions that skip left padding)
      * @param cache         keys/values of the prefix, extended by this call; null for a full pass
      */
+    @Override
     public NDArray hidden(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache) {
         NDManager m = ids.getManager();
         long b = ids.getShape().get(0);
@@ -171,20 +179,9 @@ public final class GPT2 implements AutoCloseable {
         return Ops.layerNorm(x, lnFW, lnFB, config.layer_norm_epsilon());
     }
 
-    /** Next-token logits [B, T, V] (the tied head applied to {@link #hidden}). */
-    public NDArray logits(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache) {
-        return LmHead.logits(this, hidden(ids, attentionMask, positionIds, cache));
-    }
-
-    /** Full pass over unpadded sequences [B, T]. */
-    public NDArray logits(NDArray ids) {
-        return logits(ids, null, null, null);
-    }
-
     /** pos = max(cumsum(mask) − 1, 0): each real token's index among the real tokens of its row. */
     public static NDArray positionIds(NDArray attentionMask) {
-        NDArray mask = attentionMask.toType(DataType.INT64, false);
-        return mask.cumSum(1).sub(Constants.scalar(mask, 1)).maximum(Constants.scalar(mask, 0));
+        return CausalLm.positionIds(attentionMask);
     }
 
     /**
@@ -193,15 +190,7 @@ public final class GPT2 implements AutoCloseable {
      * itself, so its (ignored) output never depends on later tokens and no row of the softmax is empty.
      */
     static NDArray maskBias(NDArray attentionMask, int t, int past) {
-        NDManager m = attentionMask.getManager();
-        long b = attentionMask.getShape().get(0);
-        NDArray query = m.arange(past, past + t).reshape(t, 1);
-        NDArray key = m.arange(past + t).reshape(1, past + t);
-        NDArray causal = key.lte(query).toType(DataType.FLOAT32, false);                       // [T, past + T]
-        NDArray self = key.eq(query).toType(DataType.FLOAT32, false);                          // [T, past + T]
-        NDArray real = attentionMask.toType(DataType.FLOAT32, false).reshape(b, 1, 1, past + t);
-        NDArray allowed = causal.mul(real.maximum(self));                                      // [B, 1, T, past + T]
-        return allowed.subi(Constants.scalar(allowed, 1)).muli(Constants.scalar(allowed, -MASKED)); // (allowed − 1)·1e9
+        return AttentionMask.bias(attentionMask, t, past, 0);
     }
 
     @Override

@@ -4,6 +4,9 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +32,7 @@ public record GPT2Config(
         double layer_norm_epsilon,
         double initializer_range,
         int bos_token_id,
-        int eos_token_id) {
+        int eos_token_id) implements LmConfig {
 
     public static final String MODEL_TYPE = "gpt2";
 
@@ -100,6 +103,7 @@ public record GPT2Config(
     }
 
     /** Parameters in the model, counting the tied output embedding once. */
+    @Override
     public long parameterCount() {
         return tensorShapes().values().stream().mapToLong(s -> {
             long n = 1;
@@ -142,10 +146,18 @@ public record GPT2Config(
     /** Writes a {@code config.json} that Hugging Face transformers reads as a GPT2LMHeadModel. */
     public void write(Path configJson) throws IOException {
         JsonObject o = new JsonObject();
-        o.addProperty("model_type", MODEL_TYPE);
         com.google.gson.JsonArray arch = new com.google.gson.JsonArray();
-        arch.add("GPT2LMHeadModel");
+        arch.add(architecture(false));
         o.add("architectures", arch);
+        toJson().entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
+        o.addProperty("torch_dtype", "float32");
+        Files.writeString(configJson, GSON.toJson(o), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("model_type", MODEL_TYPE);
         o.addProperty("vocab_size", vocab_size);
         o.addProperty("n_positions", n_positions);
         o.addProperty("n_ctx", n_positions);
@@ -162,7 +174,91 @@ public record GPT2Config(
         o.addProperty("bos_token_id", bos_token_id);
         o.addProperty("eos_token_id", eos_token_id);
         o.addProperty("tie_word_embeddings", true);
-        o.addProperty("torch_dtype", "float32");
-        Files.writeString(configJson, GSON.toJson(o), StandardCharsets.UTF_8);
+        return o;
     }
+
+    // ---- LmConfig: transformers' generic names (GPT2Config's attribute_map) and the checkpoint layout ----
+
+    @Override
+    public String model_type() {
+        return MODEL_TYPE;
+    }
+
+    @Override
+    public int hidden_size() {
+        return n_embd;
+    }
+
+    @Override
+    public int num_hidden_layers() {
+        return n_layer;
+    }
+
+    @Override
+    public int num_attention_heads() {
+        return n_head;
+    }
+
+    @Override
+    public int num_key_value_heads() {
+        return n_head;
+    }
+
+    @Override
+    public int head_dim() {
+        return headDim();
+    }
+
+    @Override
+    public int intermediate_size() {
+        return innerDim();
+    }
+
+    @Override
+    public int max_position_embeddings() {
+        return n_positions;
+    }
+
+    /** The output projection is tied to {@code wte}. */
+    @Override
+    public String lmHeadTensor() {
+        return null;
+    }
+
+    /** Parameters are stored with the {@code transformer.} prefix, as GPT2LMHeadModel.save_pretrained writes them. */
+    @Override
+    public String storedName(String name) {
+        return PREFIX + name;
+    }
+
+    /** Accepts names with or without the {@code transformer.} prefix (the original gpt2 files have none). */
+    @Override
+    public String modelName(String stored) {
+        return stored.startsWith(PREFIX) ? stored.substring(PREFIX.length()) : stored;
+    }
+
+    /** The tied {@code lm_head.weight} and the causal-mask buffers {@code h.{i}.attn.bias / masked_bias}. */
+    @Override
+    public boolean isIgnored(String name) {
+        return IGNORED.matcher(name).matches();
+    }
+
+    @Override
+    public String architecture(boolean sequenceClassification) {
+        return sequenceClassification ? "GPT2ForSequenceClassification" : "GPT2LMHeadModel";
+    }
+
+    @Override
+    public CausalLm newModel(NDManager manager, long seed) {
+        return new GPT2(this, manager, seed);
+    }
+
+    @Override
+    public CausalLm fromTensors(Map<String, NDArray> tensors, NDManager manager, DataType dtype) {
+        return GPT2.fromTensors(this, tensors, manager, dtype);
+    }
+
+    private static final String PREFIX = "transformer.";
+    private static final java.util.regex.Pattern IGNORED =
+            java.util.regex.Pattern.compile("lm_head\\.weight|h\\.\\d+\\.attn\\.(bias|masked_bias)");
 }

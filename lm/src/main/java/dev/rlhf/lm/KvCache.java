@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Keys and values of every layer for the positions already seen, so that each new token attends to the prefix
- * without recomputing it. The buffers are allocated once at full length ([B, n_head, capacity, head_dim] per layer)
+ * without recomputing it. The buffers are allocated once at full length ([B, num_key_value_heads, capacity, head_dim] per layer, before grouped-query heads are repeated)
  * and written in place, so a step copies only its own new keys and values.
  *
  * <p>The buffers belong to the manager passed in (one generation's manager); the views handed to a forward pass
@@ -21,15 +21,15 @@ public final class KvCache {
     private final int capacity;
     private int length;
 
-    public KvCache(GPT2Config config, NDManager manager, int batchSize, int capacity) {
-        if (capacity > config.n_positions()) {
-            throw new IllegalArgumentException("capacity " + capacity + " exceeds n_positions " + config.n_positions());
+    public KvCache(LmConfig config, NDManager manager, int batchSize, int capacity) {
+        if (capacity > config.max_position_embeddings()) {
+            throw new IllegalArgumentException("capacity " + capacity + " exceeds n_positions " + config.max_position_embeddings());
         }
         this.capacity = capacity;
-        this.keys = new NDArray[config.n_layer()];
-        this.values = new NDArray[config.n_layer()];
-        Shape shape = new Shape(batchSize, config.n_head(), capacity, config.headDim());
-        for (int i = 0; i < config.n_layer(); i++) {
+        this.keys = new NDArray[config.num_hidden_layers()];
+        this.values = new NDArray[config.num_hidden_layers()];
+        Shape shape = new Shape(batchSize, config.num_key_value_heads(), capacity, config.head_dim());
+        for (int i = 0; i < keys.length; i++) {
             keys[i] = manager.zeros(shape, DataType.FLOAT32);
             values[i] = manager.zeros(shape, DataType.FLOAT32);
         }

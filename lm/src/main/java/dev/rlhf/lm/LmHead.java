@@ -2,14 +2,14 @@ package dev.rlhf.lm;
 
 import ai.djl.ndarray.NDArray;
 
-/** The language-model head: next-token logits through the tied embedding, and what is derived from them. */
+/** The language-model head: next-token logits through the output projection, and what is derived from them. */
 public final class LmHead {
 
     private LmHead() {}
 
-    /** logits = h·wteᵀ: [B, T, d] → [B, T, V]. */
-    public static NDArray logits(GPT2 model, NDArray hidden) {
-        return Ops.linear(hidden, model.wte(), null);
+    /** logits = h·Wᵀ with W the output projection [V, d] (GPT-2's tied wte, lm_head, embed_out): [B, T, d] → [B, T, V]. */
+    public static NDArray logits(CausalLm model, NDArray hidden) {
+        return Ops.linear(hidden, model.outputEmbedding(), null);
     }
 
     /**

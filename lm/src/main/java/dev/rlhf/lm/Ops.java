@@ -48,6 +48,17 @@ final class Ops {
                 .singletonOrThrow();
     }
 
+    /** RMSNorm as transformers computes it: x·rsqrt(mean(x²) + eps)·g over the last axis. */
+    static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
+        NDArray variance = x.square().mean(new int[] {-1}, true);
+        return x.div(variance.add(Constants.scalar(variance, eps)).sqrt()).mul(weight);
+    }
+
+    /** silu(x) = x·σ(x), the gate of the SwiGLU MLP. */
+    static NDArray silu(NDArray x) {
+        return x.getNDArrayInternal().sigmoid().mul(x);
+    }
+
     /** Row lookup: out[..., :] = table[ids[...], :] (the engine's embedding kernel). */
     static NDArray embedding(NDArray ids, NDArray table) {
         return ids.getNDArrayInternal().embedding(ids, table, ai.djl.ndarray.types.SparseFormat.DENSE)

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Batched generation from a {@link GPT2}. Prompts of different lengths are left padded (mask 0, positions that skip
+ * Batched generation from a {@link CausalLm} of any family. Prompts of different lengths are left padded (mask 0, positions that skip
  * the padding), the prefix goes through the model once into a {@link KvCache}, then one token per row per step.
  * A row stops after it emits EOS ({@code config.eos_token_id}); from then on it emits EOS as padding and its new
  * positions are masked. No gradients are recorded.
@@ -26,9 +26,9 @@ public final class Sampler {
      */
     public record Result(int[][] tokens, int[] lengths, float[][] logProbs) {}
 
-    private final GPT2 model;
+    private final CausalLm model;
 
-    public Sampler(GPT2 model) {
+    public Sampler(CausalLm model) {
         this.model = model;
     }
 
@@ -44,9 +44,9 @@ public final class Sampler {
         if (Arrays.stream(prompts).anyMatch(r -> r.length == 0)) throw new IllegalArgumentException("empty prompt");
         int n = config.maxNewTokens();
         int total = p + n;
-        if (total > model.config().n_positions()) {
+        if (total > model.config().max_position_embeddings()) {
             throw new IllegalArgumentException("prompt " + p + " + new " + n + " exceeds n_positions "
-                    + model.config().n_positions());
+                    + model.config().max_position_embeddings());
         }
         int eos = model.config().eos_token_id();
         int[] ids = new int[b * total];    // left-padded sequences so far, row-major [B, total]
@@ -125,7 +125,7 @@ public final class Sampler {
             return out;
         }
         NDArray scaled = logits.div(Constants.scalar(logits, c.temperature()));           // logits / τ
-        NDArray masked = Constants.scalar(logits, GPT2.MASKED);
+        NDArray masked = Constants.scalar(logits, AttentionMask.MASKED);
         int v = Math.toIntExact(scaled.getShape().get(1));
         if (c.topK() > 0 && c.topK() < v) {
             NDArray kth = scaled.topK(c.topK(), -1, true, true).get(0).get(":, -1:");   // [B, 1] k-th largest

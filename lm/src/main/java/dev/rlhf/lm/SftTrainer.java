@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Supervised training of a {@link GPT2} on (prompt, completion) pairs with the loss on completion tokens only:
+ * Supervised training of a {@link CausalLm} on (prompt, completion) pairs with the loss on completion tokens only:
  * L = −Σ_{completion tokens} log p(token | prefix) / (number of completion tokens in the optimizer step).
  * AdamW, linear warm-up then cosine decay, gradient accumulation over micro-batches, global-norm clipping; a step
  * whose gradient norm is not finite is skipped and counted, never applied.
@@ -22,7 +22,7 @@ import java.util.Random;
  */
 public final class SftTrainer implements AutoCloseable {
 
-    private final GPT2 model;
+    private final CausalLm model;
     private final SftConfig config;
     private final AdamW optimizer;
     private final LrSchedule schedule;
@@ -30,7 +30,7 @@ public final class SftTrainer implements AutoCloseable {
     private CheckpointHook checkpointHook;
     private int step;
 
-    public SftTrainer(GPT2 model, SftConfig config) {
+    public SftTrainer(CausalLm model, SftConfig config) {
         this.model = model;
         this.config = config;
         this.optimizer = new AdamW(model.manager(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());
@@ -144,7 +144,7 @@ public final class SftTrainer implements AutoCloseable {
      * the real input tokens.
      */
     public double accumulateGradients(List<List<SftExample>> microBatches, long[] tokensRead) {
-        int maxLen = model.config().n_positions();
+        int maxLen = model.config().max_position_embeddings();
         long supervised = 0;
         for (List<SftExample> mb : microBatches) supervised += SftBatch.supervisedTokens(mb);
         double total = 0;

@@ -1,5 +1,7 @@
 package dev.rlhf.lm;
 
+
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.io.HfCheckpoint;
@@ -47,7 +49,7 @@ class ResumeTest {
             assertTrue(Files.isRegularFile(ckpt.resolve(TrainingState.OPTIMIZER_FILE)));
             try (NDManager io = root.newSubManager()) {
                 HfCheckpoint saved = HfCheckpoint.load(ckpt, io);
-                try (GPT2 model = GPT2.fromTensors(saved.config(), saved.tensors(), root); SftTrainer t = new SftTrainer(model, SFT)) {
+                try (CausalLm model = saved.model(root); SftTrainer t = new SftTrainer(model, SFT)) {
                     t.restoreState(ckpt);
                     assertEquals(5, t.steps());
                     TrainingListener.Progress last = t.train(examples);
@@ -55,7 +57,7 @@ class ResumeTest {
                     resumed = weights(model);
                 }
                 // The weights alone are not enough: a fresh optimizer (moments zero, schedule from the start) drifts.
-                try (GPT2 model = GPT2.fromTensors(saved.config(), saved.tensors(), root);
+                try (CausalLm model = saved.model(root);
                      SftTrainer t = new SftTrainer(model, SFT.withSteps(7, 0))) {
                     t.train(examples);
                     restartedOptimizer = weights(model);
@@ -86,7 +88,7 @@ class ResumeTest {
         }
     }
 
-    static Map<String, float[]> weights(GPT2 model) {
+    static Map<String, float[]> weights(CausalLm model) {
         Map<String, float[]> w = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : model.namedTensors().entrySet()) w.put(e.getKey(), e.getValue().toFloatArray());
         return w;

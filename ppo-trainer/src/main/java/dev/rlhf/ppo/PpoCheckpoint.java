@@ -7,7 +7,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.rlhf.lm.AdamW;
-import dev.rlhf.lm.GPT2;
+import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.ScalarHead;
 import dev.rlhf.lm.TrainingState;
 import dev.rlhf.lm.io.HfCheckpoint;
@@ -25,8 +25,8 @@ import java.util.Optional;
 /**
  * A PPO checkpoint, {@code checkpoint-NNNNNN/} (N = iterations completed):
  * <pre>
- *   policy/                  Hugging Face GPT-2 directory (config.json, model.safetensors, tokenizer file)
- *   value/                   the value network, laid out as a reward model (GPT-2 + score.weight / score.bias)
+ *   policy/                  Hugging Face model directory (config.json, model.safetensors, tokenizer file)
+ *   value/                   the value network, laid out as a reward model (…ForSequenceClassification: trunk + score.weight / score.bias)
  *   optimizer.safetensors    AdamW state ({@link AdamW#save}): policy.NAME.exp_avg, policy.NAME.exp_avg_sq,
  *                            value.NAME.… (float32), the optimizer step count in the metadata
  *   trainer_state.json       iteration, β, seed (every random draw of iteration i is seeded from
@@ -48,7 +48,7 @@ public final class PpoCheckpoint {
 
     private PpoCheckpoint() {}
 
-    static Path save(Path dir, int iteration, double beta, AdamW optimizer, Map<String, NDArray> params, GPT2 policy,
+    static Path save(Path dir, int iteration, double beta, AdamW optimizer, Map<String, NDArray> params, CausalLm policy,
                      ValueModel value, Tokenizer tokenizer, PpoConfig config) throws IOException {
         String name = String.format("checkpoint-%06d", iteration);
         Path target = dir.resolve(name), tmp = dir.resolve(name + ".tmp");

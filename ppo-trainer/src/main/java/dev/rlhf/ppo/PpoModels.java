@@ -2,7 +2,7 @@ package dev.rlhf.ppo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.rlhf.lm.GPT2;
+import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.ScalarHead;
 import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.reward.RewardModel;
@@ -16,11 +16,11 @@ import java.util.Map;
  * The four models of a PPO run, each with its own weights (no sharing): the policy and the frozen reference, both
  * from the SFT directory; the value network and the frozen reward model, both from the reward-model directory.
  */
-public record PpoModels(GPT2 policy, GPT2 reference, ValueModel value, RewardModel rewardModel) implements AutoCloseable {
+public record PpoModels(CausalLm policy, CausalLm reference, ValueModel value, RewardModel rewardModel) implements AutoCloseable {
 
     public static PpoModels load(Path policyDir, Path rewardModelDir, NDManager manager) throws IOException {
-        GPT2 policy = HfCheckpoint.loadModel(policyDir, manager);
-        GPT2 reference = copyOf(policy, manager);
+        CausalLm policy = HfCheckpoint.loadModel(policyDir, manager);
+        CausalLm reference = copyOf(policy, manager);
         RewardModel rm = RewardModel.load(rewardModelDir, manager);
         if (rm.trunk().config().vocab_size() != policy.config().vocab_size()) {
             throw new IllegalArgumentException("reward model " + rewardModelDir + " has vocab_size "
@@ -31,8 +31,8 @@ public record PpoModels(GPT2 policy, GPT2 reference, ValueModel value, RewardMod
     }
 
     /** An independent copy of a model's weights (fromTensors copies). */
-    public static GPT2 copyOf(GPT2 source, NDManager manager) {
-        return GPT2.fromTensors(source.config(), source.namedTensors(), manager);
+    public static CausalLm copyOf(CausalLm source, NDManager manager) {
+        return source.copy(manager);
     }
 
     static ScalarHead copyOf(ScalarHead source, NDManager manager) {

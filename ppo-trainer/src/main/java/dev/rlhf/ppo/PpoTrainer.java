@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.rlhf.lm.AdamW;
 import dev.rlhf.lm.Constants;
-import dev.rlhf.lm.GPT2;
+import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.Gradients;
 import dev.rlhf.lm.LmHead;
 import dev.rlhf.lm.Sampler;
@@ -75,8 +75,8 @@ public final class PpoTrainer implements AutoCloseable {
     record MinibatchStats(int epoch, int minibatch, double clipFraction, double approxKl) {}
 
     private final PpoConfig config;
-    private final GPT2 policy;
-    private final GPT2 reference;
+    private final CausalLm policy;
+    private final CausalLm reference;
     private final ValueModel value;
     private final RewardFunction reward;
     private final Tokenizer tokenizer;
@@ -98,16 +98,16 @@ public final class PpoTrainer implements AutoCloseable {
      * @param tokenizer decodes sample tables; saved with checkpoints
      * @param prompts   prompt token ids to sample batches from
      */
-    public PpoTrainer(PpoConfig config, GPT2 policy, GPT2 reference, ValueModel value, RewardFunction reward,
+    public PpoTrainer(PpoConfig config, CausalLm policy, CausalLm reference, ValueModel value, RewardFunction reward,
                       Tokenizer tokenizer, List<int[]> prompts) {
         if (prompts.isEmpty()) throw new IllegalArgumentException("no prompts");
         int maxPrompt = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
         if (prompts.stream().anyMatch(p -> p.length == 0)) throw new IllegalArgumentException("a prompt is empty");
         int need = maxPrompt + config.responseLength();
-        for (GPT2 m : new GPT2[] {policy, reference, value.trunk()}) {
-            if (need > m.config().n_positions()) {
+        for (CausalLm m : new CausalLm[] {policy, reference, value.trunk()}) {
+            if (need > m.config().max_position_embeddings()) {
                 throw new IllegalArgumentException("longest prompt (" + maxPrompt + " tokens) + responseLength ("
-                        + config.responseLength() + ") exceeds n_positions " + m.config().n_positions()
+                        + config.responseLength() + ") exceeds n_positions " + m.config().max_position_embeddings()
                         + "; lower maxPromptTokens or responseLength");
             }
         }
@@ -123,7 +123,7 @@ public final class PpoTrainer implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.prompts = List.copyOf(prompts);
         policy.namedTensors().forEach((k, v) -> namedParameters.put("policy." + k, v));
-        value.trunk().namedTensors().forEach((k, v) -> namedParameters.put("value." + k, v));
+        value.trunk().trunkTensors().forEach((k, v) -> namedParameters.put("value." + k, v));
         value.head().namedTensors().forEach((k, v) -> namedParameters.put("value." + k, v));
         parameters.addAll(namedParameters.values());
         this.optimizer = new AdamW(policy.manager(), config.adamBeta1(), config.adamBeta2(), config.adamEps(),
@@ -332,18 +332,18 @@ public final class PpoTrainer implements AutoCloseable {
     // ---- forward passes over the response positions ----
 
     /** ln_f(h) at the positions that predict the response tokens, P−1 … P+N−2: [rows, N, d]. */
-    private static NDArray responseHidden(GPT2 model, Batch.Tensors b) {
+    private static NDArray responseHidden(CausalLm model, Batch.Tensors b) {
         NDArray h = model.hidden(b.ids(), b.attentionMask(), null, null);
         return h.get(":, {}:{}, :", b.promptLength() - 1, b.promptLength() - 1 + b.responseLength());
     }
 
     /** Logits of the response tokens, [rows, N, V] (only those positions go through the vocabulary projection). */
-    private static NDArray responseLogitsRaw(GPT2 model, Batch.Tensors b) {
+    private static NDArray responseLogitsRaw(CausalLm model, Batch.Tensors b) {
         return LmHead.logits(model, responseHidden(model, b));
     }
 
     /** logits / τ of the response tokens. */
-    private NDArray responseLogits(GPT2 model, Batch.Tensors b) {
+    private NDArray responseLogits(CausalLm model, Batch.Tensors b) {
         NDArray logits = responseLogitsRaw(model, b);
         return logits.div(Constants.scalar(logits, config.temperature()));
     }

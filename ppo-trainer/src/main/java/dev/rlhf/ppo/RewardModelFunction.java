@@ -24,7 +24,7 @@ public final class RewardModelFunction implements RewardFunction {
     public float[] score(int[][] queries, int[][] responses) {
         int rows = queries.length;
         float[] out = new float[rows];
-        int nPositions = model.trunk().config().n_positions();
+        int nPositions = model.trunk().config().max_position_embeddings();
         for (int from = 0; from < rows; from += batchSize) {
             int to = Math.min(rows, from + batchSize), b = to - from, len = 0;
             for (int r = from; r < to; r++) len = Math.max(len, queries[r].length + responses[r].length);

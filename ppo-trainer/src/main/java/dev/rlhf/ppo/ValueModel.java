@@ -2,7 +2,7 @@ package dev.rlhf.ppo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.rlhf.lm.GPT2;
+import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.ScalarHead;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.reward.RewardModel;
@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The value network V(s_t): a GPT-2 trunk and a scalar head read at every position. It is initialised from the
+ * The value network V(s_t): a transformer trunk and a scalar head read at every position. It is initialised from the
  * reward model (trunk and head), as in Stiennon et al. (2020), and trained; the reward model itself stays frozen.
  * It has the reward model's shape, so it is held as one (load, save, parameters) and only read differently: at every
  * position instead of at the last real token. On disk it is a reward-model directory.
@@ -21,7 +21,7 @@ public final class ValueModel implements AutoCloseable {
 
     private final RewardModel model;
 
-    public ValueModel(GPT2 trunk, ScalarHead head) {
+    public ValueModel(CausalLm trunk, ScalarHead head) {
         this.model = new RewardModel(trunk, head);
     }
 
@@ -50,7 +50,7 @@ public final class ValueModel implements AutoCloseable {
         return model.parameters();
     }
 
-    public GPT2 trunk() {
+    public CausalLm trunk() {
         return model.trunk();
     }
 

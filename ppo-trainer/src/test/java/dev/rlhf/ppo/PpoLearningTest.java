@@ -1,5 +1,6 @@
 package dev.rlhf.ppo;
 
+import dev.rlhf.lm.CausalLm;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.GPT2;
@@ -19,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PpoLearningTest extends TinySftModelTest {
     static List<PpoMetrics> run(PpoConfig config) throws Exception {
         List<PpoMetrics> history = new ArrayList<>();
-        try (GPT2 policy = PpoModels.copyOf(sft, root);
-             GPT2 reference = PpoModels.copyOf(sft, root);
+        try (CausalLm policy = PpoModels.copyOf(sft, root);
+             CausalLm reference = PpoModels.copyOf(sft, root);
              ValueModel value = TinySetup.valueModel(root, 21);
              PpoTrainer trainer = new PpoTrainer(config, policy, reference, value, TinySetup.countOfA(),
                      TinySetup.TOKENIZER, TinySetup.prompts(200, 9))) {

@@ -1,5 +1,6 @@
 package dev.rlhf.ppo;
 
+import dev.rlhf.lm.CausalLm;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.GPT2;
@@ -38,8 +39,8 @@ class PpoLogProbConsistencyTest extends TinySftModelTest {
     void rolloutLogProbsAreTheSamplersAtEachTemperature() {
         for (double tau : new double[] {0.7, 1.3}) {
             PpoConfig config = TinySetup.config(1, 0.05).with("temperature", "" + tau);
-            try (GPT2 policy = PpoModels.copyOf(sft, root);
-                 GPT2 reference = PpoModels.copyOf(sft, root);
+            try (CausalLm policy = PpoModels.copyOf(sft, root);
+                 CausalLm reference = PpoModels.copyOf(sft, root);
                  ValueModel value = TinySetup.valueModel(root, 21);
                  PpoTrainer trainer = new PpoTrainer(config, policy, reference, value, TinySetup.countOfA(),
                          TinySetup.TOKENIZER, mixedLengthPrompts(100, 4))) {
@@ -90,8 +91,8 @@ class PpoLogProbConsistencyTest extends TinySftModelTest {
         PpoConfig config = TinySetup.config(1, 0.05);
         List<PpoTrainer.MinibatchStats> stats = new ArrayList<>();
         PpoMetrics m;
-        try (GPT2 policy = PpoModels.copyOf(sft, root);
-             GPT2 reference = PpoModels.copyOf(sft, root);
+        try (CausalLm policy = PpoModels.copyOf(sft, root);
+             CausalLm reference = PpoModels.copyOf(sft, root);
              ValueModel value = TinySetup.valueModel(root, 21);
              PpoTrainer trainer = new PpoTrainer(config, policy, reference, value, TinySetup.countOfA(),
                      TinySetup.TOKENIZER, mixedLengthPrompts(100, 4))) {

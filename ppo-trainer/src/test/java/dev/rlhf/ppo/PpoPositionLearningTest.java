@@ -1,5 +1,6 @@
 package dev.rlhf.ppo;
 
+import dev.rlhf.lm.CausalLm;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.GPT2;
@@ -52,8 +53,8 @@ class PpoPositionLearningTest {
         int iterations = 16;
         try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
              GPT2 sft = TinySetup.sftModel(root);
-             GPT2 policy = PpoModels.copyOf(sft, root);
-             GPT2 reference = PpoModels.copyOf(sft, root);
+             CausalLm policy = PpoModels.copyOf(sft, root);
+             CausalLm reference = PpoModels.copyOf(sft, root);
              ValueModel value = TinySetup.valueModel(root, 21);
              PpoTrainer trainer = new PpoTrainer(TinySetup.config(iterations, 0.05), policy, reference, value,
                      positional(parts), TinySetup.TOKENIZER, TinySetup.prompts(200, 9))) {

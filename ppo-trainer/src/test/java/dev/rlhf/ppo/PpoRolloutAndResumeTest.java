@@ -1,5 +1,6 @@
 package dev.rlhf.ppo;
 
+import dev.rlhf.lm.CausalLm;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.GPT2;
@@ -28,8 +29,8 @@ class PpoRolloutAndResumeTest extends TinySftModelTest {
             for (int i = 0; i < s.length; i++) s[i] = 10 + i;
             return s;
         };
-        try (GPT2 policy = PpoModels.copyOf(sft, root);
-             GPT2 reference = PpoModels.copyOf(sft, root);
+        try (CausalLm policy = PpoModels.copyOf(sft, root);
+             CausalLm reference = PpoModels.copyOf(sft, root);
              ValueModel value = TinySetup.valueModel(root, 21);
              PpoTrainer trainer = new PpoTrainer(config, policy, reference, value, rowIndexPlusTen,
                      TinySetup.TOKENIZER, TinySetup.prompts(100, 9))) {
@@ -71,8 +72,8 @@ class PpoRolloutAndResumeTest extends TinySftModelTest {
             for (int i = 0; i < s.length; i++) s[i] = i;
             return s;
         };
-        try (GPT2 policy = PpoModels.copyOf(sft, root);
-             GPT2 reference = PpoModels.copyOf(sft, root);
+        try (CausalLm policy = PpoModels.copyOf(sft, root);
+             CausalLm reference = PpoModels.copyOf(sft, root);
              ValueModel value = TinySetup.valueModel(root, 21);
              PpoTrainer plain = new PpoTrainer(off, policy, reference, value, rowIndex, TinySetup.TOKENIZER, TinySetup.prompts(100, 9));
              PpoTrainer whitened = new PpoTrainer(on, policy, reference, value, rowIndex, TinySetup.TOKENIZER, TinySetup.prompts(100, 9))) {
@@ -104,8 +105,8 @@ class PpoRolloutAndResumeTest extends TinySftModelTest {
 
     private List<PpoMetrics> run(PpoConfig config, Path checkpoints, Path resumeFrom) throws Exception {
         List<PpoMetrics> out = new ArrayList<>();
-        try (GPT2 policy = PpoModels.copyOf(sft, root);
-             GPT2 reference = PpoModels.copyOf(sft, root);
+        try (CausalLm policy = PpoModels.copyOf(sft, root);
+             CausalLm reference = PpoModels.copyOf(sft, root);
              ValueModel value = TinySetup.valueModel(root, 21);
              PpoTrainer trainer = new PpoTrainer(config, policy, reference, value, TinySetup.countOfA(),
                      TinySetup.TOKENIZER, TinySetup.prompts(100, 9))) {
@@ -153,8 +154,8 @@ class PpoRolloutAndResumeTest extends TinySftModelTest {
     @Test
     void nativeArraysDoNotGrowOverIterations() throws Exception {
         List<Integer> live = new ArrayList<>();
-        try (GPT2 policy = PpoModels.copyOf(sft, root);
-             GPT2 reference = PpoModels.copyOf(sft, root);
+        try (CausalLm policy = PpoModels.copyOf(sft, root);
+             CausalLm reference = PpoModels.copyOf(sft, root);
              ValueModel value = TinySetup.valueModel(root, 21);
              PpoTrainer trainer = new PpoTrainer(TinySetup.config(6, 0.05), policy, reference, value,
                      TinySetup.countOfA(), TinySetup.TOKENIZER, TinySetup.prompts(100, 9))) {

@@ -1,5 +1,6 @@
 package dev.rlhf.ppo;
 
+import dev.rlhf.lm.CausalLm;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.GPT2;
@@ -105,8 +106,8 @@ class ReferenceLogTest {
         List<PpoMetrics> history = new ArrayList<>();
         try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
              GPT2 sft = TinySetup.sftModel(root);
-             GPT2 policy = PpoModels.copyOf(sft, root);
-             GPT2 reference = PpoModels.copyOf(sft, root);
+             CausalLm policy = PpoModels.copyOf(sft, root);
+             CausalLm reference = PpoModels.copyOf(sft, root);
              ValueModel value = TinySetup.valueModel(root, 21);
              PpoTrainer trainer = new PpoTrainer(TinySetup.config(6, 0.05), policy, reference, value,
                      TinySetup.countOfA(), TinySetup.TOKENIZER, TinySetup.prompts(200, 9))) {

@@ -3,8 +3,8 @@ package dev.rlhf.reward;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Constants;
-import dev.rlhf.lm.GPT2;
-import dev.rlhf.lm.GPT2Config;
+import dev.rlhf.lm.CausalLm;
+import dev.rlhf.lm.LmConfig;
 import dev.rlhf.lm.ScalarHead;
 import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.tokenizer.Tokenizer;
@@ -15,32 +15,36 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A reward model: a GPT-2 trunk and a scalar head read at the last real token, r(x, y) = w·h_last + b.
+ * A reward model: a transformer trunk of any family and a scalar head read at the last real token,
+ * r(x, y) = w·h_last + b.
  *
- * <p>On disk it is a Hugging Face GPT-2 directory whose {@code model.safetensors} also holds {@code score.weight}
- * [1, d] and {@code score.bias} [1], so the trunk loads anywhere a GPT-2 loads. The {@link Normalisation} that makes
- * reference summaries score 0 on average (and, optionally, with standard deviation 1) is folded into {@code score.bias}
- * (and {@code score.weight}): a loaded model scores normalised.
+ * <p>On disk it is a Hugging Face directory laid out as transformers' {@code …ForSequenceClassification} with
+ * {@code num_labels} 1 ({@code GPT2ForSequenceClassification}, {@code LlamaForSequenceClassification}…): the trunk's
+ * tensors without an LM head, {@code score.weight} [1, d], and {@code score.bias} [1]. The {@link Normalisation} that
+ * makes reference summaries score 0 on average (and, optionally, with standard deviation 1) is folded into
+ * {@code score.bias} (and {@code score.weight}): a model loaded here scores normalised. transformers' classifier head
+ * has no bias, so it drops {@code score.bias} (with a warning) and scores r + offset there; the offset is also recorded
+ * in {@value RewardModelMetadata#FILE}.
  */
 public final class RewardModel implements AutoCloseable {
 
-    private final GPT2 trunk;
+    private final CausalLm trunk;
     private final ScalarHead head;
 
-    public RewardModel(GPT2 trunk, ScalarHead head) {
+    public RewardModel(CausalLm trunk, ScalarHead head) {
         this.trunk = trunk;
         this.head = head;
     }
 
     /** A reward model whose trunk is the checkpoint in {@code lmDir} (SFT or pretrained) and whose head is new. */
     public static RewardModel initFrom(Path lmDir, NDManager manager, long seed) throws IOException {
-        GPT2 trunk = HfCheckpoint.loadModel(lmDir, manager);
-        return new RewardModel(trunk, new ScalarHead(trunk.config().n_embd(), manager, seed));
+        CausalLm trunk = HfCheckpoint.loadModel(lmDir, manager);
+        return new RewardModel(trunk, new ScalarHead(trunk.config().hidden_size(), manager, seed));
     }
 
     /** A reward model trained from scratch (tests, demos): a randomly initialised trunk and a new head. */
-    public static RewardModel fromScratch(GPT2Config config, NDManager manager, long seed) {
-        return new RewardModel(new GPT2(config, manager, seed), new ScalarHead(config.n_embd(), manager, seed + 1));
+    public static RewardModel fromScratch(LmConfig config, NDManager manager, long seed) {
+        return new RewardModel(config.newModel(manager, seed), new ScalarHead(config.hidden_size(), manager, seed + 1));
     }
 
     /** Loads a reward-model directory; one without {@code score.weight} is refused by name. */
@@ -50,7 +54,7 @@ public final class RewardModel implements AutoCloseable {
             if (!ckpt.extraTensors().containsKey(ScalarHead.WEIGHT)) {
                 throw new IOException(dir + " is not a reward model: tensor " + ScalarHead.WEIGHT + " is missing");
             }
-            GPT2 trunk = GPT2.fromTensors(ckpt.config(), ckpt.tensors(), manager);
+            CausalLm trunk = ckpt.model(manager);
             return new RewardModel(trunk, ScalarHead.fromTensors(ckpt.extraTensors(), manager));
         }
     }
@@ -60,7 +64,7 @@ public final class RewardModel implements AutoCloseable {
      * RewardModelMetadata#FILE} left from an earlier save is removed, since it would describe other weights.
      */
     public void save(Path dir, Tokenizer tokenizer) throws IOException {
-        HfCheckpoint.save(dir, trunk.config(), trunk.namedTensors(), head.namedTensors(), tokenizer);
+        HfCheckpoint.saveSequenceClassifier(dir, trunk.config(), trunk.trunkTensors(), head.namedTensors(), tokenizer);
         java.nio.file.Files.deleteIfExists(dir.resolve(RewardModelMetadata.FILE));
     }
 
@@ -101,7 +105,7 @@ public final class RewardModel implements AutoCloseable {
         return head.namedTensors().get(ScalarHead.BIAS).getFloat(0);
     }
 
-    public GPT2Config config() {
+    public LmConfig config() {
         return trunk.config();
     }
 
@@ -118,21 +122,21 @@ public final class RewardModel implements AutoCloseable {
         return head.atLastToken(trunk.hidden(ids, attentionMask, null, null), attentionMask);
     }
 
-    /** Every trainable array: the trunk's, then the head's. */
+    /** Every trainable array: the trunk's (without an untied LM head, which a reward model never reads), then the head's. */
     public List<NDArray> parameters() {
-        List<NDArray> p = new ArrayList<>(trunk.namedTensors().values());
+        List<NDArray> p = new ArrayList<>(trunk.trunkTensors().values());
         p.addAll(head.namedTensors().values());
         return p;
     }
 
     /** Every trainable array by its checkpoint name (the trunk's names, then {@code score.weight}, {@code score.bias}). */
     public java.util.Map<String, NDArray> namedParameters() {
-        java.util.Map<String, NDArray> p = new java.util.LinkedHashMap<>(trunk.namedTensors());
+        java.util.Map<String, NDArray> p = new java.util.LinkedHashMap<>(trunk.trunkTensors());
         p.putAll(head.namedTensors());
         return p;
     }
 
-    public GPT2 trunk() {
+    public CausalLm trunk() {
         return trunk;
     }
 

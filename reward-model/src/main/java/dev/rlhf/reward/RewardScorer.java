@@ -20,7 +20,7 @@ public final class RewardScorer {
 
     public RewardScorer(RewardModel model, Tokenizer tokenizer, int maxTokens, int batchSize) {
         this.model = model;
-        int n = model.config().n_positions();
+        int n = model.config().max_position_embeddings();
         this.encoder = new SequenceEncoder(tokenizer, maxTokens > 0 ? Math.min(maxTokens, n) : n);
         this.batchSize = batchSize;
     }

@@ -39,8 +39,8 @@ public final class RewardTrainer implements AutoCloseable {
     public RewardTrainer(RewardModel model, Tokenizer tokenizer, RewardConfig config) {
         this.model = model;
         this.config = config;
-        int maxLen = config.maxTokens() > 0 ? Math.min(config.maxTokens(), model.config().n_positions())
-                : model.config().n_positions();
+        int maxLen = config.maxTokens() > 0 ? Math.min(config.maxTokens(), model.config().max_position_embeddings())
+                : model.config().max_position_embeddings();
         this.encoder = new SequenceEncoder(tokenizer, maxLen);
         this.optimizer = new AdamW(model.manager(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());
     }

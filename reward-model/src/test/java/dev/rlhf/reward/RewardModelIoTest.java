@@ -3,7 +3,7 @@ package dev.rlhf.reward;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
-import dev.rlhf.lm.tokenizer.Gpt2BpeTokenizer;
+import dev.rlhf.lm.tokenizer.HfTokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizers;
 import dev.rlhf.reward.data.Comparison;
 import dev.rlhf.reward.data.Summary;
@@ -155,9 +155,9 @@ class RewardModelIoTest {
             prefs.add(new Preference("p" + i, "post " + i + ":", List.of("good " + i, "bad"), 0, 1, 0, "w", null, null));
         }
         try (NDManager root = NDManager.newBaseManager("PyTorch");
-             Gpt2BpeTokenizer tok = Gpt2BpeTokenizer.load(fixture.resolve(Gpt2BpeTokenizer.FILE));
+             HfTokenizer tok = HfTokenizer.load(fixture.resolve(HfTokenizer.FILE));
              RewardModel model = RewardModel.initFrom(fixture, root, 1)) {
-            assertEquals(32, model.config().n_positions());
+            assertEquals(32, model.config().max_position_embeddings());
             double[][] before = new RewardScorer(model, tok).scorePreferences(prefs);
             try (RewardTrainer t = new RewardTrainer(model, tok, RewardConfig.defaults().withLearningRate(1e-2, 1e-2)
                     .withBatch(3, 3))) {

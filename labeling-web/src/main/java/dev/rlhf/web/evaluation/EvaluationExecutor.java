@@ -2,7 +2,7 @@ package dev.rlhf.web.evaluation;
 
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
-import dev.rlhf.lm.GPT2;
+import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.Sampler;
 import dev.rlhf.lm.SamplingConfig;
 import dev.rlhf.lm.io.HfCheckpoint;
@@ -130,12 +130,12 @@ public class EvaluationExecutor implements RunExecutor {
         List<String> texts = new ArrayList<>(posts.size());
         try (NDManager manager = NDManager.newBaseManager(Devices.best())) {
             Tokenizer tokenizer = Tokenizers.load(dir);
-            try (GPT2 model = HfCheckpoint.loadModel(dir, manager)) {
+            try (CausalLm model = HfCheckpoint.loadModel(dir, manager)) {
                 ctx.device(model.device().toString());
-                int room = model.config().n_positions() - sampling.maxNewTokens();
+                int room = model.config().max_position_embeddings() - sampling.maxNewTokens();
                 if (room < 16) {
                     throw new IllegalArgumentException("maxNewTokens: " + sampling.maxNewTokens() + " leaves " + room
-                            + " prompt tokens of the model's n_positions " + model.config().n_positions() + " (" + dir + ")");
+                            + " prompt tokens of the model's n_positions " + model.config().max_position_embeddings() + " (" + dir + ")");
                 }
                 ctx.log(String.format(Locale.ROOT, "sampling %d summaries from %s on %s (temperature %s, top-k %d, top-p %s, %d new tokens, seed %d)",
                         posts.size(), dir, model.device(), sampling.temperature(), sampling.topK(), sampling.topP(),

@@ -1,6 +1,6 @@
 package dev.rlhf.web.runs;
 
-import dev.rlhf.lm.GPT2Config;
+import dev.rlhf.lm.LmConfig;
 import dev.rlhf.reward.eval.Evaluation;
 import dev.rlhf.web.quality.LabelAgreement;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -127,7 +127,7 @@ public class ModelCards {
         // limitations from the facts above
         if (dir.byteLevel()) {
             limitations.add("Byte-level tokenizer: the model reads UTF-8 bytes, so its context of "
-                    + (dir.config() == null ? "(unknown)" : dir.config().n_positions()) + " positions holds that many bytes "
+                    + (dir.config() == null ? "(unknown)" : dir.config().max_position_embeddings()) + " positions holds that many bytes "
                     + "of text, and it cannot be combined with GPT-2 byte-pair checkpoints.");
         }
         if (root.model().parentModelId() == null && root.run() != null) {
@@ -157,12 +157,14 @@ public class ModelCards {
                 .fact("kind", "Kind", m.kind())
                 .fact("created", "Registered", m.createdAt())
                 .fact("path", "Directory", m.path());
-        GPT2Config c = dir.config();
+        LmConfig c = dir.config();
+        boolean scalar = "REWARD_MODEL".equals(m.kind()) || dir.scoreHead();
         s.fact("architecture", "Architecture", c == null ? "missing: " + dir.configProblem()
-                : String.format(Locale.ROOT, "GPT-2 (%s): %s, %s, width %d, MLP width %d, context %d positions, vocabulary %d",
-                "REWARD_MODEL".equals(m.kind()) || dir.scoreHead() ? "trunk with a scalar reward head" : "language model",
-                plural(c.n_layer(), "layer"), plural(c.n_head(), "head"), c.n_embd(), c.innerDim(), c.n_positions(),
-                c.vocab_size()));
+                : String.format(Locale.ROOT, "%s (%s): %s, %s%s, width %d, MLP width %d, context %d positions, vocabulary %d",
+                c.architecture(scalar), scalar ? "trunk with a scalar reward head" : "language model",
+                plural(c.num_hidden_layers(), "layer"), plural(c.num_attention_heads(), "head"),
+                c.num_key_value_heads() == c.num_attention_heads() ? "" : " (" + c.num_key_value_heads() + " key/value)",
+                c.hidden_size(), c.intermediate_size(), c.max_position_embeddings(), c.vocab_size()));
         s.fact("tokenizer", "Tokenizer", dir.tokenizer() == null ? (dir.exists() ? "missing: no tokenizer file in the directory"
                 : "missing: the directory is not there") : dir.tokenizer());
         s.fact("parameters", "Parameters (stored tensors)", dir.parameters() == null ? "missing: " + dir.weightsProblem()

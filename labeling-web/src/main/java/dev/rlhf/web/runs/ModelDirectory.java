@@ -1,10 +1,10 @@
 package dev.rlhf.web.runs;
 
-import dev.rlhf.lm.GPT2Config;
+import dev.rlhf.lm.LmConfig;
 import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.io.SafeTensors;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
-import dev.rlhf.lm.tokenizer.Gpt2BpeTokenizer;
+import dev.rlhf.lm.tokenizer.HfTokenizer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * parameters counted from the {@code model.safetensors} header (element counts of every stored tensor). A fact that
  * cannot be read is null, with the reason in {@code problem}.
  */
-public record ModelDirectory(Path path, boolean exists, GPT2Config config, String configProblem, String tokenizer,
+public record ModelDirectory(Path path, boolean exists, LmConfig config, String configProblem, String tokenizer,
                              boolean byteLevel, Long parameters, String dtypes, boolean scoreHead, String weightsProblem) {
 
     public static ModelDirectory read(String path) {
@@ -30,17 +30,17 @@ public record ModelDirectory(Path path, boolean exists, GPT2Config config, Strin
             return new ModelDirectory(dir, false, null, "the directory is not there", null, false, null, null, false,
                     "the directory is not there");
         }
-        GPT2Config config = null;
+        LmConfig config = null;
         String configProblem = null;
         try {
-            config = GPT2Config.read(dir.resolve(HfCheckpoint.CONFIG_FILE));
+            config = LmConfig.read(dir.resolve(HfCheckpoint.CONFIG_FILE));
         } catch (IOException | RuntimeException e) {
             configProblem = HfCheckpoint.CONFIG_FILE + " could not be read (" + e.getMessage() + ")";
         }
         String tokenizer;
         boolean byteLevel = false;
-        if (Files.isRegularFile(dir.resolve(Gpt2BpeTokenizer.FILE))) {
-            tokenizer = "GPT-2 byte-pair encoding (" + Gpt2BpeTokenizer.FILE + ")";
+        if (Files.isRegularFile(dir.resolve(HfTokenizer.FILE))) {
+            tokenizer = "Hugging Face tokenizer (" + HfTokenizer.FILE + ")";
         } else if (Files.isRegularFile(dir.resolve(ByteTokenizer.MARKER_FILE))) {
             tokenizer = "byte-level: the " + ByteTokenizer.VOCAB_SIZE + " ids are the 256 UTF-8 byte values and end-of-text ("
                     + ByteTokenizer.MARKER_FILE + ")";

@@ -2,6 +2,7 @@ package dev.rlhf.web.runs;
 
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
+import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.GPT2;
 import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.Sampler;
@@ -80,7 +81,7 @@ public class SftExecutor implements RunExecutor {
         SftConfig config = spec.trainerConfig();
         try (NDManager manager = NDManager.newBaseManager(Devices.best())) {
             Tokenizer tokenizer;
-            GPT2 model;
+            CausalLm model;
             if (init != null) {
                 tokenizer = Tokenizers.load(init);
                 model = HfCheckpoint.loadModel(init, manager);
@@ -91,13 +92,13 @@ public class SftExecutor implements RunExecutor {
             }
             List<String> leftOut = new ArrayList<>();
             List<SftExample> examples = SftExample.ofPosts(posts.stream().map(DbPost::post).toList(), tokenizer,
-                    model.config().n_positions(), leftOut);
+                    model.config().max_position_embeddings(), leftOut);
             if (!leftOut.isEmpty()) {
                 ctx.log(String.format("left out %d of %d posts whose header and summary alone exceed n_positions %d (first: %s)",
-                        leftOut.size(), posts.size(), model.config().n_positions(), leftOut.get(0)));
+                        leftOut.size(), posts.size(), model.config().max_position_embeddings(), leftOut.get(0)));
             }
             if (examples.isEmpty()) {
-                throw new IllegalArgumentException("nPositions: no post of the prompt set fits " + model.config().n_positions()
+                throw new IllegalArgumentException("nPositions: no post of the prompt set fits " + model.config().max_position_embeddings()
                         + " positions with its header and whole summary");
             }
             ctx.device(model.device().toString());
@@ -155,8 +156,8 @@ public class SftExecutor implements RunExecutor {
      * A few greedy completions of the first posts whose prompts fit the room 24 new tokens leave, by the trained
      * model, for the run page's sample table.
      */
-    private static void samples(RunContext ctx, GPT2 model, Tokenizer tokenizer, List<DbPost> posts, int step) {
-        int room = model.config().n_positions() - 24;
+    private static void samples(RunContext ctx, CausalLm model, Tokenizer tokenizer, List<DbPost> posts, int step) {
+        int room = model.config().max_position_embeddings() - 24;
         List<DbPost> some = posts.stream().filter(p -> TldrPrompt.fits(p.post().prompt(), tokenizer, room)).limit(3).toList();
         if (some.isEmpty()) return;
         int[][] prompts = new int[some.size()][];

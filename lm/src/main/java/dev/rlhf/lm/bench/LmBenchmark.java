@@ -7,8 +7,11 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.rlhf.lm.Devices;
-import dev.rlhf.lm.GPT2;
+import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.GPT2Config;
+import dev.rlhf.lm.GPTNeoXConfig;
+import dev.rlhf.lm.LlamaConfig;
+import dev.rlhf.lm.LmConfig;
 import dev.rlhf.lm.Sampler;
 import dev.rlhf.lm.SamplingConfig;
 import dev.rlhf.lm.SftConfig;
@@ -28,7 +31,10 @@ import java.util.Random;
  * Measures, as JSON lines: GEMM GFLOP/s at the model's shapes through the engine (the peak), training tokens/s with
  * MFU against that peak, and sampling tokens/s with and without the KV cache. Takes the flags of
  * {@code torch_ref.py} that apply; {@code --with-torch-ref PATH} then runs {@code /usr/bin/python3 PATH} with the same
- * configuration and prints ours/torch for each figure.
+ * configuration and prints ours/torch for each figure. {@code --family gpt2|llama|neox} picks the architecture
+ * (default gpt2); a Llama has {@code --n_kv_head} key/value heads and an MLP of {@code --n_inner} (default
+ * 8/3·n_embd rounded to 64), and its PyTorch peer is {@code lm/src/test/python/torch_ref_llama.py}, which also
+ * takes those two flags.
  */
 public final class LmBenchmark {
 
@@ -50,6 +56,9 @@ public final class LmBenchmark {
         flags.put("threads", "2");
         flags.put("only", "gemm,train,sample");
         flags.put("with-torch-ref", "");
+        flags.put("family", "gpt2");
+        flags.put("n_kv_head", "2");
+        flags.put("n_inner", "0");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("--")) throw new IllegalArgumentException("unexpected argument " + a);
@@ -85,7 +94,7 @@ public final class LmBenchmark {
 
     private void run() throws Exception {
         String only = flags.get("only");
-        GPT2Config config = GPT2Config.of(i("vocab"), Math.max(1024, i("ctx")), i("n_embd"), i("n_layer"), i("n_head"));
+        LmConfig config = config(i("vocab"));
         try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch")) {
             double peak = only.contains("gemm") ? gemmPeak(root) : Double.NaN;
             if (only.contains("train")) train(root, config, peak);
@@ -93,6 +102,18 @@ public final class LmBenchmark {
         }
         String ref = flags.get("with-torch-ref");
         if (!ref.isEmpty()) compareWithTorch(ref);
+    }
+
+    /** The benchmarked model of {@code --family}, with {@code vocab} ids and EOS the last of them. */
+    private LmConfig config(int vocab) {
+        int d = i("n_embd"), layers = i("n_layer"), heads = i("n_head"), positions = Math.max(1024, i("ctx"));
+        int inner = i("n_inner") > 0 ? i("n_inner") : Math.max(64, (int) Math.round(8.0 * d / 3 / 64) * 64);
+        return switch (flags.get("family")) {
+            case "gpt2" -> GPT2Config.of(vocab, positions, d, layers, heads);
+            case "llama" -> LlamaConfig.llama(vocab, positions, d, inner, layers, heads, i("n_kv_head"));
+            case "neox" -> GPTNeoXConfig.pythia(vocab, positions, d, layers, heads);
+            default -> throw new IllegalArgumentException("--family must be gpt2, llama or neox, was " + flags.get("family"));
+        };
     }
 
     /** C = A·B at the four shapes of the model, 20 timed repetitions each; the best is this machine's peak. */
@@ -113,7 +134,7 @@ public final class LmBenchmark {
     }
 
     /** SFT steps on random sequences: AdamW, global-norm clip 1.0, loss on every next token (as torch_ref). */
-    private void train(NDManager root, GPT2Config config, double peak) {
+    private void train(NDManager root, LmConfig config, double peak) {
         int b = i("batch"), ctx = i("ctx"), steps = i("steps");
         Random r = new Random(0);
         List<SftExample> batch = new ArrayList<>();
@@ -123,17 +144,18 @@ public final class LmBenchmark {
             batch.add(new SftExample(new int[] {seq[0]}, java.util.Arrays.copyOfRange(seq, 1, ctx + 1)));
         }
         SftConfig sft = new SftConfig(3e-4, 3e-4, 0, steps + 2, b, 1, 1.0, 0.01, 0.9, 0.999, 1e-8, 0, 0);
-        try (GPT2 model = new GPT2(config, root, 0); SftTrainer trainer = new SftTrainer(model, sft)) {
+        try (CausalLm model = config.newModel(root, 0); SftTrainer trainer = new SftTrainer(model, sft)) {
             trainer.step(batch);
             trainer.step(batch);
             long start = System.nanoTime();
             double loss = 0;
             for (int s = 0; s < steps; s++) loss = trainer.step(batch).loss();
             double tps = (double) steps * b * ctx / ((System.nanoTime() - start) / 1e9);
-            long n = config.parameterCount() - (long) config.n_positions() * config.n_embd(); // without wpe
-            double flops = 6.0 * n + 12.0 * config.n_layer() * config.n_embd() * ctx;       // per token
+            long n = config.parameterCount() - size(config.tensorShapes().get("wpe.weight"));  // without GPT-2's wpe
+            double flops = 6.0 * n + 12.0 * config.num_hidden_layers() * config.hidden_size() * ctx; // per token
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("metric", "train_tokens_per_s");
+            o.put("family", config.model_type());
             o.put("params", n);
             o.put("value", round(tps, 1));
             o.put("mfu_vs_peak", Double.isNaN(peak) ? null : round(tps * flops / 1e9 / peak, 3));
@@ -145,7 +167,7 @@ public final class LmBenchmark {
     }
 
     /** gen_batch prompts of prompt_len random tokens, new_tokens each at temperature 0.7, with and without cache. */
-    private void sample(NDManager root, GPT2Config config) {
+    private void sample(NDManager root, LmConfig config) {
         int b = i("gen_batch"), p = i("prompt_len"), n = i("new_tokens");
         Random r = new Random(1);
         int[][] prompts = new int[b][p], short8 = new int[b][];
@@ -154,9 +176,8 @@ public final class LmBenchmark {
             short8[row] = java.util.Arrays.copyOf(prompts[row], Math.min(8, p));
         }
         // Generation runs the full new_tokens: the EOS id is outside what a random 10M model is asked to stop on.
-        GPT2Config noStop = new GPT2Config(config.vocab_size() + 1, config.n_positions(), config.n_embd(),
-                config.n_layer(), config.n_head(), null, "gelu_new", 1e-5, 0.02, config.vocab_size(), config.vocab_size());
-        try (GPT2 model = new GPT2(noStop, root, 0)) {
+        LmConfig noStop = config(config.vocab_size() + 1);
+        try (CausalLm model = noStop.newModel(root, 0)) {
             Sampler sampler = new Sampler(model);
             sampler.generate(short8, SamplingConfig.of(4, 0.7, 0));
             double[] tps = new double[2];
@@ -180,8 +201,14 @@ public final class LmBenchmark {
     /** Runs torch_ref.py with the same flags right after and prints ours/torch for each figure. */
     private void compareWithTorch(String path) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", path));
-        for (String k : List.of("n_layer", "n_head", "n_embd", "vocab", "ctx", "batch", "steps", "gen_batch",
-                "prompt_len", "new_tokens", "threads")) {
+        List<String> keys = new ArrayList<>(List.of("n_layer", "n_head", "n_embd", "vocab", "ctx", "batch", "steps",
+                "gen_batch", "prompt_len", "new_tokens", "threads"));
+        if (flags.get("family").equals("llama")) {
+            keys.add("n_kv_head");
+            cmd.add("--n_inner");
+            cmd.add(String.valueOf(((LlamaConfig) config(i("vocab"))).intermediate_size()));
+        }
+        for (String k : keys) {
             cmd.add("--" + k);
             cmd.add(flags.get(k));
         }
@@ -234,6 +261,13 @@ public final class LmBenchmark {
             o.put("ratio", round(e.getValue() / t, 3));
             out(o);
         }
+    }
+
+    private static long size(long[] shape) {
+        if (shape == null) return 0;
+        long n = 1;
+        for (long x : shape) n *= x;
+        return n;
     }
 
     private static double round(double v, int digits) {

@@ -17,6 +17,11 @@ public final class CliArgs {
 
     /** Parses {@code args} against the options a command accepts (names without the leading dashes). */
     public static CliArgs parse(String[] args, Set<String> accepted) {
+        return parse(args, accepted, Set.of());
+    }
+
+    /** As {@link #parse(String[], Set)}, where the options in {@code flags} take no value ({@code --json}). */
+    public static CliArgs parse(String[] args, Set<String> accepted, Set<String> flags) {
         CliArgs a = new CliArgs();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -24,6 +29,10 @@ public final class CliArgs {
             String name = arg.substring(2);
             String value;
             int eq = name.indexOf('=');
+            if (flags.contains(name)) {
+                a.values.put(name, "true");
+                continue;
+            }
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
@@ -32,7 +41,9 @@ public final class CliArgs {
                 value = args[++i];
             }
             if (!accepted.contains(name)) {
-                throw new IllegalArgumentException("unknown option --" + name + "; accepted: --" + String.join(", --", new java.util.TreeSet<>(accepted)));
+                java.util.TreeSet<String> all = new java.util.TreeSet<>(accepted);
+                all.addAll(flags);
+                throw new IllegalArgumentException("unknown option --" + name + "; accepted: --" + String.join(", --", all));
             }
             a.values.put(name, value);
         }

@@ -3,6 +3,7 @@ package dev.rlhf.lm.cli;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.ConsoleProgressBar;
 import dev.rlhf.lm.Devices;
+import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.GPT2;
 import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.SftConfig;
@@ -71,7 +72,7 @@ public final class SftCli {
 
         try (NDManager manager = NDManager.newBaseManager(Devices.best())) {
             Tokenizer tokenizer;
-            GPT2 model;
+            CausalLm model;
             if (a.has("init")) {
                 Path init = a.path("init");
                 tokenizer = Tokenizers.load(init);
@@ -82,7 +83,7 @@ public final class SftCli {
                         a.integer("n_embd", 64), a.integer("n_layer", 2), a.integer("n_head", 2));
                 model = new GPT2(c, manager, config.seed());
             }
-            List<SftExample> examples = examples(data, tokenizer, model.config().n_positions());
+            List<SftExample> examples = examples(data, tokenizer, model.config().max_position_embeddings());
             System.err.printf("SFT on %d posts from %s, %,d parameters, device %s%n", examples.size(), data,
                     model.config().parameterCount(), model.device());
             try (model; SftTrainer trainer = new SftTrainer(model, config)) {

@@ -5,11 +5,14 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.rlhf.lm.GPT2;
-import dev.rlhf.lm.GPT2Config;
-import dev.rlhf.lm.tokenizer.ByteTokenizer;
-import dev.rlhf.lm.tokenizer.Gpt2BpeTokenizer;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import dev.rlhf.lm.CausalLm;
+import dev.rlhf.lm.LmConfig;
 import dev.rlhf.lm.tokenizer.Tokenizer;
+import dev.rlhf.lm.tokenizer.Tokenizers;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,30 +25,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
- * A Hugging Face GPT-2 model directory: {@code config.json} and {@code model.safetensors} (or the shards listed in
- * {@code model.safetensors.index.json}), plus the tokenizer file when there is one.
+ * A Hugging Face model directory of any supported family: {@code config.json} and {@code model.safetensors} (or the
+ * shards listed in {@code model.safetensors.index.json}), plus the tokenizer files when there are some.
  *
- * <p>Loading accepts tensor names with or without the {@code transformer.} prefix, ignores {@code lm_head.weight}
- * (tied to {@code wte.weight}) and the causal-mask buffers {@code h.{i}.attn.bias} / {@code h.{i}.attn.masked_bias},
- * and returns the GPT-2 tensors keyed by {@link GPT2Config#tensorShapes()} names, all float32, and any other tensor
- * (a reward model's {@code score.weight}, a value head) under its stored name in {@link #extraTensors()}. Names and
- * shapes are checked against the config before any tensor is read.
+ * <p>Loading reads {@code config.json} through {@link LmConfig#read}, maps each stored name to the model's name
+ * ({@link LmConfig#modelName}: GPT-2's {@code transformer.} prefix is optional), skips buffers and a tied head
+ * ({@link LmConfig#isIgnored}), and returns the parameters keyed by {@link LmConfig#tensorShapes()} names, float32,
+ * and any other tensor (a reward model's {@code score.weight}, a value head) under its stored name in
+ * {@link #extraTensors()}. Names and shapes are checked before any tensor is read. An untied LM head may be missing
+ * (a {@code …ForSequenceClassification} directory); every other parameter is required. Each tensor is mapped from
+ * its file and copied once into native memory, never into the Java heap.
  *
- * <p>Saving writes what {@code GPT2LMHeadModel.save_pretrained} writes: {@code config.json} and a
- * {@code model.safetensors} whose names carry the {@code transformer.} prefix, with {@code {"format": "pt"}} metadata
- * and no {@code lm_head.weight} (tied), so Hugging Face transformers loads it; extra tensors follow under their own names.
+ * <p>Saving writes what transformers' {@code save_pretrained} writes: {@code config.json} with the family's
+ * {@code architectures} ({@code GPT2LMHeadModel}, {@code LlamaForCausalLM}, {@code Qwen2ForCausalLM},
+ * {@code MistralForCausalLM}, {@code GPTNeoXForCausalLM}; a reward or value model as the matching
+ * {@code …ForSequenceClassification} with {@code num_labels} 1) and {@code model.safetensors} with
+ * {@code {"format": "pt"}} metadata, the stored names and no tied head.
+ *
+ * @param storedType the floating type the parameters were stored in (F32, F16 or BF16); they are float32 here
  */
-public record HfCheckpoint(GPT2Config config, Map<String, NDArray> tensors, Map<String, NDArray> extraTensors) {
+public record HfCheckpoint(LmConfig config, Map<String, NDArray> tensors, Map<String, NDArray> extraTensors,
+                           TensorDType storedType) {
 
     public static final String CONFIG_FILE = "config.json";
     public static final String WEIGHTS_FILE = "model.safetensors";
     public static final String WEIGHTS_INDEX_FILE = "model.safetensors.index.json";
-    public static final String PREFIX = "transformer.";
-
-    private static final Pattern IGNORED = Pattern.compile("lm_head\\.weight|h\\.\\d+\\.attn\\.(bias|masked_bias)");
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     public HfCheckpoint {
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
@@ -53,70 +60,85 @@ public record HfCheckpoint(GPT2Config config, Map<String, NDArray> tensors, Map<
     }
 
     /**
-     * A GPT-2 from a model directory, its parameters owned by {@code manager}; the file's tensors are read into a
-     * scratch sub-manager and freed once copied (extra tensors such as a score head are ignored).
+     * The model of a directory, its parameters owned by {@code manager}; the file's tensors are read into a scratch
+     * sub-manager and freed once copied (extra tensors such as a score head are ignored).
      */
-    public static GPT2 loadModel(Path modelDir, NDManager manager) throws IOException {
+    public static CausalLm loadModel(Path modelDir, NDManager manager) throws IOException {
         try (NDManager io = manager.newSubManager()) {
-            HfCheckpoint c = load(modelDir, io);
-            return GPT2.fromTensors(c.config(), c.tensors(), manager);
+            return load(modelDir, io).model(manager);
+        }
+    }
+
+    /** A model holding float32 copies of this checkpoint's parameters, owned by {@code manager}. */
+    public CausalLm model(NDManager manager) {
+        return config.fromTensors(tensors, manager, DataType.FLOAT32);
+    }
+
+    /** Reads {@code config.json} alone. */
+    public static LmConfig readConfig(Path modelDir) throws IOException {
+        Path configFile = modelDir.resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(configFile)) {
+            throw new CheckpointFormatException(modelDir + ": no " + CONFIG_FILE + " (not a Hugging Face model directory)");
+        }
+        try {
+            return LmConfig.read(configFile);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointFormatException(e.getMessage(), e);
         }
     }
 
     /** Loads a model directory; every tensor is created in {@code manager}. */
     public static HfCheckpoint load(Path modelDir, NDManager manager) throws IOException {
+        LmConfig config = readConfig(modelDir);
         Path configFile = modelDir.resolve(CONFIG_FILE);
-        if (!Files.isRegularFile(configFile)) {
-            throw new CheckpointFormatException(modelDir + ": no " + CONFIG_FILE + " (not a Hugging Face model directory)");
-        }
-        GPT2Config config;
-        try {
-            config = GPT2Config.read(configFile);
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointFormatException(e.getMessage(), e);
-        }
         List<SafeTensors> files = openWeights(modelDir);
         try {
             Map<String, long[]> shapes = config.tensorShapes();
-            Map<String, Source> gpt2 = new LinkedHashMap<>();
+            Map<String, Source> params = new LinkedHashMap<>();
             Map<String, Source> extra = new LinkedHashMap<>();
             for (SafeTensors file : files) {
                 for (SafeTensors.TensorInfo t : file.tensors().values()) {
                     String stored = t.name();
-                    String name = stored.startsWith(PREFIX) ? stored.substring(PREFIX.length()) : stored;
+                    String name = config.modelName(stored);
                     Source source = new Source(file, t);
+                    if (config.isIgnored(name)) continue;
                     if (shapes.containsKey(name)) {
-                        Source previous = gpt2.put(name, source);
+                        Source previous = params.put(name, source);
                         if (previous != null) {
                             throw new CheckpointFormatException(file.file() + ": tensor " + name + " is stored twice, as "
                                     + previous.info().name() + " and " + stored);
                         }
-                    } else if (!IGNORED.matcher(name).matches()) {
+                    } else {
                         extra.put(stored, source);
                     }
                 }
             }
+            TensorDType storedType = null;
             for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-                Source s = gpt2.get(e.getKey());
+                Source s = params.get(e.getKey());
                 String where = files.size() == 1 ? files.get(0).file().toString() : modelDir.toString();
-                if (s == null) throw new CheckpointFormatException(where + ": missing tensor " + e.getKey());
+                if (s == null) {
+                    if (e.getKey().equals(config.lmHeadTensor())) continue;   // a sequence classifier has no LM head
+                    throw new CheckpointFormatException(where + ": missing tensor " + e.getKey());
+                }
                 if (!Arrays.equals(s.info().shape(), e.getValue())) {
                     throw new CheckpointFormatException(s.file().file() + ": tensor " + e.getKey() + " has shape "
                             + Arrays.toString(s.info().shape()) + ", expected " + Arrays.toString(e.getValue())
-                            + " for " + configFile.getFileName() + " (n_embd " + config.n_embd() + ", vocab_size "
-                            + config.vocab_size() + ", n_positions " + config.n_positions() + ")");
+                            + " for " + configFile.getFileName() + " (hidden size " + config.hidden_size()
+                            + ", vocab_size " + config.vocab_size() + ", max positions "
+                            + config.max_position_embeddings() + ")");
                 }
                 if (!s.info().dtype().isFloating()) {
                     throw new CheckpointFormatException(s.file().file() + ": tensor " + e.getKey() + " has dtype "
                             + s.info().dtype() + ", expected a floating type");
                 }
+                if (storedType == null) storedType = s.info().dtype();
             }
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             Map<String, NDArray> extraTensors = new LinkedHashMap<>();
             try {
-                for (String name : shapes.keySet()) {
-                    Source s = gpt2.get(name);
-                    tensors.put(name, s.file().load(s.info().name(), manager));
+                for (Map.Entry<String, Source> e : params.entrySet()) {
+                    tensors.put(e.getKey(), e.getValue().file().load(e.getValue().info().name(), manager));
                 }
                 for (Map.Entry<String, Source> e : extra.entrySet()) {
                     extraTensors.put(e.getKey(), e.getValue().file().load(e.getKey(), manager));
@@ -126,7 +148,9 @@ public record HfCheckpoint(GPT2Config config, Map<String, NDArray> tensors, Map<
                 extraTensors.values().forEach(NDArray::close);
                 throw e;
             }
-            return new HfCheckpoint(config, tensors, extraTensors);
+            Map<String, NDArray> ordered = new LinkedHashMap<>();
+            for (String name : shapes.keySet()) if (tensors.containsKey(name)) ordered.put(name, tensors.get(name));
+            return new HfCheckpoint(config, ordered, extraTensors, storedType == null ? TensorDType.F32 : storedType);
         } finally {
             for (SafeTensors f : files) f.close();
         }
@@ -175,26 +199,47 @@ public record HfCheckpoint(GPT2Config config, Map<String, NDArray> tensors, Map<
         }
     }
 
-    /** Saves a GPT-2 with no extra tensors and no tokenizer, in float32. */
-    public static void save(Path modelDir, GPT2Config config, Map<String, NDArray> tensors) throws IOException {
+    /** Saves a causal LM with no extra tensors and no tokenizer, in float32. */
+    public static void save(Path modelDir, LmConfig config, Map<String, NDArray> tensors) throws IOException {
         save(modelDir, config, tensors, Map.of(), null, TensorDType.F32);
     }
 
-    /** Saves a GPT-2, its extra tensors and its tokenizer (when not null), floating tensors in float32. */
-    public static void save(Path modelDir, GPT2Config config, Map<String, NDArray> tensors,
+    /** Saves a causal LM, its extra tensors and its tokenizer (when not null), floating tensors in float32. */
+    public static void save(Path modelDir, LmConfig config, Map<String, NDArray> tensors,
                             Map<String, NDArray> extraTensors, Tokenizer tokenizer) throws IOException {
         save(modelDir, config, tensors, extraTensors, tokenizer, TensorDType.F32);
     }
 
     /**
-     * Saves a model directory. {@code tensors} must hold exactly the {@link GPT2Config#tensorShapes()} names with
-     * their shapes; {@code extraTensors} are stored under their own names, which must not collide with GPT-2 names or
-     * the ignored ones. A tokenizer replaces any tokenizer file already in the directory.
+     * Saves a causal LM ({@code …ForCausalLM}, {@code GPT2LMHeadModel}). {@code tensors} must hold exactly the
+     * {@link LmConfig#tensorShapes()} names with their shapes; {@code extraTensors} are stored under their own names,
+     * which must not collide with parameter names or the ignored ones. A tokenizer replaces the tokenizer files
+     * already in the directory.
      */
-    public static void save(Path modelDir, GPT2Config config, Map<String, NDArray> tensors,
+    public static void save(Path modelDir, LmConfig config, Map<String, NDArray> tensors,
                             Map<String, NDArray> extraTensors, Tokenizer tokenizer, TensorDType floatType)
             throws IOException {
-        Map<String, long[]> shapes = config.tensorShapes();
+        write(modelDir, config, config.tensorShapes(), tensors, extraTensors, tokenizer, floatType, false);
+    }
+
+    /**
+     * Saves a reward or value model as transformers' {@code …ForSequenceClassification} with {@code num_labels} 1:
+     * the trunk's parameters (no LM head), then {@code head} ({@code score.weight} [1, d], and {@code score.bias} [1],
+     * which transformers' classifier does not have: it ignores that tensor, with a warning, so a model loaded there
+     * scores without the bias, i.e. without the normalisation offset folded into it).
+     */
+    public static void saveSequenceClassifier(Path modelDir, LmConfig config, Map<String, NDArray> trunk,
+                                              Map<String, NDArray> head, Tokenizer tokenizer) throws IOException {
+        Map<String, long[]> shapes = new LinkedHashMap<>(config.tensorShapes());
+        if (config.lmHeadTensor() != null) shapes.remove(config.lmHeadTensor());
+        Map<String, NDArray> t = new LinkedHashMap<>(trunk);
+        if (config.lmHeadTensor() != null) t.remove(config.lmHeadTensor());
+        write(modelDir, config, shapes, t, head, tokenizer, TensorDType.F32, true);
+    }
+
+    private static void write(Path modelDir, LmConfig config, Map<String, long[]> shapes, Map<String, NDArray> tensors,
+                              Map<String, NDArray> extraTensors, Tokenizer tokenizer, TensorDType floatType,
+                              boolean sequenceClassification) throws IOException {
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             NDArray a = tensors.get(e.getKey());
             if (a == null) throw new IllegalArgumentException("missing tensor " + e.getKey());
@@ -205,29 +250,48 @@ public record HfCheckpoint(GPT2Config config, Map<String, NDArray> tensors, Map<
         }
         for (String name : tensors.keySet()) {
             if (!shapes.containsKey(name)) {
-                throw new IllegalArgumentException("tensor " + name + " is not a GPT-2 tensor of this config;"
-                        + " pass it among the extra tensors");
+                throw new IllegalArgumentException("tensor " + name + " is not a parameter of this " + config.model_type()
+                        + " config; pass it among the extra tensors");
             }
         }
         Map<String, NDArray> out = new LinkedHashMap<>();
-        for (String name : shapes.keySet()) out.put(PREFIX + name, tensors.get(name));
+        for (String name : shapes.keySet()) out.put(config.storedName(name), tensors.get(name));
         for (Map.Entry<String, NDArray> e : extraTensors.entrySet()) {
             String name = e.getKey();
-            String bare = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
-            if (shapes.containsKey(bare) || IGNORED.matcher(bare).matches()) {
-                throw new IllegalArgumentException("extra tensor " + name + " collides with a GPT-2 tensor name");
+            String bare = config.modelName(name);
+            if (config.tensorShapes().containsKey(bare) || config.isIgnored(bare) || out.containsKey(name)) {
+                throw new IllegalArgumentException("extra tensor " + name + " collides with a parameter name");
             }
             out.put(name, e.getValue());
         }
         Files.createDirectories(modelDir);
-        config.write(modelDir.resolve(CONFIG_FILE));
+        writeConfig(modelDir.resolve(CONFIG_FILE), config, floatType, sequenceClassification);
         SafeTensors.write(modelDir.resolve(WEIGHTS_FILE), out, SafeTensors.PT_METADATA, floatType);
         Files.deleteIfExists(modelDir.resolve(WEIGHTS_INDEX_FILE)); // a stale index would name shards we did not write
-        if (tokenizer != null) {
-            Path bpe = modelDir.resolve(Gpt2BpeTokenizer.FILE);
-            if (!(tokenizer instanceof Gpt2BpeTokenizer)) Files.deleteIfExists(bpe);
-            Files.deleteIfExists(modelDir.resolve(ByteTokenizer.MARKER_FILE));
-            tokenizer.save(modelDir);
+        if (tokenizer != null) Tokenizers.save(tokenizer, modelDir);
+    }
+
+    /** config.json: the family's fields, its architecture, the stored dtype and, for a classifier, one label. */
+    private static void writeConfig(Path file, LmConfig config, TensorDType floatType, boolean sequenceClassification)
+            throws IOException {
+        JsonObject o = new JsonObject();
+        JsonArray arch = new JsonArray();
+        arch.add(config.architecture(sequenceClassification));
+        o.add("architectures", arch);
+        config.toJson().entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
+        o.addProperty("torch_dtype", switch (floatType) {
+            case F16 -> "float16";
+            case BF16 -> "bfloat16";
+            default -> "float32";
+        });
+        if (sequenceClassification) {                                   // num_labels 1, as transformers derives it
+            JsonObject id2label = new JsonObject();
+            id2label.addProperty("0", "LABEL_0");
+            JsonObject label2id = new JsonObject();
+            label2id.addProperty("LABEL_0", 0);
+            o.add("id2label", id2label);
+            o.add("label2id", label2id);
         }
+        Files.writeString(file, GSON.toJson(o), StandardCharsets.UTF_8);
     }
 }

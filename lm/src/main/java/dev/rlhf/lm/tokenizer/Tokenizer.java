@@ -17,6 +17,14 @@ public interface Tokenizer {
     /** The ids of {@code text}, with no special tokens added. */
     int[] encode(String text);
 
+    /**
+     * The ids as Hugging Face transformers' {@code tokenizer(text)} gives them by default: with the special tokens
+     * the tokenizer's post-processor adds (Llama's BOS; none for GPT-2 or the byte-level tokenizer).
+     */
+    default int[] encodeWithSpecialTokens(String text) {
+        return encode(text);
+    }
+
     /** The text of {@code ids}; byte sequences that are not valid UTF-8 become U+FFFD rather than an error. */
     String decode(int[] ids);
 

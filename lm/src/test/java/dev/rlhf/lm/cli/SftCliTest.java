@@ -1,5 +1,7 @@
 package dev.rlhf.lm.cli;
 
+import dev.rlhf.lm.CausalLm;
+
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.GPT2;
 import dev.rlhf.lm.Sampler;
@@ -52,7 +54,7 @@ class SftCliTest {
         TldrPost unseen = new TldrPost("x", "cats", "new", "a post never seen", "");
         try (NDManager m = NDManager.newBaseManager()) {
             HfCheckpoint ckpt = HfCheckpoint.load(out, m);
-            try (GPT2 model = GPT2.fromTensors(ckpt.config(), ckpt.tensors(), m)) {
+            try (CausalLm model = ckpt.model(m)) {
                 Sampler.Result r = new Sampler(model).generate(new int[][] {tok.encode(unseen.prompt())},
                         SamplingConfig.greedy(6));
                 int[] generated = java.util.Arrays.copyOf(r.tokens()[0], r.lengths()[0]);

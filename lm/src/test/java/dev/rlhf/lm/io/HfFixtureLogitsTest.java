@@ -1,5 +1,7 @@
 package dev.rlhf.lm.io;
 
+import dev.rlhf.lm.CausalLm;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -35,7 +37,7 @@ class HfFixtureLogitsTest {
         JsonObject expected = JsonParser.parseString(Files.readString(expectedFile)).getAsJsonObject();
         try (NDManager m = NDManager.newBaseManager()) {
             HfCheckpoint ckpt = HfCheckpoint.load(dir, m);
-            try (GPT2 model = GPT2.fromTensors(ckpt.config(), ckpt.tensors(), m)) {
+            try (CausalLm model = ckpt.model(m)) {
                 float[][][] logits = run(model, expected, m);
                 assertClose(expected, logits, 1e-4);
             }
@@ -49,12 +51,12 @@ class HfFixtureLogitsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             HfCheckpoint ckpt = HfCheckpoint.load(FIXTURE, m);
             float[][][] before, after;
-            try (GPT2 model = GPT2.fromTensors(ckpt.config(), ckpt.tensors(), m)) {
+            try (CausalLm model = ckpt.model(m)) {
                 before = run(model, expected, m);
                 HfCheckpoint.save(out, model.config(), model.namedTensors());
             }
             HfCheckpoint again = HfCheckpoint.load(out, m);
-            try (GPT2 model = GPT2.fromTensors(again.config(), again.tensors(), m)) {
+            try (CausalLm model = again.model(m)) {
                 after = run(model, expected, m);
             }
             for (int b = 0; b < before.length; b++) {
@@ -67,7 +69,7 @@ class HfFixtureLogitsTest {
         }
     }
 
-    private static float[][][] run(GPT2 model, JsonObject expected, NDManager parent) {
+    private static float[][][] run(CausalLm model, JsonObject expected, NDManager parent) {
         long[][] ids = longs(expected.getAsJsonArray("input_ids"));
         long[][] mask = longs(expected.getAsJsonArray("attention_mask"));
         long[][] pos = longs(expected.getAsJsonArray("position_ids"));

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TokenizersTest {
 
     static Path fixture;
-    static Gpt2BpeTokenizer bpe;
+    static HfTokenizer bpe;
 
     @TempDir
     Path tmp;
@@ -31,7 +31,7 @@ class TokenizersTest {
     @BeforeAll
     static void loadBpe() throws IOException, URISyntaxException {
         fixture = Path.of(TokenizersTest.class.getResource("/hf-tiny-gpt2").toURI());
-        bpe = Gpt2BpeTokenizer.load(fixture.resolve("tokenizer.json"));
+        bpe = HfTokenizer.load(fixture.resolve("tokenizer.json"));
     }
 
     @AfterAll
@@ -107,8 +107,8 @@ class TokenizersTest {
                 .replace("<|endoftext|>", "<|end|>");
         Path file = tmp.resolve("tokenizer.json");
         Files.writeString(file, json, StandardCharsets.UTF_8);
-        IOException e = assertThrows(IOException.class, () -> Gpt2BpeTokenizer.load(file));
-        assertTrue(e.getMessage().contains("no <|endoftext|> token"), e.getMessage());
+        IOException e = assertThrows(IOException.class, () -> HfTokenizer.load(file));
+        assertTrue(e.getMessage().contains("no end-of-text token"), e.getMessage());
     }
 
     // ------------------------------------------------------------------ choosing one
@@ -117,15 +117,15 @@ class TokenizersTest {
     void loadPicksBpeWhenTokenizerJsonIsPresent() throws IOException {
         Tokenizer t = Tokenizers.load(fixture);
         try {
-            assertInstanceOf(Gpt2BpeTokenizer.class, t);
+            assertInstanceOf(HfTokenizer.class, t);
             assertArrayEquals(bpe.encode("hello world"), t.encode("hello world"));
         } finally {
-            ((Gpt2BpeTokenizer) t).close();
+            ((HfTokenizer) t).close();
         }
         Path copy = tmp.resolve("copied");
         bpe.save(copy);
         assertEquals(Files.readString(fixture.resolve("tokenizer.json")), Files.readString(copy.resolve("tokenizer.json")));
-        try (Gpt2BpeTokenizer again = (Gpt2BpeTokenizer) Tokenizers.load(copy)) {
+        try (HfTokenizer again = (HfTokenizer) Tokenizers.load(copy)) {
             assertEquals(bpe.eosId(), again.eosId());
         }
     }

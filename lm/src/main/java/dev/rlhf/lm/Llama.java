@@ -1,0 +1,107 @@
+package dev.rlhf.lm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Map;
+
+/**
+ * The Llama architecture as transformers' {@code LlamaForCausalLM}, {@code Qwen2ForCausalLM} and
+ * {@code MistralForCausalLM} compute it: token embedding, {@code num_hidden_layers} pre-RMSNorm decoder layers with
+ * rotary grouped-query attention and a SwiGLU MLP, a final RMSNorm, and the output through {@code lm_head} or the
+ * tied embedding.
+ *
+ * <p>Parameters are the checkpoint's tensors under their Hugging Face names ({@code model.layers.{i}.self_attn.q_proj.weight},
+ * nn.Linear layout [out, in]). A model built without {@code lm_head.weight} while untied (from a
+ * {@code …ForSequenceClassification} checkpoint) is a trunk only: {@link #outputEmbedding()} refuses.
+ */
+public final class Llama implements CausalLm {
+
+    private final LlamaConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> params;
+    private final LlamaDecoderLayer[] layers;
+    private final RotaryEmbedding rotary;
+    private final NDArray embed, norm, head;
+
+    private Llama(LlamaConfig config, NDManager manager, Map<String, NDArray> params) {
+        this.config = config;
+        this.manager = manager;
+        this.params = params;
+        this.rotary = new RotaryEmbedding(config.head_dim(), config.rope_theta(), config.rope_scaling());
+        this.embed = params.get("model.embed_tokens.weight");
+        this.norm = params.get("model.norm.weight");
+        this.head = config.tie_word_embeddings() ? embed : params.get("lm_head.weight");
+        this.layers = new LlamaDecoderLayer[config.num_hidden_layers()];
+        for (int i = 0; i < layers.length; i++) layers[i] = new LlamaDecoderLayer(config, i, params, rotary);
+    }
+
+    /** A randomly initialised model: weights N(0, initializer_range), norms 1, biases 0, seeded. */
+    public static Llama random(LlamaConfig config, NDManager parent, long seed) {
+        NDManager m = parent.newSubManager();
+        return new Llama(config, m, ModelTensors.random(config, m, seed, config.initializer_range()));
+    }
+
+    /** A model holding copies of {@code tensors} (Hugging Face names as {@link LlamaConfig#tensorShapes()}) in {@code dtype}. */
+    public static Llama fromTensors(LlamaConfig config, Map<String, NDArray> tensors, NDManager parent, DataType dtype) {
+        NDManager m = parent.newSubManager();
+        try {
+            return new Llama(config, m, ModelTensors.copies(config, tensors, m, dtype));
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public LlamaConfig config() {
+        return config;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public Map<String, NDArray> namedTensors() {
+        return params;
+    }
+
+    @Override
+    public NDArray outputEmbedding() {
+        if (head == null) throw new IllegalStateException("this model has no lm_head (loaded as a sequence classifier)");
+        return head;
+    }
+
+    @Override
+    public NDArray hidden(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache) {
+        NDManager m = ids.getManager();
+        long b = ids.getShape().get(0);
+        int t = Math.toIntExact(ids.getShape().get(1));
+        int past = cache == null ? 0 : cache.length();
+        if (attentionMask == null) attentionMask = m.ones(new Shape(b, past + t), DataType.INT64);
+        if (attentionMask.getShape().get(1) != past + t) {
+            throw new IllegalArgumentException("attention mask covers " + attentionMask.getShape().get(1)
+                    + " positions, expected past + T = " + (past + t));
+        }
+        if (past + t > config.max_position_embeddings()) {
+            throw new IllegalArgumentException("sequence of " + (past + t) + " exceeds max_position_embeddings "
+                    + config.max_position_embeddings());
+        }
+        if (positionIds == null) positionIds = CausalLm.positionIds(attentionMask).get(":, {}:", past);
+        NDArray x = Ops.embedding(ids, embed);                                         // embed_tokens[ids]
+        NDArray[] cosSin = rotary.cosSin(Ops.longIds(positionIds), x.getDataType());   // rotary uses the position ids
+        NDArray maskBias = AttentionMask.bias(attentionMask, t, past, config.window());
+        for (LlamaDecoderLayer layer : layers) x = layer.forward(x, cosSin[0], cosSin[1], maskBias, cache);
+        if (cache != null) cache.advance(t);
+        return Ops.rmsNorm(x, norm, config.rms_norm_eps());
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
