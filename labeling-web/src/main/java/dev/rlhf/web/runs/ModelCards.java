@@ -160,7 +160,7 @@ public class ModelCards {
         GPT2Config c = dir.config();
         s.fact("architecture", "Architecture", c == null ? "missing: " + dir.configProblem()
                 : String.format(Locale.ROOT, "GPT-2 (%s): %s, %s, width %d, MLP width %d, context %d positions, vocabulary %d",
-                "REWARD_MODEL".equals(m.kind()) || dir.scoreHead() ? "trunk with a scalar reward head" : "language model",
+                ModelKinds.REWARD_MODEL.equals(m.kind()) || dir.scoreHead() ? "trunk with a scalar reward head" : "language model",
                 plural(c.n_layer(), "layer"), plural(c.n_head(), "head"), c.n_embd(), c.innerDim(), c.n_positions(),
                 c.vocab_size()));
         s.fact("tokenizer", "Tokenizer", dir.tokenizer() == null ? (dir.exists() ? "missing: no tokenizer file in the directory"
@@ -198,17 +198,17 @@ public class ModelCards {
     private static Card.SectionBuilder intendedUse(String kind) {
         Card.SectionBuilder s = new Card.SectionBuilder("intended-use", "Intended use");
         switch (kind) {
-            case "REWARD_MODEL" -> s
+            case ModelKinds.REWARD_MODEL -> s
                     .note("For: scoring candidate summaries of Reddit posts (TL;DR layout) by how likely the platform's "
                             + "labelers would prefer them; the reward in PPO runs; ranking samples and finding comparisons "
                             + "it is unsure about for the next labeling batch.")
                     .note("Not for: judging text outside that layout or domain, absolute quality scores (only differences "
                             + "between summaries of the same post are trained), or replacing human evaluation of a policy.");
-            case "SFT" -> s
+            case ModelKinds.SFT -> s
                     .note("For: the initial policy of PPO runs and a baseline policy whose summaries go to labelers; "
                             + "generating a summary after a post in the TL;DR layout (SUBREDDIT/TITLE/POST/TL;DR:).")
                     .note("Not for: general text generation, facts about the world, or any use outside research on this platform.");
-            case "POLICY" -> s
+            case ModelKinds.POLICY -> s
                     .note("For: summaries of Reddit posts (TL;DR layout) to compare against other policies with human "
                             + "labelers; the next round of labeling.")
                     .note("Not for: use without human evaluation: it was optimised against a reward model, whose errors "
@@ -222,7 +222,7 @@ public class ModelCards {
                                              SnapshotStatistics data, List<String> limitations) {
         Card.SectionBuilder s = new Card.SectionBuilder("training-data", "Training data");
         switch (m.kind()) {
-            case "REWARD_MODEL" -> {
+            case ModelKinds.REWARD_MODEL -> {
                 snapshotFacts(s, m, data, limitations);
                 s.fact("train-examples", "Training examples", count(metrics, "train_examples"));
                 s.fact("validation-examples", "Validation examples (held-out posts)", count(metrics, "validation_examples"));
@@ -232,8 +232,8 @@ public class ModelCards {
                             + "\"equally good\" answers.");
                 }
             }
-            case "SFT" -> postsFacts(s, m, metrics, config, "posts", "Posts (reference summaries as completions)");
-            case "POLICY" -> {
+            case ModelKinds.SFT -> postsFacts(s, m, metrics, config, "posts", "Posts (reference summaries as completions)");
+            case ModelKinds.POLICY -> {
                 postsFacts(s, m, metrics, config, "prompts", "Prompts (posts in the TL;DR layout)");
                 s.fact("reward-model", "Reward model", metrics.has("reward_model_id")
                         ? "#" + metrics.get("reward_model_id").asLong() : "missing");
@@ -316,7 +316,7 @@ public class ModelCards {
     private Card.SectionBuilder evaluation(ModelRegistry.Model m, JsonNode metrics, Evaluation e, List<String> limitations) {
         Card.SectionBuilder s = new Card.SectionBuilder("evaluation", "Evaluation results");
         switch (m.kind()) {
-            case "REWARD_MODEL" -> {
+            case ModelKinds.REWARD_MODEL -> {
                 if (e == null) {
                     s.fact("accuracy", "Validation accuracy", metrics.has("validation_accuracy")
                             ? number(metrics, "validation_accuracy", "%.3f") : "missing");
@@ -355,12 +355,12 @@ public class ModelCards {
                             + " (above " + HIGH_ECE + "): σ(r_A − r_B) is not a trustworthy probability.");
                 }
             }
-            case "SFT" -> {
+            case ModelKinds.SFT -> {
                 s.fact("loss", "Final training loss", number(metrics, "loss", "%.4f"))
                         .fact("steps", "Steps", count(metrics, "steps"));
                 limitations.add("Only the training loss is recorded: no held-out evaluation of its summaries is stored.");
             }
-            case "POLICY" -> {
+            case ModelKinds.POLICY -> {
                 s.fact("score", "Final reward-model score", number(metrics, "score", "%.4f"))
                         .fact("kl", "Final KL from the initial policy", number(metrics, "kl", "%.4f"))
                         .fact("iterations", "PPO iterations", count(metrics, "iterations"));

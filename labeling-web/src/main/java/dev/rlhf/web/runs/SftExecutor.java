@@ -40,10 +40,12 @@ public class SftExecutor implements RunExecutor {
 
     private final PromptSets promptSets;
     private final ModelCards cards;
+    private final SpecBinder binder;
 
-    public SftExecutor(PromptSets promptSets, ModelCards cards) {
+    public SftExecutor(PromptSets promptSets, ModelCards cards, SpecBinder binder) {
         this.promptSets = promptSets;
         this.cards = cards;
+        this.binder = binder;
     }
 
     @Override
@@ -53,11 +55,11 @@ public class SftExecutor implements RunExecutor {
 
     @Override
     public long execute(RunContext ctx) throws Exception {
-        dev.rlhf.lm.cli.CliArgs.offlineEngine();   // the engine's natives come from the jar; nothing is downloaded
-        SftSpec spec = SftSpec.fromJson(ctx.config());
-        if (!spec.errors().isEmpty()) throw new IllegalArgumentException("invalid config: " + spec.errors());
+        SpecBinder.Bound<SftSpec> bound = binder.bind(SftSpec.class, SftSpec.defaults(), ctx.config());
+        if (!bound.ok()) throw new IllegalArgumentException("invalid config: " + bound.errors());
+        SftSpec spec = bound.spec();
         Run run = ctx.run();
-        PromptSet set = PromptSet.of(ctx.config());
+        PromptSet set = spec.promptSet();
         List<DbPost> posts = promptSets.posts(set);
         if (posts.isEmpty()) throw new IllegalStateException("promptSplit: no posts with a summary in the prompt set (" + set.describe() + ")");
         promptSets.record(run.id(), posts);
@@ -144,7 +146,7 @@ public class SftExecutor implements RunExecutor {
             String metrics = String.format(java.util.Locale.ROOT,
                     "{%s\"steps\": %d, %s}", last == null ? "" : "\"loss\": " + finite(last.loss()) + ", ", total,
                     postsUsed("posts", posts));
-            long id = cards.register(run.name() + " #" + run.id(), "SFT", finalDir.toAbsolutePath().toString(),
+            long id = cards.register(run.name() + " #" + run.id(), ModelKinds.SFT, finalDir.toAbsolutePath().toString(),
                     run.baseModelId(), run.id(), null, metrics);
             ctx.log("registered model " + id + " at " + finalDir.toAbsolutePath());
             return id;

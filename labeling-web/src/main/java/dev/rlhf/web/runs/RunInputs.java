@@ -1,0 +1,78 @@
+package dev.rlhf.web.runs;
+
+import org.springframework.stereotype.Component;
+
+import java.util.Map;
+import java.util.Set;
+
+/** The checks every run form shares: the run's name, a model of the registry, a label snapshot, a prompt set with posts. */
+@Component
+public class RunInputs {
+    private final ModelRegistry registry;
+    private final LabelSnapshots snapshots;
+    private final PromptSets promptSets;
+
+    public RunInputs(ModelRegistry registry, LabelSnapshots snapshots, PromptSets promptSets) {
+        this.registry = registry;
+        this.snapshots = snapshots;
+        this.promptSets = promptSets;
+    }
+
+    /** The run's name: required, at most 100 characters. */
+    public static String name(Map<String, String> values, Map<String, String> errors) {
+        String name = FormValues.text(values, "name");
+        if (name.isEmpty()) errors.put("name", "is required");
+        else if (name.length() > 100) errors.put("name", "must be at most 100 characters");
+        return name;
+    }
+
+    /**
+     * The model id in {@code field} (null when empty), refused when it is not a number, not in the registry, or (where
+     * {@code kinds} is not empty) of another kind.
+     */
+    public Long model(Map<String, String> values, String field, Set<String> kinds, Map<String, String> errors) {
+        String v = FormValues.text(values, field);
+        if (v.isEmpty()) return null;
+        long id;
+        try {
+            id = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            errors.put(field, "must be a model id");
+            return null;
+        }
+        var m = registry.find(id);
+        if (m.isEmpty()) errors.put(field, "no model " + id + " in the registry");
+        else if (!kinds.isEmpty() && !kinds.contains(m.get().kind())) {
+            errors.put(field, "model " + id + " is " + m.get().kind() + ", not " + String.join(" or ", kinds.stream().sorted().toList()));
+        }
+        return id;
+    }
+
+    /** Whether model {@code id} is registered with {@code kind}. */
+    public boolean isA(long id, String kind) {
+        return registry.find(id).map(m -> m.kind().equals(kind)).orElse(false);
+    }
+
+    /** The required label snapshot in {@code snapshotId}. */
+    public Long snapshot(Map<String, String> values, Map<String, String> errors) {
+        String snap = FormValues.text(values, "snapshotId");
+        if (snap.isEmpty()) {
+            errors.put("snapshotId", "is required: freeze a label snapshot first");
+            return null;
+        }
+        try {
+            long id = Long.parseLong(snap);
+            if (!snapshots.exists(id)) errors.put("snapshotId", "no label snapshot " + id);
+            return id;
+        } catch (NumberFormatException e) {
+            errors.put("snapshotId", "must be a snapshot id");
+            return null;
+        }
+    }
+
+    /** A prompt set that holds no post is refused on {@code promptSplit}. */
+    public void promptSetHasPosts(PromptSet set, Map<String, String> errors) {
+        if (errors.containsKey("promptSplit") || errors.containsKey("promptSubreddit")) return;
+        if (promptSets.isEmpty(set)) errors.put("promptSplit", "no post with a summary in this prompt set (" + set.describe() + ")");
+    }
+}
