@@ -1,11 +1,12 @@
 package dev.rlhf.web.active;
 
+import dev.rlhf.web.models.ModelKinds;
+import dev.rlhf.web.models.ModelRegistry;
+
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.web.api.ApiProblem;
 import dev.rlhf.web.batch.BuiltBatch;
-import dev.rlhf.web.runs.ModelKinds;
-import dev.rlhf.web.runs.ModelRegistry;
 import dev.rlhf.web.runs.RunContext;
 import dev.rlhf.web.runs.RunExecutor;
 import dev.rlhf.web.runs.RunKind;

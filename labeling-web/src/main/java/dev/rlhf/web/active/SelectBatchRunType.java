@@ -1,13 +1,14 @@
 package dev.rlhf.web.active;
 
+import dev.rlhf.web.models.ModelKinds;
+import dev.rlhf.web.models.ModelRegistry;
+
 import dev.rlhf.web.api.ApiProblem;
 import dev.rlhf.web.batch.BatchBuilder;
 import dev.rlhf.web.batch.BatchMode;
 import dev.rlhf.web.batch.BatchSpec;
 import dev.rlhf.web.runs.FormField;
 import dev.rlhf.web.runs.FormValues;
-import dev.rlhf.web.runs.ModelKinds;
-import dev.rlhf.web.runs.ModelRegistry;
 import dev.rlhf.web.runs.RunExecutor;
 import dev.rlhf.web.runs.RunInputs;
 import dev.rlhf.web.runs.RunKind;

@@ -1,5 +1,8 @@
 package dev.rlhf.web.evaluation;
 
+import dev.rlhf.web.models.ModelKinds;
+import dev.rlhf.web.models.ModelRegistry;
+
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.GPT2;
@@ -11,8 +14,6 @@ import dev.rlhf.lm.tokenizer.Tokenizers;
 import dev.rlhf.ppo.Prompts;
 import dev.rlhf.reward.RewardModel;
 import dev.rlhf.reward.RewardScorer;
-import dev.rlhf.web.runs.ModelKinds;
-import dev.rlhf.web.runs.ModelRegistry;
 import dev.rlhf.web.runs.Run;
 import dev.rlhf.web.runs.RunContext;
 import dev.rlhf.web.runs.RunExecutor;

@@ -1,8 +1,9 @@
 package dev.rlhf.web.evaluation;
 
+import dev.rlhf.web.models.ModelKinds;
+
 import dev.rlhf.web.runs.FormField;
 import dev.rlhf.web.runs.FormValues;
-import dev.rlhf.web.runs.ModelKinds;
 import dev.rlhf.web.runs.RunExecutor;
 import dev.rlhf.web.runs.RunInputs;
 import dev.rlhf.web.runs.RunKind;

@@ -1,5 +1,11 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelCards;
+import dev.rlhf.web.models.ModelKinds;
+import dev.rlhf.web.models.ModelRegistry;
+import dev.rlhf.web.snapshots.PromptSet;
+import dev.rlhf.web.snapshots.PromptSets;
+
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.tokenizer.Tokenizer;

@@ -1,5 +1,7 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelKinds;
+
 import dev.rlhf.ppo.PpoConfig;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;

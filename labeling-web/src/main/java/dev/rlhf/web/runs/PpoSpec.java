@@ -1,5 +1,7 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.snapshots.PromptSet;
+
 import jakarta.validation.constraints.Positive;
 
 import java.util.Map;

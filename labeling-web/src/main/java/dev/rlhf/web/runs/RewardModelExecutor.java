@@ -1,5 +1,10 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelCards;
+import dev.rlhf.web.models.ModelKinds;
+import dev.rlhf.web.models.RewardModelDashboard;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.GPT2Config;

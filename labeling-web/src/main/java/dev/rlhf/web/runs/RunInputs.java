@@ -1,5 +1,10 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelRegistry;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+import dev.rlhf.web.snapshots.PromptSet;
+import dev.rlhf.web.snapshots.PromptSets;
+
 import org.springframework.stereotype.Component;
 
 import java.util.Map;

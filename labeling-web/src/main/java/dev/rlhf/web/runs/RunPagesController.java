@@ -1,5 +1,8 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelRegistry;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+
 import dev.rlhf.web.account.SignedInUser;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -26,16 +29,14 @@ class RunPagesController {
     private final ModelRegistry registry;
     private final LabelSnapshots snapshots;
     private final RunTypes types;
-    private final ModelCards cards;
 
     RunPagesController(RunQueue queue, RunLauncher launcher, ModelRegistry registry, LabelSnapshots snapshots,
-                       RunTypes types, ModelCards cards) {
+                       RunTypes types) {
         this.queue = queue;
         this.launcher = launcher;
         this.registry = registry;
         this.snapshots = snapshots;
         this.types = types;
-        this.cards = cards;
     }
 
     @GetMapping("/research/runs")
@@ -45,23 +46,6 @@ class RunPagesController {
         model.addAttribute("models", registry.all());
         model.addAttribute("snapshots", snapshots.all());
         return "runs/runs";
-    }
-
-    /**
-     * The model page: the reward-model dashboard (the stored evaluation's numbers, tables and charts), the model's
-     * lineage back to the root, and its generated model card.
-     */
-    @GetMapping("/research/models/{id}")
-    String modelDashboard(@PathVariable long id, Model model) {
-        ModelRegistry.Model m = registry.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
-        LabelSnapshots.Snapshot snapshot = m.snapshotId() == null ? null
-                : snapshots.all().stream().filter(s -> s.id() == m.snapshotId()).findFirst().orElse(null);
-        model.addAttribute("d", RewardModelDashboard.of(m, snapshot));
-        model.addAttribute("size", RewardModelDashboard.SIZE);
-        model.addAttribute("pad", RewardModelDashboard.PAD);
-        model.addAttribute("lineage", cards.lineage(m));
-        model.addAttribute("card", cards.of(m));
-        return "runs/model";
     }
 
     @GetMapping("/research/runs/new")

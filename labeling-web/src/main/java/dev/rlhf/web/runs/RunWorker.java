@@ -1,5 +1,7 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelRegistry;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;

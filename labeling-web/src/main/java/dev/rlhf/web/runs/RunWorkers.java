@@ -1,5 +1,7 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelRegistry;
+
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;

@@ -1,5 +1,10 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelCards;
+import dev.rlhf.web.models.ModelKinds;
+import dev.rlhf.web.snapshots.PromptSet;
+import dev.rlhf.web.snapshots.PromptSets;
+
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.GPT2;
@@ -15,7 +20,7 @@ import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizers;
-import dev.rlhf.web.runs.PromptSets.DbPost;
+import dev.rlhf.web.snapshots.PromptSets.DbPost;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.snapshots.PromptSet;
+
 import dev.rlhf.lm.SftConfig;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Positive;

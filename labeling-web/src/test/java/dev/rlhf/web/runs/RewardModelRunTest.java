@@ -1,5 +1,8 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelRegistry;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+
 import dev.rlhf.reward.data.Comparison;
 import dev.rlhf.reward.data.ComparisonWriter;
 import dev.rlhf.reward.data.PostInfo;

@@ -1,4 +1,12 @@
-package dev.rlhf.web.runs;
+package dev.rlhf.web.models;
+
+import dev.rlhf.web.cards.Card;
+import dev.rlhf.web.runs.Run;
+import dev.rlhf.web.snapshots.DataCards;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+import dev.rlhf.web.snapshots.PromptSet;
+import dev.rlhf.web.snapshots.SnapshotStatistics;
+import dev.rlhf.web.snapshots.SnapshotStatisticsQuery;
 
 import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.reward.eval.Evaluation;
@@ -46,18 +54,16 @@ public class ModelCards {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** One model of a lineage, with the run that made it and the snapshot it learnt from (each may be missing). */
-    public record LineageStep(ModelRegistry.Model model, Run run, LabelSnapshots.Snapshot snapshot) {}
+    public record LineageStep(ModelRegistry.Model model, ModelRegistry.MadeBy run, LabelSnapshots.Snapshot snapshot) {}
 
     private final ModelRegistry registry;
-    private final RunQueue queue;
     private final LabelSnapshots snapshots;
     private final SnapshotStatisticsQuery statistics;
     private final JdbcClient jdbc;
 
-    public ModelCards(ModelRegistry registry, RunQueue queue, LabelSnapshots snapshots, SnapshotStatisticsQuery statistics,
+    public ModelCards(ModelRegistry registry, LabelSnapshots snapshots, SnapshotStatisticsQuery statistics,
                       JdbcClient jdbc) {
         this.registry = registry;
-        this.queue = queue;
         this.snapshots = snapshots;
         this.statistics = statistics;
         this.jdbc = jdbc;
@@ -99,7 +105,7 @@ public class ModelCards {
         Set<Long> seen = new HashSet<>();
         ModelRegistry.Model m = model;
         while (m != null && seen.add(m.id())) {
-            Run run = m.runId() == null ? null : queue.find(m.runId()).orElse(null);
+            ModelRegistry.MadeBy run = m.runId() == null ? null : registry.madeBy(m.runId()).orElse(null);
             LabelSnapshots.Snapshot snapshot = m.snapshotId() == null ? null : snapshots.find(m.snapshotId()).orElse(null);
             steps.add(new LineageStep(m, run, snapshot));
             m = m.parentModelId() == null ? null : registry.find(m.parentModelId()).orElse(null);
@@ -109,7 +115,7 @@ public class ModelCards {
 
     public Card of(ModelRegistry.Model m) {
         JsonNode metrics = json(m.metrics());
-        Run run = m.runId() == null ? null : queue.find(m.runId()).orElse(null);
+        ModelRegistry.MadeBy run = m.runId() == null ? null : registry.madeBy(m.runId()).orElse(null);
         JsonNode config = run == null ? JSON.createObjectNode() : json(run.config());
         ModelDirectory dir = ModelDirectory.read(m.path());
         List<LineageStep> lineage = lineage(m);
@@ -150,7 +156,7 @@ public class ModelCards {
         return new Card("Model card: #" + m.id() + " " + m.name(), List.copyOf(sections));
     }
 
-    private Card.SectionBuilder details(ModelRegistry.Model m, Run run, JsonNode config, ModelDirectory dir,
+    private Card.SectionBuilder details(ModelRegistry.Model m, ModelRegistry.MadeBy run, JsonNode config, ModelDirectory dir,
                                         List<LineageStep> lineage, LineageStep root) {
         Card.SectionBuilder s = new Card.SectionBuilder("details", "Model details")
                 .fact("model", "Model", "#" + m.id() + " " + m.name())
@@ -218,7 +224,7 @@ public class ModelCards {
         return s;
     }
 
-    private Card.SectionBuilder trainingData(ModelRegistry.Model m, Run run, JsonNode config, JsonNode metrics,
+    private Card.SectionBuilder trainingData(ModelRegistry.Model m, ModelRegistry.MadeBy run, JsonNode config, JsonNode metrics,
                                              SnapshotStatistics data, List<String> limitations) {
         Card.SectionBuilder s = new Card.SectionBuilder("training-data", "Training data");
         switch (m.kind()) {

@@ -1,4 +1,4 @@
-package dev.rlhf.web.runs;
+package dev.rlhf.web.snapshots;
 
 import tools.jackson.databind.JsonNode;
 
@@ -19,11 +19,6 @@ public record PromptSet(String split, String subreddit, int maxPosts) {
     public static PromptSet of(JsonNode config) {
         return new PromptSet(config.path("promptSplit").asString(ANY), config.path("promptSubreddit").asString(""),
                 config.path("maxPosts").asInt(1000));
-    }
-
-    /** The form fields that choose the set, with their defaults ({@code maxPosts} is the kind's own). */
-    public static List<FormField> fields() {
-        return List.of(FormField.of("promptSplit", ANY), FormField.of("promptSubreddit", ""));
     }
 
     /** An impossible split or subreddit, by field. */
