@@ -8,7 +8,6 @@ import dev.rlhf.web.runs.RunExecutor;
 import dev.rlhf.web.runs.RunInputs;
 import dev.rlhf.web.runs.RunKind;
 import dev.rlhf.web.runs.RunLauncher;
-import dev.rlhf.web.runs.RunQueue;
 import dev.rlhf.web.runs.RunType;
 import org.springframework.stereotype.Service;
 
@@ -25,13 +24,11 @@ import java.util.Set;
  */
 @Service
 class EvaluationRunType implements RunType {
-    private final RunQueue queue;
     private final RunInputs inputs;
     private final HeldOutPosts heldOut;
     private final EvaluationExecutor executor;
 
-    EvaluationRunType(RunQueue queue, RunInputs inputs, HeldOutPosts heldOut, EvaluationExecutor executor) {
-        this.queue = queue;
+    EvaluationRunType(RunInputs inputs, HeldOutPosts heldOut, EvaluationExecutor executor) {
         this.inputs = inputs;
         this.heldOut = heldOut;
         this.executor = executor;
@@ -83,7 +80,7 @@ class EvaluationRunType implements RunType {
             errors.put("postCount", HeldOutPosts.noneExplained());
         }
         if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
-        return RunLauncher.Result.queued(queue.enqueue(name, RunKind.EVALUATION, spec.toJson().toString(), policy, null, userId));
+        return inputs.queue(name, RunKind.EVALUATION, spec.toJson().toString(), policy, null, userId);
     }
 
     private static <T> T or(T value, T fallback) {

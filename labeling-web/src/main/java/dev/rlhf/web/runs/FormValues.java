@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Reads one value of a run form or API body (text, as both arrive) as the type its field has, naming the field in
@@ -20,21 +21,19 @@ public final class FormValues {
     }
 
     public static Integer integer(Map<String, String> values, String field, Integer fallback, Map<String, String> errors) {
-        String v = text(values, field);
-        if (v.isEmpty()) return fallback;
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            errors.put(field, "must be a whole number");
-            return null;
-        }
+        return whole(values, field, fallback, errors, Integer::valueOf);
     }
 
     public static Long whole(Map<String, String> values, String field, Long fallback, Map<String, String> errors) {
+        return whole(values, field, fallback, errors, Long::valueOf);
+    }
+
+    private static <T> T whole(Map<String, String> values, String field, T fallback, Map<String, String> errors,
+                               Function<String, T> parse) {
         String v = text(values, field);
         if (v.isEmpty()) return fallback;
         try {
-            return Long.parseLong(v);
+            return parse.apply(v);
         } catch (NumberFormatException e) {
             errors.put(field, "must be a whole number");
             return null;

@@ -19,15 +19,11 @@ import java.util.Set;
  */
 @Component
 class PpoRunType implements RunType {
-    private final RunQueue queue;
     private final RunInputs inputs;
-    private final SpecBinder binder;
     private final PpoExecutor executor;
 
-    PpoRunType(RunQueue queue, RunInputs inputs, SpecBinder binder, PpoExecutor executor) {
-        this.queue = queue;
+    PpoRunType(RunInputs inputs, PpoExecutor executor) {
         this.inputs = inputs;
-        this.binder = binder;
         this.executor = executor;
     }
 
@@ -60,7 +56,7 @@ class PpoRunType implements RunType {
         else if (!errors.containsKey("rewardModelId") && !inputs.isA(rewardModel, ModelKinds.REWARD_MODEL)) {
             errors.put("rewardModelId", "model " + rewardModel + " is not a reward model");
         }
-        SpecBinder.Bound<PpoSpec> spec = binder.bind(PpoSpec.class, PpoSpec.defaults(), values);
+        SpecBinder.Bound<PpoSpec> spec = inputs.spec(PpoSpec.class, PpoSpec.defaults(), values);
         spec.errors().forEach(errors::putIfAbsent);
         if (spec.ok()) inputs.promptSetHasPosts(spec.spec().promptSet(), errors);
         Map<String, String> ppo = new LinkedHashMap<>();
@@ -78,7 +74,7 @@ class PpoRunType implements RunType {
         ObjectNode stored = SpecBinder.toJson(spec.spec());
         stored.put("rewardModelId", rewardModel);
         stored.set("ppo", SpecBinder.toJson(config));
-        return RunLauncher.Result.queued(queue.enqueue(name, RunKind.PPO, stored.toString(), policy, null, userId));
+        return inputs.queue(name, RunKind.PPO, stored.toString(), policy, null, userId);
     }
 
     /** The field a {@link PpoConfig} error names ("learningRate must be positive", "PPO config field x must be …"). */

@@ -15,16 +15,12 @@ import java.util.Set;
  */
 @Component
 class RewardModelRunType implements RunType {
-    private final RunQueue queue;
     private final RunInputs inputs;
-    private final SpecBinder binder;
     private final TransactionTemplate tx;
     private final RewardModelExecutor executor;
 
-    RewardModelRunType(RunQueue queue, RunInputs inputs, SpecBinder binder, TransactionTemplate tx, RewardModelExecutor executor) {
-        this.queue = queue;
+    RewardModelRunType(RunInputs inputs, TransactionTemplate tx, RewardModelExecutor executor) {
         this.inputs = inputs;
-        this.binder = binder;
         this.tx = tx;
         this.executor = executor;
     }
@@ -80,7 +76,7 @@ class RewardModelRunType implements RunType {
         Long snapshotId = inputs.snapshot(values, errors);
         Long baseModelId = inputs.model(values, "baseModelId", Set.of(), errors);
         boolean fromScratch = FormValues.text(values, "baseModelId").isEmpty();
-        SpecBinder.Bound<RewardModelSpec> bound = binder.bind(RewardModelSpec.class, RewardModelSpec.defaults(fromScratch), values);
+        SpecBinder.Bound<RewardModelSpec> bound = inputs.spec(RewardModelSpec.class, RewardModelSpec.defaults(fromScratch), values);
         bound.errors().forEach(errors::putIfAbsent);
         if (errors.containsKey("minLearningRate") && FormValues.text(values, "minLearningRate").isEmpty()) {
             errors.put("minLearningRate", errors.get("minLearningRate") + " (left empty it is " + trunkDefaults(fromScratch).get("minLearningRate")
@@ -89,14 +85,13 @@ class RewardModelRunType implements RunType {
         if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
         RewardModelSpec spec = bound.spec();
         if (spec.ensembleSize() == 1) {
-            return RunLauncher.Result.queued(queue.enqueue(name, RunKind.REWARD_MODEL, SpecBinder.toJson(spec.member(0)).toString(),
-                    baseModelId, snapshotId, userId));
+            return inputs.queue(name, RunKind.REWARD_MODEL, SpecBinder.toJson(spec.member(0)).toString(), baseModelId, snapshotId, userId);
         }
         List<Long> ids = tx.execute(status -> {
             List<Long> queued = new ArrayList<>();
             for (int i = 0; i < spec.ensembleSize(); i++) {
                 RewardModelSpec member = spec.member(i);
-                queued.add(queue.enqueue(name + " · seed " + member.seed(), RunKind.REWARD_MODEL,
+                queued.add(inputs.enqueue(name + " · seed " + member.seed(), RunKind.REWARD_MODEL,
                         SpecBinder.toJson(member).toString(), baseModelId, snapshotId, userId));
             }
             return queued;

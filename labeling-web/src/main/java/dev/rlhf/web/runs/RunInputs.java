@@ -10,17 +10,38 @@ import org.springframework.stereotype.Component;
 import java.util.Map;
 import java.util.Set;
 
-/** The checks every run form shares: the run's name, a model of the registry, a label snapshot, a prompt set with posts. */
+/**
+ * What every run form shares: the checks of the run's name, a model of the registry, a label snapshot and a prompt
+ * set with posts; reading the spec ({@link SpecBinder}); queueing the run.
+ */
 @Component
 public class RunInputs {
     private final ModelRegistry registry;
     private final LabelSnapshots snapshots;
     private final PromptSets promptSets;
+    private final SpecBinder binder;
+    private final RunQueue queue;
 
-    public RunInputs(ModelRegistry registry, LabelSnapshots snapshots, PromptSets promptSets) {
+    public RunInputs(ModelRegistry registry, LabelSnapshots snapshots, PromptSets promptSets, SpecBinder binder, RunQueue queue) {
         this.registry = registry;
         this.snapshots = snapshots;
         this.promptSets = promptSets;
+        this.binder = binder;
+        this.queue = queue;
+    }
+
+    public <R extends Record & RunSpec> SpecBinder.Bound<R> spec(Class<R> type, R defaults, Map<String, String> values) {
+        return binder.bind(type, defaults, values);
+    }
+
+    /** Queues one run with {@code config} (JSON) as its config. */
+    public RunLauncher.Result queue(String name, RunKind kind, String config, Long baseModelId, Long snapshotId, Long userId) {
+        return RunLauncher.Result.queued(enqueue(name, kind, config, baseModelId, snapshotId, userId));
+    }
+
+    /** Queues one run and returns its id (for a form that queues several in one transaction). */
+    public long enqueue(String name, RunKind kind, String config, Long baseModelId, Long snapshotId, Long userId) {
+        return queue.enqueue(name, kind, config, baseModelId, snapshotId, userId);
     }
 
     /** The run's name: required, at most 100 characters. */

@@ -11,15 +11,11 @@ import java.util.Set;
 /** SFT: {@link SftSpec} from the form, the initial model from the registry (or none: from scratch), {@link SftExecutor}. */
 @Component
 class SftRunType implements RunType {
-    private final RunQueue queue;
     private final RunInputs inputs;
-    private final SpecBinder binder;
     private final SftExecutor executor;
 
-    SftRunType(RunQueue queue, RunInputs inputs, SpecBinder binder, SftExecutor executor) {
-        this.queue = queue;
+    SftRunType(RunInputs inputs, SftExecutor executor) {
         this.inputs = inputs;
-        this.binder = binder;
         this.executor = executor;
     }
 
@@ -40,12 +36,11 @@ class SftRunType implements RunType {
         Map<String, String> errors = new LinkedHashMap<>();
         String name = RunInputs.name(values, errors);
         Long baseModelId = inputs.model(values, "baseModelId", Set.of(), errors);
-        SpecBinder.Bound<SftSpec> spec = binder.bind(SftSpec.class, SftSpec.defaults(), values);
+        SpecBinder.Bound<SftSpec> spec = inputs.spec(SftSpec.class, SftSpec.defaults(), values);
         spec.errors().forEach(errors::putIfAbsent);
         if (spec.ok()) inputs.promptSetHasPosts(spec.spec().promptSet(), errors);
         if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
-        return RunLauncher.Result.queued(queue.enqueue(name, RunKind.SFT, SpecBinder.toJson(spec.spec()).toString(),
-                baseModelId, null, userId));
+        return inputs.queue(name, RunKind.SFT, SpecBinder.toJson(spec.spec()).toString(), baseModelId, null, userId);
     }
 
     @Override
