@@ -1,10 +1,12 @@
 package dev.rlhf.web.active;
 
+import dev.rlhf.web.models.ModelKinds;
+import dev.rlhf.web.models.ModelRegistry;
+
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.web.api.ApiProblem;
 import dev.rlhf.web.batch.BuiltBatch;
-import dev.rlhf.web.runs.ModelRegistry;
 import dev.rlhf.web.runs.RunContext;
 import dev.rlhf.web.runs.RunExecutor;
 import dev.rlhf.web.runs.RunKind;
@@ -46,7 +48,6 @@ public class SelectBatchExecutor implements RunExecutor {
 
     @Override
     public long execute(RunContext ctx) throws Exception {
-        dev.rlhf.lm.cli.CliArgs.offlineEngine();
         SelectBatchSpec spec = SelectBatchSpec.fromJson(ctx.config());
         var earlier = selections.ofRun(ctx.run().id());
         if (earlier.isPresent()) { // an earlier attempt committed its batch and lost its lease before it could finish
@@ -57,7 +58,7 @@ public class SelectBatchExecutor implements RunExecutor {
         for (long id : spec.members()) {
             ModelRegistry.Model m = ctx.registry().find(id)
                     .orElseThrow(() -> new IllegalArgumentException("members: no model " + id + " in the registry"));
-            if (!m.kind().equals("REWARD_MODEL")) throw new IllegalArgumentException("members: model " + id + " is not a reward model");
+            if (!m.kind().equals(ModelKinds.REWARD_MODEL)) throw new IllegalArgumentException("members: model " + id + " is not a reward model");
             members.add(Path.of(m.path()));
         }
         if (members.size() < 2) throw new IllegalArgumentException("members: an ensemble needs at least two reward models");

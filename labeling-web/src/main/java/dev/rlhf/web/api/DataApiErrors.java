@@ -1,6 +1,5 @@
 package dev.rlhf.web.api;
 
-import dev.rlhf.web.importing.BadLineException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -11,7 +10,10 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import tools.jackson.core.JacksonException;
 
-/** Bad input to the data API (imports, exports, batches, quality, accounts) becomes a 4xx naming the field or line. */
+/**
+ * Bad input to the data API (imports, exports, batches, quality, accounts) becomes a 4xx naming the field; a bad line
+ * of an import file is the importing package's own ({@code ImportErrors}).
+ */
 @RestControllerAdvice(basePackages = {"dev.rlhf.web.importing", "dev.rlhf.web.exporting", "dev.rlhf.web.batch",
         "dev.rlhf.web.quality", "dev.rlhf.web.account"})
 class DataApiErrors {
@@ -19,11 +21,6 @@ class DataApiErrors {
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ApiErrorBody> problem(ApiProblem problem) {
         return body(problem.status(), problem.field(), null, problem.getMessage());
-    }
-
-    @ExceptionHandler(BadLineException.class)
-    ResponseEntity<ApiErrorBody> badLine(BadLineException bad) {
-        return body(HttpStatus.BAD_REQUEST, bad.field(), bad.line(), bad.getMessage() + " (nothing was imported)");
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)

@@ -1,5 +1,8 @@
 package dev.rlhf.web.evaluation;
 
+import dev.rlhf.web.models.ModelKinds;
+import dev.rlhf.web.models.ModelRegistry;
+
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.CausalLm;
@@ -11,7 +14,6 @@ import dev.rlhf.lm.tokenizer.Tokenizers;
 import dev.rlhf.ppo.Prompts;
 import dev.rlhf.reward.RewardModel;
 import dev.rlhf.reward.RewardScorer;
-import dev.rlhf.web.runs.ModelRegistry;
 import dev.rlhf.web.runs.Run;
 import dev.rlhf.web.runs.RunContext;
 import dev.rlhf.web.runs.RunExecutor;
@@ -53,7 +55,6 @@ public class EvaluationExecutor implements RunExecutor {
 
     @Override
     public long execute(RunContext ctx) throws Exception {
-        dev.rlhf.lm.cli.CliArgs.offlineEngine();
         Run run = ctx.run();
         var existing = store.byRun(run.id());
         if (existing.isPresent()) {   // an earlier attempt committed and then lost its lease before it could finish
@@ -68,7 +69,7 @@ public class EvaluationExecutor implements RunExecutor {
         if (spec.rewardModelId() != null) {
             rm = ctx.registry().find(spec.rewardModelId())
                     .orElseThrow(() -> new IllegalArgumentException("rewardModelId: no model " + spec.rewardModelId()));
-            if (!rm.kind().equals("REWARD_MODEL")) throw new IllegalArgumentException("rewardModelId: model " + rm.id() + " is not a reward model");
+            if (!rm.kind().equals(ModelKinds.REWARD_MODEL)) throw new IllegalArgumentException("rewardModelId: model " + rm.id() + " is not a reward model");
         }
         List<HeldOutPosts.Post> posts = heldOut.find(policy.id(), spec.opponentModelId(), spec.rewardModelId(), spec.postCount());
         if (posts.isEmpty()) throw new IllegalStateException("postCount: " + HeldOutPosts.noneExplained());
@@ -115,7 +116,7 @@ public class EvaluationExecutor implements RunExecutor {
 
     private static ModelRegistry.Model policyModel(RunContext ctx, String field, long id) {
         ModelRegistry.Model m = ctx.registry().find(id).orElseThrow(() -> new IllegalArgumentException(field + ": no model " + id));
-        if (!m.kind().equals("POLICY") && !m.kind().equals("SFT")) {
+        if (!ModelKinds.POLICIES.contains(m.kind())) {
             throw new IllegalArgumentException(field + ": model " + id + " is " + m.kind() + ", not a POLICY or SFT model");
         }
         return m;

@@ -13,7 +13,7 @@ import java.util.Map;
  * policy, or the posts' reference summaries when {@code opponentModelId} is null), an optional reward model, how many
  * held-out posts, the overlap K and ties of the batch, and {@link SamplingConfig}'s settings. {@link #errors()} names
  * every impossible field; which models exist and what kind they are is checked against the registry by
- * {@link EvaluationLauncher}.
+ * {@link EvaluationRunType}.
  */
 public record EvaluationSpec(Long policyModelId, Long opponentModelId, Long rewardModelId, int postCount, int overlapK,
                              boolean tiesAllowed, double temperature, double topP, int topK, int maxNewTokens,
@@ -24,25 +24,6 @@ public record EvaluationSpec(Long policyModelId, Long opponentModelId, Long rewa
 
     public static EvaluationSpec defaults() {
         return new EvaluationSpec(null, null, null, 50, 3, true, 0.7, 1.0, 0, 48, 0);
-    }
-
-    /** The form's fields and their defaults, as strings. */
-    public static Map<String, String> formDefaults() {
-        EvaluationSpec d = defaults();
-        Map<String, String> v = new LinkedHashMap<>();
-        v.put("name", "");
-        v.put("baseModelId", "");
-        v.put("opponentModelId", "");
-        v.put("rewardModelId", "");
-        v.put("postCount", Integer.toString(d.postCount()));
-        v.put("overlapK", Integer.toString(d.overlapK()));
-        v.put("tiesAllowed", Boolean.toString(d.tiesAllowed()));
-        v.put("temperature", Double.toString(d.temperature()));
-        v.put("topP", Double.toString(d.topP()));
-        v.put("topK", Integer.toString(d.topK()));
-        v.put("maxNewTokens", Integer.toString(d.maxNewTokens()));
-        v.put("seed", Long.toString(d.seed()));
-        return v;
     }
 
     public Map<String, String> errors() {

@@ -1,6 +1,7 @@
 package dev.rlhf.web.evaluation;
 
-import dev.rlhf.web.runs.AccuracyInterval;
+import dev.rlhf.web.models.AccuracyInterval;
+
 
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.rlhf.web.exporting;
 
+import dev.rlhf.lm.data.TldrPost;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -143,8 +145,7 @@ public class LabelExporter {
             return List.of();
         }
         List<ObjectNode> pairs = new ArrayList<>();
-        String prompt = "SUBREDDIT: r/" + label.subreddit() + "\nTITLE: " + label.title() + "\nPOST: " + label.body()
-                + "\nTL;DR:";
+        String prompt = new TldrPost(null, label.subreddit(), label.title(), label.body(), null).prompt();
         for (int other = 0; other < label.texts().size(); other++) {
             if (other == label.choice()) {
                 continue;

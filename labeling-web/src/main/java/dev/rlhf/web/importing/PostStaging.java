@@ -1,5 +1,7 @@
 package dev.rlhf.web.importing;
 
+import dev.rlhf.lm.data.TldrPost;
+
 import tools.jackson.databind.JsonNode;
 
 import java.sql.PreparedStatement;
@@ -11,7 +13,13 @@ final class PostStaging implements Staging<TldrPost> {
 
     @Override
     public TldrPost parse(long line, JsonNode json) {
-        return TldrPost.parse(line, json);
+        JsonFields fields = new JsonFields(line);
+        return new TldrPost(
+                fields.text(json, "id", "id", 128, false),
+                fields.text(json, "subreddit", "subreddit", 128, false),
+                fields.text(json, "title", "title", ImportLimits.TITLE, true),
+                fields.text(json, "post", "post", ImportLimits.POST, false),
+                fields.text(json, "summary", "summary", ImportLimits.SUMMARY, false));
     }
 
     @Override

@@ -1,5 +1,11 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelCards;
+import dev.rlhf.web.models.ModelKinds;
+import dev.rlhf.web.models.ModelRegistry;
+import dev.rlhf.web.snapshots.PromptSet;
+import dev.rlhf.web.snapshots.PromptSets;
+
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.tokenizer.Tokenizer;
@@ -45,10 +51,9 @@ public class PpoExecutor implements RunExecutor {
 
     @Override
     public long execute(RunContext ctx) throws Exception {
-        dev.rlhf.lm.cli.CliArgs.offlineEngine();
         Run run = ctx.run();
         Map<String, String> values = new LinkedHashMap<>();
-        ctx.config().path("ppo").properties().forEach(e -> values.put(e.getKey(), e.getValue().asString()));
+        ctx.config().path("ppo").properties().forEach(e -> values.put(e.getKey(), e.getValue().asString())); // numbers, or text in older runs
         PpoConfig config = PpoConfig.defaults().with(values);
         if (run.baseModelId() == null) throw new IllegalArgumentException("baseModelId: a PPO run needs a policy model");
         long rewardModelId = ctx.config().path("rewardModelId").asLong(-1);
@@ -115,7 +120,7 @@ public class PpoExecutor implements RunExecutor {
             String metrics = end == null ? "{}" : String.format(Locale.ROOT, "{\"score\": %s, \"kl\": %s, \"iterations\": %d, \"reward_model_id\": %d, \"prompts\": %d, %s}",
                     finite(end.score()), finite(end.kl()), config.iterations(), rewardModelId, prompts.size(),
                     SftExecutor.postsUsed("prompt_posts", used));
-            long id = cards.register(run.name() + " #" + run.id(), "POLICY", policy.toString(), run.baseModelId(),
+            long id = cards.register(run.name() + " #" + run.id(), ModelKinds.POLICY, policy.toString(), run.baseModelId(),
                     run.id(), rm.snapshotId(), metrics);
             ctx.log("registered policy " + id + " at " + policy);
             if (tokenizer instanceof AutoCloseable c) c.close();

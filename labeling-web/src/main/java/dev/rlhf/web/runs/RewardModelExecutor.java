@@ -1,19 +1,22 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelCards;
+import dev.rlhf.web.models.ModelKinds;
+import dev.rlhf.web.models.RewardModelDashboard;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizers;
-import dev.rlhf.reward.LrShape;
 import dev.rlhf.reward.Normalisation;
 import dev.rlhf.reward.RewardConfig;
 import dev.rlhf.reward.RewardModel;
 import dev.rlhf.reward.RewardModelRun;
 import dev.rlhf.reward.data.Comparison;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -39,10 +42,12 @@ public class RewardModelExecutor implements RunExecutor {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final LabelSnapshots snapshots;
     private final ModelCards cards;
+    private final SpecBinder binder;
 
-    public RewardModelExecutor(LabelSnapshots snapshots, ModelCards cards) {
+    public RewardModelExecutor(LabelSnapshots snapshots, ModelCards cards, SpecBinder binder) {
         this.snapshots = snapshots;
         this.cards = cards;
+        this.binder = binder;
     }
 
     @Override
@@ -52,33 +57,24 @@ public class RewardModelExecutor implements RunExecutor {
 
     @Override
     public long execute(RunContext ctx) throws Exception {
-        dev.rlhf.lm.cli.CliArgs.offlineEngine();
         Run run = ctx.run();
         if (run.snapshotId() == null) throw new IllegalArgumentException("snapshotId: a reward-model run needs a label snapshot");
         List<Comparison> comparisons = snapshots.comparisons(run.snapshotId());
         if (comparisons.isEmpty()) throw new IllegalArgumentException("snapshotId: snapshot " + run.snapshotId() + " holds no labels with a choice");
-        JsonNode c = ctx.config();
-        RewardConfig d = RewardConfig.defaults(run.baseModelId() == null);    // what the launcher fills in for an empty field
-        RewardConfig config = new RewardConfig(c.path("learningRate").asDouble(d.learningRate()),
-                c.path("minLearningRate").asDouble(d.minLearningRate()),
-                c.path("warmupFraction").asDouble(d.warmupFraction()), LrShape.COSINE, c.path("epochs").asInt(d.epochs()),
-                c.path("batchSize").asInt(d.batchSize()), c.path("microBatchSize").asInt(d.microBatchSize()),
-                c.path("maxGradNorm").asDouble(d.maxGradNorm()), c.path("weightDecay").asDouble(d.weightDecay()),
-                d.beta1(), d.beta2(), d.eps(), c.path("maxTokens").asInt(0), c.path("seed").asLong(d.seed()),
-                c.path("normaliseGain").asBoolean(d.normaliseGain()));
+        boolean fromScratch = run.baseModelId() == null;
+        SpecBinder.Bound<RewardModelSpec> bound = binder.bind(RewardModelSpec.class, RewardModelSpec.defaults(fromScratch), ctx.config());
+        if (!bound.ok()) throw new IllegalArgumentException("invalid config: " + bound.errors());
+        RewardModelSpec s = bound.spec();
+        RewardConfig config = s.trainerConfig(fromScratch);
         RewardModelRun.Spec defaults = RewardModelRun.Spec.defaults(config);
-        List<Double> curve = new java.util.ArrayList<>();
-        c.path("learningCurve").forEach(f -> curve.add(f.asDouble()));
         // the members of an ensemble share the split seed (their first member's seed) and differ by their own seed
-        RewardModelRun.Spec spec = new RewardModelRun.Spec(defaults.options(), config,
-                c.path("validationFraction").asDouble(0.2), false, c.path("splitSeed").asLong(config.seed()),
-                defaults.referencePolicy(), 1, List.copyOf(curve));
+        RewardModelRun.Spec spec = new RewardModelRun.Spec(defaults.options(), config, s.validationFraction(), false,
+                s.resolvedSplitSeed(), defaults.referencePolicy(), 1, s.learningCurve());
 
         Path base = run.baseModelId() == null ? null : Path.of(ctx.registry().find(run.baseModelId())
                 .orElseThrow(() -> new IllegalArgumentException("baseModelId: no model " + run.baseModelId())).path());
         Tokenizer tokenizer = base == null ? new ByteTokenizer() : Tokenizers.load(base);
-        GPT2Config shape = GPT2Config.of(tokenizer.vocabSize(), c.path("nPositions").asInt(512), c.path("nEmbd").asInt(64),
-                c.path("nLayer").asInt(2), c.path("nHead").asInt(2));
+        GPT2Config shape = GPT2Config.of(tokenizer.vocabSize(), s.nPositions(), s.nEmbd(), s.nLayer(), s.nHead());
         RewardModelRun.ModelFactory factory = base == null
                 ? (manager, seed) -> RewardModel.fromScratch(shape, manager, seed)
                 : (manager, seed) -> RewardModel.initFrom(base, manager, seed);
@@ -100,7 +96,7 @@ public class RewardModelExecutor implements RunExecutor {
                     ctx.log(String.format("step %d/%d loss %.4f accuracy %.3f", p.step(), p.totalSteps(), p.loss(), p.accuracy()));
                 }
                 ctx.checkStop();
-            }, new RewardModelRun.Checkpoints(ctx.runDir().resolve("checkpoints"), c.path("checkpointEvery").asInt(50), dir -> {
+            }, new RewardModelRun.Checkpoints(ctx.runDir().resolve("checkpoints"), s.checkpointEvery(), dir -> {
                 ctx.checkpoint(dir);
                 ctx.log("checkpoint " + dir);
             }));
@@ -121,7 +117,7 @@ public class RewardModelExecutor implements RunExecutor {
                         Double.isFinite(accuracy) ? Double.toString(accuracy) : "null", result.trainExamples(), result.validationExamples(),
                         RewardModelDashboard.jsonbSafe(result.evaluation().toJson()), JSON.writeValueAsString(split),
                         RewardModelDashboard.jsonbSafe(JSON.writeValueAsString(normalisation)));
-                long id = cards.register(run.name() + " #" + run.id(), "REWARD_MODEL", dir.toAbsolutePath().toString(),
+                long id = cards.register(run.name() + " #" + run.id(), ModelKinds.REWARD_MODEL, dir.toAbsolutePath().toString(),
                         run.baseModelId(), run.id(), run.snapshotId(), metrics);
                 ctx.log("registered model " + id + " at " + dir.toAbsolutePath());
                 return id;

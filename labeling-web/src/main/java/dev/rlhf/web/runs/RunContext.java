@@ -1,5 +1,7 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelRegistry;
+
 import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Path;

@@ -1,7 +1,9 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelRegistry;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+
 import dev.rlhf.web.account.SignedInUser;
-import dev.rlhf.web.evaluation.EvaluationSpec;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -26,17 +28,15 @@ class RunPagesController {
     private final RunLauncher launcher;
     private final ModelRegistry registry;
     private final LabelSnapshots snapshots;
-    private final dev.rlhf.web.active.SelectedComparisons selections;
-    private final ModelCards cards;
+    private final RunTypes types;
 
     RunPagesController(RunQueue queue, RunLauncher launcher, ModelRegistry registry, LabelSnapshots snapshots,
-                       dev.rlhf.web.active.SelectedComparisons selections, ModelCards cards) {
+                       RunTypes types) {
         this.queue = queue;
         this.launcher = launcher;
         this.registry = registry;
         this.snapshots = snapshots;
-        this.selections = selections;
-        this.cards = cards;
+        this.types = types;
     }
 
     @GetMapping("/research/runs")
@@ -48,56 +48,28 @@ class RunPagesController {
         return "runs/runs";
     }
 
-    /**
-     * The model page: the reward-model dashboard (the stored evaluation's numbers, tables and charts), the model's
-     * lineage back to the root, and its generated model card.
-     */
-    @GetMapping("/research/models/{id}")
-    String modelDashboard(@PathVariable long id, Model model) {
-        ModelRegistry.Model m = registry.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
-        LabelSnapshots.Snapshot snapshot = m.snapshotId() == null ? null
-                : snapshots.all().stream().filter(s -> s.id() == m.snapshotId()).findFirst().orElse(null);
-        model.addAttribute("d", RewardModelDashboard.of(m, snapshot));
-        model.addAttribute("size", RewardModelDashboard.SIZE);
-        model.addAttribute("pad", RewardModelDashboard.PAD);
-        model.addAttribute("lineage", cards.lineage(m));
-        model.addAttribute("card", cards.of(m));
-        return "runs/model";
-    }
-
     @GetMapping("/research/runs/new")
     String form(@RequestParam(defaultValue = "SFT") String kind, Model model) {
-        String k = switch (kind) { case "REWARD_MODEL", "PPO", "SELECT_BATCH", "EVALUATION" -> kind; default -> "SFT"; };
-        return form(model, k, defaultsOf(k), Map.of());
+        RunType type = typeOf(kind);
+        return form(model, type, type.defaults(), Map.of());
     }
 
-    private String form(Model model, String kind, Map<String, String> values, Map<String, String> errors) {
-        model.addAttribute("kind", kind);
+    /** The kind named by a form (SFT when it names none that is registered). */
+    private RunType typeOf(String kind) {
+        return types.find(kind).orElse(types.get(RunKind.SFT));
+    }
+
+    private String form(Model model, RunType type, Map<String, String> values, Map<String, String> errors) {
+        model.addAttribute("kind", type.kind().name());
         model.addAttribute("values", values);
         model.addAttribute("errors", errors);
         model.addAttribute("models", registry.all());
         model.addAttribute("snapshots", snapshots.all());
-        boolean rm = kind.equals("REWARD_MODEL");
-        model.addAttribute("trunkDefaults", rm ? RunLauncher.rewardModelTrunkDefaults(false) : Map.of());
-        model.addAttribute("scratchDefaults", rm ? RunLauncher.rewardModelTrunkDefaults(true) : Map.of());
-        model.addAttribute("hints", hints(kind));
-        return kind.equals("SELECT_BATCH") ? "active/select-batch" : "runs/new";
-    }
-
-    /** A line under the fields whose meaning or default needs one: the trunk-dependent defaults, the options. */
-    static Map<String, String> hints(String kind) {
-        Map<String, String> h = new LinkedHashMap<>();
-        if (kind.equals("REWARD_MODEL")) {
-            Map<String, String> trunk = RunLauncher.rewardModelTrunkDefaults(false), scratch = RunLauncher.rewardModelTrunkDefaults(true);
-            for (String f : RunLauncher.TRUNK_DEPENDENT) {
-                h.put(f, "empty: " + trunk.get(f) + " with a registered trunk (Stiennon et al. 2020), " + scratch.get(f) + " from scratch");
-            }
-            h.put("normaliseGain", "true: after training, also scale the reward so the reference summaries have standard deviation 1, not only mean 0 (Ziegler et al. 2019)");
-            h.put("splitSeed", "empty: the seed; every member of an ensemble splits by its first member's seed");
-        } else if (kind.equals("PPO")) {
-            h.put("whitenRewards", "true: scale each batch's per-token rewards to unit variance, mean kept, before GAE (Ziegler et al. 2019)");
-        }
-        return h;
+        model.addAttribute("trunkDefaults", Map.of());
+        model.addAttribute("scratchDefaults", Map.of());
+        model.addAllAttributes(type.formAttributes());
+        model.addAttribute("hints", type.hints());
+        return type.template();
     }
 
     /** Freezes the labels of a batch (and split) into a named snapshot for reward-model runs. */
@@ -116,40 +88,6 @@ class RunPagesController {
         return "redirect:/research/runs";
     }
 
-    static Map<String, String> defaultsOf(String kind) {
-        return switch (kind) {
-            case "REWARD_MODEL" -> RunLauncher.rewardModelDefaults();
-            case "PPO" -> RunLauncher.ppoDefaults();
-            case "SELECT_BATCH" -> dev.rlhf.web.active.SelectBatchForm.defaults();
-            case "EVALUATION" -> EvaluationSpec.formDefaults();
-            default -> defaults();
-        };
-    }
-
-    static Map<String, String> defaults() {
-        SftSpec d = SftSpec.defaults();
-        Map<String, String> v = new LinkedHashMap<>();
-        v.put("name", "");
-        v.put("baseModelId", "");
-        v.put("learningRate", Double.toString(d.learningRate()));
-        v.put("minLearningRate", Double.toString(d.minLearningRate()));
-        v.put("warmupSteps", Integer.toString(d.warmupSteps()));
-        v.put("steps", Integer.toString(d.steps()));
-        v.put("batchSize", Integer.toString(d.batchSize()));
-        v.put("gradAccumSteps", Integer.toString(d.gradAccumSteps()));
-        v.put("maxGradNorm", Double.toString(d.maxGradNorm()));
-        v.put("weightDecay", Double.toString(d.weightDecay()));
-        v.put("checkpointEvery", Integer.toString(d.checkpointEvery()));
-        v.put("seed", Long.toString(d.seed()));
-        v.put("nLayer", Integer.toString(d.nLayer()));
-        v.put("nHead", Integer.toString(d.nHead()));
-        v.put("nEmbd", Integer.toString(d.nEmbd()));
-        v.put("nPositions", Integer.toString(d.nPositions()));
-        v.put("maxPosts", Integer.toString(d.maxPosts()));
-        PromptSet.defaults(v);
-        return v;
-    }
-
     @PostMapping("/research/runs")
     String launch(@RequestParam org.springframework.util.MultiValueMap<String, String> form,
                   @AuthenticationPrincipal SignedInUser user, Model model, HttpServletResponse response) {
@@ -158,10 +96,10 @@ class RunPagesController {
         RunLauncher.Result result = launcher.launch(params, user == null ? null : user.id());
         if (!result.ok()) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
-            String kind = switch (params.getOrDefault("kind", "SFT")) { case "REWARD_MODEL", "PPO", "SELECT_BATCH", "EVALUATION" -> params.get("kind"); default -> "SFT"; };
-            Map<String, String> values = defaultsOf(kind);
+            RunType type = typeOf(params.getOrDefault("kind", "SFT"));
+            Map<String, String> values = type.defaults();
             params.forEach((k, v) -> { if (values.containsKey(k)) values.put(k, v); });
-            return form(model, kind, values, result.errors());
+            return form(model, type, values, result.errors());
         }
         return result.runIds().size() > 1 ? "redirect:/research/runs" : "redirect:/research/runs/" + result.runId();
     }
@@ -171,7 +109,7 @@ class RunPagesController {
         Run run = queue.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no run " + id));
         model.addAttribute("run", RunView.of(run, Instant.now()));
         model.addAttribute("samples", queue.samplesOf(id, 20));
-        if (run.kind().equals("SELECT_BATCH")) model.addAttribute("selection", selections.ofRun(id).orElse(null));
+        types.find(run.kind()).ifPresent(t -> model.addAllAttributes(t.runPageAttributes(id)));
         return "runs/run";
     }
 

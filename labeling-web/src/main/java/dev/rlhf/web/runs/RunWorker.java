@@ -1,5 +1,7 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelRegistry;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -147,11 +149,12 @@ public final class RunWorker implements AutoCloseable {
             // PyTorch's grad mode is per thread and on by default in a new one; the engine turns it off only on the
             // thread that loaded it. Trainers enable it inside their gradient collectors, and in-place updates outside
             // them (the reward model's normalisation) fail with grad mode on, so every run starts with it off.
-            dev.rlhf.lm.cli.CliArgs.offlineEngine();
+            dev.rlhf.lm.OfflineEngine.use();
             ai.djl.engine.Engine.getInstance();
             ai.djl.pytorch.jni.JniUtils.setGradMode(false);
             RunExecutor executor = executors.get(RunKind.valueOf(run.kind()));
             if (executor == null) throw new IllegalArgumentException("no executor for run kind " + run.kind());
+            RunConfigFile.write(context.runDir(), run, config);
             long model = executor.execute(context);
             if (!killed) {
                 context.log(model == RunExecutor.NO_MODEL ? "succeeded" : "succeeded: model " + model);

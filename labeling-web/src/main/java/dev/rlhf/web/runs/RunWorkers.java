@@ -1,5 +1,7 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelRegistry;
+
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -8,7 +10,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -25,7 +26,7 @@ public class RunWorkers implements SmartLifecycle {
     private final RunWorker.Settings settings;
     private volatile RunWorker inProcess;
 
-    public RunWorkers(RunQueue queue, ModelRegistry registry, List<RunExecutor> executors,
+    public RunWorkers(RunQueue queue, ModelRegistry registry, RunTypes types,
                       @Value("${rlhf.worker.enabled:true}") boolean enabled,
                       @Value("${rlhf.worker.lease:60s}") Duration lease,
                       @Value("${rlhf.worker.heartbeat:5s}") Duration heartbeat,
@@ -33,7 +34,7 @@ public class RunWorkers implements SmartLifecycle {
                       @Value("${rlhf.models-dir:${rlhf.data-dir:./data}/models}") String modelsDir) {
         this.queue = queue;
         this.registry = registry;
-        executors.forEach(e -> this.executors.put(e.kind(), e));
+        this.executors.putAll(types.executors());
         this.enabled = enabled;
         this.settings = new RunWorker.Settings(lease, heartbeat, poll, Path.of(modelsDir).toAbsolutePath());
     }

@@ -1,5 +1,10 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelCards;
+import dev.rlhf.web.models.ModelKinds;
+import dev.rlhf.web.snapshots.PromptSet;
+import dev.rlhf.web.snapshots.PromptSets;
+
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.CausalLm;
@@ -16,7 +21,7 @@ import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizers;
-import dev.rlhf.web.runs.PromptSets.DbPost;
+import dev.rlhf.web.snapshots.PromptSets.DbPost;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Files;
@@ -41,10 +46,12 @@ public class SftExecutor implements RunExecutor {
 
     private final PromptSets promptSets;
     private final ModelCards cards;
+    private final SpecBinder binder;
 
-    public SftExecutor(PromptSets promptSets, ModelCards cards) {
+    public SftExecutor(PromptSets promptSets, ModelCards cards, SpecBinder binder) {
         this.promptSets = promptSets;
         this.cards = cards;
+        this.binder = binder;
     }
 
     @Override
@@ -54,11 +61,11 @@ public class SftExecutor implements RunExecutor {
 
     @Override
     public long execute(RunContext ctx) throws Exception {
-        dev.rlhf.lm.cli.CliArgs.offlineEngine();   // the engine's natives come from the jar; nothing is downloaded
-        SftSpec spec = SftSpec.fromJson(ctx.config());
-        if (!spec.errors().isEmpty()) throw new IllegalArgumentException("invalid config: " + spec.errors());
+        SpecBinder.Bound<SftSpec> bound = binder.bind(SftSpec.class, SftSpec.defaults(), ctx.config());
+        if (!bound.ok()) throw new IllegalArgumentException("invalid config: " + bound.errors());
+        SftSpec spec = bound.spec();
         Run run = ctx.run();
-        PromptSet set = PromptSet.of(ctx.config());
+        PromptSet set = spec.promptSet();
         List<DbPost> posts = promptSets.posts(set);
         if (posts.isEmpty()) throw new IllegalStateException("promptSplit: no posts with a summary in the prompt set (" + set.describe() + ")");
         promptSets.record(run.id(), posts);
@@ -145,7 +152,7 @@ public class SftExecutor implements RunExecutor {
             String metrics = String.format(java.util.Locale.ROOT,
                     "{%s\"steps\": %d, %s}", last == null ? "" : "\"loss\": " + finite(last.loss()) + ", ", total,
                     postsUsed("posts", posts));
-            long id = cards.register(run.name() + " #" + run.id(), "SFT", finalDir.toAbsolutePath().toString(),
+            long id = cards.register(run.name() + " #" + run.id(), ModelKinds.SFT, finalDir.toAbsolutePath().toString(),
                     run.baseModelId(), run.id(), null, metrics);
             ctx.log("registered model " + id + " at " + finalDir.toAbsolutePath());
             return id;

@@ -1,9 +1,10 @@
 package dev.rlhf.web.active;
 
+import dev.rlhf.web.models.ModelRegistry;
+
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.batch.ComparisonStore;
-import dev.rlhf.web.runs.ModelRegistry;
 import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.BeforeEach;

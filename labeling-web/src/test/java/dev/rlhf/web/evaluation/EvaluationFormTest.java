@@ -1,8 +1,9 @@
 package dev.rlhf.web.evaluation;
 
+import dev.rlhf.web.models.ModelRegistry;
+
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
-import dev.rlhf.web.runs.ModelRegistry;
 import dev.rlhf.web.runs.RunQueue;
 import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;

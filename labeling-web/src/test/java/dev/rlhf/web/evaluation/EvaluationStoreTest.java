@@ -1,7 +1,8 @@
 package dev.rlhf.web.evaluation;
 
+import dev.rlhf.web.models.ModelRegistry;
+
 import dev.rlhf.lm.data.TldrPost;
-import dev.rlhf.web.runs.ModelRegistry;
 import dev.rlhf.web.runs.Run;
 import dev.rlhf.web.runs.RunKind;
 import dev.rlhf.web.runs.RunQueue;

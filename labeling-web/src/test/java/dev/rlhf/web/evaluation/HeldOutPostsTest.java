@@ -1,7 +1,8 @@
 package dev.rlhf.web.evaluation;
 
+import dev.rlhf.web.models.ModelRegistry;
+
 import dev.rlhf.web.account.Role;
-import dev.rlhf.web.runs.ModelRegistry;
 import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,11 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.cards.Card;
+import dev.rlhf.web.snapshots.DataCards;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+import dev.rlhf.web.snapshots.SnapshotStatistics;
+import dev.rlhf.web.snapshots.SnapshotStatisticsQuery;
+
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.batch.ComparisonStore;
 import dev.rlhf.web.importing.FeedbackLines;

@@ -1,5 +1,11 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.cards.Card;
+import dev.rlhf.web.models.ModelCards;
+import dev.rlhf.web.models.ModelRegistry;
+import dev.rlhf.web.models.RewardModelDashboard;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+
 import dev.rlhf.reward.eval.Accuracy;
 import dev.rlhf.reward.eval.CalibrationBin;
 import dev.rlhf.reward.eval.Evaluation;

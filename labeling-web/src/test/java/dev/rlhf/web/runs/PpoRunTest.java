@@ -1,5 +1,7 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelRegistry;
+
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,8 +47,13 @@ class PpoRunTest extends OwnWorkerTest {
         long id = launched.runId();
         assertThat(jdbc.sql("SELECT config -> 'ppo' ->> 'whitenRewards' FROM runs WHERE id = ?").param(id).query(String.class).single())
                 .isEqualTo("true");
+        // every PpoConfig field is stored with its own JSON type, defaults filled in
+        assertThat(jdbc.sql("SELECT jsonb_typeof(config -> 'ppo' -> 'batchSize') || ' ' || jsonb_typeof(config -> 'ppo' -> 'whitenRewards')"
+                + " || ' ' || (config -> 'ppo' ->> 'klCoef') FROM runs WHERE id = ?").param(id).query(String.class).single())
+                .isEqualTo("number boolean 0.05");
 
-        worker = workers.create("w-ppo", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
+        RunWorker.Settings settings = RunTestSupport.fast(workers, Duration.ofSeconds(30));
+        worker = workers.create("w-ppo", settings).start();
         RunTestSupport.await("the PPO run", Duration.ofSeconds(90), () -> queue.state(id).finished());
         Run run = queue.find(id).orElseThrow();
         assertThat(run.state()).as("error %s, log %s", run.error(), run.log()).isEqualTo(RunState.SUCCEEDED);
@@ -59,6 +66,12 @@ class PpoRunTest extends OwnWorkerTest {
         assertThat(queue.metricsOf(id, -1).stream().filter(p -> p.name().equals("kl")).count()).isEqualTo(3);
         assertThat(queue.samplesOf(id, 20)).isNotEmpty().allSatisfy(s -> assertThat(s.reward()).isNotNull());
         assertThat(run.checkpointPath()).isNotNull();
+        // the run's directory says how the policy was made: the resolved config beside the checkpoints
+        tools.jackson.databind.JsonNode written = RunConfigFile.read(settings.modelsDir().resolve("run-" + id));
+        assertThat(written.path("kind").asString()).isEqualTo("PPO");
+        assertThat(written.path("config").path("rewardModelId").asLong()).isEqualTo(rmId);
+        assertThat(written.path("config").path("ppo").path("iterations").asInt()).isEqualTo(3);
+        assertThat(written.path("config").path("ppo").path("gamma").asDouble()).isEqualTo(1.0);
         // the policy directory carries its model card: final score and KL as stored, the prompts it used
         tools.jackson.databind.JsonNode metrics = tools.jackson.databind.json.JsonMapper.builder().build().readTree(model.metrics());
         assertThat(Path.of(model.path()).resolve("README.md")).content().contains("| Kind | POLICY |",

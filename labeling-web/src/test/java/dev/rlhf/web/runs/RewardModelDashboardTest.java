@@ -1,5 +1,8 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.RewardModelDashboard;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+
 import dev.rlhf.reward.eval.Accuracy;
 import dev.rlhf.reward.eval.CalibrationBin;
 import dev.rlhf.reward.eval.Evaluation;

@@ -1,5 +1,7 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.snapshots.LabelSnapshots;
+
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.support.Chromium;
 import dev.rlhf.web.support.Fixtures;

@@ -1,5 +1,8 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelRegistry;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+
 import dev.rlhf.reward.data.Comparison;
 import dev.rlhf.reward.data.ComparisonWriter;
 import dev.rlhf.reward.data.PostInfo;
@@ -64,6 +67,11 @@ class RewardModelRunTest extends OwnWorkerTest {
         assertThat(run.checkpointPath()).endsWith("checkpoints/member-0/checkpoint-" + steps);
         assertThat(dev.rlhf.lm.TrainingState.exists(Path.of(run.checkpointPath()))).isTrue();
         assertThat(Path.of(run.checkpointPath()).resolveSibling("checkpoint-3")).doesNotExist();
+        // the run's directory records the config beside the checkpoints (queued here directly, so as given)
+        tools.jackson.databind.JsonNode written = RunConfigFile.read(Path.of(model.path()).getParent());
+        assertThat(written.path("kind").asString()).isEqualTo("REWARD_MODEL");
+        assertThat(written.path("snapshotId").asLong()).isEqualTo(snapshot);
+        assertThat(written.path("config").path("learningRate").asDouble()).isEqualTo(0.003);
     }
 
     /**

@@ -39,6 +39,9 @@ class RunFormTest {
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         assertThat(html).contains("name=\"learningRate\"").contains("value=\"0.001\"").contains("name=\"steps\"")
                 .contains("value=\"200\"").contains("name=\"maxGradNorm\"").contains("value=\"1.0\"");
+        // the shared header: the page's title and the researcher's navigation
+        assertThat(html).contains("RLHF · launch a run").contains("href=\"/research/models\"")
+                .contains("href=\"/research/evaluations\"").doesNotContain("href=\"/admin/accounts\"");
     }
 
     @Test

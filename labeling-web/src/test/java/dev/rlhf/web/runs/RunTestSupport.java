@@ -1,5 +1,7 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelRegistry;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.rlhf.web.runs;
 
 import dev.rlhf.web.db.EmbeddedDatabase;
+import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.support.ForkedPlatform;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.AfterEach;

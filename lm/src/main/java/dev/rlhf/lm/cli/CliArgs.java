@@ -52,7 +52,7 @@ public final class CliArgs {
 
     /** Loads the PyTorch engine from the jars on the class path, never from the network. */
     public static void offlineEngine() {
-        if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+        dev.rlhf.lm.OfflineEngine.use();
     }
 
     public boolean has(String name) {

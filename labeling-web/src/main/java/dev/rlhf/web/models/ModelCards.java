@@ -1,4 +1,12 @@
-package dev.rlhf.web.runs;
+package dev.rlhf.web.models;
+
+import dev.rlhf.web.cards.Card;
+import dev.rlhf.web.runs.Run;
+import dev.rlhf.web.snapshots.DataCards;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+import dev.rlhf.web.snapshots.PromptSet;
+import dev.rlhf.web.snapshots.SnapshotStatistics;
+import dev.rlhf.web.snapshots.SnapshotStatisticsQuery;
 
 import dev.rlhf.lm.LmConfig;
 import dev.rlhf.reward.eval.Evaluation;
@@ -46,18 +54,16 @@ public class ModelCards {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** One model of a lineage, with the run that made it and the snapshot it learnt from (each may be missing). */
-    public record LineageStep(ModelRegistry.Model model, Run run, LabelSnapshots.Snapshot snapshot) {}
+    public record LineageStep(ModelRegistry.Model model, ModelRegistry.MadeBy run, LabelSnapshots.Snapshot snapshot) {}
 
     private final ModelRegistry registry;
-    private final RunQueue queue;
     private final LabelSnapshots snapshots;
     private final SnapshotStatisticsQuery statistics;
     private final JdbcClient jdbc;
 
-    public ModelCards(ModelRegistry registry, RunQueue queue, LabelSnapshots snapshots, SnapshotStatisticsQuery statistics,
+    public ModelCards(ModelRegistry registry, LabelSnapshots snapshots, SnapshotStatisticsQuery statistics,
                       JdbcClient jdbc) {
         this.registry = registry;
-        this.queue = queue;
         this.snapshots = snapshots;
         this.statistics = statistics;
         this.jdbc = jdbc;
@@ -99,7 +105,7 @@ public class ModelCards {
         Set<Long> seen = new HashSet<>();
         ModelRegistry.Model m = model;
         while (m != null && seen.add(m.id())) {
-            Run run = m.runId() == null ? null : queue.find(m.runId()).orElse(null);
+            ModelRegistry.MadeBy run = m.runId() == null ? null : registry.madeBy(m.runId()).orElse(null);
             LabelSnapshots.Snapshot snapshot = m.snapshotId() == null ? null : snapshots.find(m.snapshotId()).orElse(null);
             steps.add(new LineageStep(m, run, snapshot));
             m = m.parentModelId() == null ? null : registry.find(m.parentModelId()).orElse(null);
@@ -109,7 +115,7 @@ public class ModelCards {
 
     public Card of(ModelRegistry.Model m) {
         JsonNode metrics = json(m.metrics());
-        Run run = m.runId() == null ? null : queue.find(m.runId()).orElse(null);
+        ModelRegistry.MadeBy run = m.runId() == null ? null : registry.madeBy(m.runId()).orElse(null);
         JsonNode config = run == null ? JSON.createObjectNode() : json(run.config());
         ModelDirectory dir = ModelDirectory.read(m.path());
         List<LineageStep> lineage = lineage(m);
@@ -150,7 +156,7 @@ public class ModelCards {
         return new Card("Model card: #" + m.id() + " " + m.name(), List.copyOf(sections));
     }
 
-    private Card.SectionBuilder details(ModelRegistry.Model m, Run run, JsonNode config, ModelDirectory dir,
+    private Card.SectionBuilder details(ModelRegistry.Model m, ModelRegistry.MadeBy run, JsonNode config, ModelDirectory dir,
                                         List<LineageStep> lineage, LineageStep root) {
         Card.SectionBuilder s = new Card.SectionBuilder("details", "Model details")
                 .fact("model", "Model", "#" + m.id() + " " + m.name())
@@ -200,17 +206,17 @@ public class ModelCards {
     private static Card.SectionBuilder intendedUse(String kind) {
         Card.SectionBuilder s = new Card.SectionBuilder("intended-use", "Intended use");
         switch (kind) {
-            case "REWARD_MODEL" -> s
+            case ModelKinds.REWARD_MODEL -> s
                     .note("For: scoring candidate summaries of Reddit posts (TL;DR layout) by how likely the platform's "
                             + "labelers would prefer them; the reward in PPO runs; ranking samples and finding comparisons "
                             + "it is unsure about for the next labeling batch.")
                     .note("Not for: judging text outside that layout or domain, absolute quality scores (only differences "
                             + "between summaries of the same post are trained), or replacing human evaluation of a policy.");
-            case "SFT" -> s
+            case ModelKinds.SFT -> s
                     .note("For: the initial policy of PPO runs and a baseline policy whose summaries go to labelers; "
                             + "generating a summary after a post in the TL;DR layout (SUBREDDIT/TITLE/POST/TL;DR:).")
                     .note("Not for: general text generation, facts about the world, or any use outside research on this platform.");
-            case "POLICY" -> s
+            case ModelKinds.POLICY -> s
                     .note("For: summaries of Reddit posts (TL;DR layout) to compare against other policies with human "
                             + "labelers; the next round of labeling.")
                     .note("Not for: use without human evaluation: it was optimised against a reward model, whose errors "
@@ -220,11 +226,11 @@ public class ModelCards {
         return s;
     }
 
-    private Card.SectionBuilder trainingData(ModelRegistry.Model m, Run run, JsonNode config, JsonNode metrics,
+    private Card.SectionBuilder trainingData(ModelRegistry.Model m, ModelRegistry.MadeBy run, JsonNode config, JsonNode metrics,
                                              SnapshotStatistics data, List<String> limitations) {
         Card.SectionBuilder s = new Card.SectionBuilder("training-data", "Training data");
         switch (m.kind()) {
-            case "REWARD_MODEL" -> {
+            case ModelKinds.REWARD_MODEL -> {
                 snapshotFacts(s, m, data, limitations);
                 s.fact("train-examples", "Training examples", count(metrics, "train_examples"));
                 s.fact("validation-examples", "Validation examples (held-out posts)", count(metrics, "validation_examples"));
@@ -234,8 +240,8 @@ public class ModelCards {
                             + "\"equally good\" answers.");
                 }
             }
-            case "SFT" -> postsFacts(s, m, metrics, config, "posts", "Posts (reference summaries as completions)");
-            case "POLICY" -> {
+            case ModelKinds.SFT -> postsFacts(s, m, metrics, config, "posts", "Posts (reference summaries as completions)");
+            case ModelKinds.POLICY -> {
                 postsFacts(s, m, metrics, config, "prompts", "Prompts (posts in the TL;DR layout)");
                 s.fact("reward-model", "Reward model", metrics.has("reward_model_id")
                         ? "#" + metrics.get("reward_model_id").asLong() : "missing");
@@ -318,7 +324,7 @@ public class ModelCards {
     private Card.SectionBuilder evaluation(ModelRegistry.Model m, JsonNode metrics, Evaluation e, List<String> limitations) {
         Card.SectionBuilder s = new Card.SectionBuilder("evaluation", "Evaluation results");
         switch (m.kind()) {
-            case "REWARD_MODEL" -> {
+            case ModelKinds.REWARD_MODEL -> {
                 if (e == null) {
                     s.fact("accuracy", "Validation accuracy", metrics.has("validation_accuracy")
                             ? number(metrics, "validation_accuracy", "%.3f") : "missing");
@@ -357,12 +363,12 @@ public class ModelCards {
                             + " (above " + HIGH_ECE + "): σ(r_A − r_B) is not a trustworthy probability.");
                 }
             }
-            case "SFT" -> {
+            case ModelKinds.SFT -> {
                 s.fact("loss", "Final training loss", number(metrics, "loss", "%.4f"))
                         .fact("steps", "Steps", count(metrics, "steps"));
                 limitations.add("Only the training loss is recorded: no held-out evaluation of its summaries is stored.");
             }
-            case "POLICY" -> {
+            case ModelKinds.POLICY -> {
                 s.fact("score", "Final reward-model score", number(metrics, "score", "%.4f"))
                         .fact("kl", "Final KL from the initial policy", number(metrics, "kl", "%.4f"))
                         .fact("iterations", "PPO iterations", count(metrics, "iterations"));

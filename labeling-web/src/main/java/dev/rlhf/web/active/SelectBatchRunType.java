@@ -1,18 +1,24 @@
 package dev.rlhf.web.active;
 
+import dev.rlhf.web.models.ModelKinds;
+import dev.rlhf.web.models.ModelRegistry;
+
 import dev.rlhf.web.api.ApiProblem;
 import dev.rlhf.web.batch.BatchBuilder;
 import dev.rlhf.web.batch.BatchMode;
 import dev.rlhf.web.batch.BatchSpec;
-import dev.rlhf.web.runs.ModelRegistry;
+import dev.rlhf.web.runs.FormField;
+import dev.rlhf.web.runs.FormValues;
+import dev.rlhf.web.runs.RunExecutor;
+import dev.rlhf.web.runs.RunInputs;
 import dev.rlhf.web.runs.RunKind;
 import dev.rlhf.web.runs.RunLauncher;
 import dev.rlhf.web.runs.RunQueue;
+import dev.rlhf.web.runs.RunType;
 import org.springframework.stereotype.Service;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,74 +27,90 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The SELECT_BATCH run form: checks every field by name (an impossible value is refused, nothing is queued) and
- * queues the run with its {@link SelectBatchSpec} as config.
+ * SELECT_BATCH: the form checks every field by name (an impossible value is refused, nothing is queued) and queues the
+ * run with its {@link SelectBatchSpec} as config; {@link SelectBatchExecutor} runs it.
  */
 @Service
-public class SelectBatchForm {
+class SelectBatchRunType implements RunType {
     static final int MAX_BATCH_SIZE = 10_000;
 
     private final RunQueue queue;
     private final ModelRegistry registry;
     private final BatchBuilder builder;
     private final CandidatePool pool;
+    private final SelectBatchExecutor executor;
+    private final SelectedComparisons selections;
 
-    SelectBatchForm(RunQueue queue, ModelRegistry registry, BatchBuilder builder, CandidatePool pool) {
+    SelectBatchRunType(RunQueue queue, ModelRegistry registry, BatchBuilder builder, CandidatePool pool,
+                       SelectBatchExecutor executor, SelectedComparisons selections) {
         this.queue = queue;
         this.registry = registry;
         this.builder = builder;
         this.pool = pool;
+        this.executor = executor;
+        this.selections = selections;
     }
 
-    /** The form's fields and their defaults. */
-    public static Map<String, String> defaults() {
-        Map<String, String> v = new LinkedHashMap<>();
-        v.put("name", "");
-        v.put("batchName", "");
-        v.put("members", "");
-        v.put("method", SelectionMethod.DISAGREEMENT.name());
-        v.put("measure", DisagreementMeasure.STD_PROBABILITY.name());
-        v.put("batchSize", "50");
-        v.put("seed", "0");
-        v.put("posts", "");
-        v.put("sources", BatchSpec.REFERENCE);
-        v.put("mode", BatchMode.PAIRWISE.name());
-        v.put("overlapK", "3");
-        v.put("tiesAllowed", "false");
-        v.put("goldRate", "0");
-        v.put("priority", "0");
-        return v;
+    @Override
+    public RunKind kind() {
+        return RunKind.SELECT_BATCH;
     }
 
+    @Override
+    public RunExecutor executor() {
+        return executor;
+    }
+
+    @Override
+    public String template() {
+        return "active/select-batch";
+    }
+
+    @Override
+    public Map<String, Object> runPageAttributes(long runId) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("selection", selections.ofRun(runId).orElse(null));
+        return m;
+    }
+
+    @Override
+    public List<FormField> fields() {
+        return List.of(FormField.of("name", ""), FormField.of("batchName", ""), FormField.of("members", ""),
+                FormField.of("method", SelectionMethod.DISAGREEMENT), FormField.of("measure", DisagreementMeasure.STD_PROBABILITY),
+                FormField.of("batchSize", 50), FormField.of("seed", 0), FormField.of("posts", ""),
+                FormField.of("sources", BatchSpec.REFERENCE), FormField.of("mode", BatchMode.PAIRWISE),
+                FormField.of("overlapK", 3), FormField.of("tiesAllowed", false), FormField.of("goldRate", 0),
+                FormField.of("priority", 0));
+    }
+
+    @Override
     public RunLauncher.Result launch(Map<String, String> values, Long userId) {
         Map<String, String> errors = new LinkedHashMap<>();
-        String name = RunLauncher.runName(values, errors);
-        List<Long> members = members(value(values, "members"), errors);
-        SelectionMethod method = choice(values, "method", SelectionMethod.class, SelectionMethod.DISAGREEMENT, errors);
-        DisagreementMeasure measure = choice(values, "measure", DisagreementMeasure.class, DisagreementMeasure.STD_PROBABILITY, errors);
-        Integer batchSize = integer(values, "batchSize", 50, errors);
+        String name = RunInputs.name(values, errors);
+        List<Long> members = members(FormValues.text(values, "members"), errors);
+        SelectionMethod method = FormValues.choice(values, "method", SelectionMethod.class, SelectionMethod.DISAGREEMENT, errors);
+        DisagreementMeasure measure = FormValues.choice(values, "measure", DisagreementMeasure.class, DisagreementMeasure.STD_PROBABILITY, errors);
+        Integer batchSize = FormValues.integer(values, "batchSize", 50, errors);
         if (batchSize != null && batchSize <= 0) errors.put("batchSize", "must be at least 1");
         else if (batchSize != null && batchSize > MAX_BATCH_SIZE) errors.put("batchSize", "must be at most " + MAX_BATCH_SIZE);
-        Integer seed = integer(values, "seed", 0, errors);
-        String mode = value(values, "mode");
+        Integer seed = FormValues.integer(values, "seed", 0, errors);
+        String mode = FormValues.text(values, "mode");
         if (mode.equals(BatchMode.BEST_OF_4.name())) {
             errors.put("mode", "best-of-4 is not supported here: the ensemble's disagreement is measured on pairs, so a"
                     + " selected batch is PAIRWISE");
         } else if (!mode.isEmpty() && !mode.equals(BatchMode.PAIRWISE.name())) {
             errors.put("mode", "must be PAIRWISE");
         }
-        Integer overlapK = integer(values, "overlapK", 3, errors);
-        String ties = value(values, "tiesAllowed");
-        if (!ties.isEmpty() && !Set.of("true", "false", "on").contains(ties)) errors.put("tiesAllowed", "must be true or false");
-        boolean tiesAllowed = ties.equals("true") || ties.equals("on");
+        Integer overlapK = FormValues.integer(values, "overlapK", 3, errors);
+        boolean tiesAllowed = Boolean.TRUE.equals(FormValues.bool(values, "tiesAllowed", false, errors));
         BigDecimal goldRate = BigDecimal.ZERO;
         try {
-            if (!value(values, "goldRate").isEmpty()) goldRate = new BigDecimal(value(values, "goldRate"));
+            if (!FormValues.text(values, "goldRate").isEmpty()) goldRate = new BigDecimal(FormValues.text(values, "goldRate"));
         } catch (NumberFormatException e) {
             errors.put("goldRate", "must be a number");
         }
-        Integer priority = integer(values, "priority", 0, errors);
-        String batchName = value(values, "batchName");
+        Integer priority = FormValues.integer(values, "priority", 0, errors);
+        String batchName = FormValues.text(values, "batchName");
         if (overlapK != null && priority != null && !errors.containsKey("goldRate")) {
             try {
                 builder.checkOptions(new BatchSpec(batchName, BatchMode.PAIRWISE, overlapK, tiesAllowed, goldRate, priority, null, null));
@@ -99,8 +121,8 @@ public class SelectBatchForm {
                 errors.putIfAbsent("name".equals(problem.field()) ? "batchName" : problem.field(), problem.getMessage());
             }
         }
-        List<String> posts = list(value(values, "posts"));
-        List<String> sources = list(value(values, "sources"));
+        List<String> posts = FormValues.list(FormValues.text(values, "posts"));
+        List<String> sources = FormValues.list(FormValues.text(values, "sources"));
         if (posts.isEmpty()) errors.put("posts", "choose at least one post (source ids)");
         else {
             List<String> unknown = pool.unknownPosts(posts);
@@ -112,17 +134,16 @@ public class SelectBatchForm {
             errors.put("posts", "these posts have no candidate pairs from these sources that are not labelled already"
                     + " or in a batch that is not closed");
         }
-        if (!errors.isEmpty()) return new RunLauncher.Result(null, errors);
+        if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
         SelectBatchSpec spec = new SelectBatchSpec(batchName, members, posts, sources, batchSize, method, measure, seed,
                 overlapK, tiesAllowed, goldRate, priority);
-        long id = queue.enqueue(name, RunKind.SELECT_BATCH, spec.toJson(), null, null, userId);
-        return new RunLauncher.Result(id, Map.of());
+        return RunLauncher.Result.queued(queue.enqueue(name, RunKind.SELECT_BATCH, spec.toJson(), null, null, userId));
     }
 
     /** Two or more distinct registered reward models, as ids separated by commas or spaces (a JSON array too). */
     private List<Long> members(String raw, Map<String, String> errors) {
         Set<Long> ids = new LinkedHashSet<>();
-        for (String part : list(raw.replace("[", " ").replace("]", " "))) {
+        for (String part : FormValues.list(raw)) {
             try {
                 ids.add(Long.parseLong(part));
             } catch (NumberFormatException e) {
@@ -136,7 +157,7 @@ public class SelectBatchForm {
                 errors.put("members", "no model " + id + " in the registry");
                 return List.of();
             }
-            if (!model.get().kind().equals("REWARD_MODEL")) {
+            if (!model.get().kind().equals(ModelKinds.REWARD_MODEL)) {
                 errors.put("members", "model " + id + " is not a reward model (" + model.get().kind() + ")");
                 return List.of();
             }
@@ -145,37 +166,5 @@ public class SelectBatchForm {
             errors.put("members", "an ensemble needs at least two different reward models, got " + ids.size());
         }
         return new ArrayList<>(ids);
-    }
-
-    private static String value(Map<String, String> values, String field) {
-        String v = values.get(field);
-        return v == null ? "" : v.strip();
-    }
-
-    private static List<String> list(String raw) {
-        return Arrays.stream(raw.split("[,\\s]+")).filter(s -> !s.isBlank()).distinct().toList();
-    }
-
-    private static Integer integer(Map<String, String> values, String field, int fallback, Map<String, String> errors) {
-        String v = value(values, field);
-        if (v.isEmpty()) return fallback;
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            errors.put(field, "must be a whole number");
-            return null;
-        }
-    }
-
-    private static <E extends Enum<E>> E choice(Map<String, String> values, String field, Class<E> type, E fallback,
-                                                Map<String, String> errors) {
-        String v = value(values, field);
-        if (v.isEmpty()) return fallback;
-        try {
-            return Enum.valueOf(type, v);
-        } catch (IllegalArgumentException e) {
-            errors.put(field, "must be one of " + Arrays.toString(type.getEnumConstants()));
-            return fallback;
-        }
     }
 }

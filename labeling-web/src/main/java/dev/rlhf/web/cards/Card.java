@@ -1,4 +1,4 @@
-package dev.rlhf.web.runs;
+package dev.rlhf.web.cards;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,34 +19,34 @@ public record Card(String title, List<Section> sections) {
     public record Section(String id, String title, List<Fact> facts, Table table, List<String> notes) {}
 
     /** Builds one section: facts, then at most one table, then sentences. */
-    static final class SectionBuilder {
+    public static final class SectionBuilder {
         private final String id;
         private final String title;
         private final List<Fact> facts = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
         private Table table;
 
-        SectionBuilder(String id, String title) {
+        public SectionBuilder(String id, String title) {
             this.id = id;
             this.title = title;
         }
 
-        SectionBuilder fact(String key, String label, Object value) {
+        public SectionBuilder fact(String key, String label, Object value) {
             facts.add(new Fact(key, label, value == null ? "missing" : value.toString()));
             return this;
         }
 
-        SectionBuilder table(List<String> header, List<List<String>> rows) {
+        public SectionBuilder table(List<String> header, List<List<String>> rows) {
             table = new Table(List.copyOf(header), rows.stream().map(List::copyOf).toList());
             return this;
         }
 
-        SectionBuilder note(String sentence) {
+        public SectionBuilder note(String sentence) {
             notes.add(sentence);
             return this;
         }
 
-        Section build() {
+        public Section build() {
             return new Section(id, title, List.copyOf(facts), table, List.copyOf(notes));
         }
     }

@@ -1,4 +1,9 @@
-package dev.rlhf.web.runs;
+package dev.rlhf.web.models;
+
+import dev.rlhf.web.snapshots.DataCards;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+import dev.rlhf.web.snapshots.SnapshotStatistics;
+import dev.rlhf.web.snapshots.SnapshotStatisticsQuery;
 
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -23,22 +28,37 @@ class ModelRegistryController {
     static final MediaType MARKDOWN = new MediaType("text", "markdown", StandardCharsets.UTF_8);
 
     /** One registry row: the model with its run, parent and snapshot (each null where there is none) and key metrics. */
-    record Row(ModelRegistry.Model model, Run run, ModelRegistry.Model parent, LabelSnapshots.Snapshot snapshot,
+    record Row(ModelRegistry.Model model, ModelRegistry.MadeBy run, ModelRegistry.Model parent, LabelSnapshots.Snapshot snapshot,
                Map<String, String> metrics) {}
 
     private final ModelRegistry registry;
-    private final RunQueue queue;
     private final LabelSnapshots snapshots;
     private final ModelCards cards;
     private final SnapshotStatisticsQuery statistics;
 
-    ModelRegistryController(ModelRegistry registry, RunQueue queue, LabelSnapshots snapshots, ModelCards cards,
+    ModelRegistryController(ModelRegistry registry, LabelSnapshots snapshots, ModelCards cards,
                             SnapshotStatisticsQuery statistics) {
         this.registry = registry;
-        this.queue = queue;
         this.snapshots = snapshots;
         this.cards = cards;
         this.statistics = statistics;
+    }
+
+    /**
+     * The model page: the reward-model dashboard (the stored evaluation's numbers, tables and charts), the model's
+     * lineage back to the root, and its generated model card.
+     */
+    @GetMapping("/research/models/{id}")
+    String modelDashboard(@PathVariable long id, Model model) {
+        ModelRegistry.Model m = registry.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        LabelSnapshots.Snapshot snapshot = m.snapshotId() == null ? null
+                : snapshots.all().stream().filter(s -> s.id() == m.snapshotId()).findFirst().orElse(null);
+        model.addAttribute("d", RewardModelDashboard.of(m, snapshot));
+        model.addAttribute("size", RewardModelDashboard.SIZE);
+        model.addAttribute("pad", RewardModelDashboard.PAD);
+        model.addAttribute("lineage", cards.lineage(m));
+        model.addAttribute("card", cards.of(m));
+        return "runs/model";
     }
 
     @GetMapping("/research/models")
@@ -48,7 +68,7 @@ class ModelRegistryController {
         Map<Long, LabelSnapshots.Snapshot> snapshotsById = snapshots.all().stream()
                 .collect(Collectors.toMap(LabelSnapshots.Snapshot::id, Function.identity()));
         model.addAttribute("rows", all.stream().map(m -> new Row(m,
-                m.runId() == null ? null : queue.find(m.runId()).orElse(null),
+                m.runId() == null ? null : registry.madeBy(m.runId()).orElse(null),
                 m.parentModelId() == null ? null : byId.get(m.parentModelId()),
                 m.snapshotId() == null ? null : snapshotsById.get(m.snapshotId()),
                 ModelCards.keyMetrics(m.metrics()))).toList());

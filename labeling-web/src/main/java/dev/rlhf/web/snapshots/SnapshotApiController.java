@@ -1,4 +1,4 @@
-package dev.rlhf.web.runs;
+package dev.rlhf.web.snapshots;
 
 import dev.rlhf.web.account.SignedInUser;
 import org.springframework.http.HttpStatus;

@@ -1,4 +1,4 @@
-package dev.rlhf.web.runs;
+package dev.rlhf.web.snapshots;
 
 import dev.rlhf.web.quality.AgreementQuery;
 import org.springframework.jdbc.core.simple.JdbcClient;

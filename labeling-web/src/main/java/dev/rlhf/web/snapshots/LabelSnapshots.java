@@ -1,4 +1,4 @@
-package dev.rlhf.web.runs;
+package dev.rlhf.web.snapshots;
 
 import dev.rlhf.reward.data.Comparison;
 import dev.rlhf.reward.data.PostInfo;

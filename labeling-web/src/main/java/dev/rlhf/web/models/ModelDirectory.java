@@ -1,4 +1,4 @@
-package dev.rlhf.web.runs;
+package dev.rlhf.web.models;
 
 import dev.rlhf.lm.LmConfig;
 import dev.rlhf.lm.io.HfCheckpoint;

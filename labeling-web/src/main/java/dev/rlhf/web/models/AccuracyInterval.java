@@ -1,4 +1,4 @@
-package dev.rlhf.web.runs;
+package dev.rlhf.web.models;
 
 /**
  * A 95% confidence interval for an accuracy of {@code correct} out of {@code n} pairs: the Wilson score interval

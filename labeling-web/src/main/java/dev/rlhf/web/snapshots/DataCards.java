@@ -1,4 +1,6 @@
-package dev.rlhf.web.runs;
+package dev.rlhf.web.snapshots;
+
+import dev.rlhf.web.cards.Card;
 
 import dev.rlhf.web.quality.LabelAgreement;
 
@@ -81,21 +83,22 @@ public final class DataCards {
     }
 
     /** "key n · key n …", or "none". */
-    static String joined(List<SnapshotStatistics.Count> counts) {
+    public static String joined(List<SnapshotStatistics.Count> counts) {
         if (counts.isEmpty()) return "none";
         return counts.stream().map(c -> c.key() + ": " + c.labels()).collect(Collectors.joining(" · "));
     }
 
     /** "0.667 (8 of 12)", or "none" for an empty whole. */
-    static String share(long part, long whole) {
+    public static String share(long part, long whole) {
         return whole == 0 ? "none" : fixed((double) part / whole) + " (" + part + " of " + whole + ")";
     }
 
-    static String fixed(double v) {
-        return RewardModelDashboard.format(v);
+    /** Three decimals, or "–" for a value that is not finite. */
+    public static String fixed(double v) {
+        return Double.isFinite(v) ? String.format(java.util.Locale.ROOT, "%.3f", v) : "–";
     }
 
-    static String number(double v) {
+    public static String number(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
     }
 }

@@ -1,4 +1,7 @@
-package dev.rlhf.web.runs;
+package dev.rlhf.web.models;
+
+import dev.rlhf.web.snapshots.DataCards;
+import dev.rlhf.web.snapshots.LabelSnapshots;
 
 import dev.rlhf.reward.eval.Accuracy;
 import dev.rlhf.reward.eval.CalibrationBin;
@@ -32,7 +35,7 @@ public record RewardModelDashboard(ModelRegistry.Model model, LabelSnapshots.Sna
 
     public record Tick(String label, double x) {}
 
-    static final double SIZE = 300, PAD = 40;
+    public static final double SIZE = 300, PAD = 40;
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     /** A non-finite number as Gson writes it (a bare token where a value goes); jsonb has no such numbers. */
     private static final Pattern NON_FINITE = Pattern.compile("(?<=[:\\[,]\\s{0,40})-?(?:NaN|Infinity)(?=\\s*[,}\\]])");
@@ -43,7 +46,7 @@ public record RewardModelDashboard(ModelRegistry.Model model, LabelSnapshots.Sna
     }
 
     public static String format(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "–";
+        return DataCards.fixed(v);
     }
 
     /** The dashboard of {@code model}, or one without an evaluation when its metrics hold none. */

@@ -1,7 +1,6 @@
-package dev.rlhf.web.runs;
+package dev.rlhf.web.snapshots;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 import java.util.Map;
@@ -22,24 +21,12 @@ public record PromptSet(String split, String subreddit, int maxPosts) {
                 config.path("maxPosts").asInt(1000));
     }
 
-    /** The form fields that choose the set besides {@code maxPosts}, with their defaults. */
-    public static void defaults(Map<String, String> form) {
-        form.put("promptSplit", ANY);
-        form.put("promptSubreddit", "");
-    }
-
-    /**
-     * Copies the form's {@code promptSplit} and {@code promptSubreddit} into {@code config}, naming an impossible one in
-     * {@code errors} ({@code maxPosts} is checked with the other numbers).
-     */
-    public static void check(Map<String, String> values, ObjectNode config, Map<String, String> errors) {
-        String split = values.getOrDefault("promptSplit", ANY).strip();
-        if (split.isEmpty()) split = ANY;
-        if (!SPLITS.contains(split)) errors.put("promptSplit", "must be one of " + String.join(", ", SPLITS));
-        else config.put("promptSplit", split);
-        String subreddit = values.getOrDefault("promptSubreddit", "").strip();
-        if (subreddit.length() > 128) errors.put("promptSubreddit", "at most 128 characters");
-        else config.put("promptSubreddit", subreddit);
+    /** An impossible split or subreddit, by field. */
+    public static Map<String, String> errors(String split, String subreddit) {
+        Map<String, String> e = new java.util.LinkedHashMap<>();
+        if (!SPLITS.contains(split)) e.put("promptSplit", "must be one of " + String.join(", ", SPLITS));
+        if (subreddit.length() > 128) e.put("promptSubreddit", "at most 128 characters");
+        return e;
     }
 
     /** In words, for logs and errors: {@code "up to 1000 posts, split valid, subreddit r/x"}. */

@@ -1,4 +1,4 @@
-package dev.rlhf.web.runs;
+package dev.rlhf.web.models;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -11,6 +11,9 @@ import java.util.Optional;
 public class ModelRegistry {
     public record Model(long id, String name, String kind, String path, Long parentModelId, Long runId, Long snapshotId,
                         String metrics, java.time.Instant createdAt) {}
+
+    /** The run that made a model, as the registry's pages and cards show it (its config as stored, JSON text). */
+    public record MadeBy(long id, String name, String kind, String config, java.time.Instant createdAt) {}
 
     private final JdbcClient jdbc;
 
@@ -34,6 +37,12 @@ public class ModelRegistry {
 
     public Optional<Model> byRun(long runId) {
         return jdbc.sql(SELECT + " WHERE run_id = :run").param("run", runId).query(ModelRegistry::map).optional();
+    }
+
+    public Optional<MadeBy> madeBy(long runId) {
+        return jdbc.sql("SELECT id, name, kind, config::text AS config, created_at FROM runs WHERE id = :id").param("id", runId)
+                .query((rs, row) -> new MadeBy(rs.getLong("id"), rs.getString("name"), rs.getString("kind"),
+                        rs.getString("config"), rs.getTimestamp("created_at").toInstant())).optional();
     }
 
     public List<Model> all() {

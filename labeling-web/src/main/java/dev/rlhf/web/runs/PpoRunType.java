@@ -1,0 +1,94 @@
+package dev.rlhf.web.runs;
+
+import dev.rlhf.web.models.ModelKinds;
+
+import dev.rlhf.ppo.PpoConfig;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * PPO: the policy and reward model from the registry, {@link PpoSpec}'s prompt set, every {@link PpoConfig} field
+ * (its defaults, its checks), {@link PpoExecutor}. The config is stored as {@code {maxPosts, promptSplit,
+ * promptSubreddit, rewardModelId, ppo: {every PpoConfig field}}}.
+ */
+@Component
+class PpoRunType implements RunType {
+    private final RunInputs inputs;
+    private final PpoExecutor executor;
+
+    PpoRunType(RunInputs inputs, PpoExecutor executor) {
+        this.inputs = inputs;
+        this.executor = executor;
+    }
+
+    @Override
+    public RunKind kind() {
+        return RunKind.PPO;
+    }
+
+    @Override
+    public List<FormField> fields() {
+        List<FormField> f = new ArrayList<>(List.of(FormField.of("name", ""), FormField.of("baseModelId", ""),
+                FormField.of("rewardModelId", "")));
+        f.addAll(SpecBinder.fields(PpoSpec.defaults()));
+        for (FormField field : SpecBinder.fields(PpoConfig.defaults())) {
+            f.add(field.name().equals("whitenRewards")
+                    ? field.help("true: scale each batch's per-token rewards to unit variance, mean kept, before GAE (Ziegler et al. 2019)")
+                    : field);
+        }
+        return f;
+    }
+
+    @Override
+    public RunLauncher.Result launch(Map<String, String> values, Long userId) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String name = RunInputs.name(values, errors);
+        Long policy = inputs.model(values, "baseModelId", Set.of(), errors);
+        if (policy == null && !errors.containsKey("baseModelId")) errors.put("baseModelId", "is required: the policy to start from (an SFT model)");
+        Long rewardModel = inputs.model(values, "rewardModelId", Set.of(), errors);
+        if (rewardModel == null && !errors.containsKey("rewardModelId")) errors.put("rewardModelId", "is required");
+        else if (!errors.containsKey("rewardModelId") && !inputs.isA(rewardModel, ModelKinds.REWARD_MODEL)) {
+            errors.put("rewardModelId", "model " + rewardModel + " is not a reward model");
+        }
+        SpecBinder.Bound<PpoSpec> spec = inputs.spec(PpoSpec.class, PpoSpec.defaults(), values);
+        spec.errors().forEach(errors::putIfAbsent);
+        if (spec.ok()) inputs.promptSetHasPosts(spec.spec().promptSet(), errors);
+        Map<String, String> ppo = new LinkedHashMap<>();
+        for (String f : PpoConfig.fieldNames()) {
+            String v = FormValues.text(values, f);
+            if (!v.isEmpty()) ppo.put(f, v);
+        }
+        PpoConfig config = null;
+        try {
+            config = PpoConfig.defaults().with(ppo);
+        } catch (IllegalArgumentException e) {
+            errors.put(ppoField(e.getMessage()), e.getMessage());
+        }
+        if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
+        ObjectNode stored = SpecBinder.toJson(spec.spec());
+        stored.put("rewardModelId", rewardModel);
+        stored.set("ppo", SpecBinder.toJson(config));
+        return inputs.queue(name, RunKind.PPO, stored.toString(), policy, null, userId);
+    }
+
+    /** The field a {@link PpoConfig} error names ("learningRate must be positive", "PPO config field x must be …"). */
+    static String ppoField(String message) {
+        if (message == null) return "ppo";
+        String m = message.startsWith("PPO config field ") ? message.substring("PPO config field ".length()) : message;
+        String first = m.split("[\\s(]", 2)[0];
+        for (String f : PpoConfig.fieldNames()) if (f.equals(first)) return f;
+        for (String f : PpoConfig.fieldNames()) if (message.contains(f)) return f;
+        return "ppo";
+    }
+
+    @Override
+    public RunExecutor executor() {
+        return executor;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.rlhf.web.runs;
+
+import dev.rlhf.web.snapshots.PromptSet;
+
+import jakarta.validation.constraints.Positive;
+
+import java.util.Map;
+
+/**
+ * The prompt set of a PPO run (the hyperparameters are {@code PpoConfig}'s, checked by that record; the policy and the
+ * reward model are ids of the registry).
+ */
+public record PpoSpec(@Positive(message = "must be positive") int maxPosts, String promptSplit, String promptSubreddit)
+        implements RunSpec {
+
+    public static PpoSpec defaults() {
+        return new PpoSpec(1000, PromptSet.ANY, "");
+    }
+
+    @Override
+    public Map<String, String> crossFieldErrors() {
+        return PromptSet.errors(promptSplit, promptSubreddit);
+    }
+
+    public PromptSet promptSet() {
+        return new PromptSet(promptSplit, promptSubreddit, maxPosts);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.rlhf.web.runs;
+
+import dev.rlhf.web.models.ModelRegistry;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+import dev.rlhf.web.snapshots.PromptSet;
+import dev.rlhf.web.snapshots.PromptSets;
+
+import org.springframework.stereotype.Component;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What every run form shares: the checks of the run's name, a model of the registry, a label snapshot and a prompt
+ * set with posts; reading the spec ({@link SpecBinder}); queueing the run.
+ */
+@Component
+public class RunInputs {
+    private final ModelRegistry registry;
+    private final LabelSnapshots snapshots;
+    private final PromptSets promptSets;
+    private final SpecBinder binder;
+    private final RunQueue queue;
+
+    public RunInputs(ModelRegistry registry, LabelSnapshots snapshots, PromptSets promptSets, SpecBinder binder, RunQueue queue) {
+        this.registry = registry;
+        this.snapshots = snapshots;
+        this.promptSets = promptSets;
+        this.binder = binder;
+        this.queue = queue;
+    }
+
+    public <R extends Record & RunSpec> SpecBinder.Bound<R> spec(Class<R> type, R defaults, Map<String, String> values) {
+        return binder.bind(type, defaults, values);
+    }
+
+    /** Queues one run with {@code config} (JSON) as its config. */
+    public RunLauncher.Result queue(String name, RunKind kind, String config, Long baseModelId, Long snapshotId, Long userId) {
+        return RunLauncher.Result.queued(enqueue(name, kind, config, baseModelId, snapshotId, userId));
+    }
+
+    /** Queues one run and returns its id (for a form that queues several in one transaction). */
+    public long enqueue(String name, RunKind kind, String config, Long baseModelId, Long snapshotId, Long userId) {
+        return queue.enqueue(name, kind, config, baseModelId, snapshotId, userId);
+    }
+
+    /** The run's name: required, at most 100 characters. */
+    public static String name(Map<String, String> values, Map<String, String> errors) {
+        String name = FormValues.text(values, "name");
+        if (name.isEmpty()) errors.put("name", "is required");
+        else if (name.length() > 100) errors.put("name", "must be at most 100 characters");
+        return name;
+    }
+
+    /**
+     * The model id in {@code field} (null when empty), refused when it is not a number, not in the registry, or (where
+     * {@code kinds} is not empty) of another kind.
+     */
+    public Long model(Map<String, String> values, String field, Set<String> kinds, Map<String, String> errors) {
+        String v = FormValues.text(values, field);
+        if (v.isEmpty()) return null;
+        long id;
+        try {
+            id = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            errors.put(field, "must be a model id");
+            return null;
+        }
+        var m = registry.find(id);
+        if (m.isEmpty()) errors.put(field, "no model " + id + " in the registry");
+        else if (!kinds.isEmpty() && !kinds.contains(m.get().kind())) {
+            errors.put(field, "model " + id + " is " + m.get().kind() + ", not " + String.join(" or ", kinds.stream().sorted().toList()));
+        }
+        return id;
+    }
+
+    /** Whether model {@code id} is registered with {@code kind}. */
+    public boolean isA(long id, String kind) {
+        return registry.find(id).map(m -> m.kind().equals(kind)).orElse(false);
+    }
+
+    /** The required label snapshot in {@code snapshotId}. */
+    public Long snapshot(Map<String, String> values, Map<String, String> errors) {
+        String snap = FormValues.text(values, "snapshotId");
+        if (snap.isEmpty()) {
+            errors.put("snapshotId", "is required: freeze a label snapshot first");
+            return null;
+        }
+        try {
+            long id = Long.parseLong(snap);
+            if (!snapshots.exists(id)) errors.put("snapshotId", "no label snapshot " + id);
+            return id;
+        } catch (NumberFormatException e) {
+            errors.put("snapshotId", "must be a snapshot id");
+            return null;
+        }
+    }
+
+    /** A prompt set that holds no post is refused on {@code promptSplit}. */
+    public void promptSetHasPosts(PromptSet set, Map<String, String> errors) {
+        if (errors.containsKey("promptSplit") || errors.containsKey("promptSubreddit")) return;
+        if (promptSets.isEmpty(set)) errors.put("promptSplit", "no post with a summary in this prompt set (" + set.describe() + ")");
+    }
+}
