@@ -166,11 +166,16 @@ public record PpoConfig(
 
     /** The learning rate of optimizer step {@code step} (0-based). */
     public double learningRateAt(long step) {
-        double frac = Math.min(1.0, (double) step / totalOptimizerSteps());
-        return switch (lrSchedule) {
-            case "linear" -> learningRate * (1 - frac);                          // lr·(1 − s/S)
-            case "cosine" -> learningRate * 0.5 * (1 + Math.cos(Math.PI * frac)); // lr·½(1 + cos(π·s/S))
-            default -> learningRate;
+        return decayed(lrSchedule, learningRate, step, totalOptimizerSteps());
+    }
+
+    /** lr at optimizer step {@code step} of {@code total} under "linear", "cosine" (both to 0) or "constant". */
+    public static double decayed(String schedule, double lr, long step, long total) {
+        double frac = Math.min(1.0, (double) step / total);
+        return switch (schedule) {
+            case "linear" -> lr * (1 - frac);                          // lr·(1 − s/S)
+            case "cosine" -> lr * 0.5 * (1 + Math.cos(Math.PI * frac)); // lr·½(1 + cos(π·s/S))
+            default -> lr;
         };
     }
 
