@@ -11,10 +11,10 @@ import dev.rlhf.lm.Constants;
  * N response slots. The attention mask is 1 on real prompt tokens and on each response's tokens up to and including
  * EOS; positions skip the padding (the layout the sampler generated with, so the log-probs match its distribution).
  */
-final class Batch {
+public final class Batch {
 
     /** One chunk on a manager: ids and mask [rows, P+N] (int32), targets [rows, N], response mask [rows, N] (float). */
-    record Tensors(NDArray ids, NDArray attentionMask, NDArray targets, NDArray responseMask, int promptLength,
+    public record Tensors(NDArray ids, NDArray attentionMask, NDArray targets, NDArray responseMask, int promptLength,
                    int responseLength) {}
 
     private final int rows, p, n;
@@ -31,7 +31,7 @@ final class Batch {
         this.responseMask = new float[rows * n];
     }
 
-    static Batch of(int[][] queries, int[][] responses, int[] lengths) {
+    public static Batch of(int[][] queries, int[][] responses, int[] lengths) {
         int rows = queries.length, p = 0, n = responses[0].length;
         for (int[] q : queries) p = Math.max(p, q.length);
         Batch b = new Batch(rows, p, n);
@@ -48,19 +48,19 @@ final class Batch {
         return b;
     }
 
-    int promptLength() {
+    public int promptLength() {
         return p;
     }
 
     /** Rows [from, to). */
-    Tensors rows(int from, int to, NDManager m) {
+    public Tensors rows(int from, int to, NDManager m) {
         int[] idx = new int[to - from];
         for (int i = 0; i < idx.length; i++) idx[i] = from + i;
         return select(idx, m);
     }
 
     /** The given rows, in that order. */
-    Tensors select(int[] idx, NDManager m) {
+    public Tensors select(int[] idx, NDManager m) {
         int l = p + n, b = idx.length;
         int[] i2 = new int[b * l], m2 = new int[b * l], t2 = new int[b * n];
         float[] r2 = new float[b * n];

@@ -1,11 +1,10 @@
 package dev.rlhf.ppo;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.RecordComponent;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+
+import static dev.rlhf.ppo.ConfigFields.nonNegative;
+import static dev.rlhf.ppo.ConfigFields.positive;
+import static dev.rlhf.ppo.ConfigFields.unit;
 
 /**
  * Every PPO hyperparameter in one record. {@link #defaults()} are those of Stiennon et al. (2020) / Ziegler et al.
@@ -167,28 +166,27 @@ public record PpoConfig(
 
     /** The learning rate of optimizer step {@code step} (0-based). */
     public double learningRateAt(long step) {
-        double frac = Math.min(1.0, (double) step / totalOptimizerSteps());
-        return switch (lrSchedule) {
-            case "linear" -> learningRate * (1 - frac);                          // lr·(1 − s/S)
-            case "cosine" -> learningRate * 0.5 * (1 + Math.cos(Math.PI * frac)); // lr·½(1 + cos(π·s/S))
-            default -> learningRate;
+        return decayed(lrSchedule, learningRate, step, totalOptimizerSteps());
+    }
+
+    /** lr at optimizer step {@code step} of {@code total} under "linear", "cosine" (both to 0) or "constant". */
+    public static double decayed(String schedule, double lr, long step, long total) {
+        double frac = Math.min(1.0, (double) step / total);
+        return switch (schedule) {
+            case "linear" -> lr * (1 - frac);                          // lr·(1 − s/S)
+            case "cosine" -> lr * 0.5 * (1 + Math.cos(Math.PI * frac)); // lr·½(1 + cos(π·s/S))
+            default -> lr;
         };
     }
 
     /** The field names, in declaration order. */
     public static String[] fieldNames() {
-        return Arrays.stream(PpoConfig.class.getRecordComponents()).map(RecordComponent::getName).toArray(String[]::new);
+        return ConfigFields.names(PpoConfig.class);
     }
 
     /** Field name → value, in declaration order (for logs, checkpoints and forms). */
     public Map<String, Object> asMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        try {
-            for (RecordComponent c : PpoConfig.class.getRecordComponents()) m.put(c.getName(), c.getAccessor().invoke(this));
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-        return m;
+        return ConfigFields.asMap(this);
     }
 
     /**
@@ -204,64 +202,6 @@ public record PpoConfig(
      * constrain each other (batchSize, minibatchSize) can change together.
      */
     public PpoConfig with(Map<String, String> values) {
-        RecordComponent[] comps = PpoConfig.class.getRecordComponents();
-        Object[] args = new Object[comps.length];
-        Map<String, String> pending = new LinkedHashMap<>(values);
-        try {
-            for (int i = 0; i < comps.length; i++) {
-                String name = comps[i].getName();
-                args[i] = pending.containsKey(name) ? parse(name, comps[i].getType(), pending.remove(name))
-                        : comps[i].getAccessor().invoke(this);
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-        if (!pending.isEmpty()) {
-            throw new IllegalArgumentException("unknown PPO config field \"" + pending.keySet().iterator().next()
-                    + "\"; fields are " + String.join(", ", fieldNames()));
-        }
-        try {
-            Constructor<PpoConfig> ctor = PpoConfig.class.getDeclaredConstructor(
-                    Arrays.stream(comps).map(RecordComponent::getType).toArray(Class<?>[]::new));
-            return ctor.newInstance(args);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Object parse(String name, Class<?> type, String text) {
-        String v = text == null ? "" : text.trim();
-        try {
-            if (type == int.class) return Integer.parseInt(v.replace("_", ""));
-            if (type == long.class) return Long.parseLong(v.replace("_", ""));
-            if (type == double.class) return Double.parseDouble(v.replace("_", ""));
-            if (type == boolean.class) {
-                String b = v.toLowerCase(Locale.ROOT);
-                if (b.equals("true")) return true;
-                if (b.equals("false")) return false;
-                throw new IllegalArgumentException("PPO config field " + name + " must be true or false, was \"" + text + "\"");
-            }
-            if (type == String.class) return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("PPO config field " + name + " must be a " + type.getSimpleName()
-                    + ", was \"" + text + "\"");
-        }
-        throw new IllegalStateException("unsupported field type " + type + " of " + name);
-    }
-
-    private static void positive(String name, long v) {
-        if (v <= 0) throw new IllegalArgumentException(name + " must be positive, was " + v);
-    }
-
-    private static void nonNegative(String name, double v) {
-        if (!(v >= 0) || Double.isInfinite(v)) throw new IllegalArgumentException(name + " must be ≥ 0, was " + v);
-    }
-
-    private static void unit(String name, double v, boolean closed) {
-        boolean ok = closed ? v >= 0 && v <= 1 : v >= 0 && v < 1;
-        if (!ok) throw new IllegalArgumentException(name + " must be in [0, 1" + (closed ? "]" : ")") + ", was " + v);
+        return ConfigFields.with(this, values, "PPO");
     }
 }

@@ -240,9 +240,9 @@ public final class PpoTrainer implements AutoCloseable {
                 copyRows(logp.gather(b.targets().expandDims(-1), -1).squeeze(-1).toFloatArray(), logProbs, from, n);
                 NDArray entropy = logp.exp().mul(logp).sum(new int[] {-1}).neg();    // H = −Σ p·log p
                 entropySum += entropy.mul(b.responseMask()).sum().getFloat();
-                NDArray refLogp = LmHead.logProbs(responseLogitsRaw(reference, b), b.targets(), tau);
+                NDArray refLogp = LmHead.logProbs(ResponseForward.logits(reference, b), b.targets(), tau);
                 copyRows(refLogp.toFloatArray(), refLogProbs, from, n);
-                NDArray v = value.values(responseHidden(value.trunk(), b));          // V(s_t)
+                NDArray v = value.values(ResponseForward.hidden(value.trunk(), b));          // V(s_t)
                 copyRows(v.toFloatArray(), values, from, n);
             }
         }
@@ -285,9 +285,9 @@ public final class PpoTrainer implements AutoCloseable {
                     float[] newLogpHost;
                     Gradients.zero(parameters);
                     try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                        NDArray logp = LmHead.logProbs(responseLogitsRaw(policy, b), b.targets(), config.temperature()); // log π_θ
+                        NDArray logp = LmHead.logProbs(ResponseForward.logits(policy, b), b.targets(), config.temperature()); // log π_θ
                         NDArray pg = PpoMath.policyLoss(logp, oldLogp, adv, b.responseMask(), config.clipRange());       // max(−Aρ, −A·clip(ρ))
-                        NDArray v = value.values(responseHidden(value.trunk(), b));                                      // V_φ(s_t)
+                        NDArray v = value.values(ResponseForward.hidden(value.trunk(), b));                                      // V_φ(s_t)
                         NDArray vl = PpoMath.valueLoss(v, oldV, ret, b.responseMask(), config.valueClipRange());         // ½max((V−R)², (V_clip−R)²)
                         NDArray loss = pg.add(vl.mul(Constants.scalar(vl, config.valueCoef())));                                 // L = L_pg + c_v·L_v
                         gc.backward(loss);
@@ -331,20 +331,9 @@ public final class PpoTrainer implements AutoCloseable {
 
     // ---- forward passes over the response positions ----
 
-    /** ln_f(h) at the positions that predict the response tokens, P−1 … P+N−2: [rows, N, d]. */
-    private static NDArray responseHidden(CausalLm model, Batch.Tensors b) {
-        NDArray h = model.hidden(b.ids(), b.attentionMask(), null, null);
-        return h.get(":, {}:{}, :", b.promptLength() - 1, b.promptLength() - 1 + b.responseLength());
-    }
-
-    /** Logits of the response tokens, [rows, N, V] (only those positions go through the vocabulary projection). */
-    private static NDArray responseLogitsRaw(CausalLm model, Batch.Tensors b) {
-        return LmHead.logits(model, responseHidden(model, b));
-    }
-
     /** logits / τ of the response tokens. */
     private NDArray responseLogits(CausalLm model, Batch.Tensors b) {
-        NDArray logits = responseLogitsRaw(model, b);
+        NDArray logits = ResponseForward.logits(model, b);
         return logits.div(Constants.scalar(logits, config.temperature()));
     }
 
@@ -352,25 +341,7 @@ public final class PpoTrainer implements AutoCloseable {
 
     /** The prompts of iteration {@code it}: a seeded draw without replacement (with, when there are too few). */
     int[][] promptBatch(int it) {
-        Random rng = new Random(seed(it, 0));
-        int b = config.batchSize(), total = prompts.size();
-        int[] idx = new int[total];
-        for (int i = 0; i < total; i++) idx[i] = i;
-        int[][] out = new int[b][];
-        for (int i = 0; i < b; i++) {
-            int pick;
-            if (i < total) {
-                int j = i + rng.nextInt(total - i);           // partial Fisher–Yates
-                int tmp = idx[i];
-                idx[i] = idx[j];
-                idx[j] = tmp;
-                pick = idx[i];
-            } else {
-                pick = rng.nextInt(total);
-            }
-            out[i] = prompts.get(pick);
-        }
-        return out;
+        return Prompts.draw(prompts, config.batchSize(), seed(it, 0));
     }
 
     /** A seed for draw {@code kind} of iteration {@code it}, from the run's seed. */

@@ -60,6 +60,27 @@ public class DemoBatches {
         return batch;
     }
 
+    /**
+     * A CLOSED batch of {@code size} held-out posts for human evaluations: each post with its reference TL;DR and one
+     * comparison (reference against another candidate) in split {@code test}, never offered to labelers.
+     */
+    @Transactional
+    public Batch createHeldOut(String name, int size, DemoPostGenerator generator) {
+        Batch batch = new Batch(name, BatchMode.PAIRWISE, 1, false, 0);
+        batch.setState(BatchState.CLOSED);
+        batches.save(batch);
+        for (int i = 0; i < size; i++) {
+            DemoPost post = generator.next();
+            long postId = comparisons.addPost(name + "/" + post.sourceId(), post.subreddit(), post.title(), post.body());
+            DemoPost.Candidate ref = post.candidates().stream().filter(DemoPost.Candidate::reference).findFirst().orElseThrow();
+            DemoPost.Candidate other = post.candidates().stream().filter(c -> !c.reference()).findFirst().orElseThrow();
+            long refId = comparisons.addSummary(postId, ref.text(), ref.policy(), true, ref.note());
+            long otherId = comparisons.addSummary(postId, other.text(), other.policy(), false, other.note());
+            comparisons.addComparison(batch, postId, List.of(refId, otherId), "test", false);
+        }
+        return batch;
+    }
+
     /** Index of the better summary when one is clearly better (reference or careful vs noisy/terse), else -1. */
     private static int clearWinner(List<DemoPost.Candidate> pair) {
         int a = rank(pair.get(0).policy());

@@ -12,6 +12,7 @@ import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizers;
 import dev.rlhf.ppo.Prompts;
+import dev.rlhf.ppo.ResponseForward;
 import dev.rlhf.reward.RewardModel;
 import dev.rlhf.reward.RewardScorer;
 import dev.rlhf.web.runs.Run;
@@ -80,9 +81,17 @@ public class EvaluationExecutor implements RunExecutor {
         int[] done = {0};
         ctx.progress(0, total);
 
-        List<String> policyTexts = sample(ctx, Path.of(policy.path()), posts, spec.sampling(), done, total);
+        Samples policySamples = sample(ctx, Path.of(policy.path()), posts, spec.sampling(), done, total);
+        List<String> policyTexts = policySamples.texts();
         List<String> opponentTexts = opponent == null ? null
-                : sample(ctx, Path.of(opponent.path()), posts, spec.sampling(), done, total);
+                : sample(ctx, Path.of(opponent.path()), posts, spec.sampling(), done, total).texts();
+        ModelRegistry.Model reference = sftAncestor(ctx, policy);
+        Double kl = reference == null ? null : reference.id() == policy.id() ? 0.0
+                : meanKl(Path.of(reference.path()), policySamples);
+        if (kl != null) {
+            ctx.log(String.format(Locale.ROOT, "KL of %s to %s on its %d samples: %.4f nats per summary", policy.name(),
+                    reference.name(), posts.size(), kl));
+        }
         double[] policyRewards = null, opponentRewards = null;
         if (rm != null) {
             List<String> opponentSide = opponentTexts != null ? opponentTexts
@@ -97,6 +106,10 @@ public class EvaluationExecutor implements RunExecutor {
         }
         ctx.checkStop();
         ObjectNode settings = spec.toJson();
+        if (kl != null) {
+            settings.put("policyKl", kl);
+            settings.put("klReferenceModelId", reference.id());
+        }
         HeldOutPosts.Lineage lineage = heldOut.lineage(policy.id(), spec.opponentModelId(), spec.rewardModelId());
         settings.put("heldOut", "comparisons only in " + String.join("/", HeldOutPosts.HELD_OUT_SPLITS)
                 + "; outside the models' label snapshots; not among the posts read by the lineage's SFT/PPO runs "
@@ -126,9 +139,12 @@ public class EvaluationExecutor implements RunExecutor {
      * One summary per post from the model in {@code dir}: the sampled tokens up to (not including) EOS, decoded, NUL
      * characters removed, stripped. The reward model scores these texts as stored.
      */
-    private static List<String> sample(RunContext ctx, Path dir, List<HeldOutPosts.Post> posts, SamplingConfig sampling,
-                                       int[] done, int total) throws Exception {
+    private static Samples sample(RunContext ctx, Path dir, List<HeldOutPosts.Post> posts, SamplingConfig sampling,
+                                  int[] done, int total) throws Exception {
         List<String> texts = new ArrayList<>(posts.size());
+        int[][] queries = new int[posts.size()][], responses = new int[posts.size()][];
+        int[] lengths = new int[posts.size()];
+        double[] logProbs;
         try (NDManager manager = NDManager.newBaseManager(Devices.best())) {
             Tokenizer tokenizer = Tokenizers.load(dir);
             try (CausalLm model = HfCheckpoint.loadModel(dir, manager)) {
@@ -149,6 +165,9 @@ public class EvaluationExecutor implements RunExecutor {
                     for (int i = 0; i < some.size(); i++) prompts[i] = Prompts.tokenize(some.get(i).post(), tokenizer, room);
                     Sampler.Result r = sampler.generate(prompts, sampling.withSeed(sampling.seed() + chunk));
                     for (int i = 0; i < some.size(); i++) {
+                        queries[from + i] = prompts[i];
+                        responses[from + i] = r.tokens()[i];
+                        lengths[from + i] = r.lengths()[i];
                         int n = r.lengths()[i];
                         if (n > 0 && r.tokens()[i][n - 1] == eos) n--;
                         // PostgreSQL's text cannot hold U+0000, which a byte-level model may sample
@@ -158,11 +177,45 @@ public class EvaluationExecutor implements RunExecutor {
                     ctx.progress(done[0], total);
                     ctx.checkStop();
                 }
+                logProbs = ResponseForward.logProbSums(model, queries, responses, lengths, SAMPLING_BATCH);
             } finally {
                 if (tokenizer instanceof AutoCloseable c) c.close();
             }
         }
-        return texts;
+        return new Samples(texts, queries, responses, lengths, logProbs);
+    }
+
+    /**
+     * One model's summaries and the tokens they were decoded from: prompt tokens, the sampled tokens (EOS included
+     * where sampled) and their count, and log π(y|x) of each at temperature 1.
+     */
+    private record Samples(List<String> texts, int[][] queries, int[][] responses, int[] lengths, double[] logProbs) {}
+
+    /**
+     * The SFT model the policy descends from (itself when it is one), following parent models in the registry; null
+     * when the lineage has none.
+     */
+    private static ModelRegistry.Model sftAncestor(RunContext ctx, ModelRegistry.Model policy) {
+        ModelRegistry.Model m = policy;
+        for (int depth = 0; m != null && depth < 100; depth++) {
+            if (m.kind().equals(ModelKinds.SFT)) return m;
+            m = m.parentModelId() == null ? null : ctx.registry().find(m.parentModelId()).orElse(null);
+        }
+        return null;
+    }
+
+    /**
+     * Mean over the policy's samples of Σ_t log π(y_t) − log π_ref(y_t) (temperature 1): KL(π‖π_ref) per summary,
+     * estimated without bias when the samples were drawn at temperature 1 with no top-k or top-p.
+     */
+    private static double meanKl(Path referenceDir, Samples s) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager(Devices.best());
+             CausalLm reference = HfCheckpoint.loadModel(referenceDir, manager)) {
+            double[] ref = ResponseForward.logProbSums(reference, s.queries(), s.responses(), s.lengths(), SAMPLING_BATCH);
+            double sum = 0;
+            for (int i = 0; i < ref.length; i++) sum += s.logProbs()[i] - ref[i];
+            return sum / ref.length;
+        }
     }
 
     /** r(post, summary) of both sides, in the layout the reward model was trained on (prompt, " " + summary, EOS). */

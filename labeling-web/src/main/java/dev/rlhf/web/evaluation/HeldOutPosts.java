@@ -14,7 +14,7 @@ import java.util.List;
  *       {@code test}) and none in {@code train};</li>
  *   <li>none of its labels is in the label snapshot of the reward model or of any model in the lineage (the model
  *       and its parents) of the policy, the opponent policy or the reward model;</li>
- *   <li>no SFT or PPO run in the lineage of the policy or the opponent policy read it. Such a run records the posts
+ *   <li>no SFT, PPO or RLOO run in the lineage of the policy or the opponent policy read it. Such a run records the posts
  *       of its prompt set in {@code run_posts}, and those are left out exactly. A run from before that record existed
  *       read the first {@code maxPosts} posts (by id) that had a summary when it started; since ids grow with time,
  *       every post it read has an id at most min(the id of the {@code maxPosts}-th post with a summary, the largest
@@ -67,7 +67,7 @@ public class HeldOutPosts {
     public static String noneExplained() {
         return "there are no held-out posts for these models: a held-out post has comparisons only in the "
                 + String.join("/", HELD_OUT_SPLITS) + " splits, none of its labels in the reward model's or the "
-                + "policies' label snapshots, was not read by an SFT or PPO run of the policies' lineage, and (against "
+                + "policies' label snapshots, was not read by an SFT, PPO or RLOO run of the policies' lineage, and (against "
                 + "the reference) has a reference summary";
     }
 
@@ -98,12 +98,12 @@ public class HeldOutPosts {
         if (rewardModelId != null) all.add(rewardModelId);
         Long[] snapshots = jdbc.sql(LINEAGE + "SELECT DISTINCT snapshot_id FROM chain WHERE snapshot_id IS NOT NULL")
                 .param("ids", all.toArray(Long[]::new)).query(Long.class).list().toArray(Long[]::new);
-        // every SFT or PPO run that trained a model in the policies' lineage, with how many posts it read
+        // every SFT, PPO or RLOO run that trained a model in the policies' lineage, with how many posts it read
         record Reader(long runId, int maxPosts, boolean recordedPosts) {}
         List<Reader> readers = jdbc.sql(LINEAGE + """
                         SELECT r.id, coalesce((r.config ->> 'maxPosts')::int, 1000),
                                EXISTS (SELECT 1 FROM run_posts rp WHERE rp.run_id = r.id) FROM chain
-                        JOIN runs r ON r.id = chain.run_id WHERE r.kind IN ('SFT', 'PPO')""")
+                        JOIN runs r ON r.id = chain.run_id WHERE r.kind IN ('SFT', 'PPO', 'RLOO')""")
                 .param("ids", policies.toArray(Long[]::new))
                 .query((rs, i) -> new Reader(rs.getLong(1), rs.getInt(2), rs.getBoolean(3))).list();
         List<Long> recorded = new ArrayList<>();

@@ -92,7 +92,7 @@ public final class PpoCli {
         }
     }
 
-    private static String require(Map<String, String> opts, String name) {
+    static String require(Map<String, String> opts, String name) {
         String v = opts.remove(name);
         if (v == null) throw new IllegalArgumentException("--" + kebab(name) + " is required");
         return v;

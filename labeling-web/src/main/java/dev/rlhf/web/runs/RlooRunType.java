@@ -1,0 +1,82 @@
+package dev.rlhf.web.runs;
+
+import dev.rlhf.web.models.ModelCards;
+import dev.rlhf.web.models.ModelKinds;
+import dev.rlhf.web.models.ModelRegistry;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+import dev.rlhf.web.snapshots.PromptSet;
+import dev.rlhf.web.snapshots.PromptSets;
+import dev.rlhf.rloo.RlooConfig;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * RLOO: the policy and reward model from the registry, the prompt set of {@link PpoSpec}, every {@link RlooConfig}
+ * field (its defaults, its checks), {@link RlooExecutor}. Stored as {@code {maxPosts, promptSplit, promptSubreddit,
+ * rewardModelId, rloo: {every RlooConfig field}}}.
+ */
+@Component
+class RlooRunType implements RunType {
+    private final RunQueue queue;
+    private final RunInputs inputs;
+    private final SpecBinder binder;
+    private final RlooExecutor executor;
+
+    RlooRunType(RunQueue queue, RunInputs inputs, SpecBinder binder, RlooExecutor executor) {
+        this.queue = queue;
+        this.inputs = inputs;
+        this.binder = binder;
+        this.executor = executor;
+    }
+
+    @Override
+    public RunKind kind() {
+        return RunKind.RLOO;
+    }
+
+    @Override
+    public List<FormField> fields() {
+        List<FormField> f = new ArrayList<>(List.of(FormField.of("name", ""), FormField.of("baseModelId", ""),
+                FormField.of("rewardModelId", "")));
+        f.addAll(SpecBinder.fields(PpoSpec.defaults()));
+        for (FormField field : SpecBinder.fields(RlooConfig.defaults())) {
+            f.add(switch (field.name()) {
+                case "samplesPerPrompt" -> field.help("k: each sample's baseline is the mean reward of the other k − 1 of its prompt (Ahmadian et al. 2024)");
+                case "objective" -> field.help("reinforce (−A·log π) or clipped (PPO's clipped ratio on whole responses)");
+                case "klCoef" -> field.help("β in R = score − β·KL to the reference, folded into each response's reward");
+                default -> field;
+            });
+        }
+        return f;
+    }
+
+    @Override
+    public RunLauncher.Result launch(Map<String, String> values, Long userId) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String name = RunInputs.name(values, errors);
+        Long policy = inputs.model(values, "baseModelId", ModelKinds.POLICIES, errors);
+        if (policy == null && !errors.containsKey("baseModelId")) errors.put("baseModelId", "is required: the policy to start from (an SFT model)");
+        Long rewardModel = inputs.model(values, "rewardModelId", Set.of(ModelKinds.REWARD_MODEL), errors);
+        if (rewardModel == null && !errors.containsKey("rewardModelId")) errors.put("rewardModelId", "is required");
+        SpecBinder.Bound<PpoSpec> spec = binder.bind(PpoSpec.class, PpoSpec.defaults(), values);
+        spec.errors().forEach(errors::putIfAbsent);
+        if (spec.ok()) inputs.promptSetHasPosts(spec.spec().promptSet(), errors);
+        RlooConfig config = ConfigForm.bind(RlooConfig.defaults(), values, errors, "RLOO");
+        if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
+        ObjectNode stored = SpecBinder.toJson(spec.spec());
+        stored.put("rewardModelId", rewardModel);
+        stored.set("rloo", SpecBinder.toJson(config));
+        return RunLauncher.Result.queued(queue.enqueue(name, RunKind.RLOO, stored.toString(), policy, null, userId));
+    }
+
+    @Override
+    public RunExecutor executor() {
+        return executor;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.rlhf.ppo.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.rlhf.dpo.DpoConfig;
+import dev.rlhf.dpo.DpoExample;
+import dev.rlhf.dpo.DpoListener;
+import dev.rlhf.dpo.DpoMetrics;
+import dev.rlhf.dpo.DpoTrainer;
+import dev.rlhf.lm.Devices;
+import dev.rlhf.lm.CausalLm;
+import dev.rlhf.lm.TrainingState;
+import dev.rlhf.lm.io.HfCheckpoint;
+import dev.rlhf.lm.tokenizer.Tokenizer;
+import dev.rlhf.lm.tokenizer.Tokenizers;
+import dev.rlhf.ppo.PpoModels;
+import dev.rlhf.reward.BestOfN;
+import dev.rlhf.reward.PostSplit;
+import dev.rlhf.reward.Preference;
+import dev.rlhf.reward.PreferenceBuilder;
+import dev.rlhf.reward.PreferenceOptions;
+import dev.rlhf.reward.data.ComparisonReader;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs DPO from the command line:
+ * <pre>
+ *   DpoCli --policy SFT_DIR --comparisons comparisons.jsonl --out RUN_DIR [--fresh] [--FIELD VALUE ...]
+ * </pre>
+ * The comparisons (a label snapshot; best-of-4 labels as their implied pairs) are split by post into training and
+ * held-out pairs; the policy and the frozen reference both start from {@code SFT_DIR}. {@code --FIELD} is any
+ * {@link DpoConfig} field, in camelCase or kebab-case. Checkpoints go to {@code RUN_DIR/checkpoint-NNNNNN}, the final
+ * policy to {@code RUN_DIR} as a Hugging Face directory; a run whose {@code --out} holds a checkpoint resumes from the
+ * latest one (unless {@code --fresh}).
+ */
+public final class DpoCli {
+
+    private DpoCli() {}
+
+    public static void main(String[] args) throws Exception {
+        try {
+            run(args, System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(usage());
+            System.exit(2);
+        }
+    }
+
+    static String usage() {
+        return "usage: DpoCli --policy SFT_DIR --comparisons COMPARISONS.jsonl --out RUN_DIR [--fresh] [--FIELD VALUE ...]"
+                + "\n  fields (defaults): " + DpoConfig.defaults().asMap();
+    }
+
+    /** Trains as the command line says; returns the held-out validation of the implicit reward. */
+    static DpoMetrics.Validation run(String[] args, PrintStream out) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        boolean fresh = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--fresh")) {
+                fresh = true;
+                continue;
+            }
+            if (a.equals("--help") || a.equals("-h")) {
+                out.println(usage());
+                return null;
+            }
+            if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("expected --name value at \"" + a + "\"");
+            opts.put(PpoCli.camel(a.substring(2)), args[++i]);
+        }
+        Path policyDir = Path.of(PpoCli.require(opts, "policy"));
+        Path comparisons = Path.of(PpoCli.require(opts, "comparisons"));
+        Path outDir = Path.of(PpoCli.require(opts, "out"));
+        DpoConfig config = DpoConfig.defaults().with(opts);
+
+        PreferenceOptions options = PreferenceOptions.defaults().withBestOfN(BestOfN.PAIRS);
+        PreferenceBuilder.Result built = PreferenceBuilder.build(ComparisonReader.readAll(comparisons), options);
+        PostSplit.Split<Preference> split = PostSplit.random(built.preferences(), Preference::postId,
+                config.validationFraction(), config.seed());
+        Tokenizer tokenizer = Tokenizers.load(policyDir);
+        try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
+             CausalLm policy = HfCheckpoint.loadModel(policyDir, root);
+             CausalLm reference = PpoModels.copyOf(policy, root);
+             DpoTrainer trainer = new DpoTrainer(config, policy, reference, tokenizer)) {
+            var train = DpoExample.of(split.train(), tokenizer, config.maxLength());
+            var validation = DpoExample.of(split.validation(), tokenizer, config.maxLength());
+            out.printf(Locale.ROOT, "DPO on %d pairs (%d held out, %d posts), device %s%s%n", train.size(),
+                    validation.size(), split.validationPosts().size(), policy.device(),
+                    built.dropped().isEmpty() ? "" : "; left out " + built.dropped());
+            Optional<Path> last = fresh ? Optional.empty() : TrainingState.latest(outDir);
+            if (last.isPresent()) {
+                trainer.resume(last.get());
+                out.printf(Locale.ROOT, "resumed from %s (step %d)%n", last.get(), trainer.steps());
+            }
+            trainer.checkpointDir(outDir).addListener(new Progress(out, config.steps()));
+            DpoMetrics.Validation v = trainer.train(train, validation);
+            HfCheckpoint.save(outDir, policy.config(), policy.namedTensors(), Map.of(), tokenizer);
+            out.printf(Locale.ROOT, "held-out pairs %d: implicit-reward accuracy %.3f, margin %.4f, loss %.4f; policy in %s%n",
+                    v.pairs(), v.accuracy(), v.margin(), v.loss(), outDir);
+            return v;
+        } finally {
+            if (tokenizer instanceof AutoCloseable c) c.close();
+        }
+    }
+
+    /** One line per step. */
+    private record Progress(PrintStream out, int total) implements DpoListener {
+        @Override
+        public void onStep(DpoMetrics m) {
+            out.printf(Locale.ROOT, "step %d/%d loss %.4f rewards chosen %.4f rejected %.4f accuracy %.2f margin %.4f"
+                            + " logps chosen %.2f rejected %.2f lr %.2e%n", m.step(), total, m.loss(), m.rewardsChosen(),
+                    m.rewardsRejected(), m.rewardsAccuracy(), m.rewardsMargin(), m.logpsChosen(), m.logpsRejected(),
+                    m.learningRate());
+        }
+
+        @Override
+        public void onCheckpoint(int step, Path dir) {
+            out.println("checkpoint " + dir);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.rlhf.ppo.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.rlhf.lm.Devices;
+import dev.rlhf.lm.CausalLm;
+import dev.rlhf.lm.TrainingState;
+import dev.rlhf.lm.data.TldrReader;
+import dev.rlhf.lm.io.HfCheckpoint;
+import dev.rlhf.lm.tokenizer.Tokenizer;
+import dev.rlhf.lm.tokenizer.Tokenizers;
+import dev.rlhf.ppo.PpoModels;
+import dev.rlhf.ppo.Prompts;
+import dev.rlhf.ppo.RewardModelFunction;
+import dev.rlhf.reward.RewardModel;
+import dev.rlhf.rloo.RlooConfig;
+import dev.rlhf.rloo.RlooListener;
+import dev.rlhf.rloo.RlooMetrics;
+import dev.rlhf.rloo.RlooTrainer;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs RLOO from the command line:
+ * <pre>
+ *   RlooCli --policy SFT_DIR --reward-model RM_DIR --prompts posts.jsonl --out RUN_DIR [--fresh] [--FIELD VALUE ...]
+ * </pre>
+ * {@code --FIELD} is any {@link RlooConfig} field, in camelCase or kebab-case. Checkpoints (each a Hugging Face policy
+ * directory) go to {@code RUN_DIR/checkpoint-NNNNNN}; a run whose {@code --out} holds one resumes from the latest
+ * (unless {@code --fresh}).
+ */
+public final class RlooCli {
+
+    private RlooCli() {}
+
+    public static void main(String[] args) throws Exception {
+        try {
+            run(args, System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(usage());
+            System.exit(2);
+        }
+    }
+
+    static String usage() {
+        return "usage: RlooCli --policy SFT_DIR --reward-model RM_DIR --prompts POSTS.jsonl --out RUN_DIR [--fresh]"
+                + " [--FIELD VALUE ...]\n  fields (defaults): " + RlooConfig.defaults().asMap();
+    }
+
+    static RlooMetrics run(String[] args, PrintStream out) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        boolean fresh = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--fresh")) {
+                fresh = true;
+                continue;
+            }
+            if (a.equals("--help") || a.equals("-h")) {
+                out.println(usage());
+                return null;
+            }
+            if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("expected --name value at \"" + a + "\"");
+            opts.put(PpoCli.camel(a.substring(2)), args[++i]);
+        }
+        Path policyDir = Path.of(PpoCli.require(opts, "policy"));
+        Path rmDir = Path.of(PpoCli.require(opts, "rewardModel"));
+        Path promptsFile = Path.of(PpoCli.require(opts, "prompts"));
+        Path outDir = Path.of(PpoCli.require(opts, "out"));
+        RlooConfig config = RlooConfig.defaults().with(opts);
+
+        Tokenizer tokenizer = Tokenizers.load(policyDir);
+        List<int[]> prompts = Prompts.tokenize(TldrReader.readAll(promptsFile), tokenizer, config.maxPromptTokens());
+        out.printf(Locale.ROOT, "%d prompts from %s; device %s%n", prompts.size(), promptsFile, Devices.best());
+        try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
+             CausalLm policy = HfCheckpoint.loadModel(policyDir, root);
+             CausalLm reference = PpoModels.copyOf(policy, root);
+             RewardModel rm = RewardModel.load(rmDir, root);
+             RlooTrainer trainer = new RlooTrainer(config, policy, reference,
+                     new RewardModelFunction(rm, config.forwardBatchSize()), tokenizer, prompts)) {
+            if (rm.trunk().config().vocab_size() != policy.config().vocab_size()) {
+                throw new IllegalArgumentException("reward model " + rmDir + " has vocab_size " + rm.trunk().config().vocab_size()
+                        + " but the policy has " + policy.config().vocab_size() + ": they must share a tokenizer");
+            }
+            Optional<Path> last = fresh ? Optional.empty() : TrainingState.latest(outDir);
+            if (last.isPresent()) {
+                trainer.resume(last.get());
+                out.printf(Locale.ROOT, "resumed from %s (iteration %d)%n", last.get(), trainer.iteration());
+            }
+            trainer.checkpointDir(outDir).addListener(new Progress(out, config.iterations()));
+            return trainer.train();
+        } finally {
+            if (tokenizer instanceof AutoCloseable c) c.close();
+        }
+    }
+
+    /** One line per iteration. */
+    private record Progress(PrintStream out, int total) implements RlooListener {
+        @Override
+        public void onIteration(RlooMetrics m) {
+            out.printf(Locale.ROOT, "iteration %d/%d score %.3f kl %.2f reward %.3f ent %.2f loss %.4f clip %.3f len %.1f"
+                            + " eos %.0f%% (gen %.1fs score %.1fs update %.1fs)%n", m.iteration(), total, m.score(),
+                    m.kl(), m.sequenceReward(), m.entropy(), m.loss(), m.clipFraction(), m.responseLength(),
+                    100 * m.eosFraction(), m.generationSeconds(), m.scoringSeconds(), m.updateSeconds());
+        }
+
+        @Override
+        public void onCheckpoint(int iteration, Path dir) {
+            out.println("checkpoint " + dir);
+        }
+    }
+}
