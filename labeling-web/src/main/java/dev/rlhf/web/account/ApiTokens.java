@@ -109,32 +109,33 @@ public class ApiTokens {
         if (presented == null || !FORMAT.matcher(presented).matches()) {
             return new Refused("The bearer token is not an API token of this platform (rlhf_ and 43 characters).");
         }
-        Optional<Check> found = jdbc.sql("""
+        Optional<Row> found = jdbc.sql("""
                         SELECT t.id, t.role AS token_role, t.expires_at, t.revoked_at, t.last_used_at, u.id AS user_id,
                                u.username, u.password_hash, u.role, u.enabled, u.paused, u.session_generation, now() AS now
                         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = :hash""")
                 .param("hash", sha256(presented))
-                .query((rs, i) -> {
-                    Instant now = rs.getTimestamp("now").toInstant();
-                    if (rs.getTimestamp("revoked_at") != null) return (Check) new Refused("The API token was revoked.");
-                    if (!rs.getTimestamp("expires_at").toInstant().isAfter(now)) {
-                        return new Refused("The API token expired at " + rs.getTimestamp("expires_at").toInstant() + ".");
-                    }
-                    if (!rs.getBoolean("enabled") || rs.getBoolean("paused")) {
-                        return new Refused("The API token's account is disabled or paused.");
-                    }
-                    if (!rs.getString("role").equals(rs.getString("token_role"))) {
-                        return new Refused("The API token's account no longer has the role the token was made with.");
-                    }
-                    Timestamp lastUsed = rs.getTimestamp("last_used_at");
-                    if (lastUsed == null || lastUsed.toInstant().isBefore(now.minus(LAST_USED_RESOLUTION))) {
-                        jdbc.sql("UPDATE api_tokens SET last_used_at = now() WHERE id = :id").param("id", rs.getLong("id")).update();
-                    }
-                    return new Accepted(new SignedInUser(rs.getLong("user_id"), rs.getString("username"),
-                            rs.getString("password_hash"), Role.valueOf(rs.getString("role")), true,
-                            rs.getInt("session_generation")), rs.getLong("id"));
-                }).optional();
-        return found.orElseGet(() -> new Refused("The API token is not known."));
+                .query((rs, i) -> new Row(rs.getLong("id"), rs.getString("token_role"), rs.getTimestamp("expires_at").toInstant(),
+                        instant(rs.getTimestamp("revoked_at")), instant(rs.getTimestamp("last_used_at")),
+                        rs.getTimestamp("now").toInstant(), new SignedInUser(rs.getLong("user_id"), rs.getString("username"),
+                        rs.getString("password_hash"), Role.valueOf(rs.getString("role")), rs.getBoolean("enabled"),
+                        rs.getInt("session_generation")), rs.getBoolean("paused")))
+                .optional();
+        if (found.isEmpty()) return new Refused("The API token is not known.");
+        Row row = found.get();
+        if (row.revokedAt() != null) return new Refused("The API token was revoked.");
+        if (!row.expiresAt().isAfter(row.now())) return new Refused("The API token expired at " + row.expiresAt() + ".");
+        if (!row.owner().enabled() || row.paused()) return new Refused("The API token's account is disabled or paused.");
+        if (!row.owner().role().name().equals(row.tokenRole())) {
+            return new Refused("The API token's account no longer has the role the token was made with.");
+        }
+        if (row.lastUsedAt() == null || row.lastUsedAt().isBefore(row.now().minus(LAST_USED_RESOLUTION))) {
+            jdbc.sql("UPDATE api_tokens SET last_used_at = now() WHERE id = :id").param("id", row.id()).update();
+        }
+        return new Accepted(row.owner(), row.id());
+    }
+
+    private record Row(long id, String tokenRole, Instant expiresAt, Instant revokedAt, Instant lastUsedAt, Instant now,
+                       SignedInUser owner, boolean paused) {
     }
 
     static byte[] sha256(String token) {

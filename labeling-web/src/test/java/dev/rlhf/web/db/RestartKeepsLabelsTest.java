@@ -61,6 +61,7 @@ class RestartKeepsLabelsTest {
 
     @Test
     void afterKill9OfTheApplicationTheNextStartComesUpAtTheFirstTryWithEveryAcknowledgedLabel() throws Exception {
+        Path dataDir = this.dataDir.resolve("data"); // the child's output goes beside it, inside the temporary directory
         List<ApiLabeler.Answer> acknowledged = new ArrayList<>();
         long orphan;
         ForkedPlatform first = ForkedPlatform.start(dataDir);

@@ -26,6 +26,7 @@ class AppKilledUnderLoadTest {
 
     @Test
     void everyAcknowledgedLabelIsThereExactlyOnceAfterKill9AndRestart() throws Exception {
+        Path dataDir = this.dataDir.resolve("data"); // the child's output goes beside it, inside the temporary directory
         AtomicReference<ForkedPlatform> app = new AtomicReference<>(ForkedPlatform.start(dataDir, FaultChecks.PLENTY_OF_WORK));
         List<String> labelers = FaultChecks.labelers(app.get(), LABELERS);
         long killedAt;

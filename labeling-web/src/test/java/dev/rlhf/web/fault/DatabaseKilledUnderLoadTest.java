@@ -27,6 +27,7 @@ class DatabaseKilledUnderLoadTest {
 
     @Test
     void theApplicationRecoversByItselfAndRequestsInBetweenAre503() throws Exception {
+        Path dataDir = this.dataDir.resolve("data"); // the child's output goes beside it, inside the temporary directory
         try (ForkedPlatform app = ForkedPlatform.start(dataDir, FaultChecks.PLENTY_OF_WORK)) {
             List<String> labelers = FaultChecks.labelers(app, LABELERS);
             long killedAt;

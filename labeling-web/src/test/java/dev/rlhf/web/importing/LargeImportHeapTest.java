@@ -50,7 +50,10 @@ class LargeImportHeapTest {
                 "-Dspring.datasource.username=postgres",
                 "-cp", System.getProperty("java.class.path"),
                 "dev.rlhf.web.cli.DataCli", "import", "comparisons", file.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // the embedded server asks for its password (kept out of the command line)
+        builder.environment().put("SPRING_DATASOURCE_PASSWORD", ((HikariDataSource) dataSource).getPassword());
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
         System.out.println("large import of " + size / (1024 * 1024) + " MiB: " + output.lines()
