@@ -30,8 +30,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A reference log in the manner of summarize_from_feedback_details: the first steps of two fixed, seeded, tiny runs,
- * stored in {@value #FILE} and reproduced here to the printed precision (six significant digits; the same seed gives
- * the same bits, so any difference is a change in what the code computes):
+ * stored in {@value #FILE} and reproduced here to a relative 1e-4 of each printed number (six significant digits).
+ * On one machine the same seed gives the same bits ({@link GcDeterminismTest}); between CPUs libtorch may pick other
+ * vector kernels, which moves the last printed digit, so the comparison allows that and nothing more: a changed
+ * computation moves the numbers by far more, and a flipped sample changes the PPO lines outright.
  * <ul>
  *   <li>reward-model training on generated comparisons: loss, accuracy and gradient norm of each of its 12 steps;</li>
  *   <li>PPO on the tiny byte-level setup of {@link TinySetup} (reward: the count of 'a'): score, KL and the update's
@@ -67,7 +69,7 @@ class ReferenceLogTest {
         String first = null;
         for (int i = 0; i < Math.max(expected.size(), actual.size()); i++) {
             String e = i < expected.size() ? expected.get(i) : "(none)", a = i < actual.size() ? actual.get(i) : "(none)";
-            if (!e.equals(a)) {
+            if (!sameWithinTolerance(e, a)) {
                 differing++;
                 if (first == null) first = "line " + (i + 1) + "\n  stored:   " + e + "\n  computed: " + a;
             }
@@ -77,6 +79,25 @@ class ReferenceLogTest {
             fail(differing + " of " + expected.size() + " lines of " + FILE + " differ; first at " + first
                     + "\nIf the change is meant to move these numbers, rewrite the file with " + REGENERATE);
         }
+    }
+
+    /** The same keys in the same order, equal text, and numbers within a relative 1e-4 (at least 1e-7 apart allowed). */
+    static boolean sameWithinTolerance(String expected, String actual) {
+        if (expected.equals(actual)) return true;
+        if (!expected.startsWith("{") || !actual.startsWith("{")) return false;
+        com.google.gson.JsonObject e = com.google.gson.JsonParser.parseString(expected).getAsJsonObject();
+        com.google.gson.JsonObject a = com.google.gson.JsonParser.parseString(actual).getAsJsonObject();
+        if (!new ArrayList<>(e.keySet()).equals(new ArrayList<>(a.keySet()))) return false;
+        for (String k : e.keySet()) {
+            com.google.gson.JsonElement x = e.get(k), y = a.get(k);
+            if (x.isJsonPrimitive() && x.getAsJsonPrimitive().isNumber() && y.isJsonPrimitive() && y.getAsJsonPrimitive().isNumber()) {
+                double u = x.getAsDouble(), v = y.getAsDouble();
+                if (Math.abs(u - v) > Math.max(1e-7, 1e-4 * Math.abs(u))) return false;
+            } else if (!x.equals(y)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** 400 generated comparisons (25% of labels flipped), one epoch of batches of 32 on a tiny byte-level model. */
