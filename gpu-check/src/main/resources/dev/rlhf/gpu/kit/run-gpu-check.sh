@@ -75,6 +75,7 @@ fi
 have_torch=0 have_tf=0
 if [ -n "$py" ] && "$py" -c 'import torch' 2> /dev/null; then have_torch=1; fi
 if [ "$have_torch" = 1 ] && "$py" -c 'import transformers' 2> /dev/null; then have_tf=1; fi
+export PYTHON="$py"
 say "python: ${py:-none}; torch importable: $have_torch; transformers importable: $have_tf"
 [ "$have_torch" = 1 ] && "$py" -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "gpu", torch.cuda.is_available() and torch.cuda.get_device_name(0))' 2>&1 | tee -a "$log"
 
@@ -118,6 +119,19 @@ if [ "$mode" != cpu ]; then
   export PYTORCH_LIBRARY_PATH="$torch_dir/lib" PYTORCH_VERSION="$tv" PYTORCH_FLAVOR="$flavor"
   export DJL_CACHE_DIR="$cache" ENGINE_CACHE_DIR="$cache" PYTORCH_LIBRARY_EXCLUSION="libtorch_python.so,libshm.so"
   export LD_LIBRARY_PATH="$torch_dir/lib${nv:+:$nv}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  if [ "$mode" = gpu ]; then
+    # DJL counts GPUs through JNA's Native.load("cudart"), which wants a file named libcudart.so: point it at the
+    # CUDA runtime torch itself loads (the same file, so one copy in the process), else at the toolkit's.
+    rt=""
+    for d in "$torch_dir/lib" ${nv//:/ } /usr/local/cuda/lib64; do
+      rt="$(ls "$d"/libcudart.so* 2> /dev/null | head -1)"
+      [ -n "$rt" ] && break
+    done
+    mkdir -p "$work/cudart"
+    [ -n "$rt" ] && ln -sf "$(readlink -f "$rt")" "$work/cudart/libcudart.so"
+    say "CUDA runtime for DJL's GPU count: ${rt:-none found}"
+    jopts+=(-Djna.library.path="$work/cudart")
+  fi
   jopts+=(-Drlhf.bf16=true)  # the patched JNI knows bfloat16 (patches/0001)
   if [ "$mode" = gpu ]; then device=gpu size=small torch_device=cuda; else device=cpu size=tiny torch_device=cpu; fi
 else
