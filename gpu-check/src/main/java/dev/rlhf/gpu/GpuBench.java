@@ -184,7 +184,7 @@ final class GpuBench {
             batch.add(new SftExample(new int[] {seq[0]}, Arrays.copyOfRange(seq, 1, ctx + 1)));
         }
         SftConfig sft = new SftConfig(3e-4, 3e-4, 0, steps + 2, b, 1, 1.0, 0.01, 0.9, 0.999, 1e-8, 0, 0);
-        try (GPT2 model = new GPT2(config, root, 0); SftTrainer trainer = new SftTrainer(model, sft)) {
+        try (GPT2 model = deviceInitialised(config, root); SftTrainer trainer = new SftTrainer(model, sft)) {
             trainer.step(batch);
             trainer.step(batch);
             long start = System.nanoTime();
@@ -207,7 +207,7 @@ final class GpuBench {
         // All new_tokens are generated: the stop id lies outside the vocabulary the random model samples from.
         GPT2Config noStop = new GPT2Config(config.vocab_size() + 1, config.n_positions(), config.n_embd(),
                 config.n_layer(), config.n_head(), null, "gelu_new", 1e-5, 0.02, config.vocab_size(), config.vocab_size());
-        try (GPT2 model = new GPT2(noStop, root, 0)) {
+        try (GPT2 model = deviceInitialised(noStop, root)) {
             Sampler sampler = new Sampler(model);
             sampler.generate(Arrays.stream(prompts).map(x -> Arrays.copyOf(x, Math.min(8, p))).toArray(int[][]::new),
                     SamplingConfig.of(4, 0.7, 0));
@@ -237,10 +237,10 @@ final class GpuBench {
         List<int[]> promptIds = new ArrayList<>(List.of(GpuCheck.prompts(size.ppoPrompts(), size.promptLen(), size.promptLen(), size.vocab(), 0)));
         List<PpoMetrics> metrics = new ArrayList<>();
         try (NDManager root = NDManager.newBaseManager(device, "PyTorch");
-             GPT2 policy = new GPT2(cfg, root, 1);
-             GPT2 reference = new GPT2(cfg, root, 2);
-             ValueModel value = new ValueModel(new GPT2(cfg, root, 3), new ScalarHead(cfg.n_embd(), root, 3));
-             RewardModel rm = new RewardModel(new GPT2(cfg, root, 4), new ScalarHead(cfg.n_embd(), root, 4));
+             GPT2 policy = deviceInitialised(cfg, root);
+             GPT2 reference = deviceInitialised(cfg, root);
+             ValueModel value = new ValueModel(deviceInitialised(cfg, root), new ScalarHead(cfg.n_embd(), root, 3));
+             RewardModel rm = new RewardModel(deviceInitialised(cfg, root), new ScalarHead(cfg.n_embd(), root, 4));
              PpoTrainer trainer = new PpoTrainer(config, policy, reference, value, new RewardModelFunction(rm, size.ppoPrompts()),
                      new ByteTokenizer(), promptIds)) {
             for (int i = 0; i < iterations; i++) {
@@ -260,6 +260,29 @@ final class GpuBench {
         f.put("iterations", metrics.size());
         f.put("finite", Double.isFinite(last.policyLoss()) && Double.isFinite(last.valueLoss()) && Double.isFinite(last.kl()));
         out("ppo_iteration_s", f);
+    }
+
+    /**
+     * A GPT-2 initialised as {@code new GPT2(config, manager, seed)} does (N(0, 0.02), residual projections
+     * N(0, 0.02/sqrt(2·n_layer)), LayerNorm γ 1, biases 0) but drawn by libtorch on the device: the Java draw takes
+     * minutes at 1.5B parameters. Weights differ from the seeded Java ones; the benchmark needs only their scale.
+     */
+    static GPT2 deviceInitialised(GPT2Config config, NDManager manager) {
+        double std = config.initializer_range(), residual = std / Math.sqrt(2.0 * config.n_layer());
+        try (NDManager init = manager.newSubManager()) {
+            Map<String, NDArray> t = new LinkedHashMap<>();
+            for (Map.Entry<String, long[]> e : config.tensorShapes().entrySet()) {
+                String n = e.getKey();
+                Shape shape = new Shape(e.getValue());
+                NDArray a;
+                if (n.contains("ln_") && n.endsWith(".weight")) a = init.ones(shape);
+                else if (n.endsWith(".weight")) a = init.randomNormal(0f, (float) (n.endsWith("c_proj.weight") ? residual : std), shape, DataType.FLOAT32);
+                else a = init.zeros(shape);
+                t.put(n, a);
+            }
+            return GPT2.fromTensors(config, t, manager); // copies: the scratch arrays go when init closes
+
+        }
     }
 
     /** torch_ref's JSON lines, keyed by metric (gemm lines folded into the peaks). */
