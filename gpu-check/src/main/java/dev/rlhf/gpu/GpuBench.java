@@ -15,7 +15,6 @@ import dev.rlhf.lm.ScalarHead;
 import dev.rlhf.lm.SftConfig;
 import dev.rlhf.lm.SftExample;
 import dev.rlhf.lm.SftTrainer;
-import dev.rlhf.lm.bench.GemmPeak;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.ppo.PpoConfig;
 import dev.rlhf.ppo.PpoMetrics;
@@ -135,8 +134,10 @@ final class GpuBench {
         // DJL 0.35.1's JNI maps no bfloat16 (the JVM aborts); the JNI the kit builds is patched to (patches/0001).
         boolean bf16Known = Boolean.getBoolean("rlhf.bf16");
         double f32 = 0, bf16 = 0;
-        for (int[] s : GemmPeak.modelShapes(size.batch() * size.ctx(), size.nEmbd(), size.vocab())) {
-            f32 = Math.max(f32, GemmPeak.gflops(root, s[0], s[1], s[2]));
+        int tokens = size.batch() * size.ctx(), d = size.nEmbd();
+        // The four GEMMs of a GPT-2 step (torch_ref's): qkv [d, 3d], MLP in [d, 4d] and out [4d, d], LM head [d, V].
+        for (int[] s : new int[][] {{tokens, d, 3 * d}, {tokens, d, 4 * d}, {tokens, 4 * d, d}, {tokens, d, size.vocab()}}) {
+            f32 = Math.max(f32, gflops(root, s[0], s[1], s[2], DataType.FLOAT32));
             if (bf16Known) bf16 = Math.max(bf16, gflops(root, s[0], s[1], s[2], DataType.BFLOAT16));
         }
         Map<String, Object> f = new LinkedHashMap<>();
@@ -146,30 +147,27 @@ final class GpuBench {
         out("gemm_peak_gflops", f);
     }
 
-    /** GFLOP/s of [m, k]·[k, n] in {@code type}; each product is read back to a scalar so a GPU is timed in full. */
+    /**
+     * GFLOP/s of [m, k]·[k, n] in {@code type}, 20 timed products after 3 warm-ups. On a GPU the products queue up;
+     * reading one element of the last one waits for all of them, so the interval covers the work, not its launch.
+     */
     static double gflops(NDManager parent, int m, int k, int n, DataType type) {
         try (NDManager scope = parent.newSubManager()) {
             NDArray x = scope.randomNormal(new Shape(m, k)).toType(type, false);
             NDArray w = scope.randomNormal(new Shape(k, n)).toType(type, false);
             int reps = 20;
-            for (int r = 0; r < 3; r++) {
-                try (NDManager t = scope.newSubManager()) {
-                    NDArray y = x.matMul(w);
-                    y.attach(t);
-                    y.get(0, 0).toType(DataType.FLOAT32, false).getFloat();
-                }
-            }
+            for (int r = 0; r < 3; r++) product(scope, x, w, r == 2);
             long start = System.nanoTime();
-            try (NDManager t = scope.newSubManager()) {
-                NDArray acc = null;
-                for (int r = 0; r < reps; r++) {
-                    NDArray y = x.matMul(w);
-                    y.attach(t);
-                    acc = y.get(0, 0);
-                }
-                acc.toType(DataType.FLOAT32, false).getFloat(); // waits for the queue
-            }
+            for (int r = 0; r < reps; r++) product(scope, x, w, r == reps - 1);
             return reps * 2.0 * m * k * n / ((System.nanoTime() - start) / 1e9) / 1e9;
+        }
+    }
+
+    private static void product(NDManager scope, NDArray x, NDArray w, boolean wait) {
+        try (NDManager t = scope.newSubManager()) {
+            NDArray y = x.matMul(w);
+            y.attach(t);
+            if (wait) y.get(0, 0).toType(DataType.FLOAT32, false).getFloat();
         }
     }
 
