@@ -117,7 +117,7 @@ if [ "$mode" != cpu ]; then
   cp "$work/jni/libdjl_torch.so" "$cache/pytorch/$tv-$flavor-linux-x86_64/0.35.1-libdjl_torch.so"
   nv="$("$py" -c 'import glob, os, torch; print(":".join(sorted(glob.glob(os.path.join(os.path.dirname(os.path.dirname(torch.__file__)), "nvidia", "*", "lib")))))')"
   export PYTORCH_LIBRARY_PATH="$torch_dir/lib" PYTORCH_VERSION="$tv" PYTORCH_FLAVOR="$flavor"
-  export DJL_CACHE_DIR="$cache" ENGINE_CACHE_DIR="$cache" PYTORCH_LIBRARY_EXCLUSION="libtorch_python.so,libshm.so"
+  export DJL_CACHE_DIR="$cache" ENGINE_CACHE_DIR="$cache" PYTORCH_LIBRARY_EXCLUSION="libtorch_python.so,libshm.so,libaoti_custom_ops.so,libbackend_with_compiler.so,libjitbackend_test.so,libtorchbind_test.so"
   export LD_LIBRARY_PATH="$torch_dir/lib${nv:+:$nv}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   if [ "$mode" = gpu ]; then
     # DJL counts GPUs through JNA's Native.load("cudart"), which wants a file named libcudart.so: point it at the
