@@ -170,7 +170,8 @@ if [ "$have_torch" = 1 ] && [ -f "$kit/torch_ref.py" ]; then
   phase torch-ref 100 "$py" "$kit/torch_ref_on.py" "$torch_device" "$kit/torch_ref.py" $flags --threads 2 --only gemm,train,sample,ppo \
     | grep '^{' | tee "$out/torch_ref.jsonl"
 else
-  say "torch_ref.py not run: no Python with torch"; note torch-ref skipped 0 "no Python with torch"
+  why="no Python with torch"; [ -f "$kit/torch_ref.py" ] || why="the kit carries no torch_ref.py"
+  say "torch_ref.py not run: $why"; note torch-ref skipped 0 "$why"
 fi
 phase bench 150 "${check[@]}" bench --device "$device" --size "$size" --only gemm,train,sample,ppo --ppo-iterations 2 \
   --torch "$out/torch_ref.jsonl" --out "$out/bench.json"
