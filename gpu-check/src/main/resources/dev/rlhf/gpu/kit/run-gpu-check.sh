@@ -25,9 +25,12 @@ total="${GPU_CHECK_BUDGET_S:-450}"
 t0=$(date +%s)
 log="$out/check.log"
 : > "$log"
+rm -f "$out/summary.json" "$out/correctness.json" "$out/bench.json" "$out/bench-xl.json"
 phases="$work/phases.tsv"
 : > "$phases"
 
+# Whatever stops the run, OUTDIR ends with a summary.json.
+trap '[ -f "$out/summary.json" ] || printf "{\"mode\": \"%s\", \"all_passed\": false, \"error\": \"stopped early; see check.log\"}\n" "$mode" > "$out/summary.json"' EXIT
 say() { printf '%s\n' "$*" | tee -a "$log" >&2; }
 left() { echo $(( total - ($(date +%s) - t0) )); }
 note() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" >> "$phases"; }
