@@ -6,7 +6,8 @@
 # and the patches beside this script (patches/*.patch, in name order) are applied to the copy.
 # JNI_INCLUDE: a folder with jni.h and linux/jni_md.h. Writes BUILD_DIR/libdjl_torch.so.
 # CMake with the vendor CMakeLists.txt comes first; if it fails (a CUDA toolkit that Caffe2's CMake files cannot
-# describe, say), the same sources are compiled with the compiler directly, and the log says so.
+# describe, say), the same sources are compiled with the compiler directly, and the log says so (JNI_DIRECT=1 goes
+# straight there).
 set -euo pipefail
 torch="$1" djl="$2" jni="$3" build="$4" flavor="${5:-cuda}"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -34,7 +35,7 @@ fi
 gen=()
 command -v ninja > /dev/null && gen=(-G Ninja)
 export TORCH_CUDA_ARCH_LIST="${TORCH_CUDA_ARCH_LIST:-9.0}"
-if cmake -S "$src" -B "$build/cmake" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release \
+if [ "${JNI_DIRECT:-0}" != 1 ] && cmake -S "$src" -B "$build/cmake" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_PREFIX_PATH="$torch/share/cmake" -DTorch_DIR="$torch/share/cmake/Torch" \
     -DJAVA_INCLUDE_PATH="$jni" -DJAVA_INCLUDE_PATH2="$jni/linux" -DJAVA_JVM_LIBRARY=NotNeeded \
     -DJAVA_AWT_LIBRARY=NotNeeded -DJAVA_AWT_INCLUDE_PATH=NotNeeded \
@@ -44,8 +45,12 @@ if cmake -S "$src" -B "$build/cmake" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release \
   echo "cmake build: ok"
   cp "$build/cmake/libdjl_torch.so" "$build/libdjl_torch.so"
 else
-  echo "cmake configure or build failed (last lines below); compiling directly"
-  tail -25 "$build/cmake-configure.log" "$build/cmake-build.log" 2> /dev/null
+  if [ "${JNI_DIRECT:-0}" = 1 ]; then
+    echo "JNI_DIRECT=1: compiling directly"
+  else
+    echo "cmake configure or build failed (last lines below); compiling directly"
+    tail -25 "$build/cmake-configure.log" "$build/cmake-build.log" 2> /dev/null || true
+  fi
   abi=$("${PYTHON:-python3}" -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))' 2>/dev/null || echo 1)
   cflags=(-O2 -fPIC -std=c++17 -D_GLIBCXX_USE_CXX11_ABI="$abi" -I"$src/build/include" -I"$build/djl/api/src/main/native"
           -I"$jni" -I"$jni/linux" -I"$torch/include" -I"$torch/include/torch/csrc/api/include")
