@@ -7,7 +7,8 @@
 # JNI_INCLUDE: a folder with jni.h and linux/jni_md.h. Writes BUILD_DIR/libdjl_torch.so.
 # CMake with the vendor CMakeLists.txt comes first; if it fails (a CUDA toolkit that Caffe2's CMake files cannot
 # describe, say), the same sources are compiled with the compiler directly, and the log says so (JNI_DIRECT=1 goes
-# straight there).
+# straight there; JNI_CXX_STD sets its -std, c++17 as the vendor CMakeLists has it: libtorch 2.13 headers ask for C++20
+# but compile under C++17 with warnings).
 set -euo pipefail
 torch="$1" djl="$2" jni="$3" build="$4" flavor="${5:-cuda}"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -52,7 +53,7 @@ else
     tail -25 "$build/cmake-configure.log" "$build/cmake-build.log" 2> /dev/null || true
   fi
   abi=$("${PYTHON:-python3}" -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))' 2>/dev/null || echo 1)
-  cflags=(-O2 -fPIC -std=c++17 -D_GLIBCXX_USE_CXX11_ABI="$abi" -I"$src/build/include" -I"$build/djl/api/src/main/native"
+  cflags=(-O2 -fPIC -std="${JNI_CXX_STD:-c++17}" -D_GLIBCXX_USE_CXX11_ABI="$abi" -I"$src/build/include" -I"$build/djl/api/src/main/native"
           -I"$jni" -I"$jni/linux" -I"$torch/include" -I"$torch/include/torch/csrc/api/include")
   libs=(-L"$torch/lib" -Wl,--no-as-needed -ltorch -ltorch_cpu -lc10)
   if [ "$flavor" = cuda ]; then
