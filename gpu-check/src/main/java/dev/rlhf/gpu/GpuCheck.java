@@ -12,6 +12,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.Constants;
 import dev.rlhf.lm.GPT2;
 import dev.rlhf.lm.GPT2Config;
@@ -178,7 +179,7 @@ public final class GpuCheck {
         int[] ids = new int[b * t];
         for (int r = 0; r < b; r++) for (int j = 0; j < t; j++) ids[r * t + j] = idsJson.get(r).getAsJsonArray().get(j).getAsInt();
         JsonArray expected = ref.getAsJsonArray("logits");
-        try (NDManager m = NDManager.newBaseManager(device, "PyTorch"); GPT2 model = HfCheckpoint.loadModel(dir, m)) {
+        try (NDManager m = NDManager.newBaseManager(device, "PyTorch"); CausalLm model = HfCheckpoint.loadModel(dir, m)) {
             float[] got = model.logits(Constants.ints(m, ids, new Shape(b, t))).toDevice(Device.cpu(), false).toFloatArray();
             if (got.length != expected.size()) throw new IllegalStateException("logits size " + got.length + " vs reference " + expected.size());
             double maxDiff = 0, maxAbs = 0;
