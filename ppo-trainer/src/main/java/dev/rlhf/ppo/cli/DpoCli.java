@@ -22,7 +22,6 @@ import dev.rlhf.reward.data.ComparisonReader;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -59,25 +58,16 @@ public final class DpoCli {
 
     /** Trains as the command line says; returns the held-out validation of the implicit reward. */
     static DpoMetrics.Validation run(String[] args, PrintStream out) throws Exception {
-        Map<String, String> opts = new LinkedHashMap<>();
-        boolean fresh = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--fresh")) {
-                fresh = true;
-                continue;
-            }
-            if (a.equals("--help") || a.equals("-h")) {
-                out.println(usage());
-                return null;
-            }
-            if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("expected --name value at \"" + a + "\"");
-            opts.put(PpoCli.camel(a.substring(2)), args[++i]);
+        TrainerOptions opts = TrainerOptions.parse(args);
+        if (opts.help()) {
+            out.println(usage());
+            return null;
         }
-        Path policyDir = Path.of(PpoCli.require(opts, "policy"));
-        Path comparisons = Path.of(PpoCli.require(opts, "comparisons"));
-        Path outDir = Path.of(PpoCli.require(opts, "out"));
-        DpoConfig config = DpoConfig.defaults().with(opts);
+        boolean fresh = opts.fresh();
+        Path policyDir = Path.of(opts.require("policy"));
+        Path comparisons = Path.of(opts.require("comparisons"));
+        Path outDir = Path.of(opts.require("out"));
+        DpoConfig config = DpoConfig.defaults().with(opts.values());
 
         PreferenceOptions options = PreferenceOptions.defaults().withBestOfN(BestOfN.PAIRS);
         PreferenceBuilder.Result built = PreferenceBuilder.build(ComparisonReader.readAll(comparisons), options);

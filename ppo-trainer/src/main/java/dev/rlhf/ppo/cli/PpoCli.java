@@ -17,7 +17,6 @@ import dev.rlhf.ppo.RewardModelFunction;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,26 +50,17 @@ public final class PpoCli {
     }
 
     static void run(String[] args, PrintStream out) throws Exception {
-        Map<String, String> opts = new LinkedHashMap<>();
-        boolean fresh = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--fresh")) {
-                fresh = true;
-                continue;
-            }
-            if (a.equals("--help") || a.equals("-h")) {
-                out.println(usage());
-                return;
-            }
-            if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("expected --name value at \"" + a + "\"");
-            opts.put(camel(a.substring(2)), args[++i]);
+        TrainerOptions opts = TrainerOptions.parse(args);
+        if (opts.help()) {
+            out.println(usage());
+            return;
         }
-        Path policyDir = Path.of(require(opts, "policy"));
-        Path rmDir = Path.of(require(opts, "rewardModel"));
-        Path promptsFile = Path.of(require(opts, "prompts"));
-        Path outDir = Path.of(require(opts, "out"));
-        PpoConfig config = PpoConfig.defaults().with(opts);
+        boolean fresh = opts.fresh();
+        Path policyDir = Path.of(opts.require("policy"));
+        Path rmDir = Path.of(opts.require("rewardModel"));
+        Path promptsFile = Path.of(opts.require("prompts"));
+        Path outDir = Path.of(opts.require("out"));
+        PpoConfig config = PpoConfig.defaults().with(opts.values());
 
         Tokenizer tokenizer = Tokenizers.load(policyDir);
         List<TldrPost> posts = TldrReader.readAll(promptsFile);
@@ -90,29 +80,6 @@ public final class PpoCli {
         } finally {
             if (tokenizer instanceof AutoCloseable c) c.close();
         }
-    }
-
-    static String require(Map<String, String> opts, String name) {
-        String v = opts.remove(name);
-        if (v == null) throw new IllegalArgumentException("--" + kebab(name) + " is required");
-        return v;
-    }
-
-    static String camel(String s) {
-        StringBuilder b = new StringBuilder();
-        boolean up = false;
-        for (char c : s.toCharArray()) {
-            if (c == '-') up = true;
-            else {
-                b.append(up ? Character.toUpperCase(c) : c);
-                up = false;
-            }
-        }
-        return b.toString();
-    }
-
-    static String kebab(String s) {
-        return s.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
     }
 
     /** A progress bar redrawn every iteration, with the sample tables and checkpoints on their own lines. */

@@ -19,7 +19,6 @@ import dev.rlhf.rloo.RlooTrainer;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,26 +53,17 @@ public final class RlooCli {
     }
 
     static RlooMetrics run(String[] args, PrintStream out) throws Exception {
-        Map<String, String> opts = new LinkedHashMap<>();
-        boolean fresh = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--fresh")) {
-                fresh = true;
-                continue;
-            }
-            if (a.equals("--help") || a.equals("-h")) {
-                out.println(usage());
-                return null;
-            }
-            if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("expected --name value at \"" + a + "\"");
-            opts.put(PpoCli.camel(a.substring(2)), args[++i]);
+        TrainerOptions opts = TrainerOptions.parse(args);
+        if (opts.help()) {
+            out.println(usage());
+            return null;
         }
-        Path policyDir = Path.of(PpoCli.require(opts, "policy"));
-        Path rmDir = Path.of(PpoCli.require(opts, "rewardModel"));
-        Path promptsFile = Path.of(PpoCli.require(opts, "prompts"));
-        Path outDir = Path.of(PpoCli.require(opts, "out"));
-        RlooConfig config = RlooConfig.defaults().with(opts);
+        boolean fresh = opts.fresh();
+        Path policyDir = Path.of(opts.require("policy"));
+        Path rmDir = Path.of(opts.require("rewardModel"));
+        Path promptsFile = Path.of(opts.require("prompts"));
+        Path outDir = Path.of(opts.require("out"));
+        RlooConfig config = RlooConfig.defaults().with(opts.values());
 
         Tokenizer tokenizer = Tokenizers.load(policyDir);
         List<int[]> prompts = Prompts.tokenize(TldrReader.readAll(promptsFile), tokenizer, config.maxPromptTokens());
