@@ -60,7 +60,7 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/batches/**", "/api/qualification-tests/**").hasRole(Role.ADMIN.name())
                         .requestMatchers("/api/batches/**", "/api/exports/**", "/api/labels/**", "/api/quality/**",
                                 "/api/qualification-tests/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
-                        .requestMatchers("/api/runs/**", "/api/snapshots/**", "/api/evaluations/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
+                        .requestMatchers("/api/runs/**", "/api/snapshots/**", "/api/evaluations/**", "/api/models/**").hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())
                         // the API's documentation is for the people who script against it
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
                         .hasAnyRole(Role.RESEARCHER.name(), Role.ADMIN.name())

@@ -54,15 +54,20 @@ import java.util.concurrent.Future;
 public final class LoopDemo {
 
     /** The sizes of a demo run. */
-    record Scale(int comparisons, int heldOut, int labelers, int nLayer, int nEmbd, int sftSteps, int rmEpochs,
-                 int ppoIterations, int dpoSteps) {
-        static final Scale QUICK = new Scale(240, 40, 4, 2, 64, 300, 2, 12, 60);
-        static final Scale FULL = new Scale(1200, 120, 6, 4, 128, 1500, 3, 60, 300);
+    record Scale(int comparisons, int heldOut, int labelers, int nLayer, int nEmbd, int nPositions, int sftSteps,
+                 int rmEpochs, int ppoIterations, int dpoSteps) {
+        static final Scale QUICK = new Scale(240, 40, 4, 2, 64, 256, 150, 1, 8, 40);
+        static final Scale FULL = new Scale(1200, 120, 6, 4, 128, 384, 1500, 3, 60, 300);
         /** For the test of the loop itself: every step runs, nothing is expected to learn much. */
-        static final Scale TINY = new Scale(40, 8, 2, 1, 32, 20, 1, 2, 4);
+        static final Scale TINY = new Scale(40, 8, 2, 1, 32, 256, 20, 1, 2, 4);
+
+        /** Prompt tokens at most: the context less the response. */
+        int maxPrompt() {
+            return nPositions - RESPONSE;
+        }
     }
 
-    static final int N_POSITIONS = 384, RESPONSE = 48, MAX_PROMPT = N_POSITIONS - RESPONSE;
+    static final int RESPONSE = 48;
     static final double NOISE = 0.1;
 
     private LoopDemo() {}
@@ -173,7 +178,7 @@ public final class LoopDemo {
                 Map.entry("steps", "" + s.sftSteps()), Map.entry("batchSize", "8"), Map.entry("learningRate", "0.003"),
                 Map.entry("minLearningRate", "0.0003"), Map.entry("warmupSteps", "20"), Map.entry("checkpointEvery", "" + s.sftSteps()),
                 Map.entry("nLayer", "" + s.nLayer()), Map.entry("nHead", "2"), Map.entry("nEmbd", "" + s.nEmbd()),
-                Map.entry("nPositions", "" + N_POSITIONS), Map.entry("maxPosts", "" + 10 * s.comparisons()),
+                Map.entry("nPositions", "" + s.nPositions()), Map.entry("maxPosts", "" + 10 * s.comparisons()),
                 Map.entry("promptSplit", "train"))));
         long rm = model(queue, launch(launcher, researcher, Map.ofEntries(Map.entry("kind", "REWARD_MODEL"),
                 Map.entry("name", "loop reward model"), Map.entry("snapshotId", "" + snapshot), Map.entry("baseModelId", "" + sft),
@@ -188,19 +193,19 @@ public final class LoopDemo {
                 Map.entry("baseModelId", "" + sft), Map.entry("rewardModelId", "" + rm), Map.entry("maxPosts", prompts),
                 Map.entry("promptSplit", "train"), Map.entry("iterations", "" + s.ppoIterations()), Map.entry("batchSize", "16"),
                 Map.entry("minibatchSize", "8"), Map.entry("ppoEpochs", "2"), Map.entry("responseLength", "" + RESPONSE),
-                Map.entry("maxPromptTokens", "" + MAX_PROMPT), Map.entry("learningRate", "0.0003"), Map.entry("klCoef", "0.05"),
+                Map.entry("maxPromptTokens", "" + s.maxPrompt()), Map.entry("learningRate", "0.0003"), Map.entry("klCoef", "0.05"),
                 Map.entry("forwardBatchSize", "16"), Map.entry("sampleEvery", "0"), Map.entry("checkpointEvery", "" + s.ppoIterations())));
         long rloo = launch(launcher, researcher, Map.ofEntries(Map.entry("kind", "RLOO"), Map.entry("name", "loop RLOO"),
                 Map.entry("baseModelId", "" + sft), Map.entry("rewardModelId", "" + rm), Map.entry("maxPosts", prompts),
                 Map.entry("promptSplit", "train"), Map.entry("iterations", "" + s.ppoIterations()), Map.entry("batchSize", "4"),
                 Map.entry("samplesPerPrompt", "4"), Map.entry("minibatchSize", "8"), Map.entry("epochs", "2"),
-                Map.entry("responseLength", "" + RESPONSE), Map.entry("maxPromptTokens", "" + MAX_PROMPT),
+                Map.entry("responseLength", "" + RESPONSE), Map.entry("maxPromptTokens", "" + s.maxPrompt()),
                 Map.entry("learningRate", "0.0003"), Map.entry("klCoef", "0.05"), Map.entry("forwardBatchSize", "16"),
                 Map.entry("checkpointEvery", "" + s.ppoIterations())));
         long dpo = launch(launcher, researcher, Map.ofEntries(Map.entry("kind", "DPO"), Map.entry("name", "loop DPO"),
                 Map.entry("snapshotId", "" + snapshot), Map.entry("baseModelId", "" + sft), Map.entry("steps", "" + s.dpoSteps()),
                 Map.entry("batchSize", "8"), Map.entry("learningRate", "0.0003"), Map.entry("warmupSteps", "5"),
-                Map.entry("maxLength", "" + (N_POSITIONS + 1)), Map.entry("checkpointEvery", "" + s.dpoSteps())));
+                Map.entry("maxLength", "" + (s.nPositions() + 1)), Map.entry("checkpointEvery", "" + s.dpoSteps())));
         List<Long> policies = List.of(sft, model(queue, ppo), model(queue, rloo), model(queue, dpo));
         say("policies: SFT " + policies.get(0) + ", PPO " + policies.get(1) + ", RLOO " + policies.get(2) + ", DPO " + policies.get(3));
 

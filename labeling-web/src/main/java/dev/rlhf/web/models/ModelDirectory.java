@@ -67,8 +67,28 @@ public record ModelDirectory(Path path, boolean exists, LmConfig config, String 
             } catch (IOException | RuntimeException e) {
                 weightsProblem = HfCheckpoint.WEIGHTS_FILE + " could not be read (" + e.getMessage() + ")";
             }
+        } else if (Files.isRegularFile(dir.resolve(HfCheckpoint.WEIGHTS_INDEX_FILE))) {
+            try {
+                com.google.gson.JsonObject map = com.google.gson.JsonParser.parseString(Files.readString(
+                        dir.resolve(HfCheckpoint.WEIGHTS_INDEX_FILE))).getAsJsonObject().getAsJsonObject("weight_map");
+                long n = 0;
+                TreeSet<String> types = new TreeSet<>();
+                for (String shard : new TreeSet<>(map.entrySet().stream().map(e -> e.getValue().getAsString()).toList())) {
+                    try (SafeTensors st = SafeTensors.open(dir.resolve(shard))) {
+                        for (SafeTensors.TensorInfo t : st.tensors().values()) {
+                            n += t.elementCount();
+                            types.add(t.dtype().name());
+                        }
+                        score |= st.contains("score.weight");
+                    }
+                }
+                parameters = n;
+                dtypes = String.join(", ", types);
+            } catch (IOException | RuntimeException e) {
+                weightsProblem = HfCheckpoint.WEIGHTS_INDEX_FILE + " or a shard it lists could not be read (" + e.getMessage() + ")";
+            }
         } else {
-            weightsProblem = "no " + HfCheckpoint.WEIGHTS_FILE + " (sharded or missing)";
+            weightsProblem = "no " + HfCheckpoint.WEIGHTS_FILE + " and no " + HfCheckpoint.WEIGHTS_INDEX_FILE;
         }
         return new ModelDirectory(dir, true, config, configProblem, tokenizer, byteLevel, parameters, dtypes, score,
                 weightsProblem);

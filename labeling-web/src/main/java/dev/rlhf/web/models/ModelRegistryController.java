@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 /** The model registry page, model cards as Markdown, and the data card of each label snapshot (page and Markdown). */
 @Controller
 class ModelRegistryController {
+    private final ModelRegistration registration;
     static final MediaType MARKDOWN = new MediaType("text", "markdown", StandardCharsets.UTF_8);
 
     /** One registry row: the model with its run, parent and snapshot (each null where there is none) and key metrics. */
@@ -37,7 +38,8 @@ class ModelRegistryController {
     private final SnapshotStatisticsQuery statistics;
 
     ModelRegistryController(ModelRegistry registry, LabelSnapshots snapshots, ModelCards cards,
-                            SnapshotStatisticsQuery statistics) {
+                            SnapshotStatisticsQuery statistics, ModelRegistration registration) {
+        this.registration = registration;
         this.registry = registry;
         this.snapshots = snapshots;
         this.cards = cards;
@@ -72,6 +74,8 @@ class ModelRegistryController {
                 m.parentModelId() == null ? null : byId.get(m.parentModelId()),
                 m.snapshotId() == null ? null : snapshotsById.get(m.snapshotId()),
                 ModelCards.keyMetrics(m.metrics()))).toList());
+        model.addAttribute("kinds", ModelRegistration.KINDS);
+        model.addAttribute("modelsDir", registration.modelsDir());
         return "runs/models";
     }
 

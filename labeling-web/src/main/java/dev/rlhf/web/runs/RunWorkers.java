@@ -1,5 +1,7 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelsDirectory;
+
 import dev.rlhf.web.models.ModelRegistry;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -31,12 +33,12 @@ public class RunWorkers implements SmartLifecycle {
                       @Value("${rlhf.worker.lease:60s}") Duration lease,
                       @Value("${rlhf.worker.heartbeat:5s}") Duration heartbeat,
                       @Value("${rlhf.worker.poll:2s}") Duration poll,
-                      @Value("${rlhf.models-dir:${rlhf.data-dir:./data}/models}") String modelsDir) {
+                      ModelsDirectory modelsDir) {
         this.queue = queue;
         this.registry = registry;
         this.executors.putAll(types.executors());
         this.enabled = enabled;
-        this.settings = new RunWorker.Settings(lease, heartbeat, poll, Path.of(modelsDir).toAbsolutePath());
+        this.settings = new RunWorker.Settings(lease, heartbeat, poll, modelsDir.path());
     }
 
     public RunWorker.Settings settings() {
