@@ -20,13 +20,15 @@ public final class TldrPrompt {
      * The tokens of {@code prompt} (a {@link TldrPost#prompt()}), at most {@code maxTokens} of them: when it is longer,
      * the body between {@code POST: } and the cue keeps as many of its first words as fit (a binary search over the
      * word boundaries, each candidate tokenised whole, so a BPE merge across the cut is counted). A prompt not in
-     * that layout is all body.
+     * that layout is all body. The prompt is encoded as transformers encodes it by default
+     * ({@link Tokenizer#encodeWithSpecialTokens}: Llama's BOS first; nothing for GPT-2 or the byte-level tokenizer),
+     * and those tokens count towards {@code maxTokens}.
      *
      * @param what names the post in the error, e.g. {@code "post abc"}
      * @throws IllegalArgumentException when the header and the cue alone take more than {@code maxTokens}
      */
     public static int[] encode(String prompt, Tokenizer tokenizer, int maxTokens, String what) {
-        int[] ids = tokenizer.encode(prompt);
+        int[] ids = tokenizer.encodeWithSpecialTokens(prompt);
         if (ids.length <= maxTokens) return ids;
         Parts p = Parts.of(prompt);
         String head = p.head(), body = p.body(), tail = p.tail();
@@ -34,7 +36,7 @@ public final class TldrPrompt {
         for (int i = 1; i < body.length(); i++) {
             if (Character.isWhitespace(body.charAt(i)) && !Character.isWhitespace(body.charAt(i - 1))) cuts.add(i);
         }
-        int[] best = tokenizer.encode(head + tail);
+        int[] best = tokenizer.encodeWithSpecialTokens(head + tail);
         if (best.length > maxTokens) {
             throw new IllegalArgumentException(what + ": the prompt's header and TL;DR cue alone take " + best.length
                     + " tokens, more than the " + maxTokens + " it may have");
@@ -42,7 +44,7 @@ public final class TldrPrompt {
         int lo = 0, hi = cuts.size() - 1;                 // cuts[lo] fits; the whole body does not
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
-            int[] candidate = tokenizer.encode(head + body.substring(0, cuts.get(mid)) + tail);
+            int[] candidate = tokenizer.encodeWithSpecialTokens(head + body.substring(0, cuts.get(mid)) + tail);
             if (candidate.length <= maxTokens) {
                 lo = mid;
                 best = candidate;
@@ -56,7 +58,7 @@ public final class TldrPrompt {
     /** Whether {@code prompt} fits in {@code maxTokens} once its body is trimmed: its header and cue alone do. */
     public static boolean fits(String prompt, Tokenizer tokenizer, int maxTokens) {
         Parts p = Parts.of(prompt);
-        return tokenizer.encode(p.head() + p.tail()).length <= maxTokens;
+        return tokenizer.encodeWithSpecialTokens(p.head() + p.tail()).length <= maxTokens;
     }
 
     /** A prompt split into header ({@code …POST: }), body and cue ({@code \nTL;DR:}); not in the layout: all body. */

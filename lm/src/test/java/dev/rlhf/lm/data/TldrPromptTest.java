@@ -58,4 +58,18 @@ class TldrPromptTest {
         assertEquals("SUBREDDIT: r/cats\nTITLE: My cat\nPOST: one two\nTL;DR:", BYTES.decode(e.prompt()));
         assertTrue(BYTES.decode(e.prompt()).startsWith("SUBREDDIT: r/cats\nTITLE: My cat\nPOST: "));
     }
+
+    @Test
+    void aTokenizerWhosePostProcessorAddsBosStartsEveryPromptWithItWithinTheBudget() throws Exception {
+        dev.rlhf.lm.tokenizer.Tokenizer llama = dev.rlhf.lm.tokenizer.Tokenizers.load(
+                java.nio.file.Path.of("src/test/resources/hf-tiny-families/llama"));
+        TldrPost post = new TldrPost("p", "test", "A title", "one two three four five six seven eight nine ten", "sum");
+        int[] whole = TldrPrompt.encode(post.prompt(), llama, 10_000, "post p");
+        int bos = llama.encodeWithSpecialTokens("x")[0];
+        assertEquals(bos, whole[0], "BOS first, as transformers' tokenizer(text) gives it");
+        assertArrayEquals(llama.encodeWithSpecialTokens(post.prompt()), whole);
+        int[] cut = TldrPrompt.encode(post.prompt(), llama, whole.length - 3, "post p");
+        assertEquals(bos, cut[0]);
+        assertTrue(cut.length <= whole.length - 3, "BOS counts towards the budget: " + cut.length);
+    }
 }
