@@ -1,6 +1,6 @@
 package dev.rlhf.web.exporting;
 
-import dev.rlhf.lm.data.TldrPost;
+import dev.rlhf.lm.formats.TldrPost;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;

@@ -1,4 +1,4 @@
-package dev.rlhf.reward.data;
+package dev.rlhf.lm.formats;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

@@ -1,4 +1,4 @@
-package dev.rlhf.reward.data;
+package dev.rlhf.lm.formats;
 
 /**
  * One candidate summary of a comparison, as in the summarize-from-feedback {@code summaries} array.

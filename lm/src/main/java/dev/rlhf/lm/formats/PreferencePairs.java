@@ -1,13 +1,9 @@
-package dev.rlhf.reward.data;
+package dev.rlhf.lm.formats;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import dev.rlhf.lm.data.JsonLines;
-import dev.rlhf.lm.data.JsonlFormatException;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +23,10 @@ public final class PreferencePairs {
     private PreferencePairs() {
     }
 
-    /** The implied pairs of one comparison: chosen ≻ every other summary. */
+    /** The implied pairs of one comparison: chosen ≻ every other summary; none for a tie. */
     public static List<PreferencePair> of(Comparison c) {
         List<PreferencePair> pairs = new ArrayList<>();
+        if (c.isTie()) return pairs;
         String prompt = c.info().prompt();
         for (int i = 0; i < c.summaries().size(); i++) {
             if (i != c.choice()) pairs.add(new PreferencePair(prompt, c.chosen().text(), c.summaries().get(i).text()));
@@ -59,22 +56,14 @@ public final class PreferencePairs {
     /** Reads a pair jsonl; a line lacking a field is refused with its number. */
     public static List<PreferencePair> read(Path file) throws IOException {
         List<PreferencePair> pairs = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            JsonLines.forEach(in, file.toString(), PreferencePairs::parse, pairs::add);
-        }
+        JsonLines.forEach(file, PreferencePairs::parse, pairs::add);
         return pairs;
     }
 
-    private static PreferencePair parse(JsonObject o, String source, long lineNo) {
-        String[] names = {"prompt", "chosen", "rejected"};
-        String[] v = new String[3];
-        for (int i = 0; i < 3; i++) {
-            JsonElement f = o.get(names[i]);
-            if (f == null || f.isJsonNull() || !f.isJsonPrimitive()) {
-                throw new JsonlFormatException(source, lineNo, "field \"" + names[i] + "\" is missing");
-            }
-            v[i] = f.getAsString();
-        }
-        return new PreferencePair(v[0], v[1], v[2]);
+    /** One line's object; {@code source} and {@code lineNo} only name the place in errors. */
+    public static PreferencePair parse(JsonObject o, String source, long lineNo) {
+        JsonFields f = new JsonFields(source, lineNo);
+        return new PreferencePair(f.string(o, "prompt", "prompt", true), f.string(o, "chosen", "chosen", true),
+                f.string(o, "rejected", "rejected", true));
     }
 }
