@@ -1,5 +1,7 @@
 package dev.rlhf.lm.formats;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -15,6 +17,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
+import java.io.Writer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -29,12 +32,14 @@ import java.util.function.LongConsumer;
  * parsed or held whole). Blank lines are skipped but counted; lines end in {@code \n}, {@code \r\n} or {@code \r}.
  * The input must be UTF-8. Every error is a {@link JsonlFormatException} naming the source, the 1-based line number
  * and the field ({@link JsonlFormatException#LINE} for the line itself). Byte sources report the bytes read so far
- * (every MiB and at the end), for progress bars against the file's size.
+ * (every MiB and at the end), for progress bars against the file's size. {@link #write} writes the lines of every
+ * jsonl format here.
  */
 public final class JsonLines {
     /** Characters in one line (1,048,576): a full-length TL;DR post with four summaries takes a fraction of this. */
     public static final int MAX_LINE = 1 << 20;
     private static final long PROGRESS_EVERY = 1 << 20;
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     /** Turns one line's object into a record; {@code source} and {@code lineNo} only name the place in errors. */
     @FunctionalInterface
@@ -130,6 +135,12 @@ public final class JsonLines {
             line.append((char) c);
         }
         return line.isEmpty() ? null : line.toString();
+    }
+
+    /** Writes {@code object} as one line (nulls kept, no HTML escaping) and its {@code \n}. */
+    public static void write(Writer out, JsonObject object) throws IOException {
+        GSON.toJson(object, out);
+        out.write('\n');
     }
 
     /** The JSON object on one line (strict JSON), or a {@link JsonlFormatException} that says why it is not one. */

@@ -1,7 +1,5 @@
 package dev.rlhf.lm.formats;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 
 import java.io.BufferedWriter;
@@ -18,20 +16,31 @@ import java.util.List;
  */
 public final class PreferencePairs {
 
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
-
     private PreferencePairs() {
     }
 
     /** The implied pairs of one comparison: chosen ≻ every other summary; none for a tie. */
     public static List<PreferencePair> of(Comparison c) {
+        return of(c.info().prompt(), c.summaries().stream().map(Summary::text).toList(), c.choice());
+    }
+
+    /** The implied pairs of a prompt's candidates {@code texts} of which {@code choice} was chosen (null: a tie). */
+    public static List<PreferencePair> of(String prompt, List<String> texts, Integer choice) {
         List<PreferencePair> pairs = new ArrayList<>();
-        if (c.isTie()) return pairs;
-        String prompt = c.info().prompt();
-        for (int i = 0; i < c.summaries().size(); i++) {
-            if (i != c.choice()) pairs.add(new PreferencePair(prompt, c.chosen().text(), c.summaries().get(i).text()));
+        if (choice == null) return pairs;
+        for (int i = 0; i < texts.size(); i++) {
+            if (i != choice) pairs.add(new PreferencePair(prompt, texts.get(choice), texts.get(i)));
         }
         return pairs;
+    }
+
+    /** One pair as its line's object: {@code {"prompt","chosen","rejected"}} (the web export adds its own fields). */
+    public static JsonObject toJson(PreferencePair p) {
+        JsonObject o = new JsonObject();
+        o.addProperty("prompt", p.prompt());
+        o.addProperty("chosen", p.chosen());
+        o.addProperty("rejected", p.rejected());
+        return o;
     }
 
     /** Writes the implied pairs of every comparison; returns the number of lines written. */
@@ -40,12 +49,7 @@ public final class PreferencePairs {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (Comparison c : comparisons) {
                 for (PreferencePair p : of(c)) {
-                    JsonObject o = new JsonObject();
-                    o.addProperty("prompt", p.prompt());
-                    o.addProperty("chosen", p.chosen());
-                    o.addProperty("rejected", p.rejected());
-                    out.write(GSON.toJson(o));
-                    out.write('\n');
+                    JsonLines.write(out, toJson(p));
                     n++;
                 }
             }
