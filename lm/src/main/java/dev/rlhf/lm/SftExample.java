@@ -1,7 +1,7 @@
 package dev.rlhf.lm;
 
-import dev.rlhf.lm.data.TldrPost;
-import dev.rlhf.lm.data.TldrPrompt;
+import dev.rlhf.lm.formats.TldrPost;
+import dev.rlhf.lm.formats.TldrPrompt;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.rlhf.dpo;
 
-import dev.rlhf.lm.data.TldrPrompt;
+import dev.rlhf.lm.formats.TldrPrompt;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.reward.Preference;
 

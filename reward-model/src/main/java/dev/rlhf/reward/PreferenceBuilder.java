@@ -1,7 +1,7 @@
 package dev.rlhf.reward;
 
-import dev.rlhf.reward.data.Comparison;
-import dev.rlhf.reward.data.Summary;
+import dev.rlhf.lm.formats.Comparison;
+import dev.rlhf.lm.formats.Summary;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.rlhf.lm.Constants;
-import dev.rlhf.lm.data.TldrPrompt;
+import dev.rlhf.lm.formats.TldrPrompt;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 
 import java.util.List;

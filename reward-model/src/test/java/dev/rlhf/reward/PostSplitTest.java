@@ -1,6 +1,6 @@
 package dev.rlhf.reward;
 
-import dev.rlhf.reward.data.Comparison;
+import dev.rlhf.lm.formats.Comparison;
 import dev.rlhf.reward.data.SyntheticComparisons;
 import org.junit.jupiter.api.Test;
 

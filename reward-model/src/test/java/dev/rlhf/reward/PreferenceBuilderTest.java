@@ -1,8 +1,8 @@
 package dev.rlhf.reward;
 
-import dev.rlhf.reward.data.Comparison;
-import dev.rlhf.reward.data.PostInfo;
-import dev.rlhf.reward.data.Summary;
+import dev.rlhf.lm.formats.Comparison;
+import dev.rlhf.lm.formats.PostInfo;
+import dev.rlhf.lm.formats.Summary;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
-import dev.rlhf.reward.data.Comparison;
+import dev.rlhf.lm.formats.Comparison;
 import dev.rlhf.reward.data.SyntheticComparisons;
 import dev.rlhf.reward.eval.Evaluation;
 import dev.rlhf.reward.eval.Evaluator;

@@ -3,7 +3,7 @@ package dev.rlhf.reward;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
-import dev.rlhf.reward.data.Comparison;
+import dev.rlhf.lm.formats.Comparison;
 import dev.rlhf.reward.data.SyntheticComparisons;
 import org.junit.jupiter.api.Test;
 

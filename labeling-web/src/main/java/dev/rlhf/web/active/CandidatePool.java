@@ -1,6 +1,6 @@
 package dev.rlhf.web.active;
 
-import dev.rlhf.reward.data.PostInfo;
+import dev.rlhf.lm.formats.PostInfo;
 import dev.rlhf.web.batch.BatchSpec;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;

@@ -1,7 +1,7 @@
 package dev.rlhf.web.exporting;
 
 import dev.rlhf.web.api.ApiProblem;
-import dev.rlhf.web.importing.FeedbackComparison;
+import dev.rlhf.web.importing.ImportLimits;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -43,8 +43,8 @@ class ExportApiController {
             case "pairs" -> ExportFormat.PAIRS;
             default -> throw ApiProblem.notFound("format", "export format must be 'comparisons' or 'pairs', got '" + format + "'");
         };
-        if (split != null && !split.isBlank() && !FeedbackComparison.SPLITS.contains(split)) {
-            throw ApiProblem.badField("split", "split must be one of " + FeedbackComparison.SPLITS.stream().sorted().toList());
+        if (split != null && !split.isBlank() && !ImportLimits.SPLITS.contains(split)) {
+            throw ApiProblem.badField("split", "split must be one of " + ImportLimits.SPLITS.stream().sorted().toList());
         }
         if (from != null && to != null && to.isBefore(from)) {
             throw ApiProblem.badField("to", "'to' is before 'from'");

@@ -1,7 +1,7 @@
 package dev.rlhf.web.exporting;
 
 import dev.rlhf.web.batch.BatchProgressQuery;
-import dev.rlhf.web.importing.FeedbackComparison;
+import dev.rlhf.web.importing.ImportLimits;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,7 +18,7 @@ class ExportPageController {
     @GetMapping("/research/exports")
     String exports(Model model) {
         model.addAttribute("batches", batches.all());
-        model.addAttribute("splits", FeedbackComparison.SPLITS.stream().sorted().toList());
+        model.addAttribute("splits", ImportLimits.SPLITS.stream().sorted().toList());
         return "exporting/exports";
     }
 }

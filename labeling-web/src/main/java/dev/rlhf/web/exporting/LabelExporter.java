@@ -1,15 +1,19 @@
 package dev.rlhf.web.exporting;
 
-import dev.rlhf.lm.data.TldrPost;
+import com.google.gson.JsonObject;
+import dev.rlhf.lm.formats.Comparison;
+import dev.rlhf.lm.formats.ComparisonWriter;
+import dev.rlhf.lm.formats.JsonLines;
+import dev.rlhf.lm.formats.PostInfo;
+import dev.rlhf.lm.formats.PreferencePair;
+import dev.rlhf.lm.formats.PreferencePairs;
+import dev.rlhf.lm.formats.Summary;
+import dev.rlhf.lm.formats.TldrPost;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -25,7 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Streams labels out as jsonl, one label per line in label order, through a database cursor (constant memory).
+ * Streams labels out as jsonl, one label per line in label order, through a database cursor (constant memory). The
+ * lines are written by the formats of {@code lm} ({@link ComparisonWriter}, {@link PreferencePairs}).
  * <ul>
  *   <li>COMPARISONS: the summarize-from-feedback shape; {@code worker} is the labeler's pseudonym (an imported
  *       worker's name as its file gave it), {@code choice} the canonical choice, {@code extra.confidence} the imported file's value for imported labels, otherwise
@@ -36,8 +41,6 @@ import java.util.List;
  */
 @Service
 public class LabelExporter {
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
-
     private final JdbcTemplate jdbc;
     private final TransactionTemplate readOnly;
 
@@ -62,7 +65,8 @@ public class LabelExporter {
             return statement;
         }, rs -> {
             ExportedLabel label = ExportedLabel.of(rs);
-            for (ObjectNode line : format == ExportFormat.COMPARISONS ? List.of(comparison(label)) : pairs(label)) {
+            for (JsonObject line : format == ExportFormat.COMPARISONS
+                    ? List.of(ComparisonWriter.toJson(label.comparison())) : pairs(label)) {
                 write(writer, line);
                 lines[0]++;
             }
@@ -118,53 +122,22 @@ public class LabelExporter {
                 ORDER BY l.id""".formatted(where);
     }
 
-    private static ObjectNode comparison(ExportedLabel label) {
-        ObjectNode line = JSON.createObjectNode();
-        ObjectNode info = line.putObject("info");
-        info.put("id", label.postId());
-        info.put("post", label.body());
-        info.put("title", label.title());
-        info.put("subreddit", label.subreddit());
-        ArrayNode summaries = line.putArray("summaries");
-        for (int i = 0; i < label.texts().size(); i++) {
-            ObjectNode summary = summaries.addObject();
-            summary.put("text", label.texts().get(i));
-            summary.put("policy", label.policies().get(i));
-            summary.put("note", label.notes().get(i));
-        }
-        line.put("choice", label.choice());
-        line.put("worker", label.worker());
-        line.put("batch", label.batch());
-        line.put("split", label.split());
-        line.putObject("extra").put("confidence", label.exportedConfidence());
-        return line;
-    }
-
-    private static List<ObjectNode> pairs(ExportedLabel label) {
-        if (label.choice() == null) {
-            return List.of();
-        }
-        List<ObjectNode> pairs = new ArrayList<>();
+    /** The label's implied pairs with who labelled them and how sure they were. */
+    private static List<JsonObject> pairs(ExportedLabel label) {
         String prompt = new TldrPost(null, label.subreddit(), label.title(), label.body(), null).prompt();
-        for (int other = 0; other < label.texts().size(); other++) {
-            if (other == label.choice()) {
-                continue;
-            }
-            ObjectNode pair = JSON.createObjectNode();
-            pair.put("prompt", prompt);
-            pair.put("chosen", label.texts().get(label.choice()));
-            pair.put("rejected", label.texts().get(other));
-            pair.put("labeler", label.worker());
-            pair.put("confidence", label.exportedConfidence());
-            pairs.add(pair);
+        List<JsonObject> lines = new ArrayList<>();
+        for (PreferencePair pair : PreferencePairs.of(prompt, label.texts(), label.choice())) {
+            JsonObject line = PreferencePairs.toJson(pair);
+            line.addProperty("labeler", label.worker());
+            line.addProperty("confidence", label.exportedConfidence());
+            lines.add(line);
         }
-        return pairs;
+        return lines;
     }
 
-    private static void write(Writer writer, ObjectNode line) {
+    private static void write(Writer writer, JsonObject line) {
         try {
-            writer.write(JSON.writeValueAsString(line));
-            writer.write('\n');
+            JsonLines.write(writer, line);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -175,6 +148,16 @@ public class LabelExporter {
                          List<String> policies, List<String> notes) {
         Integer exportedConfidence() {
             return sourceConfidence != null ? sourceConfidence : confidence;
+        }
+
+        /** The label in the summarize-from-feedback shape. */
+        Comparison comparison() {
+            List<Summary> summaries = new ArrayList<>(texts.size());
+            for (int i = 0; i < texts.size(); i++) {
+                summaries.add(new Summary(texts.get(i), policies.get(i), notes.get(i)));
+            }
+            return new Comparison(new PostInfo(postId, body, title, subreddit), summaries, choice, worker, batch, split,
+                    exportedConfidence());
         }
 
         static ExportedLabel of(ResultSet rs) throws SQLException {

@@ -1,12 +1,23 @@
 package dev.rlhf.web.importing;
 
-import tools.jackson.databind.JsonNode;
+import com.google.gson.JsonObject;
+import dev.rlhf.lm.formats.Comparison;
+import dev.rlhf.lm.formats.ComparisonReader;
+import dev.rlhf.lm.formats.Summary;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Summarize-from-feedback comparisons. Each line is one worker's label of one comparison (post, batch, split
@@ -14,18 +25,49 @@ import java.util.Map;
  * is the disabled, imported labeler account {@code imported:W} (pseudonym W, or {@code imported:W} where a login
  * account already has the pseudonym W), never a login account whatever its pseudonym; batches become imported CLOSED
  * batches, and every choice becomes a label of a completed assignment, marked imported.
+ *
+ * <p>Lines are parsed by {@code lm}'s {@link ComparisonReader} (ties allowed: a pairwise choice of null with
+ * {@code extra.confidence} 5); on top of the format the platform requires 2 or 4 summaries, each summary's policy,
+ * the worker, batch and a split of {@link ImportLimits#SPLITS}, no summary twice in one comparison, and the lengths of
+ * {@link ImportLimits}.
  */
-final class ComparisonStaging implements Staging<FeedbackComparison> {
+final class ComparisonStaging implements Staging<Comparison> {
     /** Candidate count of each batch name seen so far: one entry per batch, so memory stays small. */
     private final Map<String, Integer> batchSizes = new HashMap<>();
 
     @Override
-    public FeedbackComparison parse(long line, JsonNode json) {
-        return FeedbackComparison.parse(line, json);
+    public Comparison parse(long line, JsonObject json) {
+        Comparison c = ComparisonReader.parse(json, null, line, true);
+        ImportLimits.check(line, "info.id", c.info().id(), ImportLimits.NAME, true, false);
+        ImportLimits.check(line, "info.post", c.info().post(), ImportLimits.POST, true, false);
+        ImportLimits.check(line, "info.title", c.info().title(), ImportLimits.TITLE, true, true);
+        ImportLimits.check(line, "info.subreddit", c.info().subreddit(), ImportLimits.NAME, true, false);
+        if (c.summaries().size() != 2 && c.summaries().size() != 4) {
+            throw new BadLineException(line, "summaries", "must be an array of 2 or 4 summaries");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < c.summaries().size(); i++) {
+            String path = "summaries[" + i + "]";
+            Summary summary = c.summaries().get(i);
+            ImportLimits.check(line, path + ".text", summary.text(), ImportLimits.SUMMARY, true, false);
+            ImportLimits.check(line, path + ".policy", summary.policy(), ImportLimits.NAME, true, false);
+            ImportLimits.check(line, path + ".note", summary.note(), ImportLimits.NOTE, false, true);
+            if (!seen.add(summary.policy() + "\u0000" + summary.text())) {
+                throw new BadLineException(line, path, "repeats another summary of this comparison (same text and policy)");
+            }
+        }
+        ImportLimits.check(line, "worker", c.worker(), ImportLimits.WORKER, true, false);
+        ImportLimits.check(line, "batch", c.batch(), ImportLimits.NAME, true, false);
+        ImportLimits.check(line, "split", c.split(), 16, true, false);
+        if (!ImportLimits.SPLITS.contains(c.split())) {
+            throw new BadLineException(line, "split", "must be one of " + ImportLimits.SPLITS.stream().sorted().toList()
+                    + ", got '" + c.split() + "'");
+        }
+        return c;
     }
 
     @Override
-    public void checkAcrossLines(long line, FeedbackComparison record) {
+    public void checkAcrossLines(long line, Comparison record) {
         Integer before = batchSizes.putIfAbsent(record.batch(), record.summaries().size());
         if (before != null && before != record.summaries().size()) {
             throw new BadLineException(line, "summaries", "batch '" + record.batch() + "' had " + before
@@ -53,26 +95,61 @@ final class ComparisonStaging implements Staging<FeedbackComparison> {
     }
 
     @Override
-    public void bind(PreparedStatement statement, long line, FeedbackComparison c) throws SQLException {
+    public void bind(PreparedStatement statement, long line, Comparison c) throws SQLException {
         statement.setLong(1, line);
-        statement.setString(2, c.comparisonKey());
-        statement.setString(3, c.postId());
-        statement.setString(4, c.subreddit());
-        statement.setString(5, c.title());
-        statement.setString(6, c.post());
+        statement.setString(2, comparisonKey(c));
+        statement.setString(3, c.info().id());
+        statement.setString(4, c.info().subreddit());
+        statement.setString(5, c.info().title());
+        statement.setString(6, c.info().post());
         var connection = statement.getConnection();
         statement.setArray(7, connection.createArrayOf("text",
-                c.summaries().stream().map(FeedbackComparison.Summary::text).toArray()));
+                c.summaries().stream().map(Summary::text).toArray()));
         statement.setArray(8, connection.createArrayOf("text",
-                c.summaries().stream().map(FeedbackComparison.Summary::policy).toArray()));
+                c.summaries().stream().map(Summary::policy).toArray()));
         statement.setArray(9, connection.createArrayOf("text",
-                c.summaries().stream().map(FeedbackComparison.Summary::note).toArray()));
+                c.summaries().stream().map(Summary::note).toArray()));
         setInteger(statement, 10, c.choice());
-        setInteger(statement, 11, c.canonicalConfidence());
+        setInteger(statement, 11, canonicalConfidence(c));
         setInteger(statement, 12, c.confidence());
         statement.setString(13, c.worker());
         statement.setString(14, c.batch());
         statement.setString(15, c.split());
+    }
+
+    /**
+     * The comparison a line labels, independent of who labelled it: post, batch, split and the summaries in order.
+     * Lines with the same key are labels of one comparison; the key is the comparison's source id.
+     */
+    static String comparisonKey(Comparison c) {
+        List<String> parts = new ArrayList<>(List.of(c.info().id(), c.batch(), c.split()));
+        for (Summary summary : c.summaries()) {
+            parts.add(summary.policy());
+            parts.add(summary.text());
+        }
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String part : parts) {
+                sha.update(part.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return "sff:" + HexFormat.of().formatHex(sha.digest(), 0, 24);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The stored (canonical) confidence: the file's value where it fits the platform's scale for this choice
+     * (1-4 summary 0 better, 5 tie, 6-9 summary 1 better), otherwise none; the file's own value is kept apart.
+     */
+    static Integer canonicalConfidence(Comparison c) {
+        Integer confidence = c.confidence();
+        if (confidence == null || c.summaries().size() != 2) {
+            return null;
+        }
+        boolean fits = c.isTie() ? confidence == 5 : c.choice() == 0 ? confidence < 5 : confidence > 5;
+        return fits ? confidence : null;
     }
 
     private static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {

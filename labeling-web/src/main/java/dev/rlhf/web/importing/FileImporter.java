@@ -1,5 +1,7 @@
 package dev.rlhf.web.importing;
 
+import dev.rlhf.lm.formats.JsonLines;
+import dev.rlhf.lm.formats.JsonlFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * The one import path (web upload, REST API and CLI all end here). All or nothing, in bounded memory:
@@ -57,7 +60,8 @@ public class FileImporter {
         try {
             long rows = runStaged(jobId, staging, file, userId, progress);
             log.info("Import job {} ({}) finished: {} rows", jobId, kind, rows);
-        } catch (BadLineException bad) {
+        } catch (JsonlFormatException format) {
+            BadLineException bad = BadLineException.of(format);
             jobs.failed(jobId, bad.getMessage(), bad.line(), bad.field());
             throw bad;
         } catch (RuntimeException failure) {
@@ -72,7 +76,7 @@ public class FileImporter {
         // 1. validate every line; nothing is written
         jobs.phase(jobId, "VALIDATING");
         long[] seen = {0};
-        long rows = JsonlLines.read(file, (line, json) -> {
+        long rows = read(file, (line, json) -> {
             staging.checkAcrossLines(line, staging.parse(line, json));
             seen[0]++;
         }, bytes -> report(jobId, progress, "VALIDATING", bytes, total, seen[0]));
@@ -84,7 +88,7 @@ public class FileImporter {
             jdbc.sql(staging.createTable()).update();
             List<Object[]> pending = new ArrayList<>(JDBC_BATCH);
             long[] staged = {0};
-            JsonlLines.read(file, (line, json) -> {
+            read(file, (line, json) -> {
                 pending.add(new Object[]{line, staging.parse(line, json)});
                 if (pending.size() == JDBC_BATCH) {
                     flush(staging, pending);
@@ -127,6 +131,15 @@ public class FileImporter {
     private void report(long jobId, ImportProgress progress, String phase, long bytes, long total, long rows) {
         jobs.progress(jobId, bytes, rows);
         progress.update(phase, bytes, total, rows);
+    }
+
+    /** Every line of the file through {@code lm}'s one jsonl reader (line limit, byte progress); errors name no file. */
+    private static long read(Path file, JsonLines.LineHandler handler, LongConsumer progress) {
+        try {
+            return JsonLines.read(file, null, handler, progress);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static long size(Path file) {

@@ -1,8 +1,8 @@
 package dev.rlhf.web.importing;
 
-import dev.rlhf.lm.data.TldrPost;
-
-import tools.jackson.databind.JsonNode;
+import com.google.gson.JsonObject;
+import dev.rlhf.lm.formats.TldrPost;
+import dev.rlhf.lm.formats.TldrReader;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -12,14 +12,14 @@ final class PostStaging implements Staging<TldrPost> {
     static final String REFERENCE_POLICY = "ref";
 
     @Override
-    public TldrPost parse(long line, JsonNode json) {
-        JsonFields fields = new JsonFields(line);
-        return new TldrPost(
-                fields.text(json, "id", "id", 128, false),
-                fields.text(json, "subreddit", "subreddit", 128, false),
-                fields.text(json, "title", "title", ImportLimits.TITLE, true),
-                fields.text(json, "post", "post", ImportLimits.POST, false),
-                fields.text(json, "summary", "summary", ImportLimits.SUMMARY, false));
+    public TldrPost parse(long line, JsonObject json) {
+        TldrPost post = TldrReader.parse(json, null, line);
+        ImportLimits.check(line, "id", post.id(), ImportLimits.NAME, true, false);
+        ImportLimits.check(line, "subreddit", post.subreddit(), ImportLimits.NAME, true, false);
+        ImportLimits.check(line, "title", post.title(), ImportLimits.TITLE, true, true);
+        ImportLimits.check(line, "post", post.post(), ImportLimits.POST, true, false);
+        ImportLimits.check(line, "summary", post.summary(), ImportLimits.SUMMARY, true, false);
+        return post;
     }
 
     @Override

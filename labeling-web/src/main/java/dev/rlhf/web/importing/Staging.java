@@ -1,6 +1,6 @@
 package dev.rlhf.web.importing;
 
-import tools.jackson.databind.JsonNode;
+import com.google.gson.JsonObject;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -11,7 +11,8 @@ import java.sql.SQLException;
  * platform's tables with set-based SQL that skips what is already there (source ids).
  */
 interface Staging<T> {
-    T parse(long line, JsonNode json);
+    /** One line of the file, parsed by its format in {@code lm.formats} and checked against the platform's rules. */
+    T parse(long line, JsonObject json);
 
     /** Checks that need more than one line (kept small: one entry per batch name, never per line). */
     default void checkAcrossLines(long line, T record) {

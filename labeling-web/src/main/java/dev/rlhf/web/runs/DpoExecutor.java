@@ -24,7 +24,7 @@ import dev.rlhf.reward.PostSplit;
 import dev.rlhf.reward.Preference;
 import dev.rlhf.reward.PreferenceBuilder;
 import dev.rlhf.reward.PreferenceOptions;
-import dev.rlhf.reward.data.Comparison;
+import dev.rlhf.lm.formats.Comparison;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Path;

@@ -15,7 +15,7 @@ import dev.rlhf.reward.Normalisation;
 import dev.rlhf.reward.RewardConfig;
 import dev.rlhf.reward.RewardModel;
 import dev.rlhf.reward.RewardModelRun;
-import dev.rlhf.reward.data.Comparison;
+import dev.rlhf.lm.formats.Comparison;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;

@@ -16,7 +16,7 @@ import dev.rlhf.lm.SftConfig;
 import dev.rlhf.lm.SftExample;
 import dev.rlhf.lm.SftTrainer;
 import dev.rlhf.lm.TrainingListener;
-import dev.rlhf.lm.data.TldrPrompt;
+import dev.rlhf.lm.formats.TldrPrompt;
 import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizer;

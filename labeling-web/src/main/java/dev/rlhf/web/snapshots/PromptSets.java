@@ -1,6 +1,6 @@
 package dev.rlhf.web.snapshots;
 
-import dev.rlhf.lm.data.TldrPost;
+import dev.rlhf.lm.formats.TldrPost;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 

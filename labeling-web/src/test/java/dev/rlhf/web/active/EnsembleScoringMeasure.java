@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.reward.RewardModel;
-import dev.rlhf.reward.data.PostInfo;
+import dev.rlhf.lm.formats.PostInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

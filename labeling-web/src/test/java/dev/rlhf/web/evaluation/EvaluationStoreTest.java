@@ -2,7 +2,7 @@ package dev.rlhf.web.evaluation;
 
 import dev.rlhf.web.models.ModelRegistry;
 
-import dev.rlhf.lm.data.TldrPost;
+import dev.rlhf.lm.formats.TldrPost;
 import dev.rlhf.web.runs.Run;
 import dev.rlhf.web.runs.RunKind;
 import dev.rlhf.web.runs.RunQueue;

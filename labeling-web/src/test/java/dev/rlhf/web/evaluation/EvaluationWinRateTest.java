@@ -2,7 +2,7 @@ package dev.rlhf.web.evaluation;
 
 import dev.rlhf.web.models.ModelRegistry;
 
-import dev.rlhf.lm.data.TldrPost;
+import dev.rlhf.lm.formats.TldrPost;
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.evaluation.EvaluationFixture.Outcome;

@@ -3,9 +3,9 @@ package dev.rlhf.web.runs;
 import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.snapshots.LabelSnapshots;
 
-import dev.rlhf.reward.data.Comparison;
-import dev.rlhf.reward.data.ComparisonWriter;
-import dev.rlhf.reward.data.PostInfo;
+import dev.rlhf.lm.formats.Comparison;
+import dev.rlhf.lm.formats.ComparisonWriter;
+import dev.rlhf.lm.formats.PostInfo;
 import dev.rlhf.reward.data.SyntheticComparisons;
 import dev.rlhf.web.importing.FileImporter;
 import dev.rlhf.web.importing.ImportJob;

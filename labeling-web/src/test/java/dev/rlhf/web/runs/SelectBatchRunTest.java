@@ -7,7 +7,7 @@ import dev.rlhf.lm.ScalarHead;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.reward.RewardModel;
 import dev.rlhf.reward.RewardScorer;
-import dev.rlhf.reward.data.PostInfo;
+import dev.rlhf.lm.formats.PostInfo;
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.active.SelectedComparisons;
 import dev.rlhf.web.batch.BatchBuilder;

@@ -7,7 +7,7 @@ import dev.rlhf.lm.GPT2;
 import dev.rlhf.lm.Sampler;
 import dev.rlhf.lm.SamplingConfig;
 import dev.rlhf.lm.TrainingListener;
-import dev.rlhf.lm.data.TldrPost;
+import dev.rlhf.lm.formats.TldrPost;
 import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizers;

@@ -18,7 +18,7 @@ import dev.rlhf.reward.PostSplit;
 import dev.rlhf.reward.Preference;
 import dev.rlhf.reward.PreferenceBuilder;
 import dev.rlhf.reward.PreferenceOptions;
-import dev.rlhf.reward.data.ComparisonReader;
+import dev.rlhf.lm.formats.ComparisonReader;
 
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.rlhf.ppo.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
-import dev.rlhf.lm.data.TldrPost;
-import dev.rlhf.lm.data.TldrReader;
+import dev.rlhf.lm.formats.TldrPost;
+import dev.rlhf.lm.formats.TldrReader;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizers;
 import dev.rlhf.ppo.PpoCheckpoint;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.TrainingState;
-import dev.rlhf.lm.data.TldrReader;
+import dev.rlhf.lm.formats.TldrReader;
 import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizers;

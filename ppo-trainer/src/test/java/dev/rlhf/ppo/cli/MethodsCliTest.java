@@ -7,7 +7,7 @@ import dev.rlhf.lm.ScalarHead;
 import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.reward.RewardModel;
-import dev.rlhf.reward.data.ComparisonWriter;
+import dev.rlhf.lm.formats.ComparisonWriter;
 import dev.rlhf.reward.data.SyntheticComparisons;
 import dev.rlhf.rloo.RlooMetrics;
 import org.junit.jupiter.api.Test;

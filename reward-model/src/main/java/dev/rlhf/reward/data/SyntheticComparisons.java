@@ -1,5 +1,9 @@
 package dev.rlhf.reward.data;
 
+import dev.rlhf.lm.formats.Comparison;
+import dev.rlhf.lm.formats.PostInfo;
+import dev.rlhf.lm.formats.Summary;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

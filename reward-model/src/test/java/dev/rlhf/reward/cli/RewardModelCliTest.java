@@ -2,7 +2,7 @@ package dev.rlhf.reward.cli;
 
 import dev.rlhf.reward.RewardConfig;
 import dev.rlhf.reward.RewardModelMetadata;
-import dev.rlhf.reward.data.PreferencePairs;
+import dev.rlhf.lm.formats.PreferencePairs;
 import dev.rlhf.reward.eval.Evaluation;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;

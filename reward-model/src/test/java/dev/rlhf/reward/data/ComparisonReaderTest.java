@@ -1,6 +1,14 @@
 package dev.rlhf.reward.data;
 
-import dev.rlhf.lm.data.JsonlFormatException;
+import dev.rlhf.lm.formats.Comparison;
+import dev.rlhf.lm.formats.ComparisonReader;
+import dev.rlhf.lm.formats.ComparisonWriter;
+import dev.rlhf.lm.formats.JsonlFormatException;
+import dev.rlhf.lm.formats.PostInfo;
+import dev.rlhf.lm.formats.PreferencePair;
+import dev.rlhf.lm.formats.PreferencePairs;
+import dev.rlhf.lm.formats.Summary;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,32 +90,32 @@ class ComparisonReaderTest {
         String oneSummary = GOOD_LINE.replace("{\"text\":\"cat hides\",\"policy\":\"ref\",\"note\":null},", "");
         JsonlFormatException e = error(dir, GOOD_LINE, "", oneSummary);
         assertEquals(3, e.line());
-        assertTrue(e.getMessage().contains("bad.jsonl, line 3") && e.getMessage().contains("\"summaries\" has 1 summary"),
+        assertTrue(e.getMessage().contains("bad.jsonl, line 3") && e.getMessage().contains("summaries: must be an array of at least 2 summaries, has 1"),
                 e.getMessage());
 
         e = error(dir, GOOD_LINE, GOOD_LINE.replace("\"choice\":1", "\"choice\":2"));
         assertEquals(2, e.line());
-        assertTrue(e.getMessage().contains("\"choice\" is 2, not an index of the 2 summaries"), e.getMessage());
+        assertTrue(e.getMessage().contains("choice: must be between 0 and 1, got 2"), e.getMessage());
 
         e = error(dir, GOOD_LINE.replace("\"choice\":1", "\"choice\":-1"));
         assertEquals(1, e.line());
-        assertTrue(e.getMessage().contains("\"choice\" is -1"), e.getMessage());
+        assertTrue(e.getMessage().contains("choice: must be between 0 and 1, got -1"), e.getMessage());
 
         e = error(dir, GOOD_LINE, GOOD_LINE, GOOD_LINE, GOOD_LINE.replace("\"text\":\"a pet is shy\"", "\"text\":\"  \""));
         assertEquals(4, e.line());
-        assertTrue(e.getMessage().contains("\"summaries[1].text\" is empty"), e.getMessage());
+        assertTrue(e.getMessage().contains("summaries[1].text: must not be empty"), e.getMessage());
 
         e = error(dir, GOOD_LINE, "{\"info\": {\"id\": ");
         assertEquals(2, e.line());
         assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
 
         e = error(dir, GOOD_LINE.replace("\"choice\":1,", ""));
-        assertTrue(e.getMessage().contains("\"choice\" is missing"), e.getMessage());
+        assertTrue(e.getMessage().contains("choice: is required"), e.getMessage());
 
         e = error(dir, GOOD_LINE.replace("\"confidence\":8", "\"confidence\":12"));
-        assertTrue(e.getMessage().contains("\"extra.confidence\" is 12"), e.getMessage());
+        assertTrue(e.getMessage().contains("extra.confidence: must be between 1 and 9, got 12"), e.getMessage());
 
         e = error(dir, GOOD_LINE.replace("\"id\":\"t3_abc\",", ""));
-        assertTrue(e.getMessage().contains("\"info.id\" is missing"), e.getMessage());
+        assertTrue(e.getMessage().contains("info.id: is required"), e.getMessage());
     }
 }

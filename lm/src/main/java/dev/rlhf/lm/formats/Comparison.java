@@ -1,4 +1,4 @@
-package dev.rlhf.reward.data;
+package dev.rlhf.lm.formats;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,13 +9,13 @@ import java.util.List;
  *
  * @param info       the post
  * @param summaries  at least two candidates
- * @param choice     index of the preferred summary
+ * @param choice     index of the preferred summary; null only for a tie of two summaries (imported labels)
  * @param worker     the labeler's pseudonym; may be null
  * @param batch      the labeling batch; may be null
  * @param split      the split named in the file ({@code train}, {@code valid1}…); may be null
  * @param confidence 1 (a guess) … 9 (certain), from {@code extra.confidence}; null when absent
  */
-public record Comparison(PostInfo info, List<Summary> summaries, int choice, String worker, String batch,
+public record Comparison(PostInfo info, List<Summary> summaries, Integer choice, String worker, String batch,
                          String split, Integer confidence) {
 
     public Comparison {
@@ -23,7 +23,7 @@ public record Comparison(PostInfo info, List<Summary> summaries, int choice, Str
             throw new IllegalArgumentException("a comparison needs at least two summaries, has "
                     + (summaries == null ? 0 : summaries.size()));
         }
-        if (choice < 0 || choice >= summaries.size()) {
+        if (choice == null ? summaries.size() != 2 : choice < 0 || choice >= summaries.size()) {
             throw new IllegalArgumentException("choice " + choice + " is not an index of the " + summaries.size()
                     + " summaries");
         }
@@ -33,7 +33,13 @@ public record Comparison(PostInfo info, List<Summary> summaries, int choice, Str
         summaries = List.copyOf(summaries);
     }
 
+    /** Whether the labeler found neither of the two summaries better. */
+    public boolean isTie() {
+        return choice == null;
+    }
+
     public Summary chosen() {
+        if (choice == null) throw new IllegalStateException("a tie has no chosen summary");
         return summaries.get(choice);
     }
 
@@ -45,7 +51,7 @@ public record Comparison(PostInfo info, List<Summary> summaries, int choice, Str
     }
 
     /** The same comparison with another choice (used by aggregation and by the synthetic label noise). */
-    public Comparison withChoice(int newChoice) {
+    public Comparison withChoice(Integer newChoice) {
         return new Comparison(info, summaries, newChoice, worker, batch, split, confidence);
     }
 }

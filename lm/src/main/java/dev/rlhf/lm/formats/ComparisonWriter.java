@@ -1,7 +1,5 @@
-package dev.rlhf.reward.data;
+package dev.rlhf.lm.formats;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
@@ -15,7 +13,6 @@ import java.nio.file.Path;
 /** Writes comparisons as summarize-from-feedback jsonl, one object per line, readable by {@link ComparisonReader}. */
 public final class ComparisonWriter implements AutoCloseable {
 
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
     private final Writer out;
 
     public ComparisonWriter(Writer out) {
@@ -27,10 +24,10 @@ public final class ComparisonWriter implements AutoCloseable {
     }
 
     public void write(Comparison c) throws IOException {
-        out.write(GSON.toJson(toJson(c)));
-        out.write('\n');
+        JsonLines.write(out, toJson(c));
     }
 
+    /** One comparison as its line's object (the web export writes these too). */
     public static JsonObject toJson(Comparison c) {
         JsonObject info = new JsonObject();
         info.addProperty("id", c.info().id());

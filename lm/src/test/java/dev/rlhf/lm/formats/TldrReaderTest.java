@@ -1,4 +1,4 @@
-package dev.rlhf.lm.data;
+package dev.rlhf.lm.formats;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +39,7 @@ class TldrReaderTest {
                 """);
         JsonlFormatException e = assertThrows(JsonlFormatException.class, () -> TldrReader.readAll(f));
         assertEquals(3, e.line());
-        assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("\"post\""), e.getMessage());
+        assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("post: is required"), e.getMessage());
 
         Files.writeString(f, "{\"id\":\"1\",\"subreddit\":\"a\",\"title\":\"t\",\"post\":\"p\",\"summary\":\"s\"}\n{oops\n");
         e = assertThrows(JsonlFormatException.class, () -> TldrReader.readAll(f));

@@ -1,4 +1,4 @@
-package dev.rlhf.lm.data;
+package dev.rlhf.lm.formats;
 
 /**
  * One post of the TL;DR data set in the summarize-from-feedback jsonl format:

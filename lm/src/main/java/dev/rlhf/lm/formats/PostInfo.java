@@ -1,6 +1,5 @@
-package dev.rlhf.reward.data;
+package dev.rlhf.lm.formats;
 
-import dev.rlhf.lm.data.TldrPost;
 
 /** The {@code info} object of a comparison: the post the summaries summarise. */
 public record PostInfo(String id, String post, String title, String subreddit) {

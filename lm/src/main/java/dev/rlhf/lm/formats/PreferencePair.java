@@ -1,4 +1,4 @@
-package dev.rlhf.reward.data;
+package dev.rlhf.lm.formats;
 
 /** One line of a {@code {"prompt","chosen","rejected"}} preference-pair jsonl, the exchange format of other trainers. */
 public record PreferencePair(String prompt, String chosen, String rejected) {

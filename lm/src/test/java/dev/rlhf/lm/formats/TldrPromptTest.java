@@ -1,4 +1,4 @@
-package dev.rlhf.lm.data;
+package dev.rlhf.lm.formats;
 
 import dev.rlhf.lm.SftExample;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
