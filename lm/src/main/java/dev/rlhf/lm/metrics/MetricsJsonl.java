@@ -33,11 +33,20 @@ public final class MetricsJsonl {
     }
 
     /**
-     * One row per line, columns {@code step,time} then every metric name in order of first appearance; a metric a
+     * One row per step (the lines of one step merged), columns {@code step,time} then every metric name in order of first appearance; a metric a
      * step did not log is an empty cell, NaN and infinities are written as {@code NaN}, {@code Infinity},
      * {@code -Infinity}.
      */
     public static String csv(List<Row> rows) {
+        Map<Long, Row> byStep = new LinkedHashMap<>();   // lines of one step (DPO's validation at its last) merge
+        for (Row r : rows) {
+            byStep.merge(r.step(), r, (a, b) -> {
+                Map<String, Double> m = new LinkedHashMap<>(a.metrics());
+                m.putAll(b.metrics());
+                return new Row(a.step(), Math.max(a.time(), b.time()), m);
+            });
+        }
+        rows = List.copyOf(byStep.values());
         Set<String> names = new LinkedHashSet<>();
         for (Row r : rows) names.addAll(r.metrics().keySet());
         StringBuilder b = new StringBuilder("step,time");

@@ -110,4 +110,12 @@ class MetricsSinkTest {
         assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("step 7 accuracy 0.7500"));
         assertEquals(7, MetricsJsonl.read(dir.resolve("metrics.jsonl")).get(0).step());
     }
+
+    @Test
+    void theCsvMergesTheLinesOfOneStep() {
+        String csv = MetricsJsonl.csv(List.of(new MetricsJsonl.Row(1, 0.5, m("dpo/loss", 0.7)),
+                new MetricsJsonl.Row(2, 1.0, m("dpo/loss", 0.6)),
+                new MetricsJsonl.Row(2, 1.5, m("dpo/validation/accuracy", 0.75))));
+        assertEquals("step,time,dpo/loss,dpo/validation/accuracy\n1,0.5,0.7,\n2,1.5,0.6,0.75\n", csv);
+    }
 }
