@@ -62,8 +62,7 @@ public final class RunContext {
     }
 
     /**
-     * Stores one step's metrics in {@code run_metrics} (where a step trained again overwrites the old values; values
-     * that are not finite are left out there) and appends them to {@code run-ID/metrics.jsonl} (NaN and infinities
+     * Stores one step's metrics in {@code run_metrics} (where a step trained again overwrites the old values) and appends them to {@code run-ID/metrics.jsonl} (NaN and infinities
      * kept; a step already in the file is not written again).
      */
     public void metrics(long step, Map<String, Double> values) {

@@ -98,6 +98,19 @@ class PpoRunTest extends OwnWorkerTest {
         mvc.perform(get("/research/runs/" + id + "/metrics.csv").with(user(fixtures.signedIn(fixtures.user(Role.LABELER)))))
                 .andExpect(status().isForbidden());
         mvc.perform(get("/research/runs/999999999/metrics.jsonl").with(user(researcher))).andExpect(status().isNotFound());
+        // a diverged step keeps its NaN and infinities: in the database, the JSON API and the downloads
+        long divergedStep = 4;
+        RunContext ctx = new RunContext(run, tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode(),
+                "w-test", queue, registry, settings.modelsDir(), () -> false, () -> false);
+        ctx.metrics(divergedStep, new java.util.LinkedHashMap<>(Map.of("ppo/kl", Double.NaN, "ppo/score", Double.POSITIVE_INFINITY)));
+        ctx.close();
+        assertThat(queue.metricsOf(id, 3)).extracting(RunQueue.MetricPoint::value)
+                .containsExactlyInAnyOrder(Double.NaN, Double.POSITIVE_INFINITY);
+        assertThat(mvc.perform(get("/api/runs/" + id + "/metrics?after=3").with(user(researcher))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString()).contains("\"NaN\"", "\"Infinity\"");
+        String csvAfter = mvc.perform(get("/research/runs/" + id + "/metrics.csv").with(user(researcher)))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(csvAfter.split("\n")[4]).startsWith("4,").contains("Infinity", "NaN");
         assertThat(queue.samplesOf(id, 20)).isNotEmpty().allSatisfy(s -> assertThat(s.reward()).isNotNull());
         assertThat(run.checkpointPath()).isNotNull();
         // the run's directory says how the policy was made: the resolved config beside the checkpoints
