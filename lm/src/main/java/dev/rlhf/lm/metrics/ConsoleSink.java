@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * One progress bar with ETA for the current phase: {@code sft [#####.....] 50/100 ETA 0:42 loss 1.234 ...}. On a
- * terminal ({@code System.console() != null}) it is redrawn in place with {@code '\r'}; otherwise (a pipe, a log file)
+ * terminal ({@link #onTerminal()}: {@code System.console() != null}) it is redrawn in place with {@code '\r'}; otherwise (a pipe, a log file)
  * it degrades to plain lines, one every {@code total/20} steps and at the last, and never writes {@code '\r'}.
  * Checkpoints and text events print on their own lines. Metric names are shown without their namespace.
  */
@@ -24,7 +24,21 @@ public final class ConsoleSink implements MetricsSink {
     private boolean open;   // a bar is drawn on the current line (terminal only)
 
     public ConsoleSink() {
-        this(System.out, System.console() != null);
+        this(System.out, onTerminal());
+    }
+
+    /**
+     * Whether standard output is a terminal: {@code System.console() != null}, and on a JDK that has it (22 and later,
+     * where a console exists even for redirected output) {@code Console.isTerminal()}.
+     */
+    public static boolean onTerminal() {
+        java.io.Console c = System.console();
+        if (c == null) return false;
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException e) {
+            return true;   // before JDK 22 a console means a terminal
+        }
     }
 
     public ConsoleSink(PrintStream out, boolean terminal) {

@@ -98,7 +98,7 @@ public final class PpoCli {
 
     /** The console (one bar, plain lines when {@code out} is not a terminal) and {@code outDir/metrics.jsonl}. */
     static MetricsSink sinks(PrintStream out, Path outDir) {
-        return MetricsSink.fanOut(new ConsoleSink(out, out == System.out && System.console() != null),
+        return MetricsSink.fanOut(new ConsoleSink(out, out == System.out && ConsoleSink.onTerminal()),
                 JsonlSink.in(outDir));
     }
 

@@ -152,7 +152,7 @@ public final class RewardModelCli {
         out.printf("%d comparisons on %d posts; training on %s%n", comparisons.size(),
                 comparisons.stream().map(c -> c.info().id()).distinct().count(), Devices.best());
         try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
-             MetricsSink sink = MetricsSink.fanOut(new ConsoleSink(out, System.console() != null && out == System.out),
+             MetricsSink sink = MetricsSink.fanOut(new ConsoleSink(out, out == System.out && ConsoleSink.onTerminal()),
                      JsonlSink.in(outDir))) {
             RewardModelRun.Result r = RewardModelRun.run(comparisons, spec, tokenizer, factory, root,
                     RewardProgressListener.NONE, sink, null);
