@@ -15,6 +15,8 @@ import java.util.Map;
 final class RunSink implements MetricsSink {
     private final RunContext ctx;
     private long total;
+    private String progressPhase;
+    private long progressDone;
 
     RunSink(RunContext ctx) {
         this.ctx = ctx;
@@ -34,10 +36,11 @@ final class RunSink implements MetricsSink {
     @Override
     public void progress(String phase, long done, long total) {
         long tenth = Math.max(1, total / 10);
-        long before = done - 1;   // a line when done crosses a tenth, whatever the batch size
-        if (done == total || done / tenth != Math.max(0, before) / tenth || done == 1) {
-            ctx.log(phase + ": " + done + "/" + total);
-        }
+        boolean first = !phase.equals(progressPhase) || done < progressDone;
+        // a line at the first report, whenever done crosses a tenth (whatever the batch size) and at the end
+        if (first || done == total || done / tenth > progressDone / tenth) ctx.log(phase + ": " + done + "/" + total);
+        progressPhase = phase;
+        progressDone = done;
         ctx.checkStop();
     }
 
