@@ -34,10 +34,24 @@
     var old = box.querySelector('svg');
     if (old) box.removeChild(old);
     var svg = el('svg', {width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, 'data-metric': metric});
-    var xs = [], ys = [], count = 0;
+    // NaN and ±Infinity arrive as the strings "NaN", "Infinity", "-Infinity": they are not drawn but counted in the
+    // caption with the last step that had one, so a diverging run shows it
+    var xs = [], ys = [], count = 0, bad = 0, lastBad = null;
+    var finite = {};
     Object.keys(series).forEach(function (r) {
-      series[r].forEach(function (p) { xs.push(p[0]); ys.push(p[1]); count++; });
+      finite[r] = [];
+      series[r].forEach(function (p) {
+        var v = Number(p[1]);
+        count++;
+        if (isFinite(v)) { xs.push(p[0]); ys.push(v); finite[r].push([p[0], v]); }
+        else { bad++; lastBad = {step: p[0], value: String(p[1])}; }
+      });
     });
+    var cap = box.querySelector('figcaption');
+    cap.textContent = metric + (bad ? ' (' + bad + ' not finite, last ' + lastBad.value + ' at step ' + lastBad.step + ')' : '');
+    cap.setAttribute('data-not-finite', bad);
+    series = finite;
+    count = xs.length;
     svg.setAttribute('data-points', count);
     box.appendChild(svg);
     if (!count) return;

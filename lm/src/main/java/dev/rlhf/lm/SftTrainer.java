@@ -37,6 +37,11 @@ public final class SftTrainer implements AutoCloseable {
         this.schedule = config.schedule();
     }
 
+    /** Reports every step's {@link TrainingListener.Progress#asMap()} ({@code sft/...} names) to {@code sink}. */
+    public SftTrainer metrics(dev.rlhf.lm.metrics.MetricsSink sink) {
+        return addListener(TrainingListener.to(sink));
+    }
+
     public SftTrainer addListener(TrainingListener listener) {
         listeners.add(listener);
         return this;

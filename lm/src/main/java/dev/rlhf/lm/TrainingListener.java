@@ -1,6 +1,10 @@
 package dev.rlhf.lm;
 
-/** Receives progress from a trainer after every optimizer step. */
+/**
+ * Receives progress from a trainer after every optimizer step. The trainer's metrics go to a
+ * {@link dev.rlhf.lm.metrics.MetricsSink} ({@link SftTrainer#metrics}); this callback stays for code that wants the typed
+ * record.
+ */
 @FunctionalInterface
 public interface TrainingListener {
 
@@ -15,7 +19,36 @@ public interface TrainingListener {
      * @param skippedSteps    steps so far whose gradient norm was not finite, so that no update was applied
      */
     record Progress(int step, int totalSteps, double loss, double learningRate, double gradNorm, long tokens,
-                    double tokensPerSecond, int skippedSteps) {}
+                    double tokensPerSecond, int skippedSteps) {
+
+        /** The step's metrics under their {@code sft/} names, as every sink and the web store them. */
+        public java.util.Map<String, Double> asMap() {
+            java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+            m.put("sft/loss", loss);
+            m.put("sft/learning_rate", learningRate);
+            m.put("sft/grad_norm", gradNorm);
+            m.put("sft/tokens_per_second", tokensPerSecond);
+            m.put("sft/tokens", (double) tokens);
+            m.put("sft/skipped_steps", (double) skippedSteps);
+            return m;
+        }
+    }
+
+    /** A listener that reports each step's {@link Progress#asMap()} to {@code sink}, announcing the phase first. */
+    static TrainingListener to(dev.rlhf.lm.metrics.MetricsSink sink) {
+        return new TrainingListener() {
+            private boolean begun;
+
+            @Override
+            public void onStep(Progress p) {
+                if (!begun) {
+                    sink.begin("sft", p.totalSteps());
+                    begun = true;
+                }
+                sink.log(p.step(), p.asMap());
+            }
+        };
+    }
 
     void onStep(Progress progress);
 

@@ -46,7 +46,7 @@ class CopyTaskTest {
              GPT2 model = new GPT2(CONFIG, root, 42);
              SftTrainer trainer = new SftTrainer(model, config)) {
             trainer.addListener(p -> losses.add(p.loss()))
-                    .addListener(new ConsoleProgressBar())
+                    .metrics(new dev.rlhf.lm.metrics.ConsoleSink())
                     .checkpointHook((m, step) -> checkpoints.add(step));
             TrainingListener.Progress last = trainer.train(train);
             double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;

@@ -2,7 +2,10 @@ package dev.rlhf.dpo;
 
 import java.nio.file.Path;
 
-/** Receives a DPO run's progress. */
+/**
+ * Receives a DPO run's typed records (for stop checks and the like); the metrics go to a
+ * {@link dev.rlhf.lm.metrics.MetricsSink} ({@link DpoTrainer#metrics}).
+ */
 @FunctionalInterface
 public interface DpoListener {
 

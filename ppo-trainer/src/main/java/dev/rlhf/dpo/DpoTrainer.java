@@ -66,6 +66,35 @@ public final class DpoTrainer implements AutoCloseable {
         this.schedule = new LrSchedule(config.learningRate(), config.minLearningRate(), config.warmupSteps(), config.steps());
     }
 
+    /**
+     * Reports every step's {@link DpoMetrics#asMap()}, the held-out validation ({@code dpo/validation/...}, at the
+     * last step) and the checkpoints to {@code sink}; the phase {@code dpo} is announced with the planned steps.
+     */
+    public DpoTrainer metrics(dev.rlhf.lm.metrics.MetricsSink sink) {
+        return addListener(new DpoListener() {
+            private boolean begun;
+
+            @Override
+            public void onStep(DpoMetrics m) {
+                if (!begun) {
+                    sink.begin("dpo", config.steps());
+                    begun = true;
+                }
+                sink.log(m.step(), m.asMap());
+            }
+
+            @Override
+            public void onValidation(int step, DpoMetrics.Validation v) {
+                sink.log(step, v.asMap());
+            }
+
+            @Override
+            public void onCheckpoint(int step, Path dir) {
+                sink.checkpoint(step, dir);
+            }
+        });
+    }
+
     public DpoTrainer addListener(DpoListener listener) {
         listeners.add(listener);
         return this;

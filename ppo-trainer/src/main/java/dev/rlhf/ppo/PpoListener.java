@@ -2,7 +2,10 @@ package dev.rlhf.ppo;
 
 import java.util.List;
 
-/** Receives a PPO run's progress; the CLI prints it, the web app stores it. */
+/**
+ * Receives what a PPO run produces besides its metrics: the sample tables, checkpoints, start and end. The metrics go
+ * to a {@link dev.rlhf.lm.metrics.MetricsSink} ({@link PpoTrainer#metrics}).
+ */
 public interface PpoListener {
 
     /** One generated response as a researcher reads it. */

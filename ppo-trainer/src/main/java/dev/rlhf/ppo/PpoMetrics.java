@@ -46,6 +46,34 @@ public record PpoMetrics(
         double scoringSeconds,
         double updateSeconds) {
 
+    /**
+     * The iteration's metrics under their {@code ppo/} names (each component in snake case, without the iteration), as
+     * every sink and the web store them.
+     */
+    public java.util.Map<String, Double> asMap() {
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("ppo/score", score);
+        m.put("ppo/kl", kl);
+        m.put("ppo/total_reward", totalReward);
+        m.put("ppo/entropy", entropy);
+        m.put("ppo/policy_loss", policyLoss);
+        m.put("ppo/value_loss", valueLoss);
+        m.put("ppo/clip_fraction", clipFraction);
+        m.put("ppo/approx_kl", approxKl);
+        m.put("ppo/explained_variance", explainedVariance);
+        m.put("ppo/response_length", responseLength);
+        m.put("ppo/eos_fraction", eosFraction);
+        m.put("ppo/beta", beta);
+        m.put("ppo/learning_rate", learningRate);
+        m.put("ppo/grad_norm", gradNorm);
+        m.put("ppo/skipped_steps", (double) skippedSteps);
+        m.put("ppo/tokens_per_second", tokensPerSecond);
+        m.put("ppo/generation_seconds", generationSeconds);
+        m.put("ppo/scoring_seconds", scoringSeconds);
+        m.put("ppo/update_seconds", updateSeconds);
+        return m;
+    }
+
     public double seconds() {
         return generationSeconds + scoringSeconds + updateSeconds;
     }

@@ -131,6 +131,29 @@ public final class PpoTrainer implements AutoCloseable {
         this.klController = AdaptiveKlController.of(config);
     }
 
+    /**
+     * Reports every iteration's {@link PpoMetrics#asMap()} ({@code ppo/...} names) and the checkpoints to
+     * {@code sink}; the phase {@code ppo} is announced with the planned iterations.
+     */
+    public PpoTrainer metrics(dev.rlhf.lm.metrics.MetricsSink sink) {
+        return addListener(new PpoListener() {
+            @Override
+            public void onStart(String device, PpoConfig config, int firstIteration) {
+                sink.begin("ppo", config.iterations());
+            }
+
+            @Override
+            public void onIteration(PpoMetrics m) {
+                sink.log(m.iteration(), m.asMap());
+            }
+
+            @Override
+            public void onCheckpoint(int iteration, java.nio.file.Path dir) {
+                sink.checkpoint(iteration, dir);
+            }
+        });
+    }
+
     public PpoTrainer addListener(PpoListener listener) {
         listeners.add(listener);
         return this;

@@ -2,7 +2,10 @@ package dev.rlhf.rloo;
 
 import java.nio.file.Path;
 
-/** Receives an RLOO run's progress. */
+/**
+ * Receives an RLOO run's typed records (for stop checks and the like); the metrics go to a
+ * {@link dev.rlhf.lm.metrics.MetricsSink} ({@link RlooTrainer#metrics}).
+ */
 @FunctionalInterface
 public interface RlooListener {
 

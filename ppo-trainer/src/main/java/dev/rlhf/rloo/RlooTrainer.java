@@ -90,6 +90,30 @@ public final class RlooTrainer implements AutoCloseable {
                 config.weightDecay());
     }
 
+    /**
+     * Reports every iteration's {@link RlooMetrics#asMap()} and the checkpoints to {@code sink}; the phase
+     * {@code rloo} is announced with the planned iterations.
+     */
+    public RlooTrainer metrics(dev.rlhf.lm.metrics.MetricsSink sink) {
+        return addListener(new RlooListener() {
+            private boolean begun;
+
+            @Override
+            public void onIteration(RlooMetrics m) {
+                if (!begun) {
+                    sink.begin("rloo", config.iterations());
+                    begun = true;
+                }
+                sink.log(m.iteration(), m.asMap());
+            }
+
+            @Override
+            public void onCheckpoint(int iteration, Path dir) {
+                sink.checkpoint(iteration, dir);
+            }
+        });
+    }
+
     public RlooTrainer addListener(RlooListener listener) {
         listeners.add(listener);
         return this;

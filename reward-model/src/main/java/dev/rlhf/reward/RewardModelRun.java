@@ -1,5 +1,7 @@
 package dev.rlhf.reward;
 
+import dev.rlhf.lm.metrics.MetricsSink;
+
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.TrainingState;
 import dev.rlhf.lm.tokenizer.Tokenizer;
@@ -117,6 +119,19 @@ public final class RewardModelRun {
     /** As {@link #run(List, Spec, Tokenizer, ModelFactory, NDManager, RewardProgressListener)}, with checkpoints (may be null). */
     public static Result run(List<Comparison> comparisons, Spec spec, Tokenizer tokenizer, ModelFactory factory,
                              NDManager manager, RewardProgressListener listener, Checkpoints checkpoints) throws Exception {
+        return run(comparisons, spec, tokenizer, factory, manager, listener, MetricsSink.none(), checkpoints);
+    }
+
+    /**
+     * The run, reporting to {@code sink}: every training step's {@code reward/...} metrics and the progress of the long
+     * phases without metrics, scoring the normalisation references ({@code reward/normalisation}, member I of an
+     * ensemble {@code reward/normalisation/member-I}) and the validation and labeler-agreement scoring
+     * ({@code reward/evaluation}). {@code listener} (may be {@link RewardProgressListener#NONE}) is called after the
+     * sink on every step; checkpoints may be null.
+     */
+    public static Result run(List<Comparison> comparisons, Spec spec, Tokenizer tokenizer, ModelFactory factory,
+                             NDManager manager, RewardProgressListener listener, MetricsSink sink,
+                             Checkpoints checkpoints) throws Exception {
         PostSplit.Split<Comparison> split = spec.splitFromData()
                 ? PostSplit.byField(comparisons, c -> c.info().id(), c -> "train".equals(c.split()))
                 : PostSplit.random(comparisons, c -> c.info().id(), spec.validationFraction(), spec.splitSeed());
@@ -141,12 +156,16 @@ public final class RewardModelRun {
                 try (RewardTrainer trainer = new RewardTrainer(model, tokenizer, config)) {
                     if (resume != null) trainer.restoreState(resume);
                     if (checkpoints != null) trainer.addListener(checkpoints.writer(i, model, trainer, tokenizer));
-                    summaries.add(trainer.addListener(listener).train(train));
+                    summaries.add(trainer.metrics(i == 0 ? sink : member(sink, i)).addListener(listener).train(train));
                 }
-                RewardScorer scorer = new RewardScorer(model, tokenizer, config.maxTokens(), 64);
+                String phase = spec.ensembleSize() == 1 ? "reward/normalisation" : "reward/normalisation/member-" + i;
+                sink.text(String.format("scoring %d normalisation references (%s)", references.size(), source[0]));
+                RewardScorer scorer = new RewardScorer(model, tokenizer, config.maxTokens(), 64)
+                        .progress((done, total) -> sink.progress(phase, done, total));
                 norms.add(Normalisation.apply(model, scorer, references, source[0], config.normaliseGain()));
             }
-            RewardScorer primary = new RewardScorer(models.get(0), tokenizer, spec.config().maxTokens(), 64);
+            RewardScorer primary = new RewardScorer(models.get(0), tokenizer, spec.config().maxTokens(), 64)
+                    .progress((done, total) -> sink.progress("reward/evaluation", done, total));
             Evaluation evaluation = Evaluator.evaluate(validation, primary.scorePreferences(validation));
             List<Preference> everyLabel = new ArrayList<>(train);
             everyLabel.addAll(validation);
@@ -162,6 +181,23 @@ public final class RewardModelRun {
             for (RewardModel m : models) m.close();
             throw e;
         }
+    }
+
+    /** {@code sink} with member I's metrics renamed {@code reward/member-I/...}: the steps of every member start at 1. */
+    static MetricsSink member(MetricsSink sink, int i) {
+        return new MetricsSink() {
+            @Override
+            public void log(long step, java.util.Map<String, Double> metrics) {
+                java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+                metrics.forEach((k, v) -> m.put(k.replaceFirst("^reward/", "reward/member-" + i + "/"), v));
+                sink.log(step, m);
+            }
+
+            @Override
+            public void begin(String phase, long total) {
+                sink.begin(phase + "/member-" + i, total);
+            }
+        };
     }
 
     /**

@@ -50,6 +50,20 @@ public final class RewardScorer {
         return out;
     }
 
+    /** Told after every scored batch how many of how many sequences are scored. */
+    @FunctionalInterface
+    public interface Progress {
+        void scored(long done, long total);
+    }
+
+    private Progress progress = (done, total) -> { };
+
+    /** Reports every scored batch to {@code progress}; returns this scorer. */
+    public RewardScorer progress(Progress progress) {
+        this.progress = progress;
+        return this;
+    }
+
     private double[] scoreEncoded(List<int[]> seqs) {
         double[] out = new double[seqs.size()];
         for (int i = 0; i < seqs.size(); i += batchSize) {
@@ -59,6 +73,7 @@ public final class RewardScorer {
                 float[] r = model.rewards(idsMask[0], idsMask[1]).toFloatArray();
                 for (int j = 0; j < r.length; j++) out[i + j] = r[j];
             }
+            progress.scored(Math.min(seqs.size(), i + batchSize), seqs.size());
         }
         return out;
     }

@@ -45,6 +45,11 @@ public final class RewardTrainer implements AutoCloseable {
         this.optimizer = new AdamW(model.manager(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());
     }
 
+    /** Reports every step's {@link RewardProgress#asMap()} ({@code reward/...} names) to {@code sink}. */
+    public RewardTrainer metrics(dev.rlhf.lm.metrics.MetricsSink sink) {
+        return addListener(RewardProgressListener.to(sink));
+    }
+
     public RewardTrainer addListener(RewardProgressListener listener) {
         listeners.add(listener);
         return this;

@@ -36,7 +36,7 @@ class RewardLearningTest {
         try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
              RewardModel model = RewardModel.fromScratch(TINY, root, 3);
              RewardTrainer trainer = new RewardTrainer(model, new ByteTokenizer(), config)) {
-            trainer.addListener(new RewardProgressBar(System.out));
+            trainer.metrics(new dev.rlhf.lm.metrics.ConsoleSink(System.out, false));
             TrainingSummary summary = trainer.train(train);
             double[][] rewards = new RewardScorer(model, new ByteTokenizer()).scorePreferences(val);
             Evaluation noisy = Evaluator.evaluate(val, rewards);

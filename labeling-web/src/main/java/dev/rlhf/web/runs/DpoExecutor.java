@@ -80,24 +80,12 @@ public class DpoExecutor implements RunExecutor {
             ctx.log(String.format(Locale.ROOT, "DPO on snapshot %d: %d training pairs, %d held out (%d posts), device %s%s",
                     run.snapshotId(), train.size(), validation.size(), split.validationPosts().size(), policy.device(),
                     built.dropped().isEmpty() ? "" : "; left out " + built.dropped()));
-            trainer.checkpointDir(outDir).addListener(new DpoListener() {
+            trainer.checkpointDir(outDir).metrics(ctx.sink()).addListener(new DpoListener() {
                 @Override
                 public void onStep(DpoMetrics m) {
-                    ctx.metrics(m.step(), m.asMap());
-                    ctx.progress(m.step(), config.steps());
                     ctx.log(String.format(Locale.ROOT, "step %d/%d loss %.4f accuracy %.2f margin %.4f", m.step(), config.steps(),
                             m.loss(), m.rewardsAccuracy(), m.rewardsMargin()));
                     ctx.checkStop();
-                }
-
-                @Override
-                public void onValidation(int step, DpoMetrics.Validation v) {
-                    ctx.metrics(step, v.asMap());
-                }
-
-                @Override
-                public void onCheckpoint(int step, Path dir) {
-                    ctx.checkpoint(dir);
                 }
             });
             Optional<Path> last = TrainingState.latest(outDir);

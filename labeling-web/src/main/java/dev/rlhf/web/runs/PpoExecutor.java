@@ -20,7 +20,6 @@ import dev.rlhf.ppo.Prompts;
 import dev.rlhf.ppo.RewardModelFunction;
 import org.springframework.stereotype.Component;
 
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +72,7 @@ public class PpoExecutor implements RunExecutor {
              PpoModels models = PpoModels.load(policyDir, Path.of(rm.path()), root);
              PpoTrainer trainer = new PpoTrainer(config, models.policy(), models.reference(), models.value(),
                      new RewardModelFunction(models.rewardModel(), config.forwardBatchSize()), tokenizer, prompts)) {
-            trainer.checkpointDir(outDir).addListener(new PpoListener() {
+            trainer.checkpointDir(outDir).metrics(ctx.sink()).addListener(new PpoListener() {
                 @Override
                 public void onStart(String device, PpoConfig c, int firstIteration) {
                     ctx.device(device);
@@ -83,17 +82,6 @@ public class PpoExecutor implements RunExecutor {
 
                 @Override
                 public void onIteration(PpoMetrics m) {
-                    Map<String, Double> v = new LinkedHashMap<>();
-                    for (RecordComponent rc : PpoMetrics.class.getRecordComponents()) {
-                        if (rc.getName().equals("iteration")) continue;
-                        try {
-                            v.put(rc.getName(), ((Number) rc.getAccessor().invoke(m)).doubleValue());
-                        } catch (ReflectiveOperationException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                    ctx.metrics(m.iteration(), v);
-                    ctx.progress(m.iteration(), config.iterations());
                     ctx.log(String.format(Locale.ROOT, "iteration %d/%d score %.4f kl %.4f reward %.4f", m.iteration(),
                             config.iterations(), m.score(), m.kl(), m.totalReward()));
                     ctx.checkStop();
@@ -104,10 +92,6 @@ public class PpoExecutor implements RunExecutor {
                     for (Sample s : samples) ctx.sample(iteration, null, s.prompt(), s.response(), s.score(), null);
                 }
 
-                @Override
-                public void onCheckpoint(int iteration, Path dir) {
-                    ctx.checkpoint(dir);
-                }
             });
             Optional<Path> last = PpoCheckpoint.latest(outDir);
             if (last.isPresent()) {

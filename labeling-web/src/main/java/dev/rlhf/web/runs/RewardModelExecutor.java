@@ -84,19 +84,11 @@ public class RewardModelExecutor implements RunExecutor {
             ctx.log(String.format("reward model on snapshot %d: %d comparisons, device %s%s", run.snapshotId(),
                     comparisons.size(), manager.getDevice(), base == null ? ", trunk from scratch (byte tokenizer)" : ", trunk from " + base));
             RewardModelRun.Result result = RewardModelRun.run(comparisons, spec, tokenizer, factory, manager, p -> {
-                Map<String, Double> values = new LinkedHashMap<>();
-                values.put("loss", p.loss());
-                values.put("accuracy", p.accuracy());
-                values.put("learning_rate", p.learningRate());
-                values.put("grad_norm", p.gradNorm());
-                values.put("pairs_per_second", p.pairsPerSecond());
-                ctx.metrics(p.step(), values);
-                ctx.progress(p.step(), p.totalSteps());
                 if (p.step() % 10 == 0 || p.step() == p.totalSteps()) {
                     ctx.log(String.format("step %d/%d loss %.4f accuracy %.3f", p.step(), p.totalSteps(), p.loss(), p.accuracy()));
                 }
                 ctx.checkStop();
-            }, new RewardModelRun.Checkpoints(ctx.runDir().resolve("checkpoints"), s.checkpointEvery(), dir -> {
+            }, ctx.sink(), new RewardModelRun.Checkpoints(ctx.runDir().resolve("checkpoints"), s.checkpointEvery(), dir -> {
                 ctx.checkpoint(dir);
                 ctx.log("checkpoint " + dir);
             }));

@@ -76,19 +76,12 @@ public class RlooExecutor implements RunExecutor {
                 ctx.device(policy.device().toString());
                 ctx.log(String.format(Locale.ROOT, "RLOO on %d prompts, k %d, device %s, policy %s, reward model %s",
                         prompts.size(), config.samplesPerPrompt(), policy.device(), policyDir, rm.path()));
-                trainer.checkpointDir(outDir).addListener(new RlooListener() {
+                trainer.checkpointDir(outDir).metrics(ctx.sink()).addListener(new RlooListener() {
                     @Override
                     public void onIteration(RlooMetrics m) {
-                        ctx.metrics(m.iteration(), m.asMap());
-                        ctx.progress(m.iteration(), config.iterations());
                         ctx.log(String.format(Locale.ROOT, "iteration %d/%d score %.4f kl %.4f reward %.4f", m.iteration(),
                                 config.iterations(), m.score(), m.kl(), m.sequenceReward()));
                         ctx.checkStop();
-                    }
-
-                    @Override
-                    public void onCheckpoint(int iteration, Path dir) {
-                        ctx.checkpoint(dir);
                     }
                 });
                 Optional<Path> last = TrainingState.latest(outDir);

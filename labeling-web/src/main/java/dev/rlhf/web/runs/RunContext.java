@@ -1,5 +1,7 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.lm.metrics.JsonlSink;
+import dev.rlhf.lm.metrics.MetricsSink;
 import dev.rlhf.web.models.ModelRegistry;
 
 import tools.jackson.databind.JsonNode;
@@ -23,6 +25,7 @@ public final class RunContext {
     private final Path modelsDir;
     private final BooleanSupplier stopRequested;
     private final BooleanSupplier killed;
+    private JsonlSink jsonl;
 
     RunContext(Run run, JsonNode config, String workerId, RunQueue queue, ModelRegistry registry, Path modelsDir,
                BooleanSupplier stopRequested, BooleanSupplier killed) {
@@ -58,8 +61,30 @@ public final class RunContext {
         if (stopRequested.getAsBoolean()) throw new RunStopped("stopped: the run was cancelled or its lease was lost");
     }
 
+    /**
+     * Stores one step's metrics in {@code run_metrics} (where a step trained again overwrites the old values) and appends them to {@code run-ID/metrics.jsonl} (NaN and infinities
+     * kept; a step already in the file is not written again).
+     */
     public void metrics(long step, Map<String, Double> values) {
-        if (!killed.getAsBoolean()) queue.metrics(run.id(), step, values);
+        if (killed.getAsBoolean()) return;
+        queue.metrics(run.id(), step, values);
+        jsonl().log(step, values);
+    }
+
+    /** The sink trainers report to: {@link #metrics}, {@link #progress}, {@link #checkpoint} and {@link #log}. */
+    public MetricsSink sink() {
+        return new RunSink(this);
+    }
+
+    private synchronized JsonlSink jsonl() {
+        if (jsonl == null) jsonl = JsonlSink.in(runDir());
+        return jsonl;
+    }
+
+    /** Closes {@code metrics.jsonl}; the worker calls it when the run's attempt ends. */
+    synchronized void close() {
+        if (jsonl != null) jsonl.close();
+        jsonl = null;
     }
 
     public void progress(int step, int total) {

@@ -4,7 +4,12 @@ import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.snapshots.LabelSnapshots;
 
 import dev.rlhf.web.account.SignedInUser;
+import dev.rlhf.lm.metrics.JsonlSink;
+import dev.rlhf.lm.metrics.MetricsJsonl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -15,6 +20,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,8 +39,11 @@ class RunPagesController {
     private final LabelSnapshots snapshots;
     private final RunTypes types;
 
+    private final Path modelsDir;
+
     RunPagesController(RunQueue queue, RunLauncher launcher, ModelRegistry registry, LabelSnapshots snapshots,
-                       RunTypes types) {
+                       RunTypes types, RunWorkers workers) {
+        this.modelsDir = workers.settings().modelsDir();
         this.queue = queue;
         this.launcher = launcher;
         this.registry = registry;
@@ -111,6 +123,37 @@ class RunPagesController {
         model.addAttribute("samples", queue.samplesOf(id, 20));
         types.find(run.kind()).ifPresent(t -> model.addAllAttributes(t.runPageAttributes(id)));
         return "runs/run";
+    }
+
+    /** The run directory's {@code metrics.jsonl} as the trainer wrote it (404 for a run that wrote none). */
+    @GetMapping("/research/runs/{id}/metrics.jsonl")
+    ResponseEntity<byte[]> metricsJsonl(@PathVariable long id) throws IOException {
+        Path file = metricsFile(id);
+        return download(Files.readAllBytes(file), "application/x-ndjson", "run-" + id + "-metrics.jsonl");
+    }
+
+    /** The same as CSV: one row per step, one column per metric name, NaN and infinities as text. */
+    @GetMapping("/research/runs/{id}/metrics.csv")
+    ResponseEntity<byte[]> metricsCsv(@PathVariable long id) throws IOException {
+        String csv = MetricsJsonl.csv(MetricsJsonl.read(metricsFile(id)));
+        return download(csv.getBytes(StandardCharsets.UTF_8), "text/csv", "run-" + id + "-metrics.csv");
+    }
+
+    private Path metricsFile(long id) {
+        queue.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no run " + id));
+        Path file = modelsDir.resolve("run-" + id).resolve(JsonlSink.NAME);
+        if (!Files.isRegularFile(file)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "run " + id + " has no " + JsonlSink.NAME
+                    + " (not started yet, or stored before runs wrote one; its charts read the database)");
+        }
+        return file;
+    }
+
+    private static ResponseEntity<byte[]> download(byte[] body, String type, String name) {
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType(type + (type.startsWith("text/") ? "; charset=UTF-8" : "")))
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")
+                .body(body);
     }
 
     @PostMapping("/research/runs/{id}/cancel")

@@ -128,7 +128,7 @@ public class RunQueue {
     /** Writes (or, after a resume, overwrites) metric values at one step. */
     public void metrics(long runId, long step, java.util.Map<String, Double> values) {
         values.forEach((name, value) -> {
-            if (value == null || value.isNaN() || value.isInfinite()) return;
+            if (value == null) return;   // NaN and ±Infinity are kept: float8 holds them, the JSON API writes them as strings
             jdbc.sql("""
                             INSERT INTO run_metrics (run_id, step, name, value) VALUES (:run, :step, :name, :value)
                             ON CONFLICT (run_id, name, step) DO UPDATE SET value = excluded.value, logged_at = now()""")

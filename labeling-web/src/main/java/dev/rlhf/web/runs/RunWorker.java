@@ -177,6 +177,13 @@ public final class RunWorker implements AutoCloseable {
                 }
             }
         } finally {
+            if (context != null) {
+                try {
+                    context.close();
+                } catch (RuntimeException e) {
+                    log.warn("worker {}: could not close the metrics of run {}: {}", id, run.id(), e.toString());
+                }
+            }
             beat.cancel(false);
             currentRun = null;
         }

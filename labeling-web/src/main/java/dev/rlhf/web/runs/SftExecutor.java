@@ -118,15 +118,8 @@ public class SftExecutor implements RunExecutor {
             if (startStep < total) {
                 try (model; SftTrainer trainer = new SftTrainer(model, config)) {
                     if (resumeFrom != null) trainer.restoreState(resumeFrom);   // moments, step: data order and lr go on
-                    trainer.addListener(p -> {
+                    trainer.metrics(ctx.sink()).addListener(p -> {
                         int step = p.step();
-                        Map<String, Double> values = new LinkedHashMap<>();
-                        values.put("loss", p.loss());
-                        values.put("learning_rate", p.learningRate());
-                        values.put("grad_norm", p.gradNorm());
-                        values.put("tokens_per_second", p.tokensPerSecond());
-                        ctx.metrics(step, values);
-                        ctx.progress(step, total);
                         if (step % 10 == 0 || step == total) {
                             ctx.log(String.format("step %d/%d loss %.4f lr %.2e grad-norm %.3f %.0f tok/s", step, total,
                                     p.loss(), p.learningRate(), p.gradNorm(), p.tokensPerSecond()));

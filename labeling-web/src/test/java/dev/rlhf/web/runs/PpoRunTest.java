@@ -2,7 +2,10 @@ package dev.rlhf.web.runs;
 
 import dev.rlhf.web.models.ModelRegistry;
 
+import dev.rlhf.web.account.Role;
+import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
+import org.springframework.test.web.servlet.MockMvc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,12 +16,19 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /** PPO from a registered policy and reward model, with prompts from the posts, through the queue. */
 @PlatformTest
 class PpoRunTest extends OwnWorkerTest {
     @Autowired
     RunLauncher launcher;
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    Fixtures fixtures;
 
     @TempDir
     Path dir;
@@ -62,8 +72,45 @@ class PpoRunTest extends OwnWorkerTest {
         assertThat(model.parentModelId()).isEqualTo(policyId);
         assertThat(model.metrics()).contains("\"reward_model_id\": " + rmId);
         assertThat(Path.of(model.path()).resolve("model.safetensors")).exists();
-        assertThat(queue.metricsOf(id, -1)).extracting(RunQueue.MetricPoint::name).contains("score", "kl", "policyLoss", "valueLoss");
-        assertThat(queue.metricsOf(id, -1).stream().filter(p -> p.name().equals("kl")).count()).isEqualTo(3);
+        assertThat(queue.metricsOf(id, -1)).extracting(RunQueue.MetricPoint::name)
+                .contains("ppo/score", "ppo/kl", "ppo/policy_loss", "ppo/value_loss", "ppo/total_reward", "ppo/clip_fraction")
+                .allMatch(n -> n.startsWith("ppo/"));
+        assertThat(queue.metricsOf(id, -1).stream().filter(p -> p.name().equals("ppo/kl")).count()).isEqualTo(3);
+        // metrics.jsonl beside the checkpoints, offered on the run page with its CSV, to researchers only
+        Path jsonl = settings.modelsDir().resolve("run-" + id).resolve("metrics.jsonl");
+        assertThat(java.nio.file.Files.readAllLines(jsonl)).hasSize(3)
+                .allSatisfy(l -> assertThat(l).startsWith("{\"step\": ").contains("\"time\": ", "\"ppo/score\": ", "\"ppo/kl\": "));
+        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        String page = mvc.perform(get("/research/runs/" + id).with(user(researcher))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("/research/runs/" + id + "/metrics.jsonl", "/research/runs/" + id + "/metrics.csv");
+        var jsonlResponse = mvc.perform(get("/research/runs/" + id + "/metrics.jsonl").with(user(researcher)))
+                .andExpect(status().isOk()).andReturn().getResponse();
+        assertThat(jsonlResponse.getContentAsString()).isEqualTo(java.nio.file.Files.readString(jsonl));
+        assertThat(jsonlResponse.getHeader("Content-Disposition")).contains("run-" + id + "-metrics.jsonl");
+        String csv = mvc.perform(get("/research/runs/" + id + "/metrics.csv").with(user(researcher)))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        String[] csvLines = csv.split("\n");
+        assertThat(csvLines).hasSize(4);
+        assertThat(csvLines[0]).startsWith("step,time,ppo/score,ppo/kl,");
+        assertThat(csvLines[1]).startsWith("1,");
+        assertThat(csvLines[3]).startsWith("3,");
+        mvc.perform(get("/research/runs/" + id + "/metrics.csv").with(user(fixtures.signedIn(fixtures.user(Role.LABELER)))))
+                .andExpect(status().isForbidden());
+        mvc.perform(get("/research/runs/999999999/metrics.jsonl").with(user(researcher))).andExpect(status().isNotFound());
+        // a diverged step keeps its NaN and infinities: in the database, the JSON API and the downloads
+        long divergedStep = 4;
+        RunContext ctx = new RunContext(run, tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode(),
+                "w-test", queue, registry, settings.modelsDir(), () -> false, () -> false);
+        ctx.metrics(divergedStep, new java.util.LinkedHashMap<>(Map.of("ppo/kl", Double.NaN, "ppo/score", Double.POSITIVE_INFINITY)));
+        ctx.close();
+        assertThat(queue.metricsOf(id, 3)).extracting(RunQueue.MetricPoint::value)
+                .containsExactlyInAnyOrder(Double.NaN, Double.POSITIVE_INFINITY);
+        assertThat(mvc.perform(get("/api/runs/" + id + "/metrics?after=3").with(user(researcher))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString()).contains("\"NaN\"", "\"Infinity\"");
+        String csvAfter = mvc.perform(get("/research/runs/" + id + "/metrics.csv").with(user(researcher)))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(csvAfter.split("\n")[4]).startsWith("4,").contains("Infinity", "NaN");
         assertThat(queue.samplesOf(id, 20)).isNotEmpty().allSatisfy(s -> assertThat(s.reward()).isNotNull());
         assertThat(run.checkpointPath()).isNotNull();
         // the run's directory says how the policy was made: the resolved config beside the checkpoints

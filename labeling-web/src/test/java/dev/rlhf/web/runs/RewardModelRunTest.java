@@ -59,10 +59,13 @@ class RewardModelRunTest extends OwnWorkerTest {
         assertThat(model.runId()).isEqualTo(id);
         assertThat(model.metrics()).contains("validation_accuracy", "\"evaluation\"", "\"calibration\"");
         assertThat(Path.of(model.path()).resolve("model.safetensors")).exists();
-        assertThat(queue.metricsOf(id, -1)).extracting(RunQueue.MetricPoint::name).contains("loss", "accuracy");
+        assertThat(queue.metricsOf(id, -1)).extracting(RunQueue.MetricPoint::name).contains("reward/loss", "reward/accuracy");
         assertThat(run.log()).contains("reward model on snapshot " + snapshot + ": 48 comparisons");
+        // the scoring after the last step reports its progress: the normalisation references, then the evaluation
+        assertThat(run.log()).contains("scoring ").containsPattern("reward/normalisation: (\\d+)/\\1")
+                .containsPattern("reward/evaluation: (\\d+)/\\1");
         // checkpoints every 3 steps and at the last; only the latest is kept, with the trainer's state beside the weights
-        int steps = (int) queue.metricsOf(id, -1).stream().filter(p -> p.name().equals("loss")).count();
+        int steps = (int) queue.metricsOf(id, -1).stream().filter(p -> p.name().equals("reward/loss")).count();
         assertThat(run.log()).contains("checkpoints/member-0/checkpoint-3");
         assertThat(run.checkpointPath()).endsWith("checkpoints/member-0/checkpoint-" + steps);
         assertThat(dev.rlhf.lm.TrainingState.exists(Path.of(run.checkpointPath()))).isTrue();

@@ -40,7 +40,7 @@ class RunPageBrowserTest {
     }
 
     static int points(WebDriver d) {
-        List<WebElement> charts = d.findElements(By.cssSelector("svg[data-metric='loss']"));
+        List<WebElement> charts = d.findElements(By.cssSelector("svg[data-metric='sft/loss']"));
         return charts.isEmpty() ? 0 : Integer.parseInt(charts.get(0).getAttribute("data-points"));
     }
 
@@ -67,7 +67,7 @@ class RunPageBrowserTest {
         assertThat(browser.findElement(By.id("run-step")).getText()).endsWith("/ 3000");
         assertThat(browser.findElement(By.id("run-eta")).getText()).isNotEqualTo("–");
         assertThat(browser.findElement(By.id("run-log")).getText()).contains("SFT on");
-        String polyline = browser.findElement(By.cssSelector("svg[data-metric='loss'] polyline")).getAttribute("points");
+        String polyline = browser.findElement(By.cssSelector("svg[data-metric='sft/loss'] polyline")).getAttribute("points");
         assertThat(polyline.split(" ").length).isGreaterThan(first + 2);
 
         browser.findElement(By.id("cancel-run")).click();
@@ -77,10 +77,10 @@ class RunPageBrowserTest {
         // a second run's loss on the compare page: one chart, a line per run
         long other = queue.enqueue("compared", RunKind.SFT, RunTestSupport.tinySft(3, 0), null, null, null);
         queue.cancel(other);
-        for (int step = 1; step <= 3; step++) queue.metrics(other, step, java.util.Map.of("loss", 6.0 - step));
+        for (int step = 1; step <= 3; step++) queue.metrics(other, step, java.util.Map.of("sft/loss", 6.0 - step));
         browser.get("http://localhost:" + port + "/research/runs/compare?ids=" + id + "," + other);
-        wait.until(d -> d.findElements(By.cssSelector("svg[data-metric='loss'] polyline")).size() == 2);
-        assertThat(browser.findElements(By.cssSelector("svg[data-metric='loss'] polyline")))
+        wait.until(d -> d.findElements(By.cssSelector("svg[data-metric='sft/loss'] polyline")).size() == 2);
+        assertThat(browser.findElements(By.cssSelector("svg[data-metric='sft/loss'] polyline")))
                 .extracting(e -> e.getAttribute("data-run")).containsExactly(Long.toString(id), Long.toString(other));
     }
 }

@@ -94,7 +94,7 @@ class RunQueueTest {
             assertThat(model.id()).isEqualTo(run.outputModelId());
             assertThat(model.kind()).isEqualTo("SFT");
             assertThat(java.nio.file.Path.of(model.path()).resolve("model.safetensors")).exists();
-            assertThat(queue.metricsOf(id, -1).stream().filter(p -> p.name().equals("loss")).map(RunQueue.MetricPoint::step))
+            assertThat(queue.metricsOf(id, -1).stream().filter(p -> p.name().equals("sft/loss")).map(RunQueue.MetricPoint::step))
                     .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
             assertThat(queue.samplesOf(id, 10)).isNotEmpty();
         }
@@ -134,7 +134,7 @@ class RunQueueTest {
         int resumedAt = Integer.parseInt(run.log().replaceAll("(?s).*resuming from [^\\n]*checkpoint-(\\d+).*", "$1"));
         assertThat(run.log()).contains("steps " + (resumedAt + 1) + "..120 of 120");
         assertThat(resumedAt).isGreaterThan(0);
-        assertThat(queue.metricsOf(id, -1).stream().filter(p -> p.name().equals("loss")).count()).isEqualTo(120);
+        assertThat(queue.metricsOf(id, -1).stream().filter(p -> p.name().equals("sft/loss")).count()).isEqualTo(120);
         assertThat(registry.byRun(id)).isPresent();
     }
 

@@ -1,7 +1,6 @@
 package dev.rlhf.lm.cli;
 
 import ai.djl.ndarray.NDManager;
-import dev.rlhf.lm.ConsoleProgressBar;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.GPT2;
@@ -12,6 +11,9 @@ import dev.rlhf.lm.SftTrainer;
 import dev.rlhf.lm.TrainingListener;
 import dev.rlhf.lm.formats.TldrPost;
 import dev.rlhf.lm.formats.TldrReader;
+import dev.rlhf.lm.metrics.ConsoleSink;
+import dev.rlhf.lm.metrics.JsonlSink;
+import dev.rlhf.lm.metrics.MetricsSink;
 import dev.rlhf.lm.io.HfCheckpoint;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizer;
@@ -43,15 +45,28 @@ public final class SftCli {
 
     public static void main(String[] args) throws Exception {
         try {
-            run(args, new ConsoleProgressBar());
+            run(args, new ConsoleSink());
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
         }
     }
 
-    /** Trains as the command line says; returns the last step's progress. */
+    /** As {@link #run(String[], MetricsSink)}, with {@code listener} also called after every step. */
     public static TrainingListener.Progress run(String[] args, TrainingListener listener) throws Exception {
+        return run(args, MetricsSink.none(), listener);
+    }
+
+    /**
+     * Trains as the command line says, reporting to {@code console} and to {@code OUT/metrics.jsonl}; returns the last
+     * step's progress.
+     */
+    public static TrainingListener.Progress run(String[] args, MetricsSink console) throws Exception {
+        return run(args, console, p -> { });
+    }
+
+    private static TrainingListener.Progress run(String[] args, MetricsSink console, TrainingListener listener)
+            throws Exception {
         CliArgs a = CliArgs.parse(args, OPTIONS);
         CliArgs.offlineEngine();
         Path data = a.path("data");
@@ -86,11 +101,13 @@ public final class SftCli {
             List<SftExample> examples = examples(data, tokenizer, model.config().max_position_embeddings());
             System.err.printf("SFT on %d posts from %s, %,d parameters, device %s%n", examples.size(), data,
                     model.config().parameterCount(), model.device());
-            try (model; SftTrainer trainer = new SftTrainer(model, config)) {
-                trainer.addListener(listener);
+            try (model; SftTrainer trainer = new SftTrainer(model, config);
+                 MetricsSink sink = MetricsSink.fanOut(console, JsonlSink.in(out))) {
+                trainer.metrics(sink).addListener(listener);
                 trainer.checkpointHook((m, step) -> {
                     Path dir = step == config.steps() ? out : out.resolve(String.format("checkpoint-%d", step));
                     HfCheckpoint.save(dir, m.config(), m.namedTensors(), java.util.Map.of(), tokenizer);
+                    if (step != config.steps()) sink.checkpoint(step, dir);
                 });
                 return trainer.train(examples);
             }

@@ -49,6 +49,12 @@ class SftCliTest {
                 "loss fell from " + losses.get(0) + " to " + losses.get(losses.size() - 1));
         assertTrue(Files.exists(out.resolve("checkpoint-30/model.safetensors")));
         assertTrue(Files.exists(out.resolve("model.safetensors")));
+        List<dev.rlhf.lm.metrics.MetricsJsonl.Row> rows = dev.rlhf.lm.metrics.MetricsJsonl.read(out.resolve("metrics.jsonl"));
+        assertEquals(60, rows.size(), "one metrics.jsonl line per step");
+        assertEquals(1, rows.get(0).step());
+        assertEquals(losses.get(59), rows.get(59).metrics().get("sft/loss"), 1e-12);
+        assertTrue(rows.get(59).metrics().keySet().containsAll(
+                List.of("sft/loss", "sft/learning_rate", "sft/grad_norm", "sft/tokens_per_second")));
 
         Tokenizer tok = Tokenizers.load(out);
         TldrPost unseen = new TldrPost("x", "cats", "new", "a post never seen", "");

@@ -3,7 +3,7 @@ package dev.rlhf.ppo.cli;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.dpo.DpoConfig;
 import dev.rlhf.dpo.DpoExample;
-import dev.rlhf.dpo.DpoListener;
+import dev.rlhf.lm.metrics.MetricsSink;
 import dev.rlhf.dpo.DpoMetrics;
 import dev.rlhf.dpo.DpoTrainer;
 import dev.rlhf.lm.Devices;
@@ -77,7 +77,8 @@ public final class DpoCli {
         try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
              CausalLm policy = HfCheckpoint.loadModel(policyDir, root);
              CausalLm reference = PpoModels.copyOf(policy, root);
-             DpoTrainer trainer = new DpoTrainer(config, policy, reference, tokenizer)) {
+             DpoTrainer trainer = new DpoTrainer(config, policy, reference, tokenizer);
+             MetricsSink sink = PpoCli.sinks(out, outDir)) {
             var train = DpoExample.of(split.train(), tokenizer, config.maxLength());
             var validation = DpoExample.of(split.validation(), tokenizer, config.maxLength());
             out.printf(Locale.ROOT, "DPO on %d pairs (%d held out, %d posts), device %s%s%n", train.size(),
@@ -88,7 +89,7 @@ public final class DpoCli {
                 trainer.resume(last.get());
                 out.printf(Locale.ROOT, "resumed from %s (step %d)%n", last.get(), trainer.steps());
             }
-            trainer.checkpointDir(outDir).addListener(new Progress(out, config.steps()));
+            trainer.checkpointDir(outDir).metrics(sink);
             DpoMetrics.Validation v = trainer.train(train, validation);
             HfCheckpoint.save(outDir, policy.config(), policy.namedTensors(), Map.of(), tokenizer);
             out.printf(Locale.ROOT, "held-out pairs %d: implicit-reward accuracy %.3f, margin %.4f, loss %.4f; policy in %s%n",
@@ -96,22 +97,6 @@ public final class DpoCli {
             return v;
         } finally {
             if (tokenizer instanceof AutoCloseable c) c.close();
-        }
-    }
-
-    /** One line per step. */
-    private record Progress(PrintStream out, int total) implements DpoListener {
-        @Override
-        public void onStep(DpoMetrics m) {
-            out.printf(Locale.ROOT, "step %d/%d loss %.4f rewards chosen %.4f rejected %.4f accuracy %.2f margin %.4f"
-                            + " logps chosen %.2f rejected %.2f lr %.2e%n", m.step(), total, m.loss(), m.rewardsChosen(),
-                    m.rewardsRejected(), m.rewardsAccuracy(), m.rewardsMargin(), m.logpsChosen(), m.logpsRejected(),
-                    m.learningRate());
-        }
-
-        @Override
-        public void onCheckpoint(int step, Path dir) {
-            out.println("checkpoint " + dir);
         }
     }
 }

@@ -9,6 +9,9 @@ import dev.rlhf.lm.tokenizer.Tokenizers;
 import dev.rlhf.ppo.PpoCheckpoint;
 import dev.rlhf.ppo.PpoConfig;
 import dev.rlhf.ppo.PpoListener;
+import dev.rlhf.lm.metrics.ConsoleSink;
+import dev.rlhf.lm.metrics.JsonlSink;
+import dev.rlhf.lm.metrics.MetricsSink;
 import dev.rlhf.ppo.PpoMetrics;
 import dev.rlhf.ppo.PpoModels;
 import dev.rlhf.ppo.PpoTrainer;
@@ -69,8 +72,9 @@ public final class PpoCli {
         try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
              PpoModels models = PpoModels.load(policyDir, rmDir, root);
              PpoTrainer trainer = new PpoTrainer(config, models.policy(), models.reference(), models.value(),
-                     new RewardModelFunction(models.rewardModel(), config.forwardBatchSize()), tokenizer, prompts)) {
-            trainer.checkpointDir(outDir).addListener(new ConsoleProgress(out, config.iterations()));
+                     new RewardModelFunction(models.rewardModel(), config.forwardBatchSize()), tokenizer, prompts);
+             MetricsSink sink = sinks(out, outDir)) {
+            trainer.checkpointDir(outDir).metrics(sink).addListener(new SampleTables(sink, config.iterations()));
             Optional<Path> last = fresh ? Optional.empty() : PpoCheckpoint.latest(outDir);
             if (last.isPresent()) {
                 trainer.resume(last.get());
@@ -82,54 +86,41 @@ public final class PpoCli {
         }
     }
 
-    /** A progress bar redrawn every iteration, with the sample tables and checkpoints on their own lines. */
-    static final class ConsoleProgress implements PpoListener {
-        private final PrintStream out;
+    /** The console (one bar, plain lines when {@code out} is not a terminal) and {@code outDir/metrics.jsonl}. */
+    static MetricsSink sinks(PrintStream out, Path outDir) {
+        return MetricsSink.fanOut(new ConsoleSink(out, out == System.out && ConsoleSink.onTerminal()),
+                JsonlSink.in(outDir));
+    }
+
+    /** The start line and the sample tables, on their own lines beside the sink's progress bar. */
+    static final class SampleTables implements PpoListener {
+        private final MetricsSink sink;
         private final int total;
 
-        ConsoleProgress(PrintStream out, int total) {
-            this.out = out;
+        SampleTables(MetricsSink sink, int total) {
+            this.sink = sink;
             this.total = total;
         }
 
         @Override
         public void onStart(String device, PpoConfig config, int firstIteration) {
-            out.printf(Locale.ROOT, "PPO on %s from iteration %d of %d%n", device, firstIteration, total);
+            sink.text(String.format(Locale.ROOT, "PPO on %s from iteration %d of %d", device, firstIteration, total));
         }
 
         @Override
         public void onIteration(PpoMetrics m) {
-            int width = 24, filled = (int) Math.round(width * (double) m.iteration() / total);
-            out.printf(Locale.ROOT, "\r[%s%s] %d/%d score %.3f kl %.2f reward %.3f ent %.2f pg %.4f vf %.4f clip %.3f"
-                            + " ev %.2f len %.1f eos %.0f%% β %.4f %.0f tok/s (gen %.1fs score %.1fs update %.1fs)",
-                    "#".repeat(filled), ".".repeat(width - filled), m.iteration(), total, m.score(), m.kl(),
-                    m.totalReward(), m.entropy(), m.policyLoss(), m.valueLoss(), m.clipFraction(),
-                    m.explainedVariance(), m.responseLength(), 100 * m.eosFraction(), m.beta(), m.tokensPerSecond(),
-                    m.generationSeconds(), m.scoringSeconds(), m.updateSeconds());
-            out.flush();
+            // the metrics go to the sink
         }
 
         @Override
         public void onSamples(int iteration, List<Sample> samples) {
-            out.println();
-            out.printf(Locale.ROOT, "samples at iteration %d:%n", iteration);
+            sink.text(String.format(Locale.ROOT, "samples at iteration %d:", iteration));
             for (Sample s : samples) {
                 String prompt = s.prompt().replace('\n', ' ');
                 if (prompt.length() > 80) prompt = "…" + prompt.substring(prompt.length() - 79);
-                out.printf(Locale.ROOT, "  %+.3f%s | %s | %s%n", s.score(), s.hasEos() ? "" : " (no EOS)", prompt,
-                        s.response().replace('\n', ' '));
+                sink.text(String.format(Locale.ROOT, "  %+.3f%s | %s | %s", s.score(), s.hasEos() ? "" : " (no EOS)", prompt,
+                        s.response().replace('\n', ' ')));
             }
-        }
-
-        @Override
-        public void onCheckpoint(int iteration, Path dir) {
-            out.println();
-            out.println("checkpoint " + dir);
-        }
-
-        @Override
-        public void onEnd(PpoMetrics last) {
-            out.println();
         }
     }
 }

@@ -13,7 +13,7 @@ import dev.rlhf.ppo.Prompts;
 import dev.rlhf.ppo.RewardModelFunction;
 import dev.rlhf.reward.RewardModel;
 import dev.rlhf.rloo.RlooConfig;
-import dev.rlhf.rloo.RlooListener;
+import dev.rlhf.lm.metrics.MetricsSink;
 import dev.rlhf.rloo.RlooMetrics;
 import dev.rlhf.rloo.RlooTrainer;
 
@@ -73,7 +73,8 @@ public final class RlooCli {
              CausalLm reference = PpoModels.copyOf(policy, root);
              RewardModel rm = RewardModel.load(rmDir, root);
              RlooTrainer trainer = new RlooTrainer(config, policy, reference,
-                     new RewardModelFunction(rm, config.forwardBatchSize()), tokenizer, prompts)) {
+                     new RewardModelFunction(rm, config.forwardBatchSize()), tokenizer, prompts);
+             MetricsSink sink = PpoCli.sinks(out, outDir)) {
             if (rm.trunk().config().vocab_size() != policy.config().vocab_size()) {
                 throw new IllegalArgumentException("reward model " + rmDir + " has vocab_size " + rm.trunk().config().vocab_size()
                         + " but the policy has " + policy.config().vocab_size() + ": they must share a tokenizer");
@@ -83,26 +84,10 @@ public final class RlooCli {
                 trainer.resume(last.get());
                 out.printf(Locale.ROOT, "resumed from %s (iteration %d)%n", last.get(), trainer.iteration());
             }
-            trainer.checkpointDir(outDir).addListener(new Progress(out, config.iterations()));
+            trainer.checkpointDir(outDir).metrics(sink);
             return trainer.train();
         } finally {
             if (tokenizer instanceof AutoCloseable c) c.close();
-        }
-    }
-
-    /** One line per iteration. */
-    private record Progress(PrintStream out, int total) implements RlooListener {
-        @Override
-        public void onIteration(RlooMetrics m) {
-            out.printf(Locale.ROOT, "iteration %d/%d score %.3f kl %.2f reward %.3f ent %.2f loss %.4f clip %.3f len %.1f"
-                            + " eos %.0f%% (gen %.1fs score %.1fs update %.1fs)%n", m.iteration(), total, m.score(),
-                    m.kl(), m.sequenceReward(), m.entropy(), m.loss(), m.clipFraction(), m.responseLength(),
-                    100 * m.eosFraction(), m.generationSeconds(), m.scoringSeconds(), m.updateSeconds());
-        }
-
-        @Override
-        public void onCheckpoint(int iteration, Path dir) {
-            out.println("checkpoint " + dir);
         }
     }
 }

@@ -42,14 +42,19 @@ class MethodsCliTest {
         DpoMetrics.Validation v = DpoCli.run(concat(common, "--steps", "2"), print(first));
         assertNotNull(v);
         assertTrue(v.pairs() > 0, "held-out pairs");
-        assertTrue(first.toString(StandardCharsets.UTF_8).contains("step 2/2 loss"), first.toString(StandardCharsets.UTF_8));
+        assertTrue(first.toString(StandardCharsets.UTF_8).contains("dpo [##############################] 2/2 loss"), first.toString(StandardCharsets.UTF_8));
         assertTrue(Files.isRegularFile(out.resolve("checkpoint-000002/model.safetensors")));
         assertTrue(Files.isRegularFile(out.resolve("model.safetensors")), "the final policy in --out");
 
         ByteArrayOutputStream second = new ByteArrayOutputStream();
         DpoCli.run(concat(common, "--steps", "4"), print(second));
         String s = second.toString(StandardCharsets.UTF_8);
-        assertTrue(s.contains("resumed from") && s.contains("(step 2)") && s.contains("step 3/4"), s);
+        assertTrue(s.contains("resumed from") && s.contains("(step 2)") && s.contains("] 3/4 "), s);
+
+        var rows = dev.rlhf.lm.metrics.MetricsJsonl.read(out.resolve("metrics.jsonl"));
+        assertEquals(java.util.List.of(1L, 2L, 2L, 3L, 4L, 4L), rows.stream().map(r -> r.step()).toList(),
+                "the steps, each run's held-out validation at its last step; the resumed run does not repeat 1 and 2");
+        assertTrue(rows.get(3).metrics().containsKey("dpo/loss") && rows.get(5).metrics().containsKey("dpo/validation/accuracy"));
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DpoCli.run(concat(common, "--loss", "hinge"), print(new ByteArrayOutputStream())));
@@ -87,7 +92,11 @@ class MethodsCliTest {
         ByteArrayOutputStream second = new ByteArrayOutputStream();
         RlooCli.run(concat(common, "--iterations", "3"), print(second));
         String s = second.toString(StandardCharsets.UTF_8);
-        assertTrue(s.contains("resumed from") && s.contains("(iteration 2)") && s.contains("iteration 3/3"), s);
+        assertTrue(s.contains("resumed from") && s.contains("(iteration 2)") && s.contains("rloo [") && s.contains("] 3/3 score"), s);
+
+        var rows = dev.rlhf.lm.metrics.MetricsJsonl.read(out.resolve("metrics.jsonl"));
+        assertEquals(java.util.List.of(1L, 2L, 3L), rows.stream().map(r -> r.step()).toList());
+        assertTrue(rows.get(2).metrics().containsKey("rloo/score"), rows.get(2).metrics().toString());
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RlooCli.run(concat(common, "--samples-per-prompt", "1"), print(new ByteArrayOutputStream())));

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,6 +62,13 @@ class PpoCliTest {
         String second = run(common, "--iterations", "3");
         assertTrue(second.contains("resumed from") && second.contains("iteration 2"), second);
         assertTrue(Files.isDirectory(out.resolve("checkpoint-000003")));
+        assertFalse(second.contains("\r"), "plain lines when the output is not a terminal");
+        java.util.List<dev.rlhf.lm.metrics.MetricsJsonl.Row> rows =
+                dev.rlhf.lm.metrics.MetricsJsonl.read(out.resolve("metrics.jsonl"));
+        assertEquals(java.util.List.of(1L, 2L, 3L), rows.stream().map(dev.rlhf.lm.metrics.MetricsJsonl.Row::step).toList(),
+                "one line per iteration, the resumed run adds only its new one");
+        assertTrue(rows.get(2).metrics().keySet().containsAll(java.util.List.of("ppo/score", "ppo/kl", "ppo/policy_loss",
+                "ppo/value_loss", "ppo/total_reward", "ppo/clip_fraction")), rows.get(2).metrics().keySet().toString());
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> run(common, "--clip-range", "2"));

@@ -22,7 +22,10 @@ import dev.rlhf.reward.RewardEnsemble;
 import dev.rlhf.reward.RewardModel;
 import dev.rlhf.reward.RewardModelMetadata;
 import dev.rlhf.reward.RewardModelRun;
-import dev.rlhf.reward.RewardProgressBar;
+import dev.rlhf.reward.RewardProgressListener;
+import dev.rlhf.lm.metrics.ConsoleSink;
+import dev.rlhf.lm.metrics.JsonlSink;
+import dev.rlhf.lm.metrics.MetricsSink;
 import dev.rlhf.reward.RewardScorer;
 import dev.rlhf.lm.formats.Comparison;
 import dev.rlhf.lm.formats.ComparisonReader;
@@ -148,9 +151,11 @@ public final class RewardModelCli {
         }
         out.printf("%d comparisons on %d posts; training on %s%n", comparisons.size(),
                 comparisons.stream().map(c -> c.info().id()).distinct().count(), Devices.best());
-        try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch")) {
+        try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
+             MetricsSink sink = MetricsSink.fanOut(new ConsoleSink(out, out == System.out && ConsoleSink.onTerminal()),
+                     JsonlSink.in(outDir))) {
             RewardModelRun.Result r = RewardModelRun.run(comparisons, spec, tokenizer, factory, root,
-                    new RewardProgressBar(out));
+                    RewardProgressListener.NONE, sink, null);
             try {
                 for (int i = 0; i < r.models().size(); i++) {
                     Path dir = i == 0 ? outDir : outDir.resolve("ensemble").resolve("member-" + i);
