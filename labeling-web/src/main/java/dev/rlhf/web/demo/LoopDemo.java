@@ -56,10 +56,10 @@ public final class LoopDemo {
     /** The sizes of a demo run. */
     record Scale(int comparisons, int heldOut, int labelers, int nLayer, int nEmbd, int nPositions, int sftSteps,
                  int rmEpochs, int ppoIterations, int dpoSteps) {
-        static final Scale QUICK = new Scale(240, 40, 4, 2, 64, 256, 150, 1, 8, 40);
+        static final Scale QUICK = new Scale(240, 40, 4, 2, 64, 384, 150, 1, 8, 40);
         static final Scale FULL = new Scale(1200, 120, 6, 4, 128, 384, 1500, 3, 60, 300);
         /** For the test of the loop itself: every step runs, nothing is expected to learn much. */
-        static final Scale TINY = new Scale(40, 8, 2, 1, 32, 256, 20, 1, 2, 4);
+        static final Scale TINY = new Scale(40, 8, 2, 1, 32, 384, 20, 1, 2, 4);
 
         /** Prompt tokens at most: the context less the response. */
         int maxPrompt() {
