@@ -101,7 +101,15 @@ public final class LoopDemo {
                 "--logging.level.root=WARN", "--spring.main.banner-mode=off");
         int actualPort = ((WebServerApplicationContext) app).getWebServer().getPort();
         String url = "http://127.0.0.1:" + actualPort;
-        LoopDemo.Result result = run(app, url, s, seed, "");
+        LoopDemo.Result result;
+        try {
+            result = run(app, url, s, seed, "");
+        } catch (Exception e) {
+            System.err.println("error: the demo stopped: " + e.getMessage());
+            app.close();
+            System.exit(1);
+            return;
+        }
         double minutes = (System.nanoTime() - start) / 60e9;
         System.out.println();
         System.out.println(result.table());
