@@ -16,7 +16,14 @@ import dev.rlhf.lm.SftConfig;
 import dev.rlhf.lm.SftExample;
 import dev.rlhf.lm.SftTrainer;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
+import dev.rlhf.dpo.DpoConfig;
+import dev.rlhf.dpo.DpoExample;
+import dev.rlhf.dpo.DpoMetrics;
+import dev.rlhf.dpo.DpoTrainer;
 import dev.rlhf.ppo.PpoConfig;
+import dev.rlhf.rloo.RlooConfig;
+import dev.rlhf.rloo.RlooMetrics;
+import dev.rlhf.rloo.RlooTrainer;
 import dev.rlhf.ppo.PpoMetrics;
 import dev.rlhf.ppo.PpoTrainer;
 import dev.rlhf.ppo.RewardModelFunction;
@@ -40,7 +47,7 @@ import java.util.Random;
  * one PPO iteration split into generation / scoring / update. With {@code --torch FILE} (torch_ref's JSON lines) it
  * adds ours/torch ratios.
  * <pre>
- *   GpuCheck bench --device gpu|cpu --size tiny|small|xl --only gemm,train,sample,ppo [--torch FILE] --out FILE
+ *   GpuCheck bench --device gpu|cpu --size tiny|small|xl --only gemm,train,sample,ppo,methods [--torch FILE] --out FILE
  * </pre>
  */
 final class GpuBench {
@@ -82,7 +89,7 @@ final class GpuBench {
 
     static void run(Map<String, String> o) throws IOException {
         Size size = Size.of(o.getOrDefault("size", "small"));
-        String only = o.getOrDefault("only", "gemm,train,sample,ppo");
+        String only = o.getOrDefault("only", "gemm,train,sample,ppo,methods");
         if (o.containsKey("print-torch-flags")) {
             System.out.println(String.join(" ", size.torchFlags()));
             return;
@@ -98,6 +105,7 @@ final class GpuBench {
             if (only.contains("sample")) b.sample(root);
         }
         if (only.contains("ppo")) b.ppo(Integer.parseInt(o.getOrDefault("ppo-iterations", "2")));
+        if (only.contains("methods")) b.methods(Integer.parseInt(o.getOrDefault("ppo-iterations", "2")));
         JsonObject result = new JsonObject();
         result.add("ours", GpuCheck.GSON.toJsonTree(b.ours));
         String torchFile = o.get("torch");
@@ -258,6 +266,71 @@ final class GpuBench {
         f.put("iterations", metrics.size());
         f.put("finite", Double.isFinite(last.policyLoss()) && Double.isFinite(last.valueLoss()) && Double.isFinite(last.kl()));
         out("ppo_iteration_s", f);
+    }
+
+    /**
+     * RLOO iterations on as many responses as the PPO iteration (prompts / 4 prompts × k = 4, the same epochs and
+     * minibatch) and DPO steps on pairs of the same prompt and response lengths, on the device: ours only (the PyTorch
+     * peer has no RLOO or DPO), written as {@code rloo_iteration_s} and {@code dpo_step_s} beside {@code ppo_iteration_s}.
+     */
+    private void methods(int iterations) throws IOException {
+        GPT2Config cfg = size.config();
+        int k = 4, prompts = Math.max(1, size.ppoPrompts() / k);
+        RlooConfig rloo = RlooConfig.defaults().with(Map.of("iterations", "" + iterations, "batchSize", "" + prompts,
+                "samplesPerPrompt", "" + k, "minibatchSize", "" + size.ppoMinibatch(), "epochs", "" + size.ppoEpochs(),
+                "responseLength", "" + size.ppoNew(), "forwardBatchSize", "" + size.ppoPrompts()));
+        List<int[]> promptIds = new ArrayList<>(List.of(GpuCheck.prompts(prompts, size.promptLen(), size.promptLen(), size.vocab(), 0)));
+        double rlooLast = 0, rlooFirst = 0;
+        boolean finite = true;
+        try (NDManager root = NDManager.newBaseManager(device, "PyTorch");
+             GPT2 policy = deviceInitialised(cfg, root);
+             GPT2 reference = deviceInitialised(cfg, root);
+             RewardModel rm = new RewardModel(deviceInitialised(cfg, root), new ScalarHead(cfg.n_embd(), root, 4));
+             RlooTrainer trainer = new RlooTrainer(rloo, policy, reference, new RewardModelFunction(rm, size.ppoPrompts()),
+                     new ByteTokenizer(), promptIds)) {
+            for (int i = 0; i < iterations; i++) {
+                RlooMetrics m = trainer.step();
+                if (i == 0) rlooFirst = m.seconds();
+                rlooLast = m.seconds();
+                finite &= Double.isFinite(m.loss()) && Double.isFinite(m.kl());
+                System.out.printf(java.util.Locale.ROOT, "rloo iteration %d: total %.2f s = generation %.2f + scoring %.2f + update %.2f%n",
+                        i + 1, m.seconds(), m.generationSeconds(), m.scoringSeconds(), m.updateSeconds());
+            }
+        }
+        out("rloo_iteration_s", Map.<String, Object>of("total", GpuCheck.round(rlooLast, 3), "first_iteration_total", GpuCheck.round(rlooFirst, 3),
+                "responses", prompts * k, "finite", finite));
+        int pairs = size.ppoMinibatch();
+        DpoConfig dpo = DpoConfig.defaults().with(Map.of("steps", "" + iterations, "batchSize", "" + pairs,
+                "maxLength", "" + (size.promptLen() + size.ppoNew()), "warmupSteps", "0"));
+        java.util.Random rng = new java.util.Random(0);
+        double dpoLast = 0, dpoFirst = 0;
+        try (NDManager root = NDManager.newBaseManager(device, "PyTorch");
+             GPT2 policy = deviceInitialised(cfg, root);
+             GPT2 reference = deviceInitialised(cfg, root);
+             DpoTrainer trainer = new DpoTrainer(dpo, policy, reference, new ByteTokenizer())) {
+            for (int i = 0; i < iterations; i++) {
+                List<DpoExample> batch = new ArrayList<>();
+                for (int p = 0; p < pairs; p++) {
+                    batch.add(new DpoExample("p" + p, tokens(rng, size.promptLen(), size.vocab()),
+                            tokens(rng, size.ppoNew(), size.vocab()), tokens(rng, size.ppoNew(), size.vocab())));
+                }
+                long start = System.nanoTime();
+                DpoMetrics m = trainer.step(batch);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (i == 0) dpoFirst = seconds;
+                dpoLast = seconds;
+                finite &= Double.isFinite(m.loss());
+                System.out.printf(java.util.Locale.ROOT, "dpo step %d: %.2f s, loss %.4f%n", i + 1, seconds, m.loss());
+            }
+        }
+        out("dpo_step_s", Map.<String, Object>of("total", GpuCheck.round(dpoLast, 3), "first_step_total", GpuCheck.round(dpoFirst, 3),
+                "pairs", pairs, "finite", finite));
+    }
+
+    private static int[] tokens(java.util.Random rng, int len, int vocab) {
+        int[] t = new int[len];
+        for (int j = 0; j < len; j++) t[j] = rng.nextInt(vocab - 1);       // never the EOS id (vocab − 1)
+        return t;
     }
 
     /**

@@ -176,7 +176,7 @@ else
   why="no Python with torch"; [ -f "$kit/torch_ref.py" ] || why="the kit carries no torch_ref.py"
   say "torch_ref.py not run: $why"; note torch-ref skipped 0 "$why"
 fi
-phase bench 150 "${check[@]}" bench --device "$device" --size "$size" --only gemm,train,sample,ppo --ppo-iterations 2 \
+phase bench 150 "${check[@]}" bench --device "$device" --size "$size" --only gemm,train,sample,ppo,methods --ppo-iterations 2 \
   --torch "$out/torch_ref.jsonl" --out "$out/bench.json"
 benches="$out/bench.json"
 
