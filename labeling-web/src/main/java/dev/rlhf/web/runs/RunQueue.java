@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The run queue in PostgreSQL. Every worker (in-process or standalone, on any host) goes through these statements
@@ -55,14 +56,24 @@ public class RunQueue {
 
     /** Claims the oldest queued run for {@code workerId}, or nothing. */
     public Optional<Run> claim(String workerId, Duration lease) {
+        return claim(workerId, lease, Set.of());
+    }
+
+    /**
+     * Claims the oldest queued run of one of {@code kinds} (every kind when empty) for {@code workerId}, or nothing: a
+     * GPU worker can take the PPO, RLOO and DPO runs while the web application's own worker takes the rest.
+     */
+    public Optional<Run> claim(String workerId, Duration lease, Set<RunKind> kinds) {
         expireLeases();
+        String[] names = kinds.stream().map(Enum::name).sorted().toArray(String[]::new);
         Optional<Long> id = tx.execute(s -> jdbc.sql("""
                         UPDATE runs SET state = 'RUNNING', worker_id = :worker, attempts = attempts + 1, heartbeat_at = now(),
                                lease_expires_at = now() + make_interval(secs => :lease), started_at = coalesce(started_at, now())
-                        WHERE id = (SELECT id FROM runs WHERE state = 'QUEUED' ORDER BY created_at, id
-                                    LIMIT 1 FOR UPDATE SKIP LOCKED)
+                        WHERE id = (SELECT id FROM runs WHERE state = 'QUEUED'
+                                      AND (cardinality(CAST(:kinds AS text[])) = 0 OR kind = ANY(CAST(:kinds AS text[])))
+                                    ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
                         RETURNING id""")
-                .param("worker", workerId).param("lease", lease.toMillis() / 1000.0)
+                .param("worker", workerId).param("lease", lease.toMillis() / 1000.0).param("kinds", names)
                 .query(Long.class).optional());
         return id == null ? Optional.empty() : id.flatMap(this::find);
     }

@@ -32,7 +32,19 @@ public final class RunWorker implements AutoCloseable {
      */
     private static final ReentrantLock TRAINING = new ReentrantLock(true);
 
-    public record Settings(Duration lease, Duration heartbeat, Duration poll, Path modelsDir) {}
+    /**
+     * @param kinds the run kinds this worker takes; empty: every kind
+     */
+    public record Settings(Duration lease, Duration heartbeat, Duration poll, Path modelsDir, java.util.Set<RunKind> kinds) {
+        public Settings {
+            kinds = java.util.Set.copyOf(kinds);
+        }
+
+        /** A worker that takes every kind. */
+        public Settings(Duration lease, Duration heartbeat, Duration poll, Path modelsDir) {
+            this(lease, heartbeat, poll, modelsDir, java.util.Set.of());
+        }
+    }
 
     private final String id;
     private final RunQueue queue;
@@ -108,7 +120,7 @@ public final class RunWorker implements AutoCloseable {
                 boolean idle;
                 try {
                     if (!running) return;
-                    Optional<Run> claimed = queue.claim(id, settings.lease());
+                    Optional<Run> claimed = queue.claim(id, settings.lease(), settings.kinds());
                     idle = claimed.isEmpty();
                     claimed.ifPresent(this::execute);
                 } finally {

@@ -33,12 +33,13 @@ public class RunWorkers implements SmartLifecycle {
                       @Value("${rlhf.worker.lease:60s}") Duration lease,
                       @Value("${rlhf.worker.heartbeat:5s}") Duration heartbeat,
                       @Value("${rlhf.worker.poll:2s}") Duration poll,
+                      @Value("${rlhf.worker.kinds:}") String kinds,
                       ModelsDirectory modelsDir) {
         this.queue = queue;
         this.registry = registry;
         this.executors.putAll(types.executors());
         this.enabled = enabled;
-        this.settings = new RunWorker.Settings(lease, heartbeat, poll, modelsDir.path());
+        this.settings = new RunWorker.Settings(lease, heartbeat, poll, modelsDir.path(), kinds(kinds));
     }
 
     public RunWorker.Settings settings() {
@@ -89,5 +90,24 @@ public class RunWorkers implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return inProcess != null;
+    }
+
+    /**
+     * {@code rlhf.worker.kinds}: run kinds separated by commas (e.g. {@code PPO,RLOO,DPO}), empty for every kind; an
+     * unknown name stops the start, naming it and the kinds there are.
+     */
+    static java.util.Set<RunKind> kinds(String text) {
+        java.util.Set<RunKind> out = java.util.EnumSet.noneOf(RunKind.class);
+        for (String part : text.split(",")) {
+            String k = part.strip().toUpperCase(java.util.Locale.ROOT);
+            if (k.isEmpty()) continue;
+            try {
+                out.add(RunKind.valueOf(k));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("rlhf.worker.kinds: no run kind \"" + part.strip() + "\"; the kinds are "
+                        + java.util.Arrays.toString(RunKind.values()));
+            }
+        }
+        return out;
     }
 }

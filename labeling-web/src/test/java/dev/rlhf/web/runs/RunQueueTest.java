@@ -71,6 +71,23 @@ class RunQueueTest {
     }
 
     @Test
+    void aWorkerTakesOnlyTheRunKindsItIsGivenOldestFirst() {
+        long sftRun = queue.enqueue("kinds: sft", RunKind.SFT, "{}", null, null, null);
+        long ppoRun = queue.enqueue("kinds: ppo", RunKind.PPO, "{}", null, null, null);
+        long dpoRun = queue.enqueue("kinds: dpo", RunKind.DPO, "{}", null, null, null);
+        Duration lease = Duration.ofMinutes(5);
+        assertThat(queue.claim("gpu", lease, java.util.Set.of(RunKind.PPO, RunKind.DPO, RunKind.RLOO)).orElseThrow().id())
+                .as("the older SFT run is not this worker's kind").isEqualTo(ppoRun);
+        assertThat(queue.claim("gpu", lease, java.util.Set.of(RunKind.RLOO))).as("no queued RLOO run").isEmpty();
+        assertThat(queue.claim("any", lease).orElseThrow().id()).as("a worker of every kind takes the oldest").isEqualTo(sftRun);
+        assertThat(queue.claim("gpu", lease, java.util.Set.of(RunKind.DPO)).orElseThrow().id()).isEqualTo(dpoRun);
+        assertThat(RunWorkers.kinds(" ppo, RLOO ,")).containsExactlyInAnyOrder(RunKind.PPO, RunKind.RLOO);
+        assertThat(RunWorkers.kinds("")).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunWorkers.kinds("PPO,GPU"))
+                .hasMessageContaining("rlhf.worker.kinds: no run kind \"GPU\"");
+    }
+
+    @Test
     void twoWorkersAndFiveQueuedRunsEachRunExecutesExactlyOnce() throws Exception {
         List<Long> runs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
