@@ -24,7 +24,22 @@ public final class Sampler {
      * @param lengths  per row, the tokens generated up to and including the first EOS (maxNewTokens if none)
      * @param logProbs [B][maxNewTokens]: log-prob of each generated token; 0 after the row finished
      */
-    public record Result(int[][] tokens, int[] lengths, float[][] logProbs) {}
+    public record Result(int[][] tokens, int[] lengths, float[][] logProbs) {
+
+        /** Each row's tokens up to and including its first EOS (all of them when it has none). */
+        public int[][] finished() {
+            int[][] out = new int[tokens.length][];
+            for (int r = 0; r < tokens.length; r++) out[r] = java.util.Arrays.copyOf(tokens[r], lengths[r]);
+            return out;
+        }
+
+        /** Whether each row ended with {@code eosId} within the limit. */
+        public boolean[] endedWithEos(int eosId) {
+            boolean[] out = new boolean[tokens.length];
+            for (int r = 0; r < tokens.length; r++) out[r] = tokens[r][lengths[r] - 1] == eosId;
+            return out;
+        }
+    }
 
     private final CausalLm model;
 

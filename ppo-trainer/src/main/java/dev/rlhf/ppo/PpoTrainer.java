@@ -237,12 +237,8 @@ public final class PpoTrainer implements AutoCloseable {
                 SamplingConfig.of(n, tau, seed(it, 1)));
         int rows = queries.length, eos = policy.config().eos_token_id();
         int[] lengths = gen.lengths();
-        boolean[] hasEos = new boolean[rows];
-        int[][] finished = new int[rows][];
-        for (int r = 0; r < rows; r++) {
-            hasEos[r] = gen.tokens()[r][lengths[r] - 1] == eos;
-            finished[r] = Arrays.copyOf(gen.tokens()[r], lengths[r]);
-        }
+        boolean[] hasEos = gen.endedWithEos(eos);
+        int[][] finished = gen.finished();
         double generationSeconds = (System.nanoTime() - start) / 1e9;
 
         // (2) Scores r(x, y); no EOS within the limit → the fixed penalty instead (the EOS trick).

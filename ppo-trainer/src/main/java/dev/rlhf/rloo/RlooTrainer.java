@@ -180,12 +180,8 @@ public final class RlooTrainer implements AutoCloseable {
         Sampler.Result gen = new Sampler(policy).generate(queries, SamplingConfig.of(n, tau, seed(it, 1)));
         int rows = queries.length, eosId = policy.config().eos_token_id();
         int[] lengths = gen.lengths();
-        boolean[] hasEos = new boolean[rows];
-        int[][] finished = new int[rows][];
-        for (int r = 0; r < rows; r++) {
-            hasEos[r] = gen.tokens()[r][lengths[r] - 1] == eosId;
-            finished[r] = Arrays.copyOf(gen.tokens()[r], lengths[r]);
-        }
+        boolean[] hasEos = gen.endedWithEos(eosId);
+        int[][] finished = gen.finished();
         double generationSeconds = (System.nanoTime() - start) / 1e9;
 
         // (2) Scores; no EOS within the limit → the fixed penalty instead.
