@@ -95,16 +95,23 @@ class ActuatorTest {
         assertThat(value(scrape(), "rlhf_labels_submitted_total")).isEqualTo(before + 1);
     }
 
-    @Test
-    void anAdminsTokenScrapes() throws Exception {
-        SignedInUser admin = as(Role.ADMIN);
-        MockHttpServletResponse made = mvc.perform(post("/api/tokens").with(user(admin)).with(csrf().asHeader())
+    private MockHttpServletResponse scrapeWithTokenOf(Role role) throws Exception {
+        MockHttpServletResponse made = mvc.perform(post("/api/tokens").with(user(as(role))).with(csrf().asHeader())
                 .contentType(MediaType.APPLICATION_JSON).content("{\"name\": \"prometheus\"}")).andReturn().getResponse();
         assertThat(made.getStatus()).as(made.getContentAsString()).isEqualTo(201);
         String token = JSON.readTree(made.getContentAsString()).get("token").asString();
-        MockHttpServletResponse r = mvc.perform(get("/actuator/prometheus").header("Authorization", "Bearer " + token))
+        return mvc.perform(get("/actuator/prometheus").header("Authorization", "Bearer " + token)).andReturn().getResponse();
+    }
+
+    @Test
+    void tokensOfAdminsAndResearchersScrape() throws Exception {
+        for (Role role : new Role[]{Role.ADMIN, Role.RESEARCHER}) {
+            MockHttpServletResponse r = scrapeWithTokenOf(role);
+            assertThat(r.getStatus()).as(role.name()).isEqualTo(200);
+            assertThat(r.getContentAsString()).contains("rlhf_queue_depth");
+        }
+        MockHttpServletResponse wrong = mvc.perform(get("/actuator/prometheus").header("Authorization", "Bearer rlhf_nope"))
                 .andReturn().getResponse();
-        assertThat(r.getStatus()).isEqualTo(200);
-        assertThat(r.getContentAsString()).contains("rlhf_queue_depth");
+        assertThat(wrong.getStatus()).isEqualTo(401);
     }
 }
