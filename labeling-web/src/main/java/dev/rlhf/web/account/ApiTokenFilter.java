@@ -33,11 +33,15 @@ final class ApiTokenFilter extends OncePerRequestFilter {
         this.json = json;
     }
 
-    /** An API request that carries a bearer token (these skip the CSRF check). */
+    /** The metrics scrape, which takes tokens like the API (a Prometheus server sends one). */
+    static final String PROMETHEUS = "/actuator/prometheus";
+
+    /** An API (or metrics scrape) request that carries a bearer token (these skip the CSRF check). */
     static boolean bearerApiRequest(HttpServletRequest request) {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
         return header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                && ApiRequests.MATCHER.matches(request);
+                && (ApiRequests.MATCHER.matches(request)
+                        || request.getRequestURI().equals(request.getContextPath() + PROMETHEUS));
     }
 
     @Override

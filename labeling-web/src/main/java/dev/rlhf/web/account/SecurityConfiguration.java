@@ -6,7 +6,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -53,6 +55,13 @@ class SecurityConfiguration {
                 .addFilterBefore(new LoginThrottleFilter(throttle, json), UsernamePasswordAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
+                        // operations: the health check is anyone's (details only for admins, see application.properties);
+                        // the metrics scrape is for admins (session or token) and for researchers' API tokens;
+                        // no other actuator endpoint is exposed
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers(ApiTokenFilter.PROMETHEUS).access((authentication, context) ->
+                                new AuthorizationDecision(prometheusAllowed(authentication.get())))
+                        .requestMatchers("/actuator", "/actuator/**").denyAll()
                         .requestMatchers("/labeling/**", "/api/labeling/**").hasRole(Role.LABELER.name())
                         // data: imports, accounts, qualification tests and gold are the admin's; batches are read by
                         // researchers and changed by admins; exports, labels and quality figures are for both
@@ -83,6 +92,18 @@ class SecurityConfiguration {
                         .authenticationEntryPoint(signInFirst(ApiRequests.MATCHER))
                         .accessDeniedHandler(errors));
         return http.build();
+    }
+
+    /** Admins, signed in or by token; researchers by API token only (a Prometheus server's credential). */
+    static boolean prometheusAllowed(Authentication authentication) {
+        if (authentication == null || !authentication.isAuthenticated()) {
+            return false;
+        }
+        boolean admin = authentication.getAuthorities().stream()
+                .anyMatch(a -> a.getAuthority().equals("ROLE_" + Role.ADMIN.name()));
+        boolean researcher = authentication.getAuthorities().stream()
+                .anyMatch(a -> a.getAuthority().equals("ROLE_" + Role.RESEARCHER.name()));
+        return admin || (researcher && authentication instanceof ApiTokenAuthentication);
     }
 
     /** Anonymous API calls get 401; anonymous page requests (whatever their Accept header) go to the login page. */

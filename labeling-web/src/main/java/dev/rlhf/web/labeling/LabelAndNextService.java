@@ -25,16 +25,24 @@ public class LabelAndNextService {
     private final JdbcClient jdbc;
     private final LabelSubmissionService submissions;
     private final AssignmentService assignments;
+    private final LabelingMetrics metrics;
 
-    LabelAndNextService(JdbcClient jdbc, LabelSubmissionService submissions, AssignmentService assignments) {
+    LabelAndNextService(JdbcClient jdbc, LabelSubmissionService submissions, AssignmentService assignments,
+                        LabelingMetrics metrics) {
         this.jdbc = jdbc;
         this.submissions = submissions;
         this.assignments = assignments;
+        this.metrics = metrics;
     }
 
     public LabelAndNext submitAndNext(long labelerId, LabelSubmission submission) {
+        return metrics.submit.record(() -> submitAndNextTimed(labelerId, submission));
+    }
+
+    private LabelAndNext submitAndNextTimed(long labelerId, LabelSubmission submission) {
         Optional<LabelAndNext> stored = storeAndClaim(labelerId, submission);
         if (stored.isPresent()) {
+            metrics.stored.increment();
             LabelAndNext answer = stored.get();
             if (answer.next() != null) {
                 return answer;
@@ -43,7 +51,7 @@ public class LabelAndNextService {
             return new LabelAndNext(answer.label(), assignments.currentOrNext(labelerId).orElse(null));
         }
         // not stored by the one-statement path: judge the request (retry, refusal or race) step by step
-        return new LabelAndNext(submissions.submit(labelerId, submission),
+        return new LabelAndNext(submissions.submitUntimed(labelerId, submission),
                 assignments.currentOrNext(labelerId).orElse(null));
     }
 

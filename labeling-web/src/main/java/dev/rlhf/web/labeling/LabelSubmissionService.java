@@ -59,11 +59,19 @@ public class LabelSubmissionService {
 
     private final JdbcClient jdbc;
 
-    LabelSubmissionService(JdbcClient jdbc) {
+    private final LabelingMetrics metrics;
+
+    LabelSubmissionService(JdbcClient jdbc, LabelingMetrics metrics) {
         this.jdbc = jdbc;
+        this.metrics = metrics;
     }
 
     public LabelReceipt submit(long labelerId, LabelSubmission submission) {
+        return metrics.submit.record(() -> submitUntimed(labelerId, submission));
+    }
+
+    /** {@link #submit} without the latency timer (for a caller that times the whole submission itself). */
+    LabelReceipt submitUntimed(long labelerId, LabelSubmission submission) {
         long assignmentId = required(submission.assignmentId(), "assignmentId");
         String key = validKey(submission.idempotencyKey());
         String flags = String.join(",", validFlags(submission.flags()));
@@ -135,6 +143,7 @@ public class LabelSubmissionService {
                 .param("flags", flags)
                 .param("key", key)
                 .query(Long.class).optional();
+        labelId.ifPresent(id -> metrics.stored.increment());
         return labelId.map(id -> LabelReceipt.of(id, assignmentId, answer.toScreen(context.displayOrder)));
     }
 

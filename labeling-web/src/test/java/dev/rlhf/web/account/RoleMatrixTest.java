@@ -51,6 +51,9 @@ class RoleMatrixTest {
     static final List<Endpoint> ENDPOINTS = List.of(
             //            method           path                      body  anon   labeler researcher admin
             new Endpoint(HttpMethod.GET, "/login", null, 200, 200, 200, 200),
+            new Endpoint(HttpMethod.GET, "/actuator/health", null, 200, 200, 200, 200),
+            new Endpoint(HttpMethod.GET, "/actuator/prometheus", null, LOGIN, 403, 403, 200),
+            new Endpoint(HttpMethod.GET, "/actuator/env", null, LOGIN, 403, 403, 403),
             new Endpoint(HttpMethod.GET, "/css/app.css", null, 200, 200, 200, 200),
             new Endpoint(HttpMethod.GET, "/js/labeling.js", null, 200, 200, 200, 200),
             new Endpoint(HttpMethod.GET, "/", null, LOGIN, 302, 302, 302),
