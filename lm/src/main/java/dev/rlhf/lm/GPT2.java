@@ -174,7 +174,7 @@ public final class GPT2 implements CausalLm {
         }
         NDArray x = Ops.embedding(ids, wte).add(Ops.embedding(Ops.longIds(positionIds), wpe)); // wte[ids] + wpe[pos]
         NDArray maskBias = maskBias(attentionMask, t, past);
-        for (GPT2Block block : blocks) x = block.forward(x, maskBias, cache);
+        for (GPT2Block block : blocks) x = LayerScope.apply(x, in -> block.forward(in, maskBias, cache));
         if (cache != null) cache.advance(t);
         return Ops.layerNorm(x, lnFW, lnFB, config.layer_norm_epsilon());
     }

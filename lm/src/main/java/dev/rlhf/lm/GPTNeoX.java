@@ -89,7 +89,7 @@ public final class GPTNeoX implements CausalLm {
         NDArray x = Ops.embedding(ids, embed);
         NDArray[] cosSin = rotary.cosSin(Ops.longIds(positionIds), x.getDataType());
         NDArray maskBias = AttentionMask.bias(attentionMask, t, past, 0);
-        for (Layer layer : layers) x = layer.forward(x, cosSin[0], cosSin[1], maskBias, cache);
+        for (Layer layer : layers) x = LayerScope.apply(x, in -> layer.forward(in, cosSin[0], cosSin[1], maskBias, cache));
         if (cache != null) cache.advance(t);
         return Ops.layerNorm(x, normW, normB, config.layer_norm_eps());
     }

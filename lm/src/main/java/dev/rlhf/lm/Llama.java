@@ -95,7 +95,7 @@ public final class Llama implements CausalLm {
         NDArray x = Ops.embedding(ids, embed);                                         // embed_tokens[ids]
         NDArray[] cosSin = rotary.cosSin(Ops.longIds(positionIds), x.getDataType());   // rotary uses the position ids
         NDArray maskBias = AttentionMask.bias(attentionMask, t, past, config.window());
-        for (LlamaDecoderLayer layer : layers) x = layer.forward(x, cosSin[0], cosSin[1], maskBias, cache);
+        for (LlamaDecoderLayer layer : layers) x = LayerScope.apply(x, in -> layer.forward(in, cosSin[0], cosSin[1], maskBias, cache));
         if (cache != null) cache.advance(t);
         return Ops.rmsNorm(x, norm, config.rms_norm_eps());
     }

@@ -53,6 +53,26 @@ class NativeMemoryTest {
         }
     }
 
+    /**
+     * A full pass frees each layer's intermediates when the layer is done (as PyTorch's reference counting does):
+     * what is left in the pass's manager is the same for 1 layer and 6.
+     */
+    @Test
+    void aFullPassKeepsNoLayerIntermediates() {
+        int[] left = new int[2];
+        for (int layers : new int[] {1, 6}) {
+            try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
+                 GPT2 model = new GPT2(GPT2Config.of(64, 64, 64, layers, 4), root, 1)) {
+                try (NDManager pass = root.newSubManager()) {
+                    ai.djl.ndarray.NDArray ids = pass.arange(0, 32).reshape(2, 16);
+                    model.logits(ids).toFloatArray();
+                    left[layers == 1 ? 0 : 1] = pass.getManagedArrays().size();
+                }
+            }
+        }
+        assertEquals(left[0], left[1], "arrays left after a pass of 1 layer and of 6 layers");
+    }
+
     static long rss() throws IOException {
         System.gc();
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
