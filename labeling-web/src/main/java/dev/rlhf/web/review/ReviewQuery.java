@@ -50,7 +50,7 @@ class ReviewQuery {
                 JOIN comparisons c ON c.id = l.comparison_id
                 LEFT JOIN batches b ON b.id = c.batch_id
                 JOIN users u ON u.id = l.labeler_id
-                WHERE """ + String.join(" AND ", where);
+                """ + " WHERE " + String.join(" AND ", where);
         long total = jdbc.sql("SELECT count(*) " + from).params(params).query(Long.class).single();
         List<ReviewedLabel> labels = jdbc.sql("""
                         SELECT l.id, l.comparison_id, c.batch_id, b.name AS batch_name, l.labeler_id, u.username,
@@ -81,7 +81,7 @@ class ReviewQuery {
                         SELECT s.id, s.comparison_id, s.batch_id, b.name AS batch_name, s.labeler_id, u.username,
                                s.reason, s.text, s.created_at
                         FROM skips s JOIN batches b ON b.id = s.batch_id JOIN users u ON u.id = s.labeler_id
-                        WHERE """ + String.join(" AND ", skipWhere) + " ORDER BY s.created_at DESC, s.id DESC LIMIT :limit")
+                        """ + " WHERE " + String.join(" AND ", skipWhere) + " ORDER BY s.created_at DESC, s.id DESC LIMIT :limit")
                 .params(skipParams).param("limit", SKIPS_SHOWN)
                 .query((rs, n) -> skip(rs))
                 .list();
