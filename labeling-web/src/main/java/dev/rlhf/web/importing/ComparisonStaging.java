@@ -84,7 +84,7 @@ final class ComparisonStaging implements Staging<Comparison> {
 
     @Override
     public Comparison parse(long line, JsonObject json) {
-        Format lineFormat = TrlPreference.looksLike(json) && !json.has("summaries") ? Format.PREFERENCES : Format.FEEDBACK;
+        Format lineFormat = TrlPreference.looksLike(json) ? Format.PREFERENCES : Format.FEEDBACK;
         if (format == null) {
             format = lineFormat;
         } else if (lineFormat != format) {

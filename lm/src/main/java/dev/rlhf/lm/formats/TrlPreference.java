@@ -50,9 +50,13 @@ public final class TrlPreference {
         return new PreferencePair(prompt, chosen, rejected);
     }
 
-    /** Whether a line's object looks like this format (it has {@code chosen} and {@code rejected}). */
+    /**
+     * Whether a line's object is meant to be in this format (it has {@code prompt}, {@code chosen} or {@code rejected},
+     * and neither of a summarize-from-feedback comparison's {@code info} and {@code summaries}), even when it is a bad
+     * line of it.
+     */
     public static boolean looksLike(JsonObject o) {
-        return o.has("chosen") && o.has("rejected");
+        return (o.has("prompt") || o.has("chosen") || o.has("rejected")) && !o.has("info") && !o.has("summaries");
     }
 
     private record Message(String role, String content) {

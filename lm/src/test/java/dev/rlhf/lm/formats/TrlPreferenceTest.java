@@ -67,6 +67,8 @@ class TrlPreferenceTest {
     @Test
     void recognisesItsLines() {
         assertTrue(TrlPreference.looksLike(json("{\"chosen\":\"c\",\"rejected\":\"r\"}")));
+        assertTrue(TrlPreference.looksLike(json("{\"prompt\":\"p\",\"chosen\":\"c\"}")));
         assertFalse(TrlPreference.looksLike(json("{\"info\":{},\"summaries\":[]}")));
+        assertFalse(TrlPreference.looksLike(json("{\"info\":{},\"summaries\":[],\"chosen\":1}")));
     }
 }
