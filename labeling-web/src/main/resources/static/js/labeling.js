@@ -1,5 +1,6 @@
 // Keyboard-first labeling: 1-9 answer a pairwise comparison (5 only where ties are allowed),
-// 1-4 pick a best-of-4 candidate, F flags the post (cycles the flag reasons), and the form is sent at once.
+// 1-4 pick a best-of-4 candidate, F flags the post (cycles the flag reasons), and the form is sent at once;
+// S opens the skip form (a reason, then Enter or the Skip button).
 (function () {
   'use strict';
   var form = document.getElementById('label-form');
@@ -26,6 +27,18 @@
     flag.selectedIndex = (flag.selectedIndex + 1) % flag.options.length;
   }
 
+  function openSkip() {
+    var skip = document.getElementById('skip');
+    if (!skip) {
+      return;
+    }
+    skip.open = true;
+    var reason = skip.querySelector('input[name=reason]:checked') || skip.querySelector('input[name=reason]');
+    if (reason) {
+      reason.focus();
+    }
+  }
+
   form.addEventListener('submit', function () { sent = true; });
 
   document.addEventListener('keydown', function (event) {
@@ -36,12 +49,18 @@
     if (target && (target.tagName === 'TEXTAREA' || target.tagName === 'INPUT' && target.type === 'text')) {
       return;
     }
+    if (target && target.closest && target.closest('#skip-form')) {
+      return;
+    }
     if (/^[1-9]$/.test(event.key)) {
       event.preventDefault();
       answer(parseInt(event.key, 10));
     } else if (event.key === 'f' || event.key === 'F') {
       event.preventDefault();
       cycleFlag();
+    } else if (event.key === 's' || event.key === 'S') {
+      event.preventDefault();
+      openSkip();
     }
   });
 })();

@@ -46,6 +46,10 @@ public class Batch {
     @Column(name = "created_by")
     private Long createdBy;
 
+    /** Shown to labelers above every comparison of the batch; plain text, line breaks kept (V18). */
+    @Column(columnDefinition = "text")
+    private String instructions;
+
     @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
     private Instant createdAt;
 
@@ -106,6 +110,14 @@ public class Batch {
 
     public void setCreatedBy(Long createdBy) {
         this.createdBy = createdBy;
+    }
+
+    public String getInstructions() {
+        return instructions;
+    }
+
+    public void setInstructions(String instructions) {
+        this.instructions = instructions;
     }
 
     public Instant getCreatedAt() {

@@ -14,21 +14,27 @@ import org.springframework.web.bind.annotation.RestController;
 import java.util.List;
 import java.util.Map;
 
-/** Batches over REST: progress (researchers and admins), build and change state (admins). */
+/** Batches over REST: progress (researchers and admins), build, change state and instructions (admins). */
 @RestController
 @RequestMapping("/api/batches")
 class BatchApiController {
     private final BatchProgressQuery progress;
     private final BatchBuilder builder;
     private final BatchLifecycle lifecycle;
+    private final BatchInstructions instructions;
 
-    BatchApiController(BatchProgressQuery progress, BatchBuilder builder, BatchLifecycle lifecycle) {
+    BatchApiController(BatchProgressQuery progress, BatchBuilder builder, BatchLifecycle lifecycle,
+                       BatchInstructions instructions) {
         this.progress = progress;
         this.builder = builder;
         this.lifecycle = lifecycle;
+        this.instructions = instructions;
     }
 
     record StateChange(BatchState state) {
+    }
+
+    record InstructionsChange(String instructions) {
     }
 
     @GetMapping
@@ -39,6 +45,16 @@ class BatchApiController {
     @PostMapping
     ResponseEntity<BuiltBatch> build(@AuthenticationPrincipal SignedInUser admin, @RequestBody BatchSpec spec) {
         return ResponseEntity.status(HttpStatus.CREATED).body(builder.build(spec, admin.id()));
+    }
+
+    /** Replaces the batch's instructions ({@code null} or blank removes them). */
+    @PostMapping("/{id}/instructions")
+    Map<String, Object> instructions(@PathVariable long id, @RequestBody InstructionsChange change) {
+        String stored = instructions.set(id, change.instructions());
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("id", id);
+        answer.put("instructions", stored);
+        return answer;
     }
 
     @PostMapping("/{id}/state")

@@ -41,8 +41,12 @@ public class BatchBuilder {
     record Gold(long postId, List<Long> summaryIds, Integer choice, Integer confidence, String rationale) {
     }
 
-    /** The batch options every way of building shares, checked: name, mode, K, ties, gold rate, priority. */
-    public record Options(String name, BatchMode mode, int overlapK, boolean tiesAllowed, BigDecimal goldRate, int priority) {
+    /**
+     * The batch options every way of building shares, checked: name, mode, K, ties, gold rate, priority and the
+     * labelers' instructions (null for none).
+     */
+    public record Options(String name, BatchMode mode, int overlapK, boolean tiesAllowed, BigDecimal goldRate, int priority,
+                          String instructions) {
     }
 
     /** One real comparison to write: the post and its summaries in canonical order. */
@@ -80,7 +84,8 @@ public class BatchBuilder {
         if (batches.findByName(name).isPresent()) {
             throw ApiProblem.conflict("name", "a batch named '" + name + "' exists");
         }
-        return new Options(name, spec.mode(), k, ties, rate, spec.priority() == null ? 0 : spec.priority());
+        String instructions = BatchInstructions.check(spec.instructions());
+        return new Options(name, spec.mode(), k, ties, rate, spec.priority() == null ? 0 : spec.priority(), instructions);
     }
 
     /** Whether gold comparisons exist to mix into a batch of this mode (tie answers only where ties are allowed). */
@@ -151,6 +156,7 @@ public class BatchBuilder {
         Batch batch = new Batch(options.name(), options.mode(), options.overlapK(), options.tiesAllowed(), options.priority());
         batch.setGoldRate(rate);
         batch.setCreatedBy(createdBy);
+        batch.setInstructions(options.instructions());
         batches.save(batch);
         int goldAdded = 0;
         List<Long> ids = new ArrayList<>();

@@ -23,11 +23,14 @@ class BatchPagesController {
     private final BatchProgressQuery progress;
     private final BatchBuilder builder;
     private final BatchLifecycle lifecycle;
+    private final BatchInstructions instructions;
 
-    BatchPagesController(BatchProgressQuery progress, BatchBuilder builder, BatchLifecycle lifecycle) {
+    BatchPagesController(BatchProgressQuery progress, BatchBuilder builder, BatchLifecycle lifecycle,
+                         BatchInstructions instructions) {
         this.progress = progress;
         this.builder = builder;
         this.lifecycle = lifecycle;
+        this.instructions = instructions;
     }
 
     @GetMapping("/admin/batches")
@@ -41,9 +44,10 @@ class BatchPagesController {
     String build(@AuthenticationPrincipal SignedInUser admin, @RequestParam String name, @RequestParam BatchMode mode,
                  @RequestParam(defaultValue = "1") int overlapK, @RequestParam(defaultValue = "false") boolean tiesAllowed,
                  @RequestParam(defaultValue = "0") BigDecimal goldRate, @RequestParam(defaultValue = "0") int priority,
-                 @RequestParam String posts, @RequestParam String sources, RedirectAttributes flash) {
+                 @RequestParam String posts, @RequestParam String sources,
+                 @RequestParam(required = false) String instructions, RedirectAttributes flash) {
         BuiltBatch built = builder.build(new BatchSpec(name, mode, overlapK, tiesAllowed, goldRate, priority,
-                split(posts), split(sources)), admin.id());
+                split(posts), split(sources), instructions), admin.id());
         flash.addFlashAttribute("notice", "Built " + built.name() + ": " + built.comparisons() + " comparisons, "
                 + built.gold() + " gold" + (built.skipped().isEmpty() ? "." : "; skipped " + built.skipped()));
         return "redirect:/admin/batches";
@@ -52,6 +56,14 @@ class BatchPagesController {
     @PostMapping("/admin/batches/{id}/state")
     String state(@PathVariable long id, @RequestParam BatchState state, RedirectAttributes flash) {
         flash.addFlashAttribute("notice", "Batch " + id + " is " + lifecycle.move(id, state) + ".");
+        return "redirect:/admin/batches";
+    }
+
+    @PostMapping("/admin/batches/{id}/instructions")
+    String instructions(@PathVariable long id, @RequestParam(defaultValue = "") String instructions,
+                        RedirectAttributes flash) {
+        String stored = this.instructions.set(id, instructions);
+        flash.addFlashAttribute("notice", "Batch " + id + (stored == null ? " has no instructions." : ": instructions saved."));
         return "redirect:/admin/batches";
     }
 

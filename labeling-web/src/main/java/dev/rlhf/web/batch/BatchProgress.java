@@ -1,9 +1,12 @@
 package dev.rlhf.web.batch;
 
-/** How far a batch is: comparisons, labels stored against the K × comparisons it needs, comparisons complete. */
+/**
+ * How far a batch is: comparisons, labels stored against the K × comparisons it needs, comparisons complete,
+ * assignments held now, and how often labelers skipped one of its comparisons; with the batch's instructions.
+ */
 public record BatchProgress(long id, String name, BatchMode mode, int overlapK, boolean tiesAllowed, int priority,
                             BatchState state, long comparisons, long labels, long completeComparisons,
-                            long activeAssignments) {
+                            long activeAssignments, long skips, String instructions) {
     public long labelsNeeded() {
         return comparisons * overlapK;
     }

@@ -20,7 +20,9 @@ public class BatchProgressQuery {
                                coalesce(c.comparisons, 0) AS comparisons,
                                coalesce(c.labels, 0) AS labels,
                                coalesce(c.complete, 0) AS complete,
-                               coalesce(c.active, 0) AS active
+                               coalesce(c.active, 0) AS active,
+                               (SELECT count(*) FROM skips s WHERE s.batch_id = b.id) AS skips,
+                               b.instructions
                         FROM batches b
                         LEFT JOIN (
                             SELECT c.batch_id,
@@ -41,7 +43,8 @@ public class BatchProgressQuery {
                 .query((rs, n) -> new BatchProgress(rs.getLong("id"), rs.getString("name"),
                         BatchMode.valueOf(rs.getString("mode")), rs.getInt("overlap_k"), rs.getBoolean("ties_allowed"),
                         rs.getInt("priority"), BatchState.valueOf(rs.getString("state")), rs.getLong("comparisons"),
-                        rs.getLong("labels"), rs.getLong("complete"), rs.getLong("active")))
+                        rs.getLong("labels"), rs.getLong("complete"), rs.getLong("active"),
+                        rs.getLong("skips"), rs.getString("instructions")))
                 .list();
     }
 }

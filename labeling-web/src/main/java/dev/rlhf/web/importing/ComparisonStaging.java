@@ -3,7 +3,10 @@ package dev.rlhf.web.importing;
 import com.google.gson.JsonObject;
 import dev.rlhf.lm.formats.Comparison;
 import dev.rlhf.lm.formats.ComparisonReader;
+import dev.rlhf.lm.formats.PostInfo;
+import dev.rlhf.lm.formats.PreferencePair;
 import dev.rlhf.lm.formats.Summary;
+import dev.rlhf.lm.formats.TrlPreference;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,13 +33,81 @@ import java.util.Set;
  * {@code extra.confidence} 5); on top of the format the platform requires 2 or 4 summaries, each summary's policy,
  * the worker, batch and a split of {@link ImportLimits#SPLITS}, no summary twice in one comparison, and the lengths of
  * {@link ImportLimits}.
+ *
+ * <p>A file may instead hold TRL preference pairs ({@code {"prompt","chosen","rejected"}}, standard or conversational,
+ * parsed by {@code lm}'s {@link TrlPreference}); the first line decides which format the whole file is in, and a line
+ * of the other format is refused. A pair becomes the same records as a comparison line: the prompt a post (source id
+ * {@code trl:} and a hash of the prompt, no subreddit or title), the two responses a pairwise comparison with the
+ * chosen one first (policies {@code trl-chosen} and {@code trl-rejected}), and the file's preference a label
+ * (choice 0, no confidence) of the imported worker {@value #PREFERENCE_WORKER}, in the imported batch named after
+ * the file ({@link #preferenceBatch}), split {@code train}.
  */
 final class ComparisonStaging implements Staging<Comparison> {
+    /** The imported labeler whose labels are a preference file's choices ({@code imported:trl}). */
+    static final String PREFERENCE_WORKER = "trl";
+    static final String CHOSEN_POLICY = "trl-chosen";
+    static final String REJECTED_POLICY = "trl-rejected";
+
+    private enum Format {
+        FEEDBACK("summarize-from-feedback comparisons", "a summarize-from-feedback comparison"),
+        PREFERENCES("TRL preference pairs", "a TRL preference pair");
+
+        final String description;
+        final String one;
+
+        Format(String description, String one) {
+            this.description = description;
+            this.one = one;
+        }
+    }
+
     /** Candidate count of each batch name seen so far: one entry per batch, so memory stays small. */
     private final Map<String, Integer> batchSizes = new HashMap<>();
+    /** The batch of a preference file's pairs. */
+    private final String preferenceBatch;
+    /** The file's format, decided by its first line. */
+    private Format format;
+
+    ComparisonStaging(String preferenceBatch) {
+        this.preferenceBatch = preferenceBatch;
+    }
+
+    /** The batch a preference file's pairs go to: the file's name without directories and extension. */
+    static String preferenceBatch(String filename) {
+        String name = filename == null ? "" : filename.replace('\\', '/');
+        name = name.substring(name.lastIndexOf('/') + 1).replaceFirst("(?i)\\.(jsonl|json|txt)$", "").strip();
+        if (name.isEmpty()) {
+            name = "trl-preferences";
+        }
+        return name.length() > ImportLimits.NAME ? name.substring(0, ImportLimits.NAME) : name;
+    }
 
     @Override
     public Comparison parse(long line, JsonObject json) {
+        Format lineFormat = TrlPreference.looksLike(json) ? Format.PREFERENCES : Format.FEEDBACK;
+        if (format == null) {
+            format = lineFormat;
+        } else if (lineFormat != format) {
+            throw new BadLineException(line, format == Format.FEEDBACK ? "summaries" : "chosen",
+                    "this file holds " + format.description + " (as its first line does); this line is " + lineFormat.one);
+        }
+        return format == Format.PREFERENCES ? preference(line, json) : feedback(line, json);
+    }
+
+    private Comparison preference(long line, JsonObject json) {
+        PreferencePair pair = TrlPreference.parse(json, null, line);
+        ImportLimits.check(line, "prompt", pair.prompt(), ImportLimits.POST, true, false);
+        ImportLimits.check(line, "chosen", pair.chosen(), ImportLimits.SUMMARY, true, false);
+        ImportLimits.check(line, "rejected", pair.rejected(), ImportLimits.SUMMARY, true, false);
+        if (pair.chosen().equals(pair.rejected())) {
+            throw new BadLineException(line, "rejected", "is the same text as chosen");
+        }
+        PostInfo info = new PostInfo("trl:" + sha256(List.of(pair.prompt())), pair.prompt(), "", "");
+        return new Comparison(info, List.of(new Summary(pair.chosen(), CHOSEN_POLICY, null),
+                new Summary(pair.rejected(), REJECTED_POLICY, null)), 0, PREFERENCE_WORKER, preferenceBatch, "train", null);
+    }
+
+    private Comparison feedback(long line, JsonObject json) {
         Comparison c = ComparisonReader.parse(json, null, line, true);
         ImportLimits.check(line, "info.id", c.info().id(), ImportLimits.NAME, true, false);
         ImportLimits.check(line, "info.post", c.info().post(), ImportLimits.POST, true, false);
@@ -127,13 +198,18 @@ final class ComparisonStaging implements Staging<Comparison> {
             parts.add(summary.policy());
             parts.add(summary.text());
         }
+        return "sff:" + sha256(parts);
+    }
+
+    /** The first 24 bytes of the SHA-256 of the parts (each ended by a NUL byte), in hex. */
+    private static String sha256(List<String> parts) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (String part : parts) {
                 sha.update(part.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
             }
-            return "sff:" + HexFormat.of().formatHex(sha.digest(), 0, 24);
+            return HexFormat.of().formatHex(sha.digest(), 0, 24);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

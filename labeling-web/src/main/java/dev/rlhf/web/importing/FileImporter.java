@@ -56,7 +56,8 @@ public class FileImporter {
 
     /** Runs an already created job. */
     public void run(long jobId, ImportKind kind, Path file, Long userId, ImportProgress progress) {
-        Staging<?> staging = kind == ImportKind.POSTS ? new PostStaging() : new ComparisonStaging();
+        Staging<?> staging = kind == ImportKind.POSTS ? new PostStaging()
+                : new ComparisonStaging(ComparisonStaging.preferenceBatch(jobs.find(jobId).orElseThrow().filename()));
         try {
             long rows = runStaged(jobId, staging, file, userId, progress);
             log.info("Import job {} ({}) finished: {} rows", jobId, kind, rows);

@@ -51,7 +51,8 @@ public class AssignmentService {
             FROM (SELECT set_config('synchronous_commit', 'off', true)) relaxed
             LEFT JOIN LATERAL (
                 SELECT a.id AS assignment_id, b.mode, b.ties_allowed, p.subreddit, p.title, p.body,
-                       shown_candidates(a.comparison_id, a.display_order) AS candidates, a.lease_expires_at
+                       shown_candidates(a.comparison_id, a.display_order) AS candidates, a.lease_expires_at,
+                       b.instructions
                 FROM assignments a
                 JOIN comparisons c ON c.id = a.comparison_id
                 JOIN batches b ON b.id = c.batch_id
@@ -62,8 +63,8 @@ public class AssignmentService {
 
     /**
      * Takes a free slot of the first comparison (batches by priority, then comparisons by id) that the labeler
-     * never had, with {@code FOR NO KEY UPDATE SKIP LOCKED}, and assigns it: migration V7's
-     * {@code claim_assignment}, which {@code store_label_and_claim} uses too.
+     * never had, with {@code FOR NO KEY UPDATE SKIP LOCKED}, and assigns it: {@code claim_assignment} (V7, the
+     * qualification gate V8, the batch's instructions V18), which {@code store_label_and_claim} uses too.
      */
     private static final String CLAIM = "SELECT * FROM claim_assignment(:labeler, :leaseSeconds)";
 
@@ -150,7 +151,8 @@ public class AssignmentService {
         return Optional.of(new AssignmentView(assignmentId, BatchMode.valueOf(rs.getString(prefix + "mode")),
                 rs.getBoolean(prefix + "ties_allowed"), rs.getString(prefix + "subreddit"),
                 rs.getString(prefix + "title"), rs.getString(prefix + "body"), List.copyOf(candidates),
-                rs.getObject(prefix + "lease_expires_at", OffsetDateTime.class).toInstant()));
+                rs.getObject(prefix + "lease_expires_at", OffsetDateTime.class).toInstant(),
+                rs.getString(prefix + "instructions")));
     }
 
     static int[] ints(Array array) throws SQLException {

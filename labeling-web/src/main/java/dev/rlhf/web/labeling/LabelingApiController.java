@@ -24,13 +24,15 @@ class LabelingApiController {
     private final LabelSubmissionService submissions;
     private final LabelAndNextService labelAndNext;
     private final LabelerStatsQuery stats;
+    private final SkipService skips;
 
     LabelingApiController(AssignmentService assignments, LabelSubmissionService submissions,
-                          LabelAndNextService labelAndNext, LabelerStatsQuery stats) {
+                          LabelAndNextService labelAndNext, LabelerStatsQuery stats, SkipService skips) {
         this.assignments = assignments;
         this.submissions = submissions;
         this.labelAndNext = labelAndNext;
         this.stats = stats;
+        this.skips = skips;
     }
 
     /** The current or a new assignment (200), or 204 when there is no work for this labeler. */
@@ -65,6 +67,19 @@ class LabelingApiController {
                                                @RequestBody JsonNode body) {
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(labelAndNext.submitAndNext(user.id(), LabelSubmission.fromJson(body)));
+    }
+
+    /**
+     * Skips the labeler's assignment with a reason (201) and hands out their next one: the slot goes back to the pool
+     * for another labeler, never to this one again. A retry answers the skip stored first.
+     */
+    @PostMapping("/skips")
+    ResponseEntity<SkipReceipt> skip(@AuthenticationPrincipal SignedInUser user,
+                                     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                                             content = @Content(mediaType = "application/json",
+                                                     schema = @Schema(implementation = SkipRequest.class)))
+                                     @RequestBody JsonNode body) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(skips.skip(user.id(), SkipRequest.fromJson(body)));
     }
 
     @GetMapping("/stats")

@@ -11,14 +11,16 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.ModelAndView;
 
 import java.util.List;
 import java.util.UUID;
 
 /**
- * The labeler's pages: the next comparison with their own stats, and the answer form (post/redirect/get; the post
- * already claims the next comparison, which the page it redirects to finds as the labeler's current one).
+ * The labeler's pages: the next comparison with their own stats and the batch's instructions, the answer form and the
+ * skip form (post/redirect/get; the post already claims the next comparison, which the page it redirects to finds as
+ * the labeler's current one).
  */
 @Controller
 @RequestMapping("/labeling")
@@ -26,11 +28,14 @@ class LabelingController {
     private final AssignmentService assignments;
     private final LabelAndNextService labelAndNext;
     private final LabelerStatsQuery stats;
+    private final SkipService skips;
 
-    LabelingController(AssignmentService assignments, LabelAndNextService labelAndNext, LabelerStatsQuery stats) {
+    LabelingController(AssignmentService assignments, LabelAndNextService labelAndNext, LabelerStatsQuery stats,
+                       SkipService skips) {
         this.assignments = assignments;
         this.labelAndNext = labelAndNext;
         this.stats = stats;
+        this.skips = skips;
     }
 
     @GetMapping
@@ -38,6 +43,7 @@ class LabelingController {
         model.addAttribute("assignment", assignments.currentOrNext(user.id()).orElse(null));
         model.addAttribute("idempotencyKey", UUID.randomUUID().toString());
         model.addAttribute("flags", LabelFlag.values());
+        model.addAttribute("skipReasons", SkipReason.values());
         model.addAttribute("stats", stats.of(user.id()));
         return "labeling/compare";
     }
@@ -52,6 +58,20 @@ class LabelingController {
         }
         // stores the label and claims the next comparison in one statement; the page it redirects to shows it
         labelAndNext.submitAndNext(user.id(), form.toSubmission());
+        return "redirect:/labeling";
+    }
+
+    /** Skips the current comparison with a reason; the page it redirects to shows the next one. */
+    @PostMapping("/skips")
+    String skip(@AuthenticationPrincipal SignedInUser user, @RequestParam(required = false) String assignmentId,
+                @RequestParam(required = false) String reason, @RequestParam(required = false) String text) {
+        Long id;
+        try {
+            id = assignmentId == null || assignmentId.isBlank() ? null : Long.valueOf(assignmentId.strip());
+        } catch (NumberFormatException notANumber) {
+            throw LabelingException.badField("assignmentId", "assignmentId: '" + assignmentId + "' is not a valid value");
+        }
+        skips.skip(user.id(), new SkipRequest(id, reason, text));
         return "redirect:/labeling";
     }
 

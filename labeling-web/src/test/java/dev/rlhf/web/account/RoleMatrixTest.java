@@ -65,6 +65,9 @@ class RoleMatrixTest {
             new Endpoint(HttpMethod.POST, "/api/labeling/labels", "{}", 401, 400, 403, 403),
             new Endpoint(HttpMethod.POST, "/api/labeling/labels-and-next", "{}", 401, 400, 403, 403),
             new Endpoint(HttpMethod.GET, "/api/labeling/stats", null, 401, 200, 403, 403),
+            // skipping a comparison: labelers only (an empty skip names its missing field)
+            new Endpoint(HttpMethod.POST, "/labeling/skips", null, LOGIN, 400, 403, 403),
+            new Endpoint(HttpMethod.POST, "/api/labeling/skips", "{}", 401, 400, 403, 403),
             new Endpoint(HttpMethod.GET, "/api/csrf", null, 401, 200, 200, 200),
             // personal API tokens: researchers and admins, their own only
             new Endpoint(HttpMethod.GET, "/api/tokens", null, 401, 403, 200, 200),
@@ -83,6 +86,14 @@ class RoleMatrixTest {
             new Endpoint(HttpMethod.POST, "/admin/accounts/1/paused", null, LOGIN, 403, 403, 400),
             new Endpoint(HttpMethod.POST, "/admin/accounts/1/role", null, LOGIN, 403, 403, 400),
             new Endpoint(HttpMethod.GET, "/admin/qualification", null, LOGIN, 403, 403, 200),
+            // the review of flags, notes and skips, and one comparison's page: admins only
+            new Endpoint(HttpMethod.GET, "/admin/reviews", null, LOGIN, 403, 403, 200),
+            new Endpoint(HttpMethod.GET, "/admin/reviews?flag=offensive&page=2", null, LOGIN, 403, 403, 200),
+            new Endpoint(HttpMethod.GET, "/admin/reviews?flag=nonsense", null, LOGIN, 403, 403, 400),
+            new Endpoint(HttpMethod.GET, "/admin/comparisons/1", null, LOGIN, 403, 403, 200),
+            new Endpoint(HttpMethod.GET, "/admin/comparisons/999999", null, LOGIN, 403, 403, 404),
+            // a batch's instructions for its labelers: admins only
+            new Endpoint(HttpMethod.POST, "/admin/batches/999999/instructions", null, LOGIN, 403, 403, 404),
             new Endpoint(HttpMethod.GET, "/research/quality", null, LOGIN, 403, 200, 200),
             new Endpoint(HttpMethod.GET, "/research/exports", null, LOGIN, 403, 200, 200),
             new Endpoint(HttpMethod.GET, "/labeling/qualification", null, LOGIN, 200, 403, 403),
@@ -94,6 +105,7 @@ class RoleMatrixTest {
             new Endpoint(HttpMethod.GET, "/api/batches", null, 401, 403, 200, 200),
             new Endpoint(HttpMethod.POST, "/api/batches", "{}", 401, 403, 403, 400),
             new Endpoint(HttpMethod.POST, "/api/batches/1/state", "{}", 401, 403, 403, 400),
+            new Endpoint(HttpMethod.POST, "/api/batches/999999/instructions", "{}", 401, 403, 403, 404),
             new Endpoint(HttpMethod.GET, "/api/quality/labelers", null, 401, 403, 200, 200),
             new Endpoint(HttpMethod.GET, "/api/quality/batches", null, 401, 403, 200, 200),
             new Endpoint(HttpMethod.POST, "/api/gold", "{}", 401, 403, 403, 400),

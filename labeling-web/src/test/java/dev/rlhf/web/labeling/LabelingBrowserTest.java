@@ -1,5 +1,6 @@
 package dev.rlhf.web.labeling;
 
+import dev.rlhf.web.batch.BatchInstructions;
 import dev.rlhf.web.batch.BatchMode;
 import dev.rlhf.web.support.Chromium;
 import dev.rlhf.web.support.Fixtures;
@@ -31,6 +32,8 @@ class LabelingBrowserTest {
     int port;
     @Autowired
     Fixtures fixtures;
+    @Autowired
+    BatchInstructions instructions;
 
     ChromeDriver browser;
 
@@ -89,6 +92,54 @@ class LabelingBrowserTest {
                         JOIN comparisons c ON c.id = l.comparison_id WHERE u.username = 'labeler' AND c.batch_id = ?""")
                 .param(batchId).query(Long.class).single()).isEqualTo(3);
         assertThat(browser.findElement(By.id("stat-today")).getText()).isNotEqualTo("0");
+    }
+
+    /**
+     * The batch's instructions stand above the comparison as plain text with their line breaks; the labeler opens the
+     * skip form with S, picks a reason, adds a text and skips: the skip is stored and the next comparison is another.
+     */
+    @Test
+    void instructionsShowAboveTheComparisonAndTheLabelerSkipsWithAReason() throws Exception {
+        long batchId = fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 1, false, 3).getId();
+        String text = "Prefer the summary a reader of the post would write.\nIgnore typos. <b>not bold</b>";
+        instructions.set(batchId, text);
+        browser = Chromium.start();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+
+        Chromium.signIn(browser, wait, "http://localhost:" + port + "/labeling", "labeler", PlatformTest.DEMO_LABELER_PASSWORD);
+        wait.until(d -> d.getCurrentUrl().contains("/labeling") && !d.findElements(By.id("label-form")).isEmpty());
+
+        WebElement shown = browser.findElement(By.id("instructions-text"));
+        assertThat(shown.getText()).isEqualTo(text);
+        assertThat(browser.findElements(By.cssSelector("#instructions-text b"))).isEmpty();
+        assertThat(shown.getLocation().getY()).isLessThan(browser.findElement(By.id("post-title")).getLocation().getY());
+
+        String assignmentId = hidden(browser, "assignmentId");
+        long skipped = fixtures.jdbc().sql("SELECT comparison_id FROM assignments WHERE id = ?")
+                .param(Long.parseLong(assignmentId)).query(Long.class).single();
+        assertThat(browser.findElement(By.id("skip-offensive")).isDisplayed()).isFalse();
+        new Actions(browser).sendKeys("s").perform();
+        wait.until(d -> d.findElement(By.id("skip-offensive")).isDisplayed());
+        browser.findElement(By.id("skip-offensive")).click();
+        browser.findElement(By.id("skip-text")).sendKeys("slurs in summary B");
+        browser.findElement(By.id("send-skip")).click();
+        wait.until(d -> !d.findElements(By.id("no-work")).isEmpty()
+                || !d.findElements(By.name("assignmentId")).isEmpty() && !assignmentId.equals(hidden(d, "assignmentId")));
+
+        Map<String, Object> skip = fixtures.jdbc().sql("""
+                        SELECT s.comparison_id, s.batch_id, s.reason, s.text, u.username FROM skips s
+                        JOIN users u ON u.id = s.labeler_id WHERE s.assignment_id = ?""")
+                .param(Long.parseLong(assignmentId)).query().singleRow();
+        assertThat(skip).containsEntry("comparison_id", skipped).containsEntry("batch_id", batchId)
+                .containsEntry("reason", "offensive").containsEntry("text", "slurs in summary B")
+                .containsEntry("username", "labeler");
+        long next = fixtures.jdbc().sql("SELECT comparison_id FROM assignments WHERE id = ?")
+                .param(Long.parseLong(hidden(browser, "assignmentId"))).query(Long.class).single();
+        assertThat(next).isNotEqualTo(skipped);
+        assertThat(browser.findElement(By.id("instructions-text")).getText()).isEqualTo(text);
+        long skips = fixtures.jdbc().sql("SELECT count(*) FROM skips s JOIN users u ON u.id = s.labeler_id WHERE u.username = 'labeler'")
+                .query(Long.class).single();
+        assertThat(browser.findElement(By.id("stat-skips")).getText()).isEqualTo(String.valueOf(skips));
     }
 
     private static String hidden(WebDriver driver, String name) {

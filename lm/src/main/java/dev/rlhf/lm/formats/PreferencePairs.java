@@ -57,17 +57,18 @@ public final class PreferencePairs {
         return n;
     }
 
-    /** Reads a pair jsonl; a line lacking a field is refused with its number. */
+    /** Reads a pair jsonl (either TRL form); a line lacking a field is refused with its number. */
     public static List<PreferencePair> read(Path file) throws IOException {
         List<PreferencePair> pairs = new ArrayList<>();
         JsonLines.forEach(file, PreferencePairs::parse, pairs::add);
         return pairs;
     }
 
-    /** One line's object; {@code source} and {@code lineNo} only name the place in errors. */
+    /**
+     * One line's object, in TRL's standard or conversational form ({@link TrlPreference}); {@code source} and
+     * {@code lineNo} only name the place in errors.
+     */
     public static PreferencePair parse(JsonObject o, String source, long lineNo) {
-        JsonFields f = new JsonFields(source, lineNo);
-        return new PreferencePair(f.string(o, "prompt", "prompt", true), f.string(o, "chosen", "chosen", true),
-                f.string(o, "rejected", "rejected", true));
+        return TrlPreference.parse(o, source, lineNo);
     }
 }

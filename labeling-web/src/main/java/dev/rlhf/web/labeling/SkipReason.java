@@ -1,0 +1,41 @@
+package dev.rlhf.web.labeling;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Why a labeler skips a comparison; stored in {@code skips.reason} by {@link #code()}. */
+public enum SkipReason {
+    CANNOT_JUDGE("cannot_judge", "Can't judge / needs expertise"),
+    BROKEN_OUTPUT("broken_output", "Broken or empty output"),
+    OFFENSIVE("offensive", "Offensive content I won't rate"),
+    OTHER("other", "Other (say why below)");
+
+    private final String code;
+    private final String description;
+
+    SkipReason(String code, String description) {
+        this.code = code;
+        this.description = description;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public static List<String> codes() {
+        return Arrays.stream(values()).map(SkipReason::code).toList();
+    }
+
+    /** The reason of a code; refused naming {@code reason} when it is missing or unknown. */
+    static SkipReason of(String code) {
+        if (code == null || code.isBlank()) {
+            throw LabelingException.badField("reason", "reason is required: one of " + codes());
+        }
+        return Arrays.stream(values()).filter(r -> r.code.equals(code)).findFirst()
+                .orElseThrow(() -> LabelingException.badField("reason", "unknown reason '" + code + "'; one of " + codes()));
+    }
+}
