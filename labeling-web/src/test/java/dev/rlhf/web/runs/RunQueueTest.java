@@ -157,9 +157,10 @@ class RunQueueTest {
 
     @Test
     void anSftRunReadsItsPromptSetAndRecordsThePostsItRead() throws Exception {
-        // the demo data's posts: the first subreddit that has at least 3 posts with a summary
+        // the demo data's posts: the first named subreddit that has at least 3 posts with a summary (an empty
+        // subreddit, as imported posts without one have, means "any subreddit" in a prompt set)
         String subreddit = jdbc.sql("""
-                        SELECT p.subreddit FROM posts p WHERE EXISTS (SELECT 1 FROM summaries s WHERE s.post_id = p.id)
+                        SELECT p.subreddit FROM posts p WHERE p.subreddit <> '' AND EXISTS (SELECT 1 FROM summaries s WHERE s.post_id = p.id)
                         GROUP BY p.subreddit HAVING count(*) >= 3 ORDER BY p.subreddit LIMIT 1""").query(String.class).single();
         List<Long> expected = jdbc.sql("""
                         SELECT p.id FROM posts p WHERE p.subreddit = ? AND EXISTS (SELECT 1 FROM summaries s WHERE s.post_id = p.id)
