@@ -1,9 +1,7 @@
 package dev.rlhf.web.models;
 
 import dev.rlhf.web.cards.Card;
-import dev.rlhf.web.runs.Run;
 import dev.rlhf.web.snapshots.DataCards;
-import dev.rlhf.web.snapshots.LabelSnapshots;
 import dev.rlhf.web.snapshots.PromptSet;
 import dev.rlhf.web.snapshots.SnapshotStatistics;
 import dev.rlhf.web.snapshots.SnapshotStatisticsQuery;
@@ -13,29 +11,20 @@ import dev.rlhf.reward.eval.Evaluation;
 import dev.rlhf.web.quality.LabelAgreement;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Generated model cards: model details (from the registry, the model directory and the run's config), intended use
- * (by kind), training data (the snapshot's statistics, or the posts an SFT/PPO run used), evaluation results (the
- * stored metrics) and limitations derived from those facts. A fact that is not recorded is said to be missing. A run
- * registers its model through {@link #register}, which writes the card as {@code README.md} into the model directory
- * in the same transaction as the registry row.
+ * The prose of generated model cards: model details (from the registry, the model directory and the run's config),
+ * intended use (by kind), training data (the snapshot's statistics, or the posts an SFT/PPO run used), evaluation
+ * results (the stored metrics) and limitations derived from those facts. A fact that is not recorded is said to be
+ * missing. {@link ModelReadme} writes a card into the model directory; {@link TrainedModels} registers a run's model
+ * with it.
  */
 @Component
 public class ModelCards {
@@ -50,76 +39,25 @@ public class ModelCards {
     /** An expected calibration error above this: probabilities from reward differences are not to be taken literally. */
     static final double HIGH_ECE = 0.1;
 
-    public static final String README = "README.md";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** One model of a lineage, with the run that made it and the snapshot it learnt from (each may be missing). */
-    public record LineageStep(ModelRegistry.Model model, ModelRegistry.MadeBy run, LabelSnapshots.Snapshot snapshot) {}
-
-    private final ModelRegistry registry;
-    private final LabelSnapshots snapshots;
+    private final ModelLineage lineages;
     private final SnapshotStatisticsQuery statistics;
     private final JdbcClient jdbc;
 
-    public ModelCards(ModelRegistry registry, LabelSnapshots snapshots, SnapshotStatisticsQuery statistics,
-                      JdbcClient jdbc) {
-        this.registry = registry;
-        this.snapshots = snapshots;
+    public ModelCards(ModelLineage lineages, SnapshotStatisticsQuery statistics, JdbcClient jdbc) {
+        this.lineages = lineages;
         this.statistics = statistics;
         this.jdbc = jdbc;
     }
 
-    /**
-     * Registers a trained model and writes its card to {@code path/README.md}, both or neither: the card is written to
-     * a temporary file and moved into place; a failure rolls the registry row back.
-     */
-    @Transactional
-    public long register(String name, String kind, String path, Long parentModelId, Long runId, Long snapshotId,
-                         String metricsJson) {
-        long id = registry.register(name, kind, path, parentModelId, runId, snapshotId, metricsJson);
-        writeReadme(registry.find(id).orElseThrow());
-        return id;
-    }
-
-    /** Writes the card of {@code model} to {@code README.md} in its directory (replacing an older one whole). */
-    public Path writeReadme(ModelRegistry.Model model) {
-        Path dir = Path.of(model.path());
-        Path readme = dir.resolve(README);
-        try {
-            Path tmp = Files.createTempFile(dir, "README", ".md.tmp");
-            try {
-                Files.writeString(tmp, of(model).markdown(), StandardCharsets.UTF_8);
-                Files.move(tmp, readme, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write the model card " + readme + ": " + e.getMessage(), e);
-        }
-        return readme;
-    }
-
-    /** The model and its ancestors, parent after parent, to the root (stops at a repeated id). */
-    public List<LineageStep> lineage(ModelRegistry.Model model) {
-        List<LineageStep> steps = new ArrayList<>();
-        Set<Long> seen = new HashSet<>();
-        ModelRegistry.Model m = model;
-        while (m != null && seen.add(m.id())) {
-            ModelRegistry.MadeBy run = m.runId() == null ? null : registry.madeBy(m.runId()).orElse(null);
-            LabelSnapshots.Snapshot snapshot = m.snapshotId() == null ? null : snapshots.find(m.snapshotId()).orElse(null);
-            steps.add(new LineageStep(m, run, snapshot));
-            m = m.parentModelId() == null ? null : registry.find(m.parentModelId()).orElse(null);
-        }
-        return steps;
-    }
-
     public Card of(ModelRegistry.Model m) {
         JsonNode metrics = json(m.metrics());
-        ModelRegistry.MadeBy run = m.runId() == null ? null : registry.madeBy(m.runId()).orElse(null);
+        List<ModelLineage.Step> lineage = lineages.of(m);
+        ModelLineage.Step root = lineage.get(lineage.size() - 1);
+        ModelRegistry.MadeBy run = lineage.get(0).run();
         JsonNode config = run == null ? JSON.createObjectNode() : json(run.config());
         ModelDirectory dir = ModelDirectory.read(m.path());
-        List<LineageStep> lineage = lineage(m);
-        LineageStep root = lineage.get(lineage.size() - 1);
         SnapshotStatistics data = m.snapshotId() == null ? null : statistics.of(m.snapshotId()).orElse(null);
         Evaluation evaluation = RewardModelDashboard.of(m, null).evaluation();
         List<String> limitations = new ArrayList<>();
@@ -157,7 +95,7 @@ public class ModelCards {
     }
 
     private Card.SectionBuilder details(ModelRegistry.Model m, ModelRegistry.MadeBy run, JsonNode config, ModelDirectory dir,
-                                        List<LineageStep> lineage, LineageStep root) {
+                                        List<ModelLineage.Step> lineage, ModelLineage.Step root) {
         Card.SectionBuilder s = new Card.SectionBuilder("details", "Model details")
                 .fact("model", "Model", "#" + m.id() + " " + m.name())
                 .fact("kind", "Kind", m.kind())

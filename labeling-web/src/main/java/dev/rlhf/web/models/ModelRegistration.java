@@ -24,12 +24,12 @@ public class ModelRegistration {
     public static final List<String> KINDS = List.of("BASE", ModelKinds.SFT, ModelKinds.REWARD_MODEL, ModelKinds.POLICY);
 
     private final ModelRegistry registry;
-    private final ModelCards cards;
+    private final ModelReadme readme;
     private final Path modelsDir;
 
-    ModelRegistration(ModelRegistry registry, ModelCards cards, ModelsDirectory modelsDir) {
+    ModelRegistration(ModelRegistry registry, ModelReadme readme, ModelsDirectory modelsDir) {
         this.registry = registry;
-        this.cards = cards;
+        this.readme = readme;
         this.modelsDir = modelsDir.path();
     }
 
@@ -61,7 +61,7 @@ public class ModelRegistration {
         }
         if (!errors.isEmpty()) return new Result(null, errors);
         long id = registry.register(n, k, dir.toString(), null, null, null, "{}");
-        if (!Files.exists(dir.resolve(ModelCards.README))) cards.writeReadme(registry.find(id).orElseThrow());
+        if (!Files.exists(dir.resolve(ModelReadme.FILE))) readme.write(registry.find(id).orElseThrow());
         return new Result(id, Map.of());
     }
 

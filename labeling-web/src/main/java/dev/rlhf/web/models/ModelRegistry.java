@@ -51,7 +51,7 @@ public class ModelRegistry {
 
     private static final String SELECT = "SELECT id, name, kind, path, parent_model_id, run_id, snapshot_id, metrics::text AS metrics, created_at FROM models";
 
-    private static Model map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+    static Model map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new Model(rs.getLong("id"), rs.getString("name"), rs.getString("kind"), rs.getString("path"),
                 (Long) rs.getObject("parent_model_id"), (Long) rs.getObject("run_id"), (Long) rs.getObject("snapshot_id"),
                 rs.getString("metrics"), rs.getTimestamp("created_at").toInstant());

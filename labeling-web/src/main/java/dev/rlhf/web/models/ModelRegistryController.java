@@ -35,14 +35,16 @@ class ModelRegistryController {
     private final ModelRegistry registry;
     private final LabelSnapshots snapshots;
     private final ModelCards cards;
+    private final ModelLineage lineage;
     private final SnapshotStatisticsQuery statistics;
 
-    ModelRegistryController(ModelRegistry registry, LabelSnapshots snapshots, ModelCards cards,
+    ModelRegistryController(ModelRegistry registry, LabelSnapshots snapshots, ModelCards cards, ModelLineage lineage,
                             SnapshotStatisticsQuery statistics, ModelRegistration registration) {
         this.registration = registration;
         this.registry = registry;
         this.snapshots = snapshots;
         this.cards = cards;
+        this.lineage = lineage;
         this.statistics = statistics;
     }
 
@@ -58,7 +60,7 @@ class ModelRegistryController {
         model.addAttribute("d", RewardModelDashboard.of(m, snapshot));
         model.addAttribute("size", RewardModelDashboard.SIZE);
         model.addAttribute("pad", RewardModelDashboard.PAD);
-        model.addAttribute("lineage", cards.lineage(m));
+        model.addAttribute("lineage", lineage.of(m));
         model.addAttribute("card", cards.of(m));
         return "runs/model";
     }

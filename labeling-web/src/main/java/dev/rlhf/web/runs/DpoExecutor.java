@@ -1,6 +1,6 @@
 package dev.rlhf.web.runs;
 
-import dev.rlhf.web.models.ModelCards;
+import dev.rlhf.web.models.TrainedModels;
 import dev.rlhf.web.models.ModelKinds;
 import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.snapshots.LabelSnapshots;
@@ -43,11 +43,11 @@ import java.util.Optional;
 @Component
 public class DpoExecutor implements RunExecutor {
     private final LabelSnapshots snapshots;
-    private final ModelCards cards;
+    private final TrainedModels trained;
 
-    public DpoExecutor(LabelSnapshots snapshots, ModelCards cards) {
+    public DpoExecutor(LabelSnapshots snapshots, TrainedModels trained) {
         this.snapshots = snapshots;
-        this.cards = cards;
+        this.trained = trained;
     }
 
     @Override
@@ -100,7 +100,7 @@ public class DpoExecutor implements RunExecutor {
                     "{\"method\": \"DPO\", \"beta\": %s, \"loss_type\": \"%s\", \"steps\": %d, \"train_pairs\": %d, \"validation_pairs\": %d,"
                             + " \"validation_accuracy\": %s, \"validation_margin\": %s}",
                     config.beta(), config.loss(), config.steps(), train.size(), v.pairs(), finite(v.accuracy()), finite(v.margin()));
-            long id = cards.register(run.name() + " #" + run.id(), ModelKinds.POLICY, finalDir.toString(), run.baseModelId(),
+            long id = trained.register(run.name() + " #" + run.id(), ModelKinds.POLICY, finalDir.toString(), run.baseModelId(),
                     run.id(), run.snapshotId(), metrics);
             ctx.log(String.format(Locale.ROOT, "held-out implicit-reward accuracy %.3f on %d pairs; registered policy %d at %s",
                     v.accuracy(), v.pairs(), id, finalDir));

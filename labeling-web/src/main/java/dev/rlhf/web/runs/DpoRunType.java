@@ -1,6 +1,5 @@
 package dev.rlhf.web.runs;
 
-import dev.rlhf.web.models.ModelCards;
 import dev.rlhf.web.models.ModelKinds;
 import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.snapshots.LabelSnapshots;

@@ -1,6 +1,6 @@
 package dev.rlhf.web.runs;
 
-import dev.rlhf.web.models.ModelCards;
+import dev.rlhf.web.models.TrainedModels;
 import dev.rlhf.web.models.ModelKinds;
 import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.snapshots.PromptSet;
@@ -36,11 +36,11 @@ import java.util.Optional;
 @Component
 public class PpoExecutor implements RunExecutor {
     private final PromptSets promptSets;
-    private final ModelCards cards;
+    private final TrainedModels trained;
 
-    public PpoExecutor(PromptSets promptSets, ModelCards cards) {
+    public PpoExecutor(PromptSets promptSets, TrainedModels trained) {
         this.promptSets = promptSets;
-        this.cards = cards;
+        this.trained = trained;
     }
 
     @Override
@@ -104,7 +104,7 @@ public class PpoExecutor implements RunExecutor {
             String metrics = end == null ? "{}" : String.format(Locale.ROOT, "{\"score\": %s, \"kl\": %s, \"iterations\": %d, \"reward_model_id\": %d, \"prompts\": %d, %s}",
                     finite(end.score()), finite(end.kl()), config.iterations(), rewardModelId, prompts.size(),
                     SftExecutor.postsUsed("prompt_posts", used));
-            long id = cards.register(run.name() + " #" + run.id(), ModelKinds.POLICY, policy.toString(), run.baseModelId(),
+            long id = trained.register(run.name() + " #" + run.id(), ModelKinds.POLICY, policy.toString(), run.baseModelId(),
                     run.id(), rm.snapshotId(), metrics);
             ctx.log("registered policy " + id + " at " + policy);
             if (tokenizer instanceof AutoCloseable c) c.close();

@@ -1,6 +1,6 @@
 package dev.rlhf.web.runs;
 
-import dev.rlhf.web.models.ModelCards;
+import dev.rlhf.web.models.TrainedModels;
 import dev.rlhf.web.models.ModelKinds;
 import dev.rlhf.web.models.RewardModelDashboard;
 import dev.rlhf.web.snapshots.LabelSnapshots;
@@ -41,12 +41,12 @@ import java.util.Map;
 public class RewardModelExecutor implements RunExecutor {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final LabelSnapshots snapshots;
-    private final ModelCards cards;
+    private final TrainedModels trained;
     private final SpecBinder binder;
 
-    public RewardModelExecutor(LabelSnapshots snapshots, ModelCards cards, SpecBinder binder) {
+    public RewardModelExecutor(LabelSnapshots snapshots, TrainedModels trained, SpecBinder binder) {
         this.snapshots = snapshots;
-        this.cards = cards;
+        this.trained = trained;
         this.binder = binder;
     }
 
@@ -109,7 +109,7 @@ public class RewardModelExecutor implements RunExecutor {
                         Double.isFinite(accuracy) ? Double.toString(accuracy) : "null", result.trainExamples(), result.validationExamples(),
                         RewardModelDashboard.jsonbSafe(result.evaluation().toJson()), JSON.writeValueAsString(split),
                         RewardModelDashboard.jsonbSafe(JSON.writeValueAsString(normalisation)));
-                long id = cards.register(run.name() + " #" + run.id(), ModelKinds.REWARD_MODEL, dir.toAbsolutePath().toString(),
+                long id = trained.register(run.name() + " #" + run.id(), ModelKinds.REWARD_MODEL, dir.toAbsolutePath().toString(),
                         run.baseModelId(), run.id(), run.snapshotId(), metrics);
                 ctx.log("registered model " + id + " at " + dir.toAbsolutePath());
                 return id;

@@ -1,6 +1,6 @@
 package dev.rlhf.web.runs;
 
-import dev.rlhf.web.models.ModelCards;
+import dev.rlhf.web.models.TrainedModels;
 import dev.rlhf.web.models.ModelKinds;
 import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.snapshots.LabelSnapshots;
@@ -37,11 +37,11 @@ import java.util.Optional;
 @Component
 public class RlooExecutor implements RunExecutor {
     private final PromptSets promptSets;
-    private final ModelCards cards;
+    private final TrainedModels trained;
 
-    public RlooExecutor(PromptSets promptSets, ModelCards cards) {
+    public RlooExecutor(PromptSets promptSets, TrainedModels trained) {
         this.promptSets = promptSets;
-        this.cards = cards;
+        this.trained = trained;
     }
 
     @Override
@@ -96,7 +96,7 @@ public class RlooExecutor implements RunExecutor {
                         "{\"method\": \"RLOO\", \"score\": %s, \"kl\": %s, \"iterations\": %d, \"k\": %d, \"reward_model_id\": %d, \"prompts\": %d, %s}",
                         finite(end.score()), finite(end.kl()), config.iterations(), config.samplesPerPrompt(), rewardModelId,
                         prompts.size(), SftExecutor.postsUsed("prompt_posts", used));
-                long id = cards.register(run.name() + " #" + run.id(), ModelKinds.POLICY, finalDir.toString(),
+                long id = trained.register(run.name() + " #" + run.id(), ModelKinds.POLICY, finalDir.toString(),
                         run.baseModelId(), run.id(), rm.snapshotId(), metrics);
                 ctx.log("registered policy " + id + " at " + finalDir);
                 return id;

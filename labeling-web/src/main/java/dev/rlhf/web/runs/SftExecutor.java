@@ -1,6 +1,6 @@
 package dev.rlhf.web.runs;
 
-import dev.rlhf.web.models.ModelCards;
+import dev.rlhf.web.models.TrainedModels;
 import dev.rlhf.web.models.ModelKinds;
 import dev.rlhf.web.snapshots.PromptSet;
 import dev.rlhf.web.snapshots.PromptSets;
@@ -45,12 +45,12 @@ public class SftExecutor implements RunExecutor {
     private static final Pattern CHECKPOINT_STEP = Pattern.compile("checkpoint-(\\d+)$");
 
     private final PromptSets promptSets;
-    private final ModelCards cards;
+    private final TrainedModels trained;
     private final SpecBinder binder;
 
-    public SftExecutor(PromptSets promptSets, ModelCards cards, SpecBinder binder) {
+    public SftExecutor(PromptSets promptSets, TrainedModels trained, SpecBinder binder) {
         this.promptSets = promptSets;
-        this.cards = cards;
+        this.trained = trained;
         this.binder = binder;
     }
 
@@ -145,7 +145,7 @@ public class SftExecutor implements RunExecutor {
             String metrics = String.format(java.util.Locale.ROOT,
                     "{%s\"steps\": %d, %s}", last == null ? "" : "\"loss\": " + finite(last.loss()) + ", ", total,
                     postsUsed("posts", posts));
-            long id = cards.register(run.name() + " #" + run.id(), ModelKinds.SFT, finalDir.toAbsolutePath().toString(),
+            long id = trained.register(run.name() + " #" + run.id(), ModelKinds.SFT, finalDir.toAbsolutePath().toString(),
                     run.baseModelId(), run.id(), null, metrics);
             ctx.log("registered model " + id + " at " + finalDir.toAbsolutePath());
             return id;

@@ -2,6 +2,9 @@ package dev.rlhf.web.runs;
 
 import dev.rlhf.web.cards.Card;
 import dev.rlhf.web.models.ModelCards;
+import dev.rlhf.web.models.ModelLineage;
+import dev.rlhf.web.models.ModelRegistry;
+import dev.rlhf.web.models.TrainedModels;
 import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.models.RewardModelDashboard;
 import dev.rlhf.web.snapshots.LabelSnapshots;
@@ -65,6 +68,10 @@ class ModelCardTest extends OwnWorkerTest {
     ComparisonStore comparisons;
     @Autowired
     ModelCards cards;
+    @Autowired
+    TrainedModels trained;
+    @Autowired
+    ModelLineage lineage;
     @Autowired
     MockMvc mvc;
     @Autowired
@@ -255,8 +262,28 @@ class ModelCardTest extends OwnWorkerTest {
     void aCardThatCannotBeWrittenLeavesNoRegistryRow() throws Exception {
         Path notADirectory = Files.writeString(dir.resolve("a-file"), "not a model directory");
         String name = "unwritable " + System.nanoTime();
-        assertThatThrownBy(() -> cards.register(name, "SFT", notADirectory.toString(), null, null, null, "{}"))
+        assertThatThrownBy(() -> trained.register(name, "SFT", notADirectory.toString(), null, null, null, "{}"))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("could not write the model card");
         assertThat(jdbc.sql("SELECT count(*) FROM models WHERE name = :n").param("n", name).query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aLineageRunsFromTheModelToItsRootAndStopsAtARepeatedId() throws Exception {
+        String tag = "chain " + System.nanoTime();
+        long a = registry.register(tag + " a", "BASE", dir.toString(), null, null, null, "{}");
+        long b = registry.register(tag + " b", "SFT", dir.toString(), a, null, null, "{}");
+        long c = registry.register(tag + " c", "POLICY", dir.toString(), b, null, null, "{}");
+        ModelRegistry.Model last = registry.find(c).orElseThrow();
+        assertThat(lineage.of(last)).extracting(step -> step.model().id()).containsExactly(c, b, a);
+        assertThat(lineage.of(last)).allSatisfy(step -> assertThat(step.run()).isNull());
+
+        // a cycle written behind the registry's back: the chain ends before the first repeated id
+        jdbc.sql("UPDATE models SET parent_model_id = :c WHERE id = :a").param("c", c).param("a", a).update();
+        try {
+            assertThat(lineage.of(last)).extracting(step -> step.model().id()).containsExactly(c, b, a);
+            assertThat(lineage.of(registry.find(b).orElseThrow())).extracting(step -> step.model().id()).containsExactly(b, a, c);
+        } finally {
+            jdbc.sql("UPDATE models SET parent_model_id = NULL WHERE id = :a").param("a", a).update();
+        }
     }
 }
