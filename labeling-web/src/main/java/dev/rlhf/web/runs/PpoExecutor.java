@@ -6,18 +6,10 @@ import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.snapshots.PromptSet;
 import dev.rlhf.web.snapshots.PromptSets;
 
-import ai.djl.ndarray.NDManager;
-import dev.rlhf.lm.Devices;
-import dev.rlhf.lm.tokenizer.Tokenizer;
-import dev.rlhf.lm.tokenizer.Tokenizers;
-import dev.rlhf.ppo.PpoCheckpoint;
 import dev.rlhf.ppo.PpoConfig;
 import dev.rlhf.ppo.PpoListener;
 import dev.rlhf.ppo.PpoMetrics;
-import dev.rlhf.ppo.PpoModels;
-import dev.rlhf.ppo.PpoTrainer;
-import dev.rlhf.ppo.Prompts;
-import dev.rlhf.ppo.RewardModelFunction;
+import dev.rlhf.ppo.PpoRun;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Path;
@@ -25,10 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * PPO through {@link PpoTrainer}: the policy is the run's {@code base_model_id} (an SFT model), the reward model is
+ * PPO through {@link PpoRun}: the policy is the run's {@code base_model_id} (an SFT model), the reward model is
  * {@code config.rewardModelId}, the prompts are the posts in the database (TL;DR layout). The hyperparameters are
  * {@link PpoConfig}'s fields under {@code config.ppo}. Checkpoints go to the run's directory; a re-claimed run resumes
  * from the latest one (weights, optimizer, β and iteration, as the trainer saves them).
@@ -61,55 +52,38 @@ public class PpoExecutor implements RunExecutor {
         ModelRegistry.Model rm = ctx.registry().find(rewardModelId)
                 .orElseThrow(() -> new IllegalArgumentException("rewardModelId: no model " + rewardModelId));
         PromptSet set = PromptSet.of(ctx.config());
-        Tokenizer tokenizer = Tokenizers.load(policyDir);
         List<PromptSets.DbPost> used = promptSets.posts(set);
-        List<int[]> prompts = Prompts.tokenize(used.stream().map(PromptSets.DbPost::post).toList(),
-                tokenizer, config.maxPromptTokens());
-        if (prompts.isEmpty()) throw new IllegalStateException("promptSplit: no posts in the prompt set (" + set.describe() + ")");
+        if (used.isEmpty()) throw new IllegalStateException("promptSplit: no posts in the prompt set (" + set.describe() + ")");
+        PpoRun.Result result = PpoRun.run(config, policyDir, Path.of(rm.path()), used.stream().map(PromptSets.DbPost::post).toList(),
+                ctx.runDir(), false, ctx.sink(), new PpoListener() {
+                    @Override
+                    public void onStart(String device, PpoConfig c, int firstIteration) {
+                        ctx.device(device);
+                        ctx.log(String.format(Locale.ROOT, "PPO on %d prompts, device %s, iterations %d..%d, policy %s, reward model %s",
+                                used.size(), device, firstIteration + 1, c.iterations(), policyDir, rm.path()));
+                    }
+
+                    @Override
+                    public void onIteration(PpoMetrics m) {
+                        ctx.log(String.format(Locale.ROOT, "iteration %d/%d score %.4f kl %.4f reward %.4f", m.iteration(),
+                                config.iterations(), m.score(), m.kl(), m.totalReward()));
+                        ctx.checkStop();
+                    }
+
+                    @Override
+                    public void onSamples(int iteration, List<Sample> samples) {
+                        for (Sample s : samples) ctx.sample(iteration, null, s.prompt(), s.response(), s.score(), null);
+                    }
+                });
         promptSets.record(run.id(), used);
-        Path outDir = ctx.runDir();
-        try (NDManager root = NDManager.newBaseManager(Devices.best());
-             PpoModels models = PpoModels.load(policyDir, Path.of(rm.path()), root);
-             PpoTrainer trainer = new PpoTrainer(config, models.policy(), models.reference(), models.value(),
-                     new RewardModelFunction(models.rewardModel(), config.forwardBatchSize()), tokenizer, prompts)) {
-            trainer.checkpointDir(outDir).metrics(ctx.sink()).addListener(new PpoListener() {
-                @Override
-                public void onStart(String device, PpoConfig c, int firstIteration) {
-                    ctx.device(device);
-                    ctx.log(String.format(Locale.ROOT, "PPO on %d prompts, device %s, iterations %d..%d, policy %s, reward model %s",
-                            prompts.size(), device, firstIteration + 1, c.iterations(), policyDir, rm.path()));
-                }
-
-                @Override
-                public void onIteration(PpoMetrics m) {
-                    ctx.log(String.format(Locale.ROOT, "iteration %d/%d score %.4f kl %.4f reward %.4f", m.iteration(),
-                            config.iterations(), m.score(), m.kl(), m.totalReward()));
-                    ctx.checkStop();
-                }
-
-                @Override
-                public void onSamples(int iteration, List<Sample> samples) {
-                    for (Sample s : samples) ctx.sample(iteration, null, s.prompt(), s.response(), s.score(), null);
-                }
-
-            });
-            Optional<Path> last = PpoCheckpoint.latest(outDir);
-            if (last.isPresent()) {
-                trainer.resume(last.get());
-                ctx.log("resumed from " + last.get() + " (iteration " + trainer.iteration() + ")");
-            }
-            PpoMetrics end = trainer.train();
-            Path finalCheckpoint = PpoCheckpoint.latest(outDir).orElseThrow(() -> new IllegalStateException("no final checkpoint in " + outDir));
-            Path policy = finalCheckpoint.resolve(PpoCheckpoint.POLICY_DIR).toAbsolutePath();
-            String metrics = end == null ? "{}" : String.format(Locale.ROOT, "{\"score\": %s, \"kl\": %s, \"iterations\": %d, \"reward_model_id\": %d, \"prompts\": %d, %s}",
-                    finite(end.score()), finite(end.kl()), config.iterations(), rewardModelId, prompts.size(),
-                    SftExecutor.postsUsed("prompt_posts", used));
-            long id = trained.register(run.name() + " #" + run.id(), ModelKinds.POLICY, policy.toString(), run.baseModelId(),
-                    run.id(), rm.snapshotId(), metrics);
-            ctx.log("registered policy " + id + " at " + policy);
-            if (tokenizer instanceof AutoCloseable c) c.close();
-            return id;
-        }
+        PpoMetrics end = result.last();
+        String metrics = end == null ? "{}" : String.format(Locale.ROOT, "{\"score\": %s, \"kl\": %s, \"iterations\": %d, \"reward_model_id\": %d, \"prompts\": %d, %s}",
+                finite(end.score()), finite(end.kl()), config.iterations(), rewardModelId, result.prompts(),
+                SftExecutor.postsUsed("prompt_posts", used));
+        long id = trained.register(run.name() + " #" + run.id(), ModelKinds.POLICY, result.policy().toString(), run.baseModelId(),
+                run.id(), rm.snapshotId(), metrics);
+        ctx.log("registered policy " + id + " at " + result.policy());
+        return id;
     }
 
     private static String finite(double v) {

@@ -1,29 +1,20 @@
 package dev.rlhf.ppo.cli;
 
-import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.formats.TldrPost;
 import dev.rlhf.lm.formats.TldrReader;
-import dev.rlhf.lm.tokenizer.Tokenizer;
-import dev.rlhf.lm.tokenizer.Tokenizers;
-import dev.rlhf.ppo.PpoCheckpoint;
 import dev.rlhf.ppo.PpoConfig;
 import dev.rlhf.ppo.PpoListener;
 import dev.rlhf.lm.metrics.ConsoleSink;
 import dev.rlhf.lm.metrics.JsonlSink;
 import dev.rlhf.lm.metrics.MetricsSink;
 import dev.rlhf.ppo.PpoMetrics;
-import dev.rlhf.ppo.PpoModels;
-import dev.rlhf.ppo.PpoTrainer;
-import dev.rlhf.ppo.Prompts;
-import dev.rlhf.ppo.RewardModelFunction;
+import dev.rlhf.ppo.PpoRun;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Runs PPO from the command line:
@@ -65,24 +56,12 @@ public final class PpoCli {
         Path outDir = Path.of(opts.require("out"));
         PpoConfig config = PpoConfig.defaults().with(opts.values());
 
-        Tokenizer tokenizer = Tokenizers.load(policyDir);
         List<TldrPost> posts = TldrReader.readAll(promptsFile);
-        List<int[]> prompts = Prompts.tokenize(posts, tokenizer, config.maxPromptTokens());
-        out.printf(Locale.ROOT, "%d prompts from %s; device %s%n", prompts.size(), promptsFile, Devices.best());
-        try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
-             PpoModels models = PpoModels.load(policyDir, rmDir, root);
-             PpoTrainer trainer = new PpoTrainer(config, models.policy(), models.reference(), models.value(),
-                     new RewardModelFunction(models.rewardModel(), config.forwardBatchSize()), tokenizer, prompts);
-             MetricsSink sink = sinks(out, outDir)) {
-            trainer.checkpointDir(outDir).metrics(sink).addListener(new SampleTables(sink, config.iterations()));
-            Optional<Path> last = fresh ? Optional.empty() : PpoCheckpoint.latest(outDir);
-            if (last.isPresent()) {
-                trainer.resume(last.get());
-                out.printf(Locale.ROOT, "resumed from %s (iteration %d, β %.5f)%n", last.get(), trainer.iteration(), trainer.beta());
-            }
-            trainer.train();
-        } finally {
-            if (tokenizer instanceof AutoCloseable c) c.close();
+        out.printf(Locale.ROOT, "%d prompts from %s; device %s%n", posts.size(), promptsFile, Devices.best());
+        try (MetricsSink sink = sinks(out, outDir)) {
+            PpoRun.Result result = PpoRun.run(config, policyDir, rmDir, posts, outDir, fresh, sink,
+                    new SampleTables(sink, config.iterations()));
+            out.printf(Locale.ROOT, "policy: %s%n", result.policy());
         }
     }
 
