@@ -159,22 +159,11 @@ public final class GPT2 implements CausalLm {
      */
     @Override
     public NDArray hidden(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache) {
-        NDManager m = ids.getManager();
-        long b = ids.getShape().get(0);
-        int t = Math.toIntExact(ids.getShape().get(1));
-        int past = cache == null ? 0 : cache.length();
-        if (attentionMask == null) attentionMask = m.ones(new Shape(b, past + t), DataType.INT64);
-        if (attentionMask.getShape().get(1) != past + t) {
-            throw new IllegalArgumentException("attention mask covers " + attentionMask.getShape().get(1)
-                    + " positions, expected past + T = " + (past + t));
-        }
-        if (positionIds == null) positionIds = positionIds(attentionMask).get(":, {}:", past);
-        if (past + t > config.n_positions()) {
-            throw new IllegalArgumentException("sequence of " + (past + t) + " exceeds n_positions " + config.n_positions());
-        }
-        NDArray x = Ops.embedding(ids, wte).add(Ops.embedding(Ops.longIds(positionIds), wpe)); // wte[ids] + wpe[pos]
-        NDArray maskBias = maskBias(attentionMask, t, past);
-        for (GPT2Block block : blocks) x = LayerScope.apply(x, in -> block.forward(in, maskBias, cache));
+        PassInputs in = PassInputs.of(ids, attentionMask, positionIds, cache, config.n_positions(), "n_positions");
+        int t = in.t();
+        NDArray x = Ops.embedding(ids, wte).add(Ops.embedding(Ops.longIds(in.positionIds()), wpe)); // wte[ids] + wpe[pos]
+        NDArray maskBias = maskBias(in.attentionMask(), t, in.past());
+        for (GPT2Block block : blocks) x = LayerScope.apply(x, h -> block.forward(h, maskBias, cache));
         if (cache != null) cache.advance(t);
         return Ops.layerNorm(x, lnFW, lnFB, config.layer_norm_epsilon());
     }

@@ -78,24 +78,12 @@ public final class Llama implements CausalLm {
 
     @Override
     public NDArray hidden(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache) {
-        NDManager m = ids.getManager();
-        long b = ids.getShape().get(0);
-        int t = Math.toIntExact(ids.getShape().get(1));
-        int past = cache == null ? 0 : cache.length();
-        if (attentionMask == null) attentionMask = m.ones(new Shape(b, past + t), DataType.INT64);
-        if (attentionMask.getShape().get(1) != past + t) {
-            throw new IllegalArgumentException("attention mask covers " + attentionMask.getShape().get(1)
-                    + " positions, expected past + T = " + (past + t));
-        }
-        if (past + t > config.max_position_embeddings()) {
-            throw new IllegalArgumentException("sequence of " + (past + t) + " exceeds max_position_embeddings "
-                    + config.max_position_embeddings());
-        }
-        if (positionIds == null) positionIds = CausalLm.positionIds(attentionMask).get(":, {}:", past);
+        PassInputs in = PassInputs.of(ids, attentionMask, positionIds, cache, config.max_position_embeddings(), "max_position_embeddings");
+        int t = in.t();
         NDArray x = Ops.embedding(ids, embed);                                         // embed_tokens[ids]
-        NDArray[] cosSin = rotary.cosSin(Ops.longIds(positionIds), x.getDataType());   // rotary uses the position ids
-        NDArray maskBias = AttentionMask.bias(attentionMask, t, past, config.window());
-        for (LlamaDecoderLayer layer : layers) x = LayerScope.apply(x, in -> layer.forward(in, cosSin[0], cosSin[1], maskBias, cache));
+        NDArray[] cosSin = rotary.cosSin(Ops.longIds(in.positionIds()), x.getDataType());   // rotary uses the position ids
+        NDArray maskBias = AttentionMask.bias(in.attentionMask(), t, in.past(), config.window());
+        for (LlamaDecoderLayer layer : layers) x = LayerScope.apply(x, h -> layer.forward(h, cosSin[0], cosSin[1], maskBias, cache));
         if (cache != null) cache.advance(t);
         return Ops.rmsNorm(x, norm, config.rms_norm_eps());
     }
