@@ -2,25 +2,25 @@ package dev.rlhf.web.labeling;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** Why a labeler flags a post; stored in {@code labels.flags} by {@link #code()}. */
 public enum LabelFlag {
-    UNSUITABLE("unsuitable", "Unsuitable for summarising"),
-    OFFENSIVE("offensive", "Offensive content"),
-    LOW_QUALITY("low_quality", "All summaries are unusable"),
-    DUPLICATE("duplicate", "Duplicate post"),
-    OTHER("other", "Other (say why in the note)");
+    UNSUITABLE("Unsuitable for summarising"),
+    OFFENSIVE("Offensive content"),
+    LOW_QUALITY("All summaries are unusable"),
+    DUPLICATE("Duplicate post"),
+    OTHER("Other (say why in the note)");
 
-    private final String code;
     private final String description;
 
-    LabelFlag(String code, String description) {
-        this.code = code;
+    LabelFlag(String description) {
         this.description = description;
     }
 
+    /** The stored code: the constant's name in lower case. */
     public String code() {
-        return code;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     public String description() {

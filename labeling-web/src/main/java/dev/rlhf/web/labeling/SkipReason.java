@@ -2,24 +2,24 @@ package dev.rlhf.web.labeling;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** Why a labeler skips a comparison; stored in {@code skips.reason} by {@link #code()}. */
 public enum SkipReason {
-    CANNOT_JUDGE("cannot_judge", "Can't judge / needs expertise"),
-    BROKEN_OUTPUT("broken_output", "Broken or empty output"),
-    OFFENSIVE("offensive", "Offensive content I won't rate"),
-    OTHER("other", "Other (say why below)");
+    CANNOT_JUDGE("Can't judge / needs expertise"),
+    BROKEN_OUTPUT("Broken or empty output"),
+    OFFENSIVE("Offensive content I won't rate"),
+    OTHER("Other (say why below)");
 
-    private final String code;
     private final String description;
 
-    SkipReason(String code, String description) {
-        this.code = code;
+    SkipReason(String description) {
         this.description = description;
     }
 
+    /** The stored code: the constant's name in lower case. */
     public String code() {
-        return code;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     public String description() {
@@ -35,7 +35,7 @@ public enum SkipReason {
         if (code == null || code.isBlank()) {
             throw LabelingException.badField("reason", "reason is required: one of " + codes());
         }
-        return Arrays.stream(values()).filter(r -> r.code.equals(code)).findFirst()
+        return Arrays.stream(values()).filter(r -> r.code().equals(code)).findFirst()
                 .orElseThrow(() -> LabelingException.badField("reason", "unknown reason '" + code + "'; one of " + codes()));
     }
 }

@@ -22,6 +22,14 @@ class SchemaTest {
         List<String> versions = jdbc.sql("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")
                 .query(String.class).list();
         assertThat(versions).contains("1");
+        // the labeling functions come from the repeatable migration, applied after the versioned ones
+        assertThat(jdbc.sql("""
+                        SELECT description FROM flyway_schema_history WHERE success AND version IS NULL
+                        AND installed_rank > (SELECT max(installed_rank) FROM flyway_schema_history WHERE version IS NOT NULL)""")
+                .query(String.class).list()).containsExactly("labeling functions");
+        assertThat(jdbc.sql("""
+                        SELECT count(*) FROM pg_proc WHERE proname IN ('claim_assignment', 'store_label_and_claim')
+                        AND 'instructions' = ANY (proargnames)""").query(Long.class).single()).isEqualTo(1L);
         List<String> tables = jdbc.sql("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
                 .query(String.class).list();
         assertThat(tables).contains("users", "posts", "summaries", "comparisons", "comparison_summaries", "batches",
