@@ -149,4 +149,18 @@ public final class PpoMath {
     public static NDArray maskedMean(NDArray x, NDArray mask) {
         return x.mul(mask).sum().div(mask.sum());
     }
+
+    /**
+     * The seed of one random draw ({@code kind}: prompts, sampling, minibatch order, ...) of iteration {@code it}:
+     * a function of the run's seed and the iteration alone, so a run resumed from a checkpoint repeats the draws of
+     * one that never stopped.
+     */
+    public static long iterationSeed(long runSeed, int it, int kind) {
+        return new java.util.SplittableRandom(runSeed * 0x9E3779B97F4A7C15L + it * 31L + kind).nextLong();
+    }
+
+    /** Copies the rows of {@code flat} ([rows × n], row-major) into {@code dst[from ...]}. */
+    public static void copyRows(float[] flat, float[][] dst, int from, int n) {
+        for (int i = 0; i < flat.length / n; i++) System.arraycopy(flat, i * n, dst[from + i], 0, n);
+    }
 }

@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -100,21 +99,7 @@ public final class PpoTrainer implements AutoCloseable {
      */
     public PpoTrainer(PpoConfig config, CausalLm policy, CausalLm reference, ValueModel value, RewardFunction reward,
                       Tokenizer tokenizer, List<int[]> prompts) {
-        if (prompts.isEmpty()) throw new IllegalArgumentException("no prompts");
-        int maxPrompt = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
-        if (prompts.stream().anyMatch(p -> p.length == 0)) throw new IllegalArgumentException("a prompt is empty");
-        int need = maxPrompt + config.responseLength();
-        for (CausalLm m : new CausalLm[] {policy, reference, value.trunk()}) {
-            if (need > m.config().max_position_embeddings()) {
-                throw new IllegalArgumentException("longest prompt (" + maxPrompt + " tokens) + responseLength ("
-                        + config.responseLength() + ") exceeds n_positions " + m.config().max_position_embeddings()
-                        + "; lower maxPromptTokens or responseLength");
-            }
-        }
-        if (reference.config().vocab_size() != policy.config().vocab_size()) {
-            throw new IllegalArgumentException("reference vocabulary " + reference.config().vocab_size()
-                    + " differs from the policy's " + policy.config().vocab_size());
-        }
+        Prompts.checkFit(prompts, config.responseLength(), policy, reference, value.trunk());
         this.config = config;
         this.policy = policy;
         this.reference = reference;
@@ -256,13 +241,13 @@ public final class PpoTrainer implements AutoCloseable {
             try (NDManager m = policy.manager().newSubManager()) {
                 Batch.Tensors b = all.rows(from, to, m);
                 NDArray logp = responseLogits(policy, b).logSoftmax(-1);            // log softmax(logits / τ)
-                copyRows(logp.gather(b.targets().expandDims(-1), -1).squeeze(-1).toFloatArray(), logProbs, from, n);
+                PpoMath.copyRows(logp.gather(b.targets().expandDims(-1), -1).squeeze(-1).toFloatArray(), logProbs, from, n);
                 NDArray entropy = logp.exp().mul(logp).sum(new int[] {-1}).neg();    // H = −Σ p·log p
                 entropySum += entropy.mul(b.responseMask()).sum().getFloat();
                 NDArray refLogp = LmHead.logProbs(ResponseForward.logits(reference, b), b.targets(), tau);
-                copyRows(refLogp.toFloatArray(), refLogProbs, from, n);
+                PpoMath.copyRows(refLogp.toFloatArray(), refLogProbs, from, n);
                 NDArray v = value.values(ResponseForward.hidden(value.trunk(), b));          // V(s_t)
-                copyRows(v.toFloatArray(), values, from, n);
+                PpoMath.copyRows(v.toFloatArray(), values, from, n);
             }
         }
         long realTokens = Arrays.stream(lengths).asLongStream().sum();
@@ -365,7 +350,7 @@ public final class PpoTrainer implements AutoCloseable {
 
     /** A seed for draw {@code kind} of iteration {@code it}, from the run's seed. */
     long seed(int it, int kind) {
-        return new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + it * 31L + kind).nextLong();
+        return PpoMath.iterationSeed(config.seed(), it, kind);
     }
 
     private static int[] permutation(int n, Random rng) {
@@ -378,10 +363,6 @@ public final class PpoTrainer implements AutoCloseable {
             p[j] = t;
         }
         return p;
-    }
-
-    private static void copyRows(float[] flat, float[][] dst, int from, int n) {
-        for (int i = 0; i < flat.length / n; i++) System.arraycopy(flat, i * n, dst[from + i], 0, n);
     }
 
     private static NDArray gatherRows(float[][] src, int[] rows, NDManager m) {

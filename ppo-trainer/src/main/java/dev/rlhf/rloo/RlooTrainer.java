@@ -27,7 +27,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.SplittableRandom;
 
 /**
  * REINFORCE leave-one-out (Ahmadian et al., 2024, "Back to Basics"): no value network; each prompt is sampled k times
@@ -67,18 +66,7 @@ public final class RlooTrainer implements AutoCloseable {
 
     public RlooTrainer(RlooConfig config, CausalLm policy, CausalLm reference, RewardFunction reward, Tokenizer tokenizer,
                        List<int[]> prompts) {
-        if (prompts.isEmpty()) throw new IllegalArgumentException("no prompts");
-        if (prompts.stream().anyMatch(p -> p.length == 0)) throw new IllegalArgumentException("a prompt is empty");
-        int maxPrompt = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
-        if (maxPrompt + config.responseLength() > policy.config().max_position_embeddings()) {
-            throw new IllegalArgumentException("longest prompt (" + maxPrompt + " tokens) + responseLength ("
-                    + config.responseLength() + ") exceeds n_positions " + policy.config().max_position_embeddings()
-                    + "; lower maxPromptTokens or responseLength");
-        }
-        if (reference.config().vocab_size() != policy.config().vocab_size()) {
-            throw new IllegalArgumentException("reference vocabulary " + reference.config().vocab_size()
-                    + " differs from the policy's " + policy.config().vocab_size());
-        }
+        Prompts.checkFit(prompts, config.responseLength(), policy, reference);
         this.config = config;
         this.policy = policy;
         this.reference = reference;
@@ -200,10 +188,10 @@ public final class RlooTrainer implements AutoCloseable {
                 Batch.Tensors b = all.rows(from, to, m);
                 NDArray logits = ResponseForward.logits(policy, b);
                 NDArray logp = logits.div(Constants.scalar(logits, tau)).logSoftmax(-1);   // log softmax(logits / τ)
-                copyRows(logp.gather(b.targets().expandDims(-1), -1).squeeze(-1).toFloatArray(), logProbs, from, n);
+                PpoMath.copyRows(logp.gather(b.targets().expandDims(-1), -1).squeeze(-1).toFloatArray(), logProbs, from, n);
                 NDArray entropy = logp.exp().mul(logp).sum(new int[] {-1}).neg();         // H = −Σ p·log p
                 entropySum += entropy.mul(b.responseMask()).sum().getFloat();
-                copyRows(LmHead.logProbs(ResponseForward.logits(reference, b), b.targets(), tau).toFloatArray(),
+                PpoMath.copyRows(LmHead.logProbs(ResponseForward.logits(reference, b), b.targets(), tau).toFloatArray(),
                         refLogProbs, from, n);
             }
         }
@@ -279,11 +267,7 @@ public final class RlooTrainer implements AutoCloseable {
 
     /** A seed for draw {@code kind} of iteration {@code it}, from the run's seed. */
     private long seed(int it, int kind) {
-        return new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + it * 31L + kind).nextLong();
-    }
-
-    private static void copyRows(float[] flat, float[][] dst, int from, int n) {
-        for (int i = 0; i < flat.length / n; i++) System.arraycopy(flat, i * n, dst[from + i], 0, n);
+        return PpoMath.iterationSeed(config.seed(), it, kind);
     }
 
     private static double mean(double[] x) {
