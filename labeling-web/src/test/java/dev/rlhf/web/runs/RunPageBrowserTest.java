@@ -74,7 +74,7 @@ class RunPageBrowserTest {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);   // the page reloads after cancel
         Chromium.signIn(browser, wait, "http://localhost:" + port + path, "researcher", PlatformTest.DEMO_RESEARCHER_PASSWORD);
-        wait.until(d -> d.getCurrentUrl().endsWith(path));
+        wait.until(d -> d.getCurrentUrl().contains(path) && !d.getCurrentUrl().endsWith("/login"));
         return wait;
     }
 
