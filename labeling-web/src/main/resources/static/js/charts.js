@@ -7,7 +7,7 @@
 (function () {
   'use strict';
   var COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
-  var WIDTH = 560, HEIGHT = 240;
+  var WIDTH = 500, HEIGHT = 240;
   var charts = {};          // metric -> Chart
   var smoothing = 0;        // the EMA weight of the previous value, 0..0.99
 
@@ -15,6 +15,12 @@
     if (v === null || v === undefined) return '–';
     var a = Math.abs(v);
     return (a !== 0 && (a < 1e-2 || a >= 1e4)) ? v.toExponential(3) : v.toPrecision(4);
+  }
+
+  // the y axis' ticks: short, and without trailing zeros
+  function tick(v) {
+    var a = Math.abs(v);
+    return (a !== 0 && (a < 1e-2 || a >= 1e4)) ? v.toExponential(1) : String(Number(v.toPrecision(4)));
   }
 
   // s = w·s + (1 − w)·x from the first finite value on; a gap (null, a non-finite value) stays a gap and leaves the
@@ -111,7 +117,7 @@
       this.u = new uPlot({
         width: WIDTH, height: HEIGHT,
         scales: {x: {time: false}, y: log ? {distr: 3, log: 10} : {}},
-        axes: [{label: 'step'}, {size: 60, values: function (u, vals) { return vals.map(fmt); }}],
+        axes: [{label: 'step'}, {size: 64, values: function (u, vals) { return vals.map(tick); }}],
         cursor: {drag: {x: true, y: false}},
         series: series,
         hooks: {setSelect: [function (u) { if (u.select.width > 0) self.zoomed = true; }]}

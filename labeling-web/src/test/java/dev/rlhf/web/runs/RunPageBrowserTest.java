@@ -116,7 +116,7 @@ class RunPageBrowserTest {
         assertThat(queue.state(id)).isEqualTo(RunState.CANCELLED);
         wait.until(d -> points(d, "sft/loss") > first + 10);
         setSmoothing(browser, "0.8");
-        Screenshots.take(browser, "run-page");
+        Screenshots.take(browser, "run-page", By.cssSelector(".chart-controls"), 150);
 
         // a second run's loss on the compare page: one chart, a line per run, named in the legend
         long other = queue.enqueue("compared", RunKind.SFT, RunTestSupport.tinySft(3, 0), null, null, null);

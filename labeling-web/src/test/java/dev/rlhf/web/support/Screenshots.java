@@ -1,12 +1,13 @@
 package dev.rlhf.web.support;
 
-import org.openqa.selenium.Dimension;
+import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The README's screenshots, taken by the browser tests when the system property {@code rlhf.screenshots} names a
@@ -33,13 +34,20 @@ public final class Screenshots {
         return root.resolve(path);
     }
 
-    /** Writes what the browser shows, in a 1280×900 window, to {@code name}.png; nothing without the property. */
-    public static void take(ChromeDriver browser, String name) throws IOException, InterruptedException {
+    /**
+     * Writes what a 1280×900 viewport shows, scrolled so that {@code top} is {@code above} pixels below its top edge,
+     * to {@code name}.png; nothing without the property.
+     */
+    public static void take(ChromeDriver browser, String name, By top, int above) throws IOException, InterruptedException {
         Path folder = folder();
         if (folder == null) return;
-        browser.manage().window().setSize(new Dimension(1280, 900));
+        browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", 1280, "height", 900, "deviceScaleFactor", 1, "mobile", false));
+        browser.executeScript("window.scrollTo(0, arguments[0].getBoundingClientRect().top + window.scrollY - arguments[1]);",
+                browser.findElement(top), above);
         Thread.sleep(300);   // the page lays itself out again at the new size
         Files.createDirectories(folder);
         Files.write(folder.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+        browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
     }
 }
