@@ -66,7 +66,7 @@
     container.appendChild(this.figure);
   }
 
-  // runs: [{id, name, points: [[step, value], ...]}]
+  // runs: [{id, name, points: [[step, value], ...], color (optional): the run's colour index, the same in every chart}]
   Chart.prototype.set = function (runs) {
     this.runs = runs;
     this.render(false);
@@ -95,7 +95,7 @@
           if (!lastBad || p[0] >= lastBad.step) lastBad = {step: p[0], value: String(p[1])};
         }
       });
-      var color = COLORS[i % COLORS.length];
+      var color = COLORS[(r.color === undefined ? i : r.color) % COLORS.length];
       data.push(raw, ema(raw, smoothing));
       series.push({label: r.name + ' (raw)', stroke: faint(color), width: 1, raw: true, run: r.id, value: valueOf},
         {label: r.name, stroke: color, width: 2, raw: false, run: r.id, value: valueOf});

@@ -98,7 +98,7 @@
         var runs = [];
         all.forEach(function (run, i) {
           var points = byMetric[m][runIds[i]];
-          if (points) runs.push({id: runIds[i], name: '#' + runIds[i] + ' ' + run[0].run.name, points: points});
+          if (points) runs.push({id: runIds[i], name: '#' + runIds[i] + ' ' + run[0].run.name, points: points, color: i});
         });
         RunCharts.show(container, m, runs);
       });
