@@ -1,81 +1,11 @@
-// Live run charts: polls the run's JSON endpoints and draws one hand-written SVG line chart per metric.
-// The run page (#run-page[data-run]) follows one run; the compare page (#compare-page[data-runs]) overlays several.
+// The run pages: polls the run's JSON endpoints and hands each metric's points to charts.js (one uPlot chart per
+// metric). The run page (#run-page[data-run]) follows one run live, polling every second until it has finished; the
+// compare page (#compare-page[data-runs]) overlays several runs, one line each, named in the legend.
 (function () {
   'use strict';
-  var COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
-  var W = 480, H = 220, PAD = 40;
-  var SVG = 'http://www.w3.org/2000/svg';
-
-  function el(name, attrs, parent) {
-    var e = document.createElementNS(SVG, name);
-    for (var k in attrs) e.setAttribute(k, attrs[k]);
-    if (parent) parent.appendChild(e);
-    return e;
-  }
-
   function fmt(v) {
     var a = Math.abs(v);
     return (a !== 0 && (a < 1e-2 || a >= 1e4)) ? v.toExponential(2) : v.toPrecision(3);
-  }
-
-  // series: {runId: [[step, value], ...]}
-  function draw(container, metric, series) {
-    var id = 'chart-' + metric;
-    var box = document.getElementById(id);
-    if (!box) {
-      box = document.createElement('figure');
-      box.id = id;
-      box.className = 'chart';
-      var cap = document.createElement('figcaption');
-      cap.textContent = metric;
-      box.appendChild(cap);
-      container.appendChild(box);
-    }
-    var old = box.querySelector('svg');
-    if (old) box.removeChild(old);
-    var svg = el('svg', {width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, 'data-metric': metric});
-    // NaN and ±Infinity arrive as the strings "NaN", "Infinity", "-Infinity": they are not drawn but counted in the
-    // caption with the last step that had one, so a diverging run shows it
-    var xs = [], ys = [], count = 0, bad = 0, lastBad = null;
-    var finite = {};
-    Object.keys(series).forEach(function (r) {
-      finite[r] = [];
-      series[r].forEach(function (p) {
-        var v = Number(p[1]);
-        count++;
-        if (isFinite(v)) { xs.push(p[0]); ys.push(v); finite[r].push([p[0], v]); }
-        else { bad++; lastBad = {step: p[0], value: String(p[1])}; }
-      });
-    });
-    var cap = box.querySelector('figcaption');
-    cap.textContent = metric + (bad ? ' (' + bad + ' not finite, last ' + lastBad.value + ' at step ' + lastBad.step + ')' : '');
-    cap.setAttribute('data-not-finite', bad);
-    series = finite;
-    count = xs.length;
-    svg.setAttribute('data-points', count);
-    box.appendChild(svg);
-    if (!count) return;
-    var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
-    var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
-    if (x1 === x0) x1 = x0 + 1;
-    if (y1 === y0) { y1 = y0 + 1; y0 = y0 - 1; }
-    function sx(x) { return PAD + (x - x0) / (x1 - x0) * (W - 2 * PAD); }
-    function sy(y) { return H - PAD + 10 - (y - y0) / (y1 - y0) * (H - 2 * PAD); }
-    el('line', {x1: PAD, y1: H - PAD + 10, x2: W - PAD, y2: H - PAD + 10, stroke: '#888'}, svg);
-    el('line', {x1: PAD, y1: 10, x2: PAD, y2: H - PAD + 10, stroke: '#888'}, svg);
-    el('text', {x: PAD, y: H - 8, 'font-size': 10}, svg).textContent = 'step ' + x0;
-    el('text', {x: W - PAD, y: H - 8, 'font-size': 10, 'text-anchor': 'end'}, svg).textContent = 'step ' + x1;
-    el('text', {x: 2, y: 18, 'font-size': 10}, svg).textContent = fmt(y1);
-    el('text', {x: 2, y: H - PAD + 10, 'font-size': 10}, svg).textContent = fmt(y0);
-    Object.keys(series).forEach(function (r, i) {
-      var pts = series[r].map(function (p) { return sx(p[0]).toFixed(1) + ',' + sy(p[1]).toFixed(1); }).join(' ');
-      el('polyline', {points: pts, fill: 'none', stroke: COLORS[i % COLORS.length], 'stroke-width': 1.5,
-        'data-run': r}, svg);
-      if (Object.keys(series).length > 1) {
-        el('text', {x: W - PAD, y: 20 + 12 * i, 'font-size': 10, 'text-anchor': 'end',
-          fill: COLORS[i % COLORS.length]}, svg).textContent = 'run #' + r;
-      }
-    });
   }
 
   function getJson(url) {
@@ -101,22 +31,11 @@
     var byMetric = {};
     var after = -1;
     var finished = false;
+    var name = 'run #' + runId;
     function tick() {
-      getJson('/api/runs/' + runId + '/metrics?after=' + after).then(function (points) {
-        var touched = {};
-        points.forEach(function (p) {
-          (byMetric[p.name] = byMetric[p.name] || []).push([p.step, p.value]);
-          touched[p.name] = true;
-          if (p.step > after) after = p.step;
-        });
-        Object.keys(touched).forEach(function (m) {
-          var s = {};
-          s[runId] = byMetric[m];
-          draw(container, m, s);
-        });
-        return getJson('/api/runs/' + runId);
-      }).then(function (data) {
+      getJson('/api/runs/' + runId).then(function (data) {
         var r = data.run;
+        name = r.name;
         text('run-state', r.state);
         text('run-step', r.totalSteps === null ? '–' : r.step + ' / ' + r.totalSteps);
         text('run-device', r.device || '–');
@@ -143,10 +62,21 @@
             body.appendChild(tr);
           });
         }
+        // the points read after this state are complete for a finished run
         finished = r.state === 'SUCCEEDED' || r.state === 'FAILED' || r.state === 'CANCELLED';
+        return getJson('/api/runs/' + runId + '/metrics?after=' + after);
+      }).then(function (points) {
+        var touched = {};
+        points.forEach(function (p) {
+          (byMetric[p.name] = byMetric[p.name] || []).push([p.step, p.value]);
+          touched[p.name] = true;
+          if (p.step > after) after = p.step;
+        });
+        Object.keys(touched).sort().forEach(function (m) {
+          RunCharts.show(container, m, [{id: runId, name: name, points: byMetric[m]}]);
+        });
       }).catch(function (e) { console.log(e); }).then(function () {
         if (!finished) setTimeout(tick, 1000);
-        else setTimeout(function () { if (after < 0) tick(); }, 1000);
       });
     }
     tick();
@@ -154,19 +84,28 @@
 
   function compare(runIds) {
     var container = document.getElementById('charts');
-    Promise.all(runIds.map(function (id) { return getJson('/api/runs/' + id + '/metrics'); })).then(function (all) {
+    Promise.all(runIds.map(function (id) {
+      return Promise.all([getJson('/api/runs/' + id), getJson('/api/runs/' + id + '/metrics')]);
+    })).then(function (all) {
       var byMetric = {};
-      all.forEach(function (points, i) {
-        points.forEach(function (p) {
+      all.forEach(function (run, i) {
+        run[1].forEach(function (p) {
           var m = byMetric[p.name] = byMetric[p.name] || {};
           (m[runIds[i]] = m[runIds[i]] || []).push([p.step, p.value]);
         });
       });
-      Object.keys(byMetric).sort().forEach(function (m) { draw(container, m, byMetric[m]); });
-    });
+      Object.keys(byMetric).sort().forEach(function (m) {
+        var runs = [];
+        all.forEach(function (run, i) {
+          var points = byMetric[m][runIds[i]];
+          if (points) runs.push({id: runIds[i], name: '#' + runIds[i] + ' ' + run[0].run.name, points: points, color: i});
+        });
+        RunCharts.show(container, m, runs);
+      });
+    }).catch(function (e) { console.log(e); });
   }
 
-  window.RunCharts = {live: live, compare: compare};
+  window.RunPages = {live: live, compare: compare};
   document.addEventListener('DOMContentLoaded', function () {
     var page = document.getElementById('run-page');
     if (page) live(page.dataset.run);

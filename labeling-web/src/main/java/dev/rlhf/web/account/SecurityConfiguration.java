@@ -54,7 +54,7 @@ class SecurityConfiguration {
                 .csrf(csrf -> csrf.ignoringRequestMatchers(ApiTokenFilter::bearerApiRequest))
                 .addFilterBefore(new LoginThrottleFilter(throttle, json), UsernamePasswordAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
+                        .requestMatchers("/login", "/css/**", "/js/**", "/webjars/uplot/**", "/favicon.ico", "/error").permitAll()
                         // operations: the health check is anyone's (details only for admins, see application.properties);
                         // the metrics scrape is for admins (session or token) and for researchers' API tokens;
                         // no other actuator endpoint is exposed

@@ -41,7 +41,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /**
  * The reward-model dashboard: a reward model trained through the queue (with a learning curve) stores its full
- * evaluation in the registry, and headless Chromium shows the stored numbers; the page's role rules.
+ * evaluation in the registry, and headless Chromium shows the stored numbers; the page's role rules. With
+ * {@code -Drlhf.screenshots=DIR} the model page is also written to {@code DIR/model-page.png} (the README's).
  */
 @PlatformTest
 class RewardModelDashboardTest extends OwnWorkerTest {
@@ -147,6 +148,7 @@ class RewardModelDashboardTest extends OwnWorkerTest {
         assertThat(browser.findElement(By.id("model-run")).getText()).isEqualTo("#" + runId);
         assertThat(browser.findElement(By.id("model-snapshot")).getText()).isEqualTo("#" + snapshot + " " + tag + "-snapshot (48 labels)");
         assertThat(browser.findElement(By.id("model-parent")).getText()).contains("from scratch");
+        dev.rlhf.web.support.Screenshots.take(browser, "model-page", By.id("calibration-chart"), 160);
     }
 
     private void assertRows(String table, JsonNode groups) {
