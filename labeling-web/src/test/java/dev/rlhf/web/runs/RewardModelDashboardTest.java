@@ -148,7 +148,7 @@ class RewardModelDashboardTest extends OwnWorkerTest {
         assertThat(browser.findElement(By.id("model-run")).getText()).isEqualTo("#" + runId);
         assertThat(browser.findElement(By.id("model-snapshot")).getText()).isEqualTo("#" + snapshot + " " + tag + "-snapshot (48 labels)");
         assertThat(browser.findElement(By.id("model-parent")).getText()).contains("from scratch");
-        dev.rlhf.web.support.Screenshots.take(browser, "model-page", By.id("calibration-chart"), 160);
+        dev.rlhf.web.support.Screenshots.take(browser, "model-page", By.id("model-page"), 200);
     }
 
     private void assertRows(String table, JsonNode groups) {
