@@ -83,4 +83,37 @@ class RunPageBrowserTest {
         assertThat(browser.findElements(By.cssSelector("svg[data-metric='sft/loss'] polyline")))
                 .extracting(e -> e.getAttribute("data-run")).containsExactly(Long.toString(id), Long.toString(other));
     }
+
+    @Test
+    void launchAgainOpensTheFormFilledInFromTheRunAndQueuesTheChangedRun() throws Exception {
+        RunTestSupport.emptyQueue(jdbc);
+        long source = queue.enqueue("to repeat", RunKind.SFT, RunTestSupport.tinySft(3, 0), null, null, null);
+        queue.cancel(source);
+        browser = Chromium.start();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        Chromium.signIn(browser, wait, "http://localhost:" + port + "/research/runs/" + source, "researcher", PlatformTest.DEMO_RESEARCHER_PASSWORD);
+        wait.until(d -> !d.findElements(By.id("launch-again")).isEmpty());
+        browser.findElement(By.id("launch-again")).click();
+        wait.until(d -> !d.findElements(By.id("run-form")).isEmpty());
+
+        assertThat(browser.findElements(By.cssSelector("#run-form fieldset > legend"))).extracting(WebElement::getText)
+                .containsExactly("Model", "Data", "Optimisation");
+        assertThat(browser.findElement(By.cssSelector("#group-optimisation input[name='steps']")).getAttribute("value")).isEqualTo("3");
+        assertThat(browser.findElement(By.cssSelector("#group-model input[name='nEmbd']")).getAttribute("value")).isEqualTo("16");
+        assertThat(browser.findElement(By.id("hint-steps")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.id("default-steps")).getText()).isEqualTo("default: 200");
+        WebElement name = browser.findElement(By.name("name"));
+        assertThat(name.getAttribute("value")).isEqualTo("to repeat (again)");
+
+        WebElement steps = browser.findElement(By.name("steps"));
+        steps.clear();
+        steps.sendKeys("4");
+        browser.findElement(By.cssSelector("#run-form button[type='submit']")).click();
+        wait.until(d -> d.getCurrentUrl().matches(".*/research/runs/\\d+$") && !d.getCurrentUrl().endsWith("/" + source));
+        long again = Long.parseLong(browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1));
+        queue.cancel(again);
+        Run run = queue.find(again).orElseThrow();
+        assertThat(run.name()).isEqualTo("to repeat (again)");
+        assertThat(run.config()).contains("\"steps\": 4").contains("\"nEmbd\": 16").contains("\"learningRate\": 0.003");
+    }
 }
