@@ -88,7 +88,6 @@ class RunPagesController {
         model.addAttribute("trunkDefaults", Map.of());
         model.addAttribute("scratchDefaults", Map.of());
         model.addAllAttributes(type.formAttributes());
-        model.addAttribute("hints", type.hints());
         model.addAttribute("groups", FormLayout.grouped(type.fields()));
         return type.template();
     }
