@@ -115,5 +115,18 @@ class RunPageBrowserTest {
         Run run = queue.find(again).orElseThrow();
         assertThat(run.name()).isEqualTo("to repeat (again)");
         assertThat(run.config()).contains("\"steps\": 4").contains("\"nEmbd\": 16").contains("\"learningRate\": 0.003");
+
+        // the compare page's config diff: steps differs and is shown first; the checkbox hides the equal fields
+        browser.get("http://localhost:" + port + "/research/runs/compare?ids=" + source + "," + again);
+        wait.until(d -> !d.findElements(By.cssSelector("#config-diff tr[data-field='steps']")).isEmpty());
+        WebElement first = browser.findElement(By.cssSelector("#config-diff tbody tr"));
+        assertThat(first.getAttribute("data-field")).isEqualTo("steps");
+        assertThat(first.getAttribute("class")).isEqualTo("differs");
+        WebElement same = browser.findElement(By.cssSelector("#config-diff tr[data-field='nEmbd']"));
+        assertThat(same.getAttribute("class")).isEqualTo("same");
+        assertThat(same.isDisplayed()).isTrue();
+        browser.findElement(By.id("only-differences")).click();
+        wait.until(d -> !d.findElement(By.cssSelector("#config-diff tr[data-field='nEmbd']")).isDisplayed());
+        assertThat(browser.findElement(By.cssSelector("#config-diff tr[data-field='steps']")).isDisplayed()).isTrue();
     }
 }
