@@ -49,8 +49,24 @@ class RunFormTest {
                 .contains("href=\"/research/evaluations\"").doesNotContain("href=\"/admin/accounts\"");
     }
 
-    private static final java.util.regex.Pattern FIELDSET = java.util.regex.Pattern.compile(
-            "<fieldset class=\"form-group\" id=\"group-[^\"]+\">\\s*<legend>([^<]+)</legend>(.*?)</fieldset>", java.util.regex.Pattern.DOTALL);
+    private static final java.util.regex.Pattern LEGEND = java.util.regex.Pattern.compile(
+            "^<fieldset class=\"form-group\" id=\"group-[^\"]+\">\\s*<legend>([^<]+)</legend>");
+
+    /** The form's groups by legend: each group's markup, up to the next group (or the end of the form). */
+    static Map<String, String> fieldsets(String html) {
+        String form = html.substring(html.indexOf("id=\"run-form\""), html.indexOf("</form>", html.indexOf("id=\"run-form\"")));
+        Map<String, String> groups = new java.util.LinkedHashMap<>();
+        String mark = "<fieldset class=\"form-group\"";
+        for (int i = form.indexOf(mark); i >= 0; ) {
+            int next = form.indexOf(mark, i + 1);
+            String block = form.substring(i, next < 0 ? form.length() : next);
+            var m = LEGEND.matcher(block);
+            assertThat(m.find()).as(block).isTrue();
+            groups.put(m.group(1), block);
+            i = next;
+        }
+        return groups;
+    }
 
     @Test
     void everyFormShowsItsFieldsInFieldsetsEachWithItsHelpAndItsDefault() throws Exception {
@@ -61,13 +77,12 @@ class RunFormTest {
                 RunKind.PPO, List.of("Model", "Data", "Optimisation", "PPO details"),
                 RunKind.DPO, List.of("Model", "Data", "Optimisation", "DPO details"),
                 RunKind.RLOO, List.of("Model", "Data", "Optimisation", "RLOO details"),
-                RunKind.EVALUATION, List.of("Model", "Data", "Evaluation", "Sampling"));
+                RunKind.EVALUATION, List.of("Model", "Data", "Evaluation", "Sampling"),
+                RunKind.SELECT_BATCH, List.of("Model", "Data", "Selection", "New batch"));
         for (var kind : legends.entrySet()) {
             String html = mvc.perform(get("/research/runs/new?kind=" + kind.getKey()).with(user(researcher)))
                     .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
-            Map<String, String> fieldsets = new java.util.LinkedHashMap<>();
-            var m = FIELDSET.matcher(html);
-            while (m.find()) fieldsets.put(m.group(1), m.group(2));
+            Map<String, String> fieldsets = fieldsets(html);
             assertThat(fieldsets.keySet()).as(kind.getKey().name()).containsExactlyElementsOf(kind.getValue());
             List<FormField> fields = types.get(kind.getKey()).fields();
             for (FormField f : fields) {
@@ -75,13 +90,15 @@ class RunFormTest {
                 assertThat(f.help()).as(where).isNotBlank();
                 assertThat(fieldsets.get(f.group())).as(where).isNotNull()
                         .contains("id=\"field-" + f.name() + "\"")
-                        .contains("name=\"" + f.name() + "\"")
+                        .contains(f.name().equals("members") ? "id=\"members\"" : "name=\"" + f.name() + "\"")
                         .contains("<small class=\"field-hint\" id=\"hint-" + f.name() + "\">" + org.springframework.web.util.HtmlUtils.htmlEscape(f.help(), "UTF-8") + "</small>")
                         .contains("<small class=\"field-default\" id=\"default-" + f.name() + "\">default: "
                                 + (f.defaultValue().isEmpty() ? "(empty)" : org.springframework.web.util.HtmlUtils.htmlEscape(f.defaultValue(), "UTF-8")) + "</small>");
             }
             // the selects are in their groups, from the fields' metadata
-            assertThat(fieldsets.get("Model")).as(kind.getKey().name()).contains("<select name=\"baseModelId\">");
+            if (kind.getKey() != RunKind.SELECT_BATCH) {
+                assertThat(fieldsets.get("Model")).as(kind.getKey().name()).contains("<select name=\"baseModelId\">");
+            }
         }
         // the trainers' own defaults
         assertThat(types.get(RunKind.PPO).fields()).filteredOn(f -> f.name().equals("klCoef")).singleElement()
