@@ -3,6 +3,7 @@ package dev.rlhf.web.evaluation;
 import dev.rlhf.web.models.ModelKinds;
 
 import dev.rlhf.web.runs.FormField;
+import dev.rlhf.web.runs.FormLayout;
 import dev.rlhf.web.runs.FormValues;
 import dev.rlhf.web.runs.RunExecutor;
 import dev.rlhf.web.runs.RunInputs;
@@ -28,6 +29,24 @@ class EvaluationRunType implements RunType {
     private final HeldOutPosts heldOut;
     private final EvaluationExecutor executor;
 
+    /** Where the evaluation form shows its fields: the models, the posts, the labelling, the sampling. */
+    static final FormLayout LAYOUT = new FormLayout()
+            .group(FormLayout.MODEL, "name", "baseModelId", "opponentModelId", "rewardModelId")
+            .group(FormLayout.DATA, "postCount", "seed")
+            .group("Evaluation", "overlapK", "tiesAllowed")
+            .group("Sampling", "temperature", "topP", "topK", "maxNewTokens")
+            .help("baseModelId", "the policy to evaluate (an SFT or PPO/DPO/RLOO policy)")
+            .help("opponentModelId", "the policy it is compared with; empty: the posts' reference summaries")
+            .help("rewardModelId", "optional: a reward model whose predicted win rate is shown beside the labellers'")
+            .help("postCount", "held-out posts sampled; each gets one policy-vs-opponent comparison")
+            .help("seed", "seeds the draw of the posts and the sampling")
+            .help("overlapK", "labels collected per comparison (K labellers each)")
+            .help("tiesAllowed", "true: labellers may answer that both summaries are equally good")
+            .help("temperature", "sampling temperature of both policies")
+            .help("topP", "nucleus sampling: sample among the likeliest tokens that hold this much probability; 1: all")
+            .help("topK", "sample among the k likeliest tokens; 0: all")
+            .help("maxNewTokens", "new tokens per summary at most");
+
     EvaluationRunType(RunInputs inputs, HeldOutPosts heldOut, EvaluationExecutor executor) {
         this.inputs = inputs;
         this.heldOut = heldOut;
@@ -47,11 +66,11 @@ class EvaluationRunType implements RunType {
     @Override
     public List<FormField> fields() {
         EvaluationSpec d = EvaluationSpec.defaults();
-        return List.of(FormField.of("name", ""), FormField.of("baseModelId", ""), FormField.of("opponentModelId", ""),
+        return LAYOUT.apply(List.of(FormField.of("name", ""), FormField.of("baseModelId", ""), FormField.of("opponentModelId", ""),
                 FormField.of("rewardModelId", ""), FormField.of("postCount", d.postCount()), FormField.of("overlapK", d.overlapK()),
                 FormField.of("tiesAllowed", d.tiesAllowed()), FormField.of("temperature", d.temperature()),
                 FormField.of("topP", d.topP()), FormField.of("topK", d.topK()), FormField.of("maxNewTokens", d.maxNewTokens()),
-                FormField.of("seed", d.seed()));
+                FormField.of("seed", d.seed())), "Evaluation");
     }
 
     @Override

@@ -26,6 +26,24 @@ class DpoRunType implements RunType {
     private final RunInputs inputs;
     private final DpoExecutor executor;
 
+    /** Where the DPO form shows its fields: the loss and its β are the DPO details. */
+    static final FormLayout LAYOUT = new FormLayout()
+            .group(FormLayout.MODEL, "name", "baseModelId")
+            .group(FormLayout.DATA, "snapshotId", "validationFraction", "maxLength")
+            .group(FormLayout.OPTIMISATION, "steps", "batchSize", "learningRate", "minLearningRate", "warmupSteps",
+                    "maxGradNorm", "weightDecay", "adamBeta1", "adamBeta2", "adamEps", "forwardBatchSize",
+                    "checkpointEvery", "seed")
+            .help("baseModelId", "the policy to start from (an SFT model), also the frozen reference")
+            .help("snapshotId", "the frozen pairwise labels (best-of-4 as its implied pairs)")
+            .help("beta", "strength of the implicit KL constraint to the reference (Rafailov et al. 2023: 0.1)")
+            .help("loss", "sigmoid (DPO) or ipo (Azar et al. 2023)")
+            .help("labelSmoothing", "probability that a label is wrong (conservative DPO); sigmoid only")
+            .help("validationFraction", "share of the snapshot's posts held out to measure the implicit reward's accuracy")
+            .help("maxLength", "prompt + response tokens at most; a longer prompt is shortened at a word boundary")
+            .help("batchSize", "preference pairs per optimizer step")
+            .help("forwardBatchSize", "pairs per gradient-free pass (reference log-probs, validation)")
+            .help("seed", "seeds the split and the order of the pairs");
+
     DpoRunType(RunQueue queue, RunInputs inputs, DpoExecutor executor) {
         this.queue = queue;
         this.inputs = inputs;
@@ -41,16 +59,8 @@ class DpoRunType implements RunType {
     public List<FormField> fields() {
         List<FormField> f = new ArrayList<>(List.of(FormField.of("name", ""), FormField.of("snapshotId", ""),
                 FormField.of("baseModelId", "")));
-        for (FormField field : SpecBinder.fields(DpoConfig.defaults())) {
-            f.add(switch (field.name()) {
-                case "beta" -> field.help("strength of the implicit KL constraint to the reference (Rafailov et al. 2023: 0.1)");
-                case "loss" -> field.help("sigmoid (DPO) or ipo (Azar et al. 2023)");
-                case "labelSmoothing" -> field.help("probability that a label is wrong (conservative DPO); sigmoid only");
-                case "validationFraction" -> field.help("share of the snapshot's posts held out to measure the implicit reward's accuracy");
-                default -> field;
-            });
-        }
-        return f;
+        f.addAll(SpecBinder.fields(DpoConfig.defaults()));
+        return LAYOUT.apply(f, "DPO details");
     }
 
     @Override

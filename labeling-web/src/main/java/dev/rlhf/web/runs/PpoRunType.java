@@ -22,6 +22,31 @@ class PpoRunType implements RunType {
     private final RunInputs inputs;
     private final PpoExecutor executor;
 
+    /** Where the PPO form shows its fields: every {@link PpoConfig} field no group names is a PPO detail. */
+    static final FormLayout LAYOUT = new FormLayout()
+            .group(FormLayout.MODEL, "name", "baseModelId", "rewardModelId")
+            .group(FormLayout.DATA, "maxPosts", "promptSplit", "promptSubreddit")
+            .group(FormLayout.OPTIMISATION, "iterations", "batchSize", "minibatchSize", "ppoEpochs", "learningRate",
+                    "lrSchedule", "adamBeta1", "adamBeta2", "adamEps", "weightDecay", "maxGradNorm", "forwardBatchSize",
+                    "seed", "checkpointEvery")
+            .help("baseModelId", "the policy to start from (an SFT model); also the frozen reference of the KL penalty")
+            .help("iterations", "PPO iterations (rollout, then update) in the run")
+            .help("batchSize", "prompts (and so responses) per iteration")
+            .help("minibatchSize", "responses per optimizer step; must divide batchSize")
+            .help("ppoEpochs", "passes over each batch of rollouts")
+            .help("checkpointEvery", "save a checkpoint every this many iterations (and always at the end); 0: only at the end")
+            .help("klCoef", "β, the KL penalty coefficient (its initial value when adaptive)")
+            .help("adaptiveKl", "true: adapt β with Ziegler et al.'s proportional controller")
+            .help("klTarget", "target KL (nats per response) of the adaptive controller")
+            .help("klHorizon", "horizon (in responses) of the adaptive controller")
+            .help("whitenRewards", "true: scale each batch's per-token rewards to unit variance, mean kept, before GAE (Ziegler et al. 2019)")
+            .help("gamma", "discount γ")
+            .help("lambda", "GAE λ")
+            .help("valueClipRange", "value clip ε_v around the rollout's values")
+            .help("valueCoef", "value-loss coefficient c_v in L = L_policy + c_v · L_value")
+            .help("sampleEvery", "show a table of sample responses every this many iterations; 0: never")
+            .help("samplesShown", "rows in that table");
+
     PpoRunType(RunInputs inputs, PpoExecutor executor) {
         this.inputs = inputs;
         this.executor = executor;
@@ -37,12 +62,8 @@ class PpoRunType implements RunType {
         List<FormField> f = new ArrayList<>(List.of(FormField.of("name", ""), FormField.of("baseModelId", ""),
                 FormField.of("rewardModelId", "")));
         f.addAll(SpecBinder.fields(PpoSpec.defaults()));
-        for (FormField field : SpecBinder.fields(PpoConfig.defaults())) {
-            f.add(field.name().equals("whitenRewards")
-                    ? field.help("true: scale each batch's per-token rewards to unit variance, mean kept, before GAE (Ziegler et al. 2019)")
-                    : field);
-        }
-        return f;
+        f.addAll(SpecBinder.fields(PpoConfig.defaults()));
+        return LAYOUT.apply(f, "PPO details");
     }
 
     @Override

@@ -19,6 +19,22 @@ class RewardModelRunType implements RunType {
     private final TransactionTemplate tx;
     private final RewardModelExecutor executor;
 
+    /** Where the reward-model form shows its fields: the gain, the ensemble and the learning curve are its own. */
+    static final FormLayout LAYOUT = new FormLayout()
+            .group(FormLayout.MODEL, "name", "baseModelId", "nLayer", "nHead", "nEmbd", "nPositions")
+            .group(FormLayout.DATA, "snapshotId", "validationFraction", "splitSeed")
+            .group(FormLayout.OPTIMISATION, "learningRate", "minLearningRate", "epochs", "batchSize", "microBatchSize",
+                    "maxGradNorm", "checkpointEvery", "seed")
+            .help("baseModelId", "the trunk: a registered SFT or pretrained model; empty: a new trunk from scratch (byte tokenizer)")
+            .help("snapshotId", "the frozen labels to train on (best-of-4 as its implied pairs)")
+            .help("epochs", "passes over the training comparisons")
+            .help("microBatchSize", "comparisons per forward and backward pass; their gradients add up to batchSize")
+            .help("validationFraction", "share of the snapshot's posts held out (by post) to measure validation accuracy")
+            .help("learningCurve", "fractions of the training examples, e.g. 0.25, 0.5: each retrains a fresh model on that share; empty: none")
+            .help("checkpointEvery", "save a checkpoint every this many steps (and always at the end)")
+            .help("seed", "seeds the initialisation and the order of the comparisons (and the split, unless splitSeed)")
+            .help("ensembleSize", "members trained together with seeds seed, seed + 1, …; 1: one model");
+
     RewardModelRunType(RunInputs inputs, TransactionTemplate tx, RewardModelExecutor executor) {
         this.inputs = inputs;
         this.tx = tx;
@@ -41,17 +57,18 @@ class RewardModelRunType implements RunType {
         for (FormField field : SpecBinder.fields(RewardModelSpec.defaults(false))) {
             String name = field.name();
             if (RewardModelSpec.TRUNK_DEPENDENT.contains(name)) {
-                f.add(FormField.of(name, "").help("empty: " + trunk.get(name) + " with a registered trunk (Stiennon et al. 2020), "
+                String meaning = name.equals("batchSize") ? "comparisons per optimizer step" : FieldHelp.of(name);
+                f.add(FormField.of(name, "").help(meaning + "; empty: " + trunk.get(name) + " with a registered trunk (Stiennon et al. 2020), "
                         + scratch.get(name) + " from scratch"));
             } else if (name.equals("splitSeed")) {
-                f.add(FormField.of(name, "").help("empty: the seed; every member of an ensemble splits by its first member's seed"));
+                f.add(FormField.of(name, "").help("seeds the validation split by post; empty: the seed; every member of an ensemble splits by its first member's seed"));
             } else if (name.equals("normaliseGain")) {
                 f.add(field.help("true: after training, also scale the reward so the reference summaries have standard deviation 1, not only mean 0 (Ziegler et al. 2019)"));
             } else {
                 f.add(field);
             }
         }
-        return f;
+        return LAYOUT.apply(f, "Reward model details");
     }
 
     /** The defaults of the trunk-dependent fields, as form text, for a registered trunk or one from scratch. */

@@ -27,6 +27,23 @@ class RlooRunType implements RunType {
     private final SpecBinder binder;
     private final RlooExecutor executor;
 
+    /** Where the RLOO form shows its fields: every {@link RlooConfig} field no group names is an RLOO detail. */
+    static final FormLayout LAYOUT = new FormLayout()
+            .group(FormLayout.MODEL, "name", "baseModelId", "rewardModelId")
+            .group(FormLayout.DATA, "maxPosts", "promptSplit", "promptSubreddit")
+            .group(FormLayout.OPTIMISATION, "iterations", "batchSize", "minibatchSize", "epochs", "learningRate",
+                    "lrSchedule", "adamBeta1", "adamBeta2", "adamEps", "weightDecay", "maxGradNorm", "forwardBatchSize",
+                    "seed", "checkpointEvery")
+            .help("baseModelId", "the policy to start from (an SFT model); also the frozen reference of the KL penalty")
+            .help("batchSize", "prompts per iteration; each is sampled samplesPerPrompt times")
+            .help("minibatchSize", "responses per optimizer step; must divide batchSize · samplesPerPrompt")
+            .help("epochs", "passes over each iteration's samples")
+            .help("checkpointEvery", "save a checkpoint every this many iterations (and always at the end); 0: only at the end")
+            .help("samplesPerPrompt", "k: each sample's baseline is the mean reward of the other k − 1 of its prompt (Ahmadian et al. 2024)")
+            .help("objective", "reinforce (−A·log π) or clipped (PPO's clipped ratio on whole responses)")
+            .help("clipRange", "ε of the clipped objective")
+            .help("klCoef", "β in R = score − β·KL to the reference, folded into each response's reward");
+
     RlooRunType(RunQueue queue, RunInputs inputs, SpecBinder binder, RlooExecutor executor) {
         this.queue = queue;
         this.inputs = inputs;
@@ -44,15 +61,8 @@ class RlooRunType implements RunType {
         List<FormField> f = new ArrayList<>(List.of(FormField.of("name", ""), FormField.of("baseModelId", ""),
                 FormField.of("rewardModelId", "")));
         f.addAll(SpecBinder.fields(PpoSpec.defaults()));
-        for (FormField field : SpecBinder.fields(RlooConfig.defaults())) {
-            f.add(switch (field.name()) {
-                case "samplesPerPrompt" -> field.help("k: each sample's baseline is the mean reward of the other k − 1 of its prompt (Ahmadian et al. 2024)");
-                case "objective" -> field.help("reinforce (−A·log π) or clipped (PPO's clipped ratio on whole responses)");
-                case "klCoef" -> field.help("β in R = score − β·KL to the reference, folded into each response's reward");
-                default -> field;
-            });
-        }
-        return f;
+        f.addAll(SpecBinder.fields(RlooConfig.defaults()));
+        return LAYOUT.apply(f, "RLOO details");
     }
 
     @Override

@@ -61,9 +61,17 @@ class RunPagesController {
     }
 
     @GetMapping("/research/runs/new")
-    String form(@RequestParam(defaultValue = "SFT") String kind, Model model) {
-        RunType type = typeOf(kind);
-        return form(model, type, type.defaults(), Map.of());
+    String form(@RequestParam(defaultValue = "SFT") String kind, @RequestParam(required = false) Long from, Model model) {
+        if (from == null) {
+            RunType type = typeOf(kind);
+            return form(model, type, type.defaults(), Map.of());
+        }
+        // launch again with changes: the form of the run's own kind, filled in with its stored config
+        Run source = queue.find(from).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no run " + from));
+        RunType type = types.find(source.kind()).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                "run " + from + " is of kind " + source.kind() + ", which has no form"));
+        model.addAttribute("from", RunView.of(source, Instant.now()));
+        return form(model, type, RunConfigFields.formValues(source, type.defaults()), Map.of());
     }
 
     /** The kind named by a form (SFT when it names none that is registered). */
@@ -80,7 +88,7 @@ class RunPagesController {
         model.addAttribute("trunkDefaults", Map.of());
         model.addAttribute("scratchDefaults", Map.of());
         model.addAllAttributes(type.formAttributes());
-        model.addAttribute("hints", type.hints());
+        model.addAttribute("groups", FormLayout.grouped(type.fields()));
         return type.template();
     }
 
@@ -122,6 +130,7 @@ class RunPagesController {
         model.addAttribute("run", RunView.of(run, Instant.now()));
         model.addAttribute("samples", queue.samplesOf(id, 20));
         types.find(run.kind()).ifPresent(t -> model.addAllAttributes(t.runPageAttributes(id)));
+        model.addAttribute("hasForm", types.find(run.kind()).isPresent());
         return "runs/run";
     }
 
@@ -168,6 +177,9 @@ class RunPagesController {
         List<Long> runIds = Arrays.stream(ids.split("[,\\s]+")).filter(s -> s.matches("\\d+")).map(Long::valueOf)
                 .filter(i -> queue.find(i).isPresent()).toList();
         model.addAttribute("runIds", runIds);
+        List<Run> runs = runIds.stream().map(i -> queue.find(i).orElseThrow()).toList();
+        model.addAttribute("compared", runs.stream().map(r -> RunView.of(r, Instant.now())).toList());
+        model.addAttribute("configDiff", RunConfigFields.diff(runs));
         return "runs/compare";
     }
 }

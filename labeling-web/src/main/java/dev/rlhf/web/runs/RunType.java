@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One kind of run, registered once: its kind, its form's fields (name, default, help), how a form or API body is
+ * One kind of run, registered once: its kind, its form's fields (name, default, help, group), how a form or API body is
  * checked into a typed spec and queued, and the executor a worker runs it with. {@link RunTypes} collects every
  * registration; the launcher, the pages, the API and the worker look a kind up there and switch on nothing.
  */
 public interface RunType {
     RunKind kind();
 
-    /** The form's fields in the order the form shows them. */
+    /** The form's fields in the order the form shows them, each in its group (see {@link FormLayout}). */
     List<FormField> fields();
 
     /** Checks every field by name and queues the run (or runs); an impossible value queues nothing. */
@@ -40,12 +40,5 @@ public interface RunType {
         Map<String, String> v = new LinkedHashMap<>();
         fields().forEach(f -> v.put(f.name(), f.defaultValue()));
         return v;
-    }
-
-    /** The fields' help lines, for those that have one. */
-    default Map<String, String> hints() {
-        Map<String, String> h = new LinkedHashMap<>();
-        fields().forEach(f -> { if (f.help() != null) h.put(f.name(), f.help()); });
-        return h;
     }
 }

@@ -14,6 +14,13 @@ class SftRunType implements RunType {
     private final RunInputs inputs;
     private final SftExecutor executor;
 
+    /** Where the SFT form shows its fields: every field no group names is an optimisation one. */
+    static final FormLayout LAYOUT = new FormLayout()
+            .group(FormLayout.MODEL, "name", "baseModelId", "nLayer", "nHead", "nEmbd", "nPositions")
+            .group(FormLayout.DATA, "maxPosts", "promptSplit", "promptSubreddit")
+            .group(FormLayout.OPTIMISATION)
+            .help("baseModelId", "the registered model to fine-tune; empty: a new model from scratch (byte tokenizer)");
+
     SftRunType(RunInputs inputs, SftExecutor executor) {
         this.inputs = inputs;
         this.executor = executor;
@@ -28,7 +35,7 @@ class SftRunType implements RunType {
     public List<FormField> fields() {
         List<FormField> f = new ArrayList<>(List.of(FormField.of("name", ""), FormField.of("baseModelId", "")));
         f.addAll(SpecBinder.fields(SftSpec.defaults()));
-        return f;
+        return LAYOUT.apply(f, FormLayout.OPTIMISATION);
     }
 
     @Override

@@ -9,6 +9,9 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
+import java.util.List;
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
@@ -27,6 +30,8 @@ class RunFormTest {
     Fixtures fixtures;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    RunTypes types;
 
     long runs() {
         return jdbc.sql("SELECT count(*) FROM runs").query(Long.class).single();
@@ -42,6 +47,69 @@ class RunFormTest {
         // the shared header: the page's title and the researcher's navigation
         assertThat(html).contains("RLHF · launch a run").contains("href=\"/research/models\"")
                 .contains("href=\"/research/evaluations\"").doesNotContain("href=\"/admin/accounts\"");
+    }
+
+    private static final java.util.regex.Pattern LEGEND = java.util.regex.Pattern.compile(
+            "^<fieldset class=\"form-group\" id=\"group-[^\"]+\">\\s*<legend>([^<]+)</legend>");
+
+    /** The form's groups by legend: each group's markup, up to the next group (or the end of the form). */
+    static Map<String, String> fieldsets(String html) {
+        String form = html.substring(html.indexOf("id=\"run-form\""), html.indexOf("</form>", html.indexOf("id=\"run-form\"")));
+        Map<String, String> groups = new java.util.LinkedHashMap<>();
+        String mark = "<fieldset class=\"form-group\"";
+        for (int i = form.indexOf(mark); i >= 0; ) {
+            int next = form.indexOf(mark, i + 1);
+            String block = form.substring(i, next < 0 ? form.length() : next);
+            var m = LEGEND.matcher(block);
+            assertThat(m.find()).as(block).isTrue();
+            groups.put(m.group(1), block);
+            i = next;
+        }
+        return groups;
+    }
+
+    @Test
+    void everyFormShowsItsFieldsInFieldsetsEachWithItsHelpAndItsDefault() throws Exception {
+        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        Map<RunKind, List<String>> legends = Map.of(
+                RunKind.SFT, List.of("Model", "Data", "Optimisation"),
+                RunKind.REWARD_MODEL, List.of("Model", "Data", "Optimisation", "Reward model details"),
+                RunKind.PPO, List.of("Model", "Data", "Optimisation", "PPO details"),
+                RunKind.DPO, List.of("Model", "Data", "Optimisation", "DPO details"),
+                RunKind.RLOO, List.of("Model", "Data", "Optimisation", "RLOO details"),
+                RunKind.EVALUATION, List.of("Model", "Data", "Evaluation", "Sampling"),
+                RunKind.SELECT_BATCH, List.of("Model", "Data", "Selection", "New batch"));
+        for (var kind : legends.entrySet()) {
+            String html = mvc.perform(get("/research/runs/new?kind=" + kind.getKey()).with(user(researcher)))
+                    .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+            Map<String, String> fieldsets = fieldsets(html);
+            assertThat(fieldsets.keySet()).as(kind.getKey().name()).containsExactlyElementsOf(kind.getValue());
+            List<FormField> fields = types.get(kind.getKey()).fields();
+            for (FormField f : fields) {
+                String where = kind.getKey() + " " + f.name();
+                assertThat(f.help()).as(where).isNotBlank();
+                assertThat(fieldsets.get(f.group())).as(where).isNotNull()
+                        .contains("id=\"field-" + f.name() + "\"")
+                        .contains(f.name().equals("members") ? "id=\"members\"" : "name=\"" + f.name() + "\"")
+                        .contains("<small class=\"field-hint\" id=\"hint-" + f.name() + "\">" + org.springframework.web.util.HtmlUtils.htmlEscape(f.help(), "UTF-8") + "</small>")
+                        .contains("<small class=\"field-default\" id=\"default-" + f.name() + "\">default: "
+                                + (f.defaultValue().isEmpty() ? "(empty)" : org.springframework.web.util.HtmlUtils.htmlEscape(f.defaultValue(), "UTF-8")) + "</small>");
+            }
+            // the selects are in their groups, from the fields' metadata
+            if (kind.getKey() != RunKind.SELECT_BATCH) {
+                assertThat(fieldsets.get("Model")).as(kind.getKey().name()).contains("<select name=\"baseModelId\">");
+            }
+        }
+        // the trainers' own defaults
+        assertThat(types.get(RunKind.PPO).fields()).filteredOn(f -> f.name().equals("klCoef")).singleElement()
+                .satisfies(f -> assertThat(f.defaultValue()).isEqualTo(String.valueOf(dev.rlhf.ppo.PpoConfig.defaults().klCoef())))
+                .satisfies(f -> assertThat(f.group()).isEqualTo("PPO details"));
+        assertThat(types.get(RunKind.DPO).fields()).filteredOn(f -> f.name().equals("snapshotId")).singleElement()
+                .satisfies(f -> assertThat(f.group()).isEqualTo("Data"));
+        assertThat(types.get(RunKind.RLOO).fields()).filteredOn(f -> f.name().equals("rewardModelId")).singleElement()
+                .satisfies(f -> assertThat(f.group()).isEqualTo("Model"));
+        assertThat(types.get(RunKind.EVALUATION).fields()).filteredOn(f -> f.name().equals("opponentModelId")).singleElement()
+                .satisfies(f -> assertThat(f.group()).isEqualTo("Model"));
     }
 
     @Test

@@ -242,4 +242,50 @@ class RunPageBrowserTest {
                 p100 = ((Number) distrAndPositions.get(3)).doubleValue();
         return (p10 - p1) / (p100 - p1);
     }
+
+    @Test
+    void launchAgainOpensTheFormFilledInFromTheRunAndQueuesTheChangedRun() throws Exception {
+        RunTestSupport.emptyQueue(jdbc);
+        long source = queue.enqueue("to repeat", RunKind.SFT, RunTestSupport.tinySft(3, 0), null, null, null);
+        queue.cancel(source);
+        browser = Chromium.start();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        Chromium.signIn(browser, wait, "http://localhost:" + port + "/research/runs/" + source, "researcher", PlatformTest.DEMO_RESEARCHER_PASSWORD);
+        wait.until(d -> !d.findElements(By.id("launch-again")).isEmpty());
+        browser.findElement(By.id("launch-again")).click();
+        wait.until(d -> !d.findElements(By.id("run-form")).isEmpty());
+
+        assertThat(browser.findElements(By.cssSelector("#run-form fieldset > legend"))).extracting(WebElement::getText)
+                .containsExactly("Model", "Data", "Optimisation");
+        assertThat(browser.findElement(By.cssSelector("#group-optimisation input[name='steps']")).getAttribute("value")).isEqualTo("3");
+        assertThat(browser.findElement(By.cssSelector("#group-model input[name='nEmbd']")).getAttribute("value")).isEqualTo("16");
+        assertThat(browser.findElement(By.id("hint-steps")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.id("default-steps")).getText()).isEqualTo("default: 200");
+        WebElement name = browser.findElement(By.name("name"));
+        assertThat(name.getAttribute("value")).isEqualTo("to repeat (again)");
+
+        WebElement steps = browser.findElement(By.name("steps"));
+        steps.clear();
+        steps.sendKeys("4");
+        browser.findElement(By.cssSelector("#run-form button[type='submit']")).click();
+        wait.until(d -> d.getCurrentUrl().matches(".*/research/runs/\\d+$") && !d.getCurrentUrl().endsWith("/" + source));
+        long again = Long.parseLong(browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1));
+        queue.cancel(again);
+        Run run = queue.find(again).orElseThrow();
+        assertThat(run.name()).isEqualTo("to repeat (again)");
+        assertThat(run.config()).contains("\"steps\": 4").contains("\"nEmbd\": 16").contains("\"learningRate\": 0.003");
+
+        // the compare page's config diff: steps differs and is shown first; the checkbox hides the equal fields
+        browser.get("http://localhost:" + port + "/research/runs/compare?ids=" + source + "," + again);
+        wait.until(d -> !d.findElements(By.cssSelector("#config-diff tr[data-field='steps']")).isEmpty());
+        WebElement first = browser.findElement(By.cssSelector("#config-diff tbody tr"));
+        assertThat(first.getAttribute("data-field")).isEqualTo("steps");
+        assertThat(first.getAttribute("class")).isEqualTo("differs");
+        WebElement same = browser.findElement(By.cssSelector("#config-diff tr[data-field='nEmbd']"));
+        assertThat(same.getAttribute("class")).isEqualTo("same");
+        assertThat(same.isDisplayed()).isTrue();
+        browser.findElement(By.id("only-differences")).click();
+        wait.until(d -> !d.findElement(By.cssSelector("#config-diff tr[data-field='nEmbd']")).isDisplayed());
+        assertThat(browser.findElement(By.cssSelector("#config-diff tr[data-field='steps']")).isDisplayed()).isTrue();
+    }
 }
