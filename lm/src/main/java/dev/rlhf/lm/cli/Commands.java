@@ -66,7 +66,7 @@ public final class Commands {
             ParseResult parsed = cl.parseArgs(args);
             ParseResult leaf = leaf(parsed);
             if (helpRequested(parsed) || !leaf.hasMatchedOption("--config")) return parsed;
-            Path file = leaf.matchedOptionValue("--config", null);
+            Path file = Path.of(String.valueOf((Object) leaf.matchedOptionValue("--config", null)));
             List<String> fromFile = ConfigFile.args(file, leaf.commandSpec());
             int at = leaf == parsed ? 0 : Arrays.asList(args).indexOf(leaf.commandSpec().name()) + 1;
             List<String> merged = new ArrayList<>(Arrays.asList(args).subList(0, at));
@@ -156,6 +156,9 @@ public final class Commands {
         if (!(e instanceof UnmatchedArgumentException u)) return null;
         CommandSpec spec = u.getCommandLine().getCommandSpec();
         for (String arg : u.getUnmatched()) {
+            if (!arg.startsWith("-") && !spec.subcommands().isEmpty()) {
+                return "unknown command \"" + arg + "\"; commands: " + String.join(", ", spec.subcommands().keySet());
+            }
             if (!arg.startsWith("-")) continue;
             String old = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             String now = null;

@@ -10,24 +10,25 @@ import java.util.Map;
 /**
  * A command whose options are a table of name → default text (the benchmarks): each key {@code n_layer} or
  * {@code nLayer} is the option {@code --n-layer}, typed as its default reads (an integer, a number or text), described
- * with its default in the help.
+ * with its default in the help. An option without a default is absent from {@link #values} unless given.
  */
-public final class FlagTable {
+public final class FlagTable implements Commands.Renamed {
     private final CommandSpec spec;
     private final Map<String, OptionSpec> options = new LinkedHashMap<>();
+    private final Map<String, String> renamed = new LinkedHashMap<>();
 
     public FlagTable(String name, String description) {
-        spec = CommandSpec.create().name(name);
+        spec = CommandSpec.wrapWithoutInspection(this).name(name);
         spec.usageMessage().description(description).showDefaultValues(true).sortOptions(false);
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
                 .description("Show this help (every option, its default and meaning) and exit.").build());
     }
 
-    /** An option {@code --kebab(key)} of default {@code value}. */
+    /** An option {@code --kebab(key)} of default {@code value} (null: none, the option is text). */
     public FlagTable add(String key, String value, String description) {
         Class<?> type = String.class;
-        if (value.matches("-?\\d+")) type = Integer.class;
-        else if (value.matches("-?[\\d.]+([eE]-?\\d+)?")) type = Double.class;
+        if (value != null && value.matches("-?\\d+")) type = Integer.class;
+        else if (value != null && value.matches("-?[\\d.]+([eE]-?\\d+)?")) type = Double.class;
         OptionSpec o = OptionSpec.builder("--" + Commands.kebab(key)).type(type).arity("1").defaultValue(value)
                 .paramLabel(type == String.class ? "TEXT" : type == Integer.class ? "N" : "X")
                 .description(description).build();
@@ -45,6 +46,23 @@ public final class FlagTable {
         return this;
     }
 
+    /** Adds {@code sub} as the subcommand named by its spec. */
+    public FlagTable subcommand(FlagTable sub) {
+        spec.addSubcommand(sub.spec.name(), sub.spec);
+        return this;
+    }
+
+    /** {@code old} (an option this command once took, e.g. {@code --lr}) is refused with a hint naming {@code now}. */
+    public FlagTable renamed(String old, String now) {
+        renamed.put(old, now);
+        return this;
+    }
+
+    @Override
+    public Map<String, String> renamed() {
+        return renamed;
+    }
+
     public CommandSpec spec() {
         return spec;
     }
@@ -54,7 +72,7 @@ public final class FlagTable {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, OptionSpec> e : options.entrySet()) {
             Object v = e.getValue().getValue();
-            out.put(e.getKey(), v == null ? "" : String.valueOf(v));
+            if (v != null) out.put(e.getKey(), String.valueOf(v));
         }
         return out;
     }
