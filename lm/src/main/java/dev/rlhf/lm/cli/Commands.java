@@ -131,6 +131,20 @@ public final class Commands {
         System.exit(status);
     }
 
+    /**
+     * Parses {@code args} for a main method: after help (status 0) or a refused line (status 2, named on standard
+     * error) the process exits; otherwise the result is returned.
+     */
+    public static ParseResult parseOrExit(Object command, String[] args) throws Exception {
+        ParseResult[] result = new ParseResult[1];
+        int status = run(command, args, System.out, System.err, p -> result[0] = p);
+        if (result[0] == null) {
+            System.out.flush();
+            System.exit(status);
+        }
+        return result[0];
+    }
+
     static boolean helpRequested(ParseResult parsed) {
         for (ParseResult p = parsed; p != null; p = p.hasSubcommand() ? p.subcommand() : null) {
             if (p.isUsageHelpRequested()) return true;

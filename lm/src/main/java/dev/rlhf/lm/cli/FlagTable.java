@@ -77,6 +77,11 @@ public final class FlagTable implements Commands.Renamed {
         return out;
     }
 
+    /** For a main method: the values of {@code args}, or the process exits after help (0) or a refused line (2). */
+    public Map<String, String> parseOrExit(String... args) throws Exception {
+        return values(Commands.parseOrExit(spec, args));
+    }
+
     /** Parses {@code args}; a refused line is a {@link Commands.UsageException}. */
     public Map<String, String> parse(String... args) {
         return values(Commands.parse(spec, args));
