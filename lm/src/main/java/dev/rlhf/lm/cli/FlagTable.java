@@ -2,6 +2,7 @@ package dev.rlhf.lm.cli;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParseResult;
 
 import java.util.LinkedHashMap;
@@ -16,6 +17,8 @@ public final class FlagTable implements Commands.Renamed {
     private final CommandSpec spec;
     private final Map<String, OptionSpec> options = new LinkedHashMap<>();
     private final Map<String, String> renamed = new LinkedHashMap<>();
+    private final Map<String, PositionalParamSpec> positionals = new LinkedHashMap<>();
+    private final Map<String, FlagTable> subcommands = new LinkedHashMap<>();
 
     public FlagTable(String name, String description) {
         spec = CommandSpec.wrapWithoutInspection(this).name(name);
@@ -37,6 +40,15 @@ public final class FlagTable implements Commands.Renamed {
         return this;
     }
 
+    /** The next positional parameter, required, as text. */
+    public FlagTable positional(String key, String label, String description) {
+        PositionalParamSpec p = PositionalParamSpec.builder().index(String.valueOf(positionals.size())).arity("1")
+                .required(true).type(String.class).paramLabel(label).description(description).build();
+        spec.addPositional(p);
+        positionals.put(key, p);
+        return this;
+    }
+
     /** A flag {@code --kebab(key)} without a value (false unless given). */
     public FlagTable flag(String key, String description) {
         OptionSpec o = OptionSpec.builder("--" + Commands.kebab(key)).type(boolean.class).arity("0")
@@ -49,7 +61,13 @@ public final class FlagTable implements Commands.Renamed {
     /** Adds {@code sub} as the subcommand named by its spec. */
     public FlagTable subcommand(FlagTable sub) {
         spec.addSubcommand(sub.spec.name(), sub.spec);
+        subcommands.put(sub.spec.name(), sub);
         return this;
+    }
+
+    /** The subcommand {@code name}. */
+    public FlagTable subcommand(String name) {
+        return subcommands.get(name);
     }
 
     /** {@code old} (an option this command once took, e.g. {@code --lr}) is refused with a hint naming {@code now}. */
@@ -71,6 +89,10 @@ public final class FlagTable implements Commands.Renamed {
     public Map<String, String> values(ParseResult parsed) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, OptionSpec> e : options.entrySet()) {
+            Object v = e.getValue().getValue();
+            if (v != null) out.put(e.getKey(), String.valueOf(v));
+        }
+        for (Map.Entry<String, PositionalParamSpec> e : positionals.entrySet()) {
             Object v = e.getValue().getValue();
             if (v != null) out.put(e.getKey(), String.valueOf(v));
         }
