@@ -60,7 +60,7 @@ public final class PpoCli {
         PpoConfig config = (PpoConfig) opts.config();
 
         Tokenizer tokenizer = Tokenizers.load(policyDir);
-        List<TldrPost> posts = TldrReader.readAll(promptsFile);
+        List<TldrPost> posts = opts.prompts();
         List<int[]> prompts = Prompts.tokenize(posts, tokenizer, config.maxPromptTokens());
         out.printf(Locale.ROOT, "%d prompts from %s; device %s%n", prompts.size(), promptsFile, Devices.best());
         try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");

@@ -60,7 +60,7 @@ public final class RlooCli {
         RlooConfig config = (RlooConfig) opts.config();
 
         Tokenizer tokenizer = Tokenizers.load(policyDir);
-        List<int[]> prompts = Prompts.tokenize(TldrReader.readAll(promptsFile), tokenizer, config.maxPromptTokens());
+        List<int[]> prompts = Prompts.tokenize(opts.prompts(), tokenizer, config.maxPromptTokens());
         out.printf(Locale.ROOT, "%d prompts from %s; device %s%n", prompts.size(), promptsFile, Devices.best());
         try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
              CausalLm policy = HfCheckpoint.loadModel(policyDir, root);

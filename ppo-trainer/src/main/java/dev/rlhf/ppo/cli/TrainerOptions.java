@@ -2,6 +2,8 @@ package dev.rlhf.ppo.cli;
 
 import dev.rlhf.lm.cli.Commands;
 import dev.rlhf.lm.cli.ConfigFile;
+import dev.rlhf.lm.formats.TldrPost;
+import dev.rlhf.lm.formats.TldrReader;
 import dev.rlhf.ppo.ConfigFields;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -14,13 +16,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 /**
  * The command line of the policy trainers ({@code ppo}, {@code rloo}, {@code dpo}): the inputs ({@code --policy DIR}
  * ...), {@code --fresh} (ignore the checkpoints in {@code --out}), {@code --config FILE} and one kebab-case option
- * per field of the trainer's config record ({@code --kl-coef} for {@code klCoef}), its default and meaning in
+ * per field of the trainer's config record (and, with {@code --prompts}, the prompt set's {@code --max-posts} and
+ * {@code --prompt-subreddit}, as the web form's) ({@code --kl-coef} for {@code klCoef}), its default and meaning in
  * {@code --help}. The file holds the fields in camelCase, as the web form and the API name them; the command line
  * overrides it.
  */
@@ -47,6 +51,12 @@ final class TrainerOptions {
             spec.addOption(OptionSpec.builder("--" + e.getKey()).type(Path.class).paramLabel("PATH")
                     .description(e.getValue() + " (required)").build());
         }
+        if (this.inputs.containsKey("prompts")) {
+            spec.addOption(OptionSpec.builder("--max-posts").type(int.class).defaultValue("0")
+                    .description("Read at most this many posts of --prompts (after --prompt-subreddit); 0: all.").build());
+            spec.addOption(OptionSpec.builder("--prompt-subreddit").type(String.class).defaultValue("").paramLabel("NAME")
+                    .description("Only the posts of this subreddit; empty: any.").build());
+        }
         spec.addOption(OptionSpec.builder("--fresh").type(boolean.class).arity("0")
                 .description("Ignore the checkpoints in --out and start over.").build());
         spec.addOption(OptionSpec.builder("--config").type(Path.class).paramLabel("FILE")
@@ -67,9 +77,21 @@ final class TrainerOptions {
     }
 
     /** The parsed command line: inputs by name, whether fresh, and the config record. */
-    record Parsed(Map<String, Path> inputs, boolean fresh, Record config) {
+    record Parsed(Map<String, Path> inputs, boolean fresh, Record config, int maxPosts, String promptSubreddit) {
         Path input(String name) {
             return inputs.get(name);
+        }
+
+        /** The posts of {@code --prompts} that the prompt-set options keep; none kept is refused. */
+        List<TldrPost> prompts() throws IOException {
+            Path file = inputs.get("prompts");
+            List<TldrPost> posts = TldrReader.readAll(file).stream()
+                    .filter(p -> promptSubreddit.isEmpty() || promptSubreddit.equals(p.subreddit())).toList();
+            if (maxPosts > 0 && posts.size() > maxPosts) posts = posts.subList(0, maxPosts);
+            if (posts.isEmpty()) {
+                throw new IllegalArgumentException(file + " holds no posts" + (promptSubreddit.isEmpty() ? "" : " of r/" + promptSubreddit));
+            }
+            return posts;
         }
     }
 
@@ -92,7 +114,11 @@ final class TrainerOptions {
             if (result.hasMatchedOption(option)) values.put(field, result.matchedOptionValue(option, ""));
         }
         Record config = ConfigFields.with(defaults, values, what);
-        return new Parsed(in, result.hasMatchedOption("--fresh"), config);
+        boolean promptSet = inputs.containsKey("prompts");
+        int maxPosts = promptSet ? spec.findOption("--max-posts").getValue() : 0;
+        String subreddit = promptSet ? spec.findOption("--prompt-subreddit").getValue() : "";
+        if (maxPosts < 0) throw new IllegalArgumentException("--max-posts must be ≥ 0, was " + maxPosts);
+        return new Parsed(in, result.hasMatchedOption("--fresh"), config, maxPosts, subreddit == null ? "" : subreddit);
     }
 
     /** Runs the command on the standard streams and exits with its status (0, or 2 for a refused line). */

@@ -97,6 +97,22 @@ class TrainerCommandLinesTest {
         e = assertThrows(IllegalArgumentException.class, () -> PpoCli.options().parse(concat(inputs, "--config", wrongType.toString())));
         assertTrue(e.getMessage().contains("batchSize"), e.getMessage());
 
+        Path promptSet = dir.resolve("prompts.json");
+        Files.writeString(promptSet, "{\"maxPosts\": 3, \"promptSubreddit\": \"cats\", \"iterations\": 2}");
+        TrainerOptions.Parsed rloo = RlooCli.options().parse(concat(inputs, "--config", promptSet.toString()));
+        assertEquals(3, rloo.maxPosts());
+        assertEquals("cats", rloo.promptSubreddit());
+        Path posts = dir.resolve("posts.jsonl");
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            lines.append(String.format("{\"id\":\"p%d\",\"subreddit\":\"%s\",\"title\":\"t\",\"post\":\"b\",\"summary\":\"s\"}%n",
+                    i, i % 2 == 0 ? "cats" : "dogs"));
+        }
+        Files.writeString(posts, lines);
+        TrainerOptions.Parsed kept = RlooCli.options().parse("--policy", "p", "--reward-model", "r", "--prompts", posts.toString(),
+                "--out", "o", "--config", promptSet.toString());
+        assertEquals(java.util.List.of("p0", "p2", "p4"), kept.prompts().stream().map(dev.rlhf.lm.formats.TldrPost::id).toList());
+
         Path dpo = dir.resolve("dpo.yml");
         Files.writeString(dpo, "beta: 0.3\nsteps: 5\n");
         DpoConfig d = (DpoConfig) DpoCli.options().parse("--policy", "p", "--comparisons", "c", "--out", "o",
