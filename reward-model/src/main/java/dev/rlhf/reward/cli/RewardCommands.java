@@ -24,6 +24,10 @@ final class RewardCommands {
                 .add("out", null, "Model directory to write (required).")
                 .add("init", null, "Start the trunk from this Hugging Face directory (or give --scratch).")
                 .add("scratch", null, "A new byte-level trunk: d,layers,heads,positions (or give --init).")
+                .add("n-layer", null, "Layers of a new trunk (instead of --scratch). Default: 2.")
+                .add("n-head", null, "Attention heads of a new trunk. Default: 2.")
+                .add("n-embd", null, "Embedding width of a new trunk. Default: 64.")
+                .add("n-positions", null, "Context length of a new trunk. Default: 512.")
                 .add("learning-rate", null, "Peak learning rate. Default: " + init.learningRate() + " with --init, "
                         + scratch.learningRate() + " with --scratch.")
                 .add("min-learning-rate", null, "Where the decay ends. Default: " + init.minLearningRate() + " with --init, "

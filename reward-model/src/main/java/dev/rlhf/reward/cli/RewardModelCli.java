@@ -108,8 +108,17 @@ public final class RewardModelCli {
         String comparisonFiles = a.required("comparisons");
         Path outDir = Path.of(a.required("out"));
         String init = a.get("init", null), scratch = a.get("scratch", null);
+        boolean shape = a.values().keySet().stream().anyMatch(List.of("n-layer", "n-head", "n-embd", "n-positions")::contains);
+        if (shape) {
+            if (init != null || scratch != null) {
+                throw new IllegalArgumentException("--n-layer, --n-head, --n-embd and --n-positions shape a new trunk: give them without --init and --scratch");
+            }
+            scratch = a.integer("n-embd", 64) + "," + a.integer("n-layer", 2) + "," + a.integer("n-head", 2) + ","
+                    + a.integer("n-positions", 512);
+        }
         if ((init == null) == (scratch == null)) {
-            throw new IllegalArgumentException("give exactly one of --init HF_DIR and --scratch d,layers,heads,positions");
+            throw new IllegalArgumentException("give exactly one of --init HF_DIR and --scratch d,layers,heads,positions"
+                    + " (or --n-layer, --n-head, --n-embd, --n-positions)");
         }
         RewardConfig d = RewardConfig.defaults(scratch != null);          // the paper's for --init, larger steps for --scratch
         RewardConfig config = new RewardConfig(a.number("learning-rate", d.learningRate()),

@@ -91,6 +91,13 @@ class RewardCommandLinesTest {
         assertEquals(8, overridden.integer("batch-size", 0), "the command line overrides the file");
         assertEquals(0.2, overridden.number("validation-fraction", 0));
 
+        Path shape = dir.resolve("shape.yaml");
+        Files.writeString(shape, "nLayer: 1\nnEmbd: 32\n");
+        Args shaped = parse("train", "--config", shape.toString(), "--n-positions", "96");
+        assertEquals(1, shaped.integer("n-layer", 0));
+        assertEquals(32, shaped.integer("n-embd", 0));
+        assertEquals(96, shaped.integer("n-positions", 0));
+
         Path unknown = dir.resolve("bad.yaml");
         Files.writeString(unknown, "batchSize: 8\nbatchSise: 4\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
