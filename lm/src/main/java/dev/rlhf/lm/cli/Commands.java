@@ -182,7 +182,7 @@ public final class Commands {
                 return old + " is now " + now + " (options are kebab-case; see --help)";
             }
             return "unknown option " + old + (e.getMessage().contains("Possible solutions")
-                    ? "; " + e.getMessage().substring(e.getMessage().indexOf("Possible solutions")) : "; see --help");
+                    ? "; " + e.getMessage().substring(e.getMessage().indexOf("Possible solutions")) : "");
         }
         return null;
     }

@@ -52,7 +52,7 @@ final class TrainerOptions {
                     .description(e.getValue() + " (required)").build());
         }
         if (this.inputs.containsKey("prompts")) {
-            spec.addOption(OptionSpec.builder("--max-posts").type(int.class).defaultValue("0")
+            spec.addOption(OptionSpec.builder("--max-posts").type(int.class).defaultValue("0").paramLabel("N")
                     .description("Read at most this many posts of --prompts (after --prompt-subreddit); 0: all.").build());
             spec.addOption(OptionSpec.builder("--prompt-subreddit").type(String.class).defaultValue("").paramLabel("NAME")
                     .description("Only the posts of this subreddit; empty: any.").build());

@@ -87,6 +87,7 @@ class RewardCommandLinesTest {
         assertEquals(flags.values(), byJson.values());
         assertEquals("0.25,0.5", byJson.get("learning-curve", null));
 
+        assertEquals(0.5, parse("train", "--low-confidence-weight", "0.5", "--margin", "0.25").number("low-confidence-weight", 1));
         Args overridden = parse("train", "--config", yaml.toString(), "--batch-size", "8");
         assertEquals(8, overridden.integer("batch-size", 0), "the command line overrides the file");
         assertEquals(0.2, overridden.number("validation-fraction", 0));
