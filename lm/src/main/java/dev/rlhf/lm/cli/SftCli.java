@@ -63,8 +63,10 @@ public final class SftCli implements Commands.Renamed {
     int nEmbd = 64;
     @Option(names = "--n-positions", description = "Context length of a new model.")
     int nPositions = 256;
-    @Option(names = "--max-posts", description = "Read at most this many posts of --data; 0: all.")
+    @Option(names = "--max-posts", description = "Read at most this many posts of --data (after --prompt-subreddit); 0: all.")
     int maxPosts = 0;
+    @Option(names = "--prompt-subreddit", paramLabel = "NAME", description = "Only the posts of this subreddit; empty: any.")
+    String promptSubreddit = "";
     @Option(names = "--steps", description = "Optimizer steps in all.")
     int steps = D.steps();
     @Option(names = "--batch-size", description = "Examples per micro-batch.")
@@ -141,7 +143,7 @@ public final class SftCli implements Commands.Renamed {
                 GPT2Config c = GPT2Config.of(tokenizer.vocabSize(), nPositions, nEmbd, nLayer, nHead);
                 model = new GPT2(c, manager, config.seed());
             }
-            List<SftExample> examples = examples(data, tokenizer, model.config().max_position_embeddings(), maxPosts);
+            List<SftExample> examples = examples(data, tokenizer, model.config().max_position_embeddings(), promptSubreddit, maxPosts);
             System.err.printf("SFT on %d posts from %s, %,d parameters, device %s%n", examples.size(), data,
                     model.config().parameterCount(), model.device());
             try (model; SftTrainer trainer = new SftTrainer(model, config);
@@ -161,10 +163,14 @@ public final class SftCli implements Commands.Renamed {
      * Tokenised (prompt, completion + EOS) pairs fitted to the context ({@link SftExample#ofPosts}); the posts whose
      * header and summary alone do not fit are left out and counted on standard error.
      */
-    static List<SftExample> examples(Path data, Tokenizer tokenizer, int nPositions, int maxPosts) throws Exception {
-        List<TldrPost> posts = TldrReader.readAll(data);
+    static List<SftExample> examples(Path data, Tokenizer tokenizer, int nPositions, String subreddit, int maxPosts)
+            throws Exception {
+        List<TldrPost> posts = TldrReader.readAll(data).stream()
+                .filter(p -> subreddit == null || subreddit.isEmpty() || subreddit.equals(p.subreddit())).toList();
         if (maxPosts > 0 && posts.size() > maxPosts) posts = posts.subList(0, maxPosts);
-        if (posts.isEmpty()) throw new IllegalArgumentException(data + " holds no posts");
+        if (posts.isEmpty()) {
+            throw new IllegalArgumentException(data + " holds no posts" + (subreddit == null || subreddit.isEmpty() ? "" : " of r/" + subreddit));
+        }
         List<String> leftOut = new ArrayList<>();
         List<SftExample> out = SftExample.ofPosts(posts, tokenizer, nPositions, leftOut);
         if (!leftOut.isEmpty()) {

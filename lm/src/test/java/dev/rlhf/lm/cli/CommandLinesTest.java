@@ -90,6 +90,21 @@ class CommandLinesTest {
         assertEquals(1, byYaml.nLayer);
         assertEquals(10, byJson.maxPosts);
 
+        Path posts = dir.resolve("posts.jsonl");
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            lines.append(String.format("{\"id\":\"p%d\",\"subreddit\":\"%s\",\"title\":\"t\",\"post\":\"b\",\"summary\":\"s\"}%n",
+                    i, i % 2 == 0 ? "cats" : "dogs"));
+        }
+        Files.writeString(posts, lines);
+        assertEquals(2, SftCli.examples(posts, new dev.rlhf.lm.tokenizer.ByteTokenizer(), 96, "cats", 2).size());
+        assertEquals(3, SftCli.examples(posts, new dev.rlhf.lm.tokenizer.ByteTokenizer(), 96, "dogs", 0).size());
+        Path web = dir.resolve("web.json");
+        Files.writeString(web, "{\"maxPosts\": 2, \"promptSubreddit\": \"cats\", \"nPositions\": 96}");
+        SftCli fromWeb = SftCli.parsed("--config", web.toString());
+        assertEquals("cats", fromWeb.promptSubreddit);
+        assertEquals(96, fromWeb.nPositions);
+
         SftCli overridden = SftCli.parsed("--steps", "7", "--config", yaml.toString());
         assertEquals(7, overridden.trainerConfig().steps(), "the command line overrides the file");
         assertEquals(4, overridden.trainerConfig().batchSize());
