@@ -113,7 +113,14 @@ final class TrainerOptions {
             String option = "--" + Commands.kebab(field);
             if (result.hasMatchedOption(option)) values.put(field, result.matchedOptionValue(option, ""));
         }
-        Record config = ConfigFields.with(defaults, values, what);
+        Record config;
+        try {
+            config = ConfigFields.with(defaults, values, what);
+        } catch (IllegalArgumentException e) {
+            Object file = result.matchedOptionValue("--config", null);
+            if (file == null) throw e;
+            throw new IllegalArgumentException(e.getMessage() + " (the command line or " + file + ")", e);
+        }
         boolean promptSet = inputs.containsKey("prompts");
         int maxPosts = promptSet ? spec.findOption("--max-posts").getValue() : 0;
         String subreddit = promptSet ? spec.findOption("--prompt-subreddit").getValue() : "";

@@ -95,7 +95,7 @@ class TrainerCommandLinesTest {
         Path wrongType = dir.resolve("type.json");
         Files.writeString(wrongType, "{\"batchSize\": \"eight\"}");
         e = assertThrows(IllegalArgumentException.class, () -> PpoCli.options().parse(concat(inputs, "--config", wrongType.toString())));
-        assertTrue(e.getMessage().contains("batchSize"), e.getMessage());
+        assertTrue(e.getMessage().contains("batchSize") && e.getMessage().contains("type.json"), e.getMessage());
 
         Path promptSet = dir.resolve("prompts.json");
         Files.writeString(promptSet, "{\"maxPosts\": 3, \"promptSubreddit\": \"cats\", \"iterations\": 2}");
