@@ -1,5 +1,6 @@
 package dev.rlhf.gpu;
 
+import dev.rlhf.lm.cli.FlagTable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,7 @@ import java.util.zip.ZipOutputStream;
  * Builds the GPU kit: a folder that runs the PPO stack's check on a GPU host with Python and a CUDA PyTorch but no
  * Java and no network.
  * <pre>
- *   GpuKit --out DIR [--classpath CP] [--djl-src DIR] [--torch-ref FILE] [--jre txz|dir] [--modules m1,m2]
+ *   gpu-kit --out DIR [--classpath CP] [--djl-src DIR] [--torch-ref FILE] [--jre txz|dir] [--modules m1,m2]
  * </pre>
  * The folder holds {@code jre.tar.xz} (a jlinked runtime), {@code lib/} (the trainer jars with DJL's api and
  * PyTorch engine; the tokenizers jar with its linux-x86_64 native only; no libtorch), {@code cpu/} (Maven Central's
@@ -45,9 +46,23 @@ public final class GpuKit {
 
     private GpuKit() {}
 
+    /** The options; the paths without a default are found from the checkout ({@code -Drlhf.root}). */
+    public static FlagTable options() {
+        return new FlagTable("gpu-kit", "Builds the GPU kit: a folder that runs the PPO stack's check on a GPU host without Java.")
+                .add("out", null, "Kit folder to write (required).")
+                .add("classpath", null, "Class path of the trainers. Default: gpu-check's runtime class path.")
+                .add("djl-src", null, "DJL 0.35.1 sources. Default: ../shared/vendor/djl-0.35.1 beside the checkout.")
+                .add("torch-ref", null, "The PyTorch peer torch_ref.py. Default: ../shared/bench/torch_ref.py.")
+                .add("jre", "txz", "The runtime as txz (jre.tar.xz) or dir.")
+                .add("modules", MODULES, "JDK modules of the jlinked runtime.");
+    }
+
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = GpuCheck.options(args, 0);
-        if (!o.containsKey("out")) throw new IllegalArgumentException("usage: GpuKit --out DIR [--classpath CP] [--djl-src DIR] [--torch-ref FILE] [--jre txz|dir]");
+        Map<String, String> o = options().parseOrExit(args);
+        if (!o.containsKey("out")) {
+            System.err.println("error: option --out is required (see --help)");
+            System.exit(2);
+        }
         Path root = Path.of(System.getProperty("rlhf.root", "."));
         Path out = Path.of(o.get("out"));
         long size = build(out, o.getOrDefault("classpath", defaultClasspath(root)),

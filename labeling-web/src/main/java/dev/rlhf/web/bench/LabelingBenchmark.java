@@ -6,6 +6,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
+import dev.rlhf.lm.cli.FlagTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +43,9 @@ import java.util.stream.Stream;
  * With {@code --rate=R} the labelers together offer R submissions/s (each a Poisson stream; ramped up over the
  * first half of the warm-up) instead of submitting again the moment they are answered, and latency counts from when
  * each label was due.
- * Options: {@code --labelers=64 --seconds=20 --warmup=60 --k=3 --comparisons=(enough) --pool=(Hikari pool size) --combined=true --rate=0};
- * any option with a dot in its name is passed to the application as a property.
+ * Options ({@code bin/rlhf bench-labeling --help}): {@code --labelers 64 --seconds 20 --warmup 60 --k 3
+ * --comparisons (enough) --pool 10 --combined true --rate 0}; any option with a dot in its name is passed to the
+ * application as a property.
  */
 public final class LabelingBenchmark {
 
@@ -378,14 +380,34 @@ public final class LabelingBenchmark {
         return nanos / 1_000_000.0;
     }
 
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
+    /** The options (an option with a dot in its name is an application property and is not parsed here). */
+    static FlagTable options() {
+        return new FlagTable("bench-labeling", "Load test of the labeling hot path over real HTTP on loopback."
+                + " Options with a dot in their name (--server.tomcat.threads.max=16) are passed to the application.")
+                .add("labelers", "64", "Labelers, each one thread with its own keep-alive connection.")
+                .add("seconds", "20", "Measured seconds.")
+                .add("warmup", "60", "Warm-up seconds first (the JIT compiler is at work for most of the first minute).")
+                .add("k", "3", "Summaries per comparison.")
+                .add("comparisons", null, "Comparisons seeded. Default: enough for the run, at least 1000.")
+                .add("pool", "10", "Hikari pool size.")
+                .add("combined", "true", "true: claim once, then submit-and-next; false: claim, then submit.")
+                .add("rate", "0.0", "Submissions/s all labelers offer together (Poisson); 0: each as fast as answered.");
+    }
+
+    /** The benchmark's own options parsed (help and a refused line exit), the application's properties kept aside. */
+    static Map<String, String> options(String[] args) throws Exception {
+        List<String> own = new ArrayList<>();
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
         for (String arg : args) {
-            if (!arg.startsWith("--") || !arg.contains("=")) {
-                throw new IllegalArgumentException("options look like --labelers=64, got " + arg);
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0 && arg.substring(0, eq).contains(".")) {
+                properties.put(arg.substring(2, eq), arg.substring(eq + 1));
+            } else {
+                own.add(arg);
             }
-            options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
         }
+        Map<String, String> options = new java.util.LinkedHashMap<>(options().parseOrExit(own.toArray(String[]::new)));
+        options.putAll(properties);
         return options;
     }
 

@@ -12,14 +12,14 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.rlhf.lm.cli.Commands;
+import dev.rlhf.lm.cli.FlagTable;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -28,7 +28,7 @@ import java.util.Map;
  * {@code rlhf.data-dir}), calling the same importer and exporter as the web pages and the REST API.
  * <pre>
  * import posts|comparisons FILE
- * export comparisons|pairs FILE [--batch=NAME] [--split=SPLIT] [--labeler=PSEUDONYM] [--from=YYYY-MM-DD] [--to=YYYY-MM-DD]
+ * export comparisons|pairs FILE [--batch NAME] [--split=SPLIT] [--labeler=PSEUDONYM] [--from=YYYY-MM-DD] [--to=YYYY-MM-DD]
  * </pre>
  * Exit status 0 on success, 1 for a bad file (the line and field are printed), 2 for bad usage.
  */
@@ -40,34 +40,55 @@ public final class DataCli {
         System.exit(run(args, System.err));
     }
 
+    /** The command line: {@code import KIND FILE} and {@code export KIND FILE [filters]}. */
+    static FlagTable options() {
+        FlagTable importing = new FlagTable("import", "Import a jsonl file into the database, as the web pages and the API do.")
+                .positional("kind", "KIND", "posts or comparisons")
+                .positional("file", "FILE", "the jsonl file");
+        FlagTable exporting = new FlagTable("export", "Export labels from the database as jsonl.")
+                .positional("kind", "KIND", "comparisons or pairs")
+                .positional("file", "FILE", "the file to write")
+                .add("batch", null, "Only this batch (by name).")
+                .add("split", null, "Only this split.")
+                .add("labeler", null, "Only this labeler (pseudonym).")
+                .add("from", null, "Only labels from this day on (YYYY-MM-DD).")
+                .add("to", null, "Only labels up to this day (YYYY-MM-DD).");
+        return new FlagTable("data", "Import posts or comparisons, export comparisons or pairs (the platform's database).")
+                .subcommand(importing).subcommand(exporting);
+    }
+
     static int run(String[] args, PrintStream err) {
-        if (args.length < 3 || !(args[0].equals("import") || args[0].equals("export"))) {
-            err.println("usage: import posts|comparisons FILE");
-            err.println("       export comparisons|pairs FILE [--batch=NAME] [--split=SPLIT] [--labeler=PSEUDONYM] [--from=DATE] [--to=DATE]");
-            return 2;
+        int[] status = {0};
+        try {
+            FlagTable options = options();
+            int parsed = Commands.run(options.spec(), args, System.out, err, result -> {
+                if (!result.hasSubcommand()) throw new IllegalArgumentException("give a command: import or export (see --help)");
+                String command = result.subcommand().commandSpec().name();
+                Map<String, String> o = options.subcommand(command).values(result.subcommand());
+                status[0] = execute(command, o.get("kind"), o.get("file"), o, err);
+            });
+            return parsed != 0 ? parsed : status[0];
+        } catch (Exception e) {
+            err.println("failed: " + e.getMessage());
+            return 1;
         }
-        Map<String, String> options = new HashMap<>();
-        for (String arg : Arrays.copyOfRange(args, 3, args.length)) {
-            if (!arg.startsWith("--") || !arg.contains("=")) {
-                err.println("unknown argument: " + arg);
-                return 2;
-            }
-            options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-        }
+    }
+
+    private static int execute(String command, String what, String fileName, Map<String, String> options, PrintStream err) {
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(RlhfApplication.class)
                 .web(WebApplicationType.NONE)
                 .properties("rlhf.demo.enabled=false", "spring.main.banner-mode=off",
                         "logging.level.root=WARN", "rlhf.labeling.sweep-interval=24h")
                 .run()) {
-            Path file = Path.of(args[2]);
-            if (args[0].equals("import")) {
-                ImportKind kind = switch (args[1]) {
+            Path file = Path.of(fileName);
+            if (command.equals("import")) {
+                ImportKind kind = switch (what) {
                     case "posts" -> ImportKind.POSTS;
                     case "comparisons" -> ImportKind.COMPARISONS;
                     default -> null;
                 };
                 if (kind == null) {
-                    err.println("import what? 'posts' or 'comparisons', not '" + args[1] + "'");
+                    err.println("import what? 'posts' or 'comparisons', not '" + what + "'");
                     return 2;
                 }
                 ProgressBar bar = new ProgressBar(err);
@@ -85,13 +106,13 @@ public final class DataCli {
                     return 1;
                 }
             }
-            ExportFormat format = switch (args[1]) {
+            ExportFormat format = switch (what) {
                 case "comparisons" -> ExportFormat.COMPARISONS;
                 case "pairs" -> ExportFormat.PAIRS;
                 default -> null;
             };
             if (format == null) {
-                err.println("export what? 'comparisons' or 'pairs', not '" + args[1] + "'");
+                err.println("export what? 'comparisons' or 'pairs', not '" + what + "'");
                 return 2;
             }
             ExportFilter filter = new ExportFilter(options.get("batch"), options.get("split"), options.get("labeler"),

@@ -18,6 +18,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.rlhf.lm.cli.FlagTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -72,26 +73,20 @@ public final class LoopDemo {
 
     private LoopDemo() {}
 
+    /** The command line. */
+    static FlagTable options() {
+        return new FlagTable("demo", "The whole loop in one command: labels, SFT, reward model, PPO, RLOO, DPO, human evaluation.")
+                .flag("quick", "A small run (minutes on two cores); without it larger and slower.")
+                .flag("exit", "Stop the platform at the end instead of keeping it running.")
+                .add("port", "8080", "Port of the platform.")
+                .add("seed", "1", "Seed of the generated posts, the labelers and the trainers.");
+    }
+
     public static void main(String[] args) throws Exception {
-        boolean quick = false, exit = false;
-        int port = 8080;
-        long seed = 1;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--quick" -> quick = true;
-                case "--exit" -> exit = true;
-                case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
-                case "--seed" -> seed = Long.parseLong(value(args, ++i, "--seed"));
-                case "--help", "-h" -> {
-                    System.out.println("usage: bin/rlhf demo [--quick] [--exit] [--port 8080] [--seed 1]");
-                    return;
-                }
-                default -> {
-                    System.err.println("error: unknown option " + args[i] + "; options: --quick, --exit, --port N, --seed N");
-                    System.exit(2);
-                }
-            }
-        }
+        Map<String, String> o = options().parseOrExit(args);
+        boolean quick = Boolean.parseBoolean(o.get("quick")), exit = Boolean.parseBoolean(o.get("exit"));
+        int port = Integer.parseInt(o.get("port"));
+        long seed = Long.parseLong(o.get("seed"));
         Scale s = quick ? Scale.QUICK : Scale.FULL;
         long start = System.nanoTime();
         Path home = Files.createTempDirectory("rlhf-demo-");
@@ -282,11 +277,6 @@ public final class LoopDemo {
         byte[] b = new byte[9];
         new SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    private static String value(String[] args, int i, String name) {
-        if (i >= args.length) throw new IllegalArgumentException(name + " needs a value");
-        return args[i];
     }
 
     private static void say(String line) {

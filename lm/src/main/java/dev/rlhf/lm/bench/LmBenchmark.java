@@ -17,6 +17,8 @@ import dev.rlhf.lm.SamplingConfig;
 import dev.rlhf.lm.SftConfig;
 import dev.rlhf.lm.SftExample;
 import dev.rlhf.lm.SftTrainer;
+import dev.rlhf.lm.cli.Commands;
+import dev.rlhf.lm.cli.FlagTable;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -42,37 +44,29 @@ public final class LmBenchmark {
     private final Map<String, Double> ours = new LinkedHashMap<>();
     private final Gson gson = new Gson();
 
-    private LmBenchmark(String[] args) {
-        flags.put("n_layer", "6");
-        flags.put("n_head", "6");
-        flags.put("n_embd", "384");
-        flags.put("vocab", "256");
-        flags.put("ctx", "256");
-        flags.put("batch", "8");
-        flags.put("steps", "10");
-        flags.put("gen_batch", "32");
-        flags.put("prompt_len", "64");
-        flags.put("new_tokens", "64");
-        flags.put("threads", "2");
-        flags.put("only", "gemm,train,sample");
-        flags.put("with-torch-ref", "");
-        flags.put("family", "gpt2");
-        flags.put("n_kv_head", "2");
-        flags.put("n_inner", "0");
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) throw new IllegalArgumentException("unexpected argument " + a);
-            String key = a.substring(2), value;
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else {
-                value = args[++i];
-            }
-            if (!flags.containsKey(key)) throw new IllegalArgumentException("unknown flag --" + key + "; known: " + flags.keySet());
-            flags.put(key, value);
-        }
+    /** The options, named as {@code torch_ref.py} names them ({@code n_layer} is {@code --n-layer} here). */
+    public static FlagTable options() {
+        return new FlagTable("bench-lm", "GEMM peak, training tokens/s with MFU and sampling tokens/s, as JSON lines.")
+                .add("n_layer", "6", "Layers.")
+                .add("n_head", "6", "Attention heads.")
+                .add("n_embd", "384", "Embedding width.")
+                .add("vocab", "256", "Vocabulary size.")
+                .add("ctx", "256", "Training sequence length.")
+                .add("batch", "8", "Training sequences per step.")
+                .add("steps", "10", "Timed training steps.")
+                .add("gen_batch", "32", "Prompts per sampling batch.")
+                .add("prompt_len", "64", "Prompt tokens when sampling.")
+                .add("new_tokens", "64", "New tokens per sample.")
+                .add("threads", "2", "PyTorch intra-op threads.")
+                .add("only", "gemm,train,sample", "Which measurements, separated by commas.")
+                .add("with-torch-ref", "", "Run this torch_ref.py with the same configuration and print ours/torch.")
+                .add("family", "gpt2", "Architecture: gpt2, llama or neox.")
+                .add("n_kv_head", "2", "Key/value heads of a Llama.")
+                .add("n_inner", "0", "MLP width of a Llama; 0: 8/3·n-embd rounded to 64.");
+    }
+
+    private LmBenchmark(Map<String, String> flags) {
+        this.flags.putAll(flags);
     }
 
     private int i(String k) {
@@ -85,7 +79,12 @@ public final class LmBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        LmBenchmark b = new LmBenchmark(args);
+        FlagTable options = options();
+        Commands.main(options.spec(), args, parsed -> new LmBenchmark(options.values(parsed)).start());
+    }
+
+    private void start() throws Exception {
+        LmBenchmark b = this;
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         System.setProperty("ai.djl.pytorch.num_threads", b.flags.get("threads"));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");

@@ -20,7 +20,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Text from a model directory of any family.
@@ -36,34 +39,53 @@ import java.util.Set;
  * {@code {"prompt_ids": [...], "ids": [...], "text": "..."}}: the generated ids up to and including EOS, and their
  * text without it; otherwise the text alone, one completion per line.
  */
+@Command(name = "generate", showDefaultValues = true, sortOptions = false,
+        description = "Text from a model directory of any family.")
 public final class GenerateCli {
-    static final Set<String> OPTIONS = Set.of("model", "prompt", "prompts", "max-new-tokens", "temperature", "top-p",
-            "top-k", "seed", "batch");
-    static final Set<String> FLAGS = Set.of("json");
+    @Mixin HelpOption help;
+    @Option(names = "--model", paramLabel = "DIR", description = "Hugging Face model directory (required).")
+    Path model;
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "One prompt, encoded as transformers' tokenizer(text) does.")
+    String prompt;
+    @Option(names = "--prompts", paramLabel = "POSTS.jsonl", description = "TL;DR posts, each in the paper's prompt layout.")
+    Path prompts;
+    @Option(names = "--max-new-tokens", description = "New tokens at most per prompt.")
+    int maxNewTokens = 64;
+    @Option(names = "--temperature", description = "Sampling temperature; 0 is greedy.")
+    double temperature = 0.7;
+    @Option(names = "--top-k", description = "Sample from the k likeliest tokens; 0: all.")
+    int topK = 0;
+    @Option(names = "--top-p", description = "Nucleus sampling mass; 1: all.")
+    double topP = 1.0;
+    @Option(names = "--seed", description = "Sampling seed.")
+    long seed = 0;
+    @Option(names = "--batch", description = "Prompts per sampler batch, left padded.")
+    int batch = 8;
+    @Option(names = "--json", description = "One JSON line per prompt (prompt_ids, ids, text) instead of the text alone.")
+    boolean json;
 
-    private GenerateCli() {
+    GenerateCli() {
     }
 
     public static void main(String[] args) throws Exception {
-        try {
-            run(args, System.out);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-        }
+        GenerateCli cli = new GenerateCli();
+        Commands.main(cli, args, p -> cli.generate(System.out));
     }
 
     public static void run(String[] args, PrintStream out) throws Exception {
-        CliArgs a = CliArgs.parse(args, OPTIONS, FLAGS);
+        GenerateCli cli = new GenerateCli();
+        Commands.parse(cli, args);
+        cli.generate(out);
+    }
+
+    private void generate(PrintStream out) throws Exception {
+        if (model == null) throw new IllegalArgumentException("option --model is required");
         CliArgs.offlineEngine();
-        Path modelDir = a.path("model");
-        if (a.has("prompt") == a.has("prompts")) throw new IllegalArgumentException("give one of --prompt or --prompts");
-        int maxNew = a.integer("max-new-tokens", 64);
-        SamplingConfig sampling = new SamplingConfig(maxNew, a.decimal("temperature", 0.7), a.integer("top-k", 0),
-                a.decimal("top-p", 1.0), a.longValue("seed", 0));
-        int batch = a.integer("batch", 8);
+        Path modelDir = model;
+        if ((prompt != null) == (prompts != null)) throw new IllegalArgumentException("give one of --prompt or --prompts");
+        int maxNew = maxNewTokens;
+        SamplingConfig sampling = new SamplingConfig(maxNew, temperature, topK, topP, seed);
         if (batch <= 0) throw new IllegalArgumentException("option --batch must be positive");
-        boolean json = a.has("json");
         Gson gson = new Gson();
         Tokenizer tokenizer = Tokenizers.load(modelDir);
         try (NDManager manager = NDManager.newBaseManager(Devices.best());
@@ -71,15 +93,15 @@ public final class GenerateCli {
             int room = model.config().max_position_embeddings() - maxNew;
             if (room <= 0) throw new IllegalArgumentException("--max-new-tokens " + maxNew + " leaves no room for a prompt");
             List<int[]> prompts = new ArrayList<>();
-            if (a.has("prompt")) {
-                int[] ids = tokenizer.encodeWithSpecialTokens(a.string("prompt", ""));
+            if (prompt != null) {
+                int[] ids = tokenizer.encodeWithSpecialTokens(prompt);
                 if (ids.length > room) {
                     throw new IllegalArgumentException("the prompt has " + ids.length + " tokens; with " + maxNew
                             + " new ones the model's " + model.config().max_position_embeddings() + " positions allow " + room);
                 }
                 prompts.add(ids);
             } else {
-                for (TldrPost post : TldrReader.readAll(a.path("prompts"))) {
+                for (TldrPost post : TldrReader.readAll(this.prompts)) {
                     prompts.add(TldrPrompt.encode(post.prompt(), tokenizer, room, "post " + post.id()));
                 }
             }

@@ -22,39 +22,86 @@ import dev.rlhf.lm.tokenizer.Tokenizers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Supervised fine-tuning (or training from scratch) on TL;DR posts: the prompt is the post in the paper's layout,
  * the completion is " " + the reference summary + EOS, and the loss covers the completion only.
  *
  * <pre>
- * --data posts.jsonl --out DIR [--init MODEL_DIR | --n_layer 2 --n_head 2 --n_embd 64 --n_positions 256]
- * [--steps 1000 --batch 8 --accum 1 --lr 1e-5 --min-lr 1e-6 --warmup 100 --clip 1.0 --weight-decay 0
- *  --checkpoint-every 500 --seed 0]
+ * sft --data posts.jsonl --out DIR [--init MODEL_DIR | --n-layer 2 --n-head 2 --n-embd 64 --n-positions 256]
+ *     [--config sft.yaml] [--steps 1000 --batch-size 8 --learning-rate 1e-5 ...]
  * </pre>
- * Checkpoints go to {@code DIR/checkpoint-STEP}; the final model to {@code DIR}, all as Hugging Face directories.
- * Without {@code --init} the model is new and uses the byte-level tokenizer.
+ * The options are {@link SftConfig}'s fields in kebab-case; {@code --config} reads them (camelCase, as the web form
+ * and the API name them) from a YAML or JSON file, and the command line overrides the file. Checkpoints go to
+ * {@code DIR/checkpoint-STEP}; the final model to {@code DIR}, all as Hugging Face directories. Without {@code --init}
+ * the model is new and uses the byte-level tokenizer.
  */
-public final class SftCli {
-    static final Set<String> OPTIONS = Set.of("data", "out", "init", "n_layer", "n_head", "n_embd", "n_positions",
-            "steps", "batch", "accum", "lr", "min-lr", "warmup", "clip", "weight-decay", "checkpoint-every", "seed");
+@Command(name = "sft", showDefaultValues = true, sortOptions = false,
+        description = "Supervised fine-tuning (or training from scratch) on TL;DR posts.")
+public final class SftCli implements Commands.Renamed {
+    private static final SftConfig D = SftConfig.defaults();
 
-    private SftCli() {
+    @Mixin HelpOption help;
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON file of these options in camelCase (learningRate: 1e-4); the command line overrides it.")
+    Path config;
+    @Option(names = "--data", paramLabel = "POSTS.jsonl", description = "TL;DR posts to train on (required).")
+    Path data;
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the checkpoints and the final model go (required).")
+    Path out;
+    @Option(names = "--init", paramLabel = "MODEL_DIR", description = "Start from this Hugging Face model directory; without it a new byte-level model of the shape below.")
+    Path init;
+    @Option(names = "--n-layer", description = "Layers of a new model.")
+    int nLayer = 2;
+    @Option(names = "--n-head", description = "Attention heads of a new model.")
+    int nHead = 2;
+    @Option(names = "--n-embd", description = "Embedding width of a new model.")
+    int nEmbd = 64;
+    @Option(names = "--n-positions", description = "Context length of a new model.")
+    int nPositions = 256;
+    @Option(names = "--max-posts", description = "Read at most this many posts of --data (after --prompt-subreddit); 0: all.")
+    int maxPosts = 0;
+    @Option(names = "--prompt-subreddit", paramLabel = "NAME", description = "Only the posts of this subreddit; empty: any.")
+    String promptSubreddit = "";
+    @Option(names = "--steps", description = "Optimizer steps in all.")
+    int steps = D.steps();
+    @Option(names = "--batch-size", description = "Examples per micro-batch.")
+    int batchSize = D.batchSize();
+    @Option(names = "--grad-accum-steps", description = "Micro-batches per optimizer step.")
+    int gradAccumSteps = D.gradAccumSteps();
+    @Option(names = "--learning-rate", description = "Peak learning rate after warm-up.")
+    double learningRate = D.learningRate();
+    @Option(names = "--min-learning-rate", description = "Where the cosine decay ends.")
+    double minLearningRate = D.minLearningRate();
+    @Option(names = "--warmup-steps", description = "Optimizer steps of linear warm-up.")
+    int warmupSteps = D.warmupSteps();
+    @Option(names = "--max-grad-norm", description = "Global gradient-norm clip; 0 disables it.")
+    double maxGradNorm = D.maxGradNorm();
+    @Option(names = "--weight-decay", description = "AdamW decoupled weight decay on matrices.")
+    double weightDecay = D.weightDecay();
+    @Option(names = "--checkpoint-every", description = "Checkpoint every this many steps (and at the end); 0: only at the end.")
+    int checkpointEvery = D.checkpointEvery();
+    @Option(names = "--seed", description = "Shuffling and initialisation seed.")
+    long seed = D.seed();
+
+    @Override
+    public Map<String, String> renamed() {
+        return Map.of("--lr", "--learning-rate", "--min-lr", "--min-learning-rate", "--warmup", "--warmup-steps",
+                "--batch", "--batch-size", "--accum", "--grad-accum-steps", "--clip", "--max-grad-norm");
     }
 
     public static void main(String[] args) throws Exception {
-        try {
-            run(args, new ConsoleSink());
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-        }
+        SftCli cli = new SftCli();
+        Commands.main(cli, args, p -> cli.train(new ConsoleSink(), q -> { }));
     }
 
     /** As {@link #run(String[], MetricsSink)}, with {@code listener} also called after every step. */
     public static TrainingListener.Progress run(String[] args, TrainingListener listener) throws Exception {
-        return run(args, MetricsSink.none(), listener);
+        return parsed(args).train(MetricsSink.none(), listener);
     }
 
     /**
@@ -62,43 +109,41 @@ public final class SftCli {
      * step's progress.
      */
     public static TrainingListener.Progress run(String[] args, MetricsSink console) throws Exception {
-        return run(args, console, p -> { });
+        return parsed(args).train(console, p -> { });
     }
 
-    private static TrainingListener.Progress run(String[] args, MetricsSink console, TrainingListener listener)
-            throws Exception {
-        CliArgs a = CliArgs.parse(args, OPTIONS);
+    /** The command with {@code args} parsed (the config file first); a refused line is an IllegalArgumentException. */
+    static SftCli parsed(String... args) {
+        SftCli cli = new SftCli();
+        Commands.parse(cli, args);
+        return cli;
+    }
+
+    /** The trainer's config these options give. */
+    SftConfig trainerConfig() {
+        return new SftConfig(learningRate, minLearningRate, warmupSteps, steps, batchSize, gradAccumSteps, maxGradNorm,
+                weightDecay, D.beta1(), D.beta2(), D.eps(), checkpointEvery, seed);
+    }
+
+    private TrainingListener.Progress train(MetricsSink console, TrainingListener listener) throws Exception {
+        if (data == null) throw new IllegalArgumentException("option --data is required");
+        if (out == null) throw new IllegalArgumentException("option --out is required");
+        if (maxPosts < 0) throw new IllegalArgumentException("option --max-posts must be ≥ 0");
+        SftConfig config = trainerConfig();
         CliArgs.offlineEngine();
-        Path data = a.path("data");
-        Path out = a.path("out");
-        SftConfig defaults = SftConfig.defaults();
-        SftConfig config = new SftConfig(
-                a.decimal("lr", defaults.learningRate()),
-                a.decimal("min-lr", defaults.minLearningRate()),
-                a.integer("warmup", defaults.warmupSteps()),
-                a.integer("steps", defaults.steps()),
-                a.integer("batch", defaults.batchSize()),
-                a.integer("accum", defaults.gradAccumSteps()),
-                a.decimal("clip", defaults.maxGradNorm()),
-                a.decimal("weight-decay", defaults.weightDecay()),
-                defaults.beta1(), defaults.beta2(), defaults.eps(),
-                a.integer("checkpoint-every", defaults.checkpointEvery()),
-                a.longValue("seed", defaults.seed()));
 
         try (NDManager manager = NDManager.newBaseManager(Devices.best())) {
             Tokenizer tokenizer;
             CausalLm model;
-            if (a.has("init")) {
-                Path init = a.path("init");
+            if (init != null) {
                 tokenizer = Tokenizers.load(init);
                 model = HfCheckpoint.loadModel(init, manager);
             } else {
                 tokenizer = new ByteTokenizer();
-                GPT2Config c = GPT2Config.of(tokenizer.vocabSize(), a.integer("n_positions", 256),
-                        a.integer("n_embd", 64), a.integer("n_layer", 2), a.integer("n_head", 2));
+                GPT2Config c = GPT2Config.of(tokenizer.vocabSize(), nPositions, nEmbd, nLayer, nHead);
                 model = new GPT2(c, manager, config.seed());
             }
-            List<SftExample> examples = examples(data, tokenizer, model.config().max_position_embeddings());
+            List<SftExample> examples = examples(data, tokenizer, model.config().max_position_embeddings(), promptSubreddit, maxPosts);
             System.err.printf("SFT on %d posts from %s, %,d parameters, device %s%n", examples.size(), data,
                     model.config().parameterCount(), model.device());
             try (model; SftTrainer trainer = new SftTrainer(model, config);
@@ -118,16 +163,21 @@ public final class SftCli {
      * Tokenised (prompt, completion + EOS) pairs fitted to the context ({@link SftExample#ofPosts}); the posts whose
      * header and summary alone do not fit are left out and counted on standard error.
      */
-    static List<SftExample> examples(Path data, Tokenizer tokenizer, int nPositions) throws Exception {
-        List<TldrPost> posts = TldrReader.readAll(data);
-        if (posts.isEmpty()) throw new IllegalArgumentException(data + " holds no posts");
+    static List<SftExample> examples(Path data, Tokenizer tokenizer, int nPositions, String subreddit, int maxPosts)
+            throws Exception {
+        List<TldrPost> posts = TldrReader.readAll(data).stream()
+                .filter(p -> subreddit == null || subreddit.isEmpty() || subreddit.equals(p.subreddit())).toList();
+        if (maxPosts > 0 && posts.size() > maxPosts) posts = posts.subList(0, maxPosts);
+        if (posts.isEmpty()) {
+            throw new IllegalArgumentException(data + " holds no posts" + (subreddit == null || subreddit.isEmpty() ? "" : " of r/" + subreddit));
+        }
         List<String> leftOut = new ArrayList<>();
         List<SftExample> out = SftExample.ofPosts(posts, tokenizer, nPositions, leftOut);
         if (!leftOut.isEmpty()) {
-            System.err.printf("left out %d of %d posts whose header and summary alone exceed n_positions %d (first: %s)%n",
+            System.err.printf("left out %d of %d posts whose header and summary alone exceed nPositions %d (first: %s)%n",
                     leftOut.size(), posts.size(), nPositions, leftOut.get(0));
         }
-        if (out.isEmpty()) throw new IllegalArgumentException(data + ": no post fits n_positions " + nPositions);
+        if (out.isEmpty()) throw new IllegalArgumentException(data + ": no post fits nPositions " + nPositions);
         return out;
     }
 }

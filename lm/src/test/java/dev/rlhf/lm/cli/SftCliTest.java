@@ -40,9 +40,9 @@ class SftCliTest {
         Path out = dir.resolve("sft");
         List<Double> losses = new ArrayList<>();
         TrainingListener.Progress last = SftCli.run(new String[] {
-                "--data", data.toString(), "--out", out.toString(), "--n_layer", "1", "--n_head", "2",
-                "--n_embd", "32", "--n_positions", "96", "--steps", "60", "--batch", "8", "--lr", "3e-3",
-                "--min-lr", "3e-4", "--warmup", "5", "--checkpoint-every", "30", "--seed", "1"},
+                "--data", data.toString(), "--out", out.toString(), "--n-layer", "1", "--n-head", "2",
+                "--n-embd", "32", "--n-positions", "96", "--steps", "60", "--batch-size", "8", "--learning-rate", "3e-3",
+                "--min-learning-rate", "3e-4", "--warmup-steps", "5", "--checkpoint-every", "30", "--seed", "1"},
                 p -> losses.add(p.loss()));
         assertEquals(60, last.step());
         assertTrue(losses.get(losses.size() - 1) < 0.25 * losses.get(0),
@@ -77,8 +77,8 @@ class SftCliTest {
                 () -> SftCli.run(new String[] {"--data", data.toString(), "--out", dir.toString(), "--stpes", "3"}, p -> { }));
         assertTrue(e.getMessage().contains("--stpes"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> SftCli.run(new String[] {"--data", data.toString(), "--out", dir.toString(), "--lr", "fast"}, p -> { }));
-        assertTrue(e.getMessage().contains("--lr"), e.getMessage());
+                () -> SftCli.run(new String[] {"--data", data.toString(), "--out", dir.toString(), "--learning-rate", "fast"}, p -> { }));
+        assertTrue(e.getMessage().contains("--learning-rate"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> SftCli.run(new String[] {"--data", data.toString(), "--out", dir.toString(), "--steps", "2"}, p -> { }));
         assertTrue(e.getMessage().contains("line 2"), e.getMessage());

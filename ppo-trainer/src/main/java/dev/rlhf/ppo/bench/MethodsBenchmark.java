@@ -20,6 +20,7 @@ import dev.rlhf.rloo.RlooConfig;
 import dev.rlhf.rloo.RlooMetrics;
 import dev.rlhf.rloo.RlooTrainer;
 
+import dev.rlhf.lm.cli.FlagTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,17 +42,25 @@ public final class MethodsBenchmark {
 
     private MethodsBenchmark() {}
 
+    /** The options: the shape of the runs compared. */
+    public static FlagTable options() {
+        return new FlagTable("bench-methods", "PPO, RLOO and DPO side by side on one model shape: seconds per iteration or step.")
+                .add("iterations", "3", "Timed iterations (DPO: steps).")
+                .add("prompts", "64", "Responses per iteration (RLOO: prompts / k prompts × k samples).")
+                .add("k", "4", "RLOO samples per prompt.")
+                .add("new", "48", "New tokens per response.")
+                .add("prompt-len", "64", "Prompt tokens.")
+                .add("epochs", "4", "Epochs per batch (PPO, RLOO).")
+                .add("minibatch", "16", "Responses per optimizer step.")
+                .add("pairs", "16", "DPO pairs per step.")
+                .add("n-layer", "6", "Layers.")
+                .add("n-head", "6", "Attention heads.")
+                .add("n-embd", "384", "Embedding width.")
+                .add("vocab", "256", "Vocabulary size.");
+    }
+
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (String[] kv : new String[][] {{"iterations", "3"}, {"prompts", "64"}, {"k", "4"}, {"new", "48"},
-                {"prompt-len", "64"}, {"epochs", "4"}, {"minibatch", "16"}, {"pairs", "16"}, {"n-layer", "6"},
-                {"n-head", "6"}, {"n-embd", "384"}, {"vocab", "256"}}) o.put(kv[0], kv[1]);
-        for (int i = 0; i < args.length; i += 2) {
-            String k = args[i].replaceFirst("^--", "");
-            if (i + 1 >= args.length) throw new IllegalArgumentException("missing value for " + args[i]);
-            if (!o.containsKey(k)) throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + o.keySet());
-            o.put(k, args[i + 1]);
-        }
+        Map<String, String> o = options().parseOrExit(args);
         int iterations = num(o, "iterations"), prompts = num(o, "prompts"), k = num(o, "k"), n = num(o, "new");
         int promptLen = num(o, "prompt-len"), vocab = num(o, "vocab"), nEmbd = num(o, "n-embd"), pairs = num(o, "pairs");
         GPT2Config cfg = GPT2Config.of(vocab, 1024, nEmbd, num(o, "n-layer"), num(o, "n-head"));

@@ -15,6 +15,7 @@ import dev.rlhf.ppo.ValueModel;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.reward.RewardModel;
 
+import dev.rlhf.lm.cli.FlagTable;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -40,18 +41,25 @@ public final class PpoBenchmark {
 
     private PpoBenchmark() {}
 
+    /** The options, with the defaults of {@code torch_ref.py --only ppo}. */
+    public static FlagTable options() {
+        return new FlagTable("bench-ppo", "Seconds per PPO iteration, split into generation, scoring and update.")
+                .add("iterations", "3", "Timed PPO iterations.")
+                .add("prompts", "64", "Prompts per iteration.")
+                .add("new", "48", "New tokens per response.")
+                .add("epochs", "4", "PPO epochs per batch.")
+                .add("minibatch", "16", "Responses per optimizer step.")
+                .add("prompt-len", "64", "Prompt tokens.")
+                .add("n-layer", "6", "Layers of each model.")
+                .add("n-head", "6", "Attention heads.")
+                .add("n-embd", "384", "Embedding width.")
+                .add("vocab", "256", "Vocabulary size.")
+                .add("with-torch-ref", null, "Run this torch_ref.py --only ppo with the same configuration and print ours/torch.");
+    }
+
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>(Map.of("iterations", "3", "prompts", "64", "new", "48",
-                "epochs", "4", "minibatch", "16", "prompt-len", "64", "n-layer", "6", "n-head", "6", "n-embd", "384",
-                "vocab", "256"));
-        String torchRef = null;
-        for (int i = 0; i < args.length; i += 2) {
-            String k = args[i].replaceFirst("^--", "");
-            if (i + 1 >= args.length) throw new IllegalArgumentException("missing value for " + args[i]);
-            if (k.equals("with-torch-ref")) torchRef = args[i + 1];
-            else if (o.containsKey(k)) o.put(k, args[i + 1]);
-            else throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + o.keySet() + ", with-torch-ref");
-        }
+        Map<String, String> o = options().parseOrExit(args);
+        String torchRef = o.get("with-torch-ref");
         int iterations = Integer.parseInt(o.get("iterations")), prompts = Integer.parseInt(o.get("prompts"));
         int newTokens = Integer.parseInt(o.get("new")), promptLen = Integer.parseInt(o.get("prompt-len"));
         int vocab = Integer.parseInt(o.get("vocab")), nEmbd = Integer.parseInt(o.get("n-embd"));

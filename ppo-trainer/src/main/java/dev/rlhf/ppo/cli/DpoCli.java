@@ -41,33 +41,26 @@ public final class DpoCli {
 
     private DpoCli() {}
 
+    /** The command line: the inputs, --fresh, --config and one option per DpoConfig field. */
+    static TrainerOptions options() {
+        return new TrainerOptions("dpo", "Direct preference optimisation of an SFT policy on labelled comparisons.", DpoConfig.defaults(), "DPO",
+                "policy", "SFT policy directory (also the frozen reference)", "comparisons", "comparisons (jsonl), split by post into training and held-out pairs", "out", "run directory: checkpoints, metrics.jsonl and the final policy");
+    }
+
     public static void main(String[] args) throws Exception {
-        try {
-            run(args, System.out);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println(usage());
-            System.exit(2);
-        }
+        options().main(args, (p, out) -> run(p, out));
     }
 
-    static String usage() {
-        return "usage: DpoCli --policy SFT_DIR --comparisons COMPARISONS.jsonl --out RUN_DIR [--fresh] [--FIELD VALUE ...]"
-                + "\n  fields (defaults): " + DpoConfig.defaults().asMap();
-    }
-
-    /** Trains as the command line says; returns the held-out validation of the implicit reward. */
     static DpoMetrics.Validation run(String[] args, PrintStream out) throws Exception {
-        TrainerOptions opts = TrainerOptions.parse(args);
-        if (opts.help()) {
-            out.println(usage());
-            return null;
-        }
+        return run(options().parse(args), out);
+    }
+
+    private static DpoMetrics.Validation run(TrainerOptions.Parsed opts, PrintStream out) throws Exception {
         boolean fresh = opts.fresh();
-        Path policyDir = Path.of(opts.require("policy"));
-        Path comparisons = Path.of(opts.require("comparisons"));
-        Path outDir = Path.of(opts.require("out"));
-        DpoConfig config = DpoConfig.defaults().with(opts.values());
+        Path policyDir = opts.input("policy");
+        Path comparisons = opts.input("comparisons");
+        Path outDir = opts.input("out");
+        DpoConfig config = (DpoConfig) opts.config();
 
         PreferenceOptions options = PreferenceOptions.defaults().withBestOfN(BestOfN.PAIRS);
         PreferenceBuilder.Result built = PreferenceBuilder.build(ComparisonReader.readAll(comparisons), options);

@@ -2,7 +2,6 @@ package dev.rlhf.ppo.cli;
 
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.formats.TldrPost;
-import dev.rlhf.lm.formats.TldrReader;
 import dev.rlhf.ppo.PpoConfig;
 import dev.rlhf.ppo.PpoListener;
 import dev.rlhf.lm.metrics.ConsoleSink;
@@ -28,35 +27,29 @@ public final class PpoCli {
 
     private PpoCli() {}
 
-    public static void main(String[] args) throws Exception {
-        try {
-            run(args, System.out);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println(usage());
-            System.exit(2);
-        }
+    /** The command line: the inputs, --fresh, --config and one option per PpoConfig field. */
+    static TrainerOptions options() {
+        return new TrainerOptions("ppo", "Proximal policy optimisation of an SFT policy against a reward model.", PpoConfig.defaults(), "PPO",
+                "policy", "SFT policy directory", "reward-model", "reward model directory", "prompts", "TL;DR posts (jsonl) whose prompts are sampled", "out", "run directory: checkpoints and metrics.jsonl");
     }
 
-    static String usage() {
-        return "usage: PpoCli --policy SFT_DIR --reward-model RM_DIR --prompts POSTS.jsonl --out RUN_DIR [--fresh]"
-                + " [--FIELD VALUE ...]\n  fields (defaults): " + PpoConfig.defaults().asMap();
+    public static void main(String[] args) throws Exception {
+        options().main(args, (p, out) -> run(p, out));
     }
 
     static void run(String[] args, PrintStream out) throws Exception {
-        TrainerOptions opts = TrainerOptions.parse(args);
-        if (opts.help()) {
-            out.println(usage());
-            return;
-        }
-        boolean fresh = opts.fresh();
-        Path policyDir = Path.of(opts.require("policy"));
-        Path rmDir = Path.of(opts.require("rewardModel"));
-        Path promptsFile = Path.of(opts.require("prompts"));
-        Path outDir = Path.of(opts.require("out"));
-        PpoConfig config = PpoConfig.defaults().with(opts.values());
+        run(options().parse(args), out);
+    }
 
-        List<TldrPost> posts = TldrReader.readAll(promptsFile);
+    private static void run(TrainerOptions.Parsed opts, PrintStream out) throws Exception {
+        boolean fresh = opts.fresh();
+        Path policyDir = opts.input("policy");
+        Path rmDir = opts.input("reward-model");
+        Path promptsFile = opts.input("prompts");
+        Path outDir = opts.input("out");
+        PpoConfig config = (PpoConfig) opts.config();
+
+        List<TldrPost> posts = opts.prompts();
         out.printf(Locale.ROOT, "%d prompts from %s; device %s%n", posts.size(), promptsFile, Devices.best());
         try (MetricsSink sink = sinks(out, outDir)) {
             PpoRun.Result result = PpoRun.run(config, policyDir, rmDir, posts, outDir, fresh, sink,

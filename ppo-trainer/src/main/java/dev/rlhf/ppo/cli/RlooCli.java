@@ -37,36 +37,30 @@ public final class RlooCli {
 
     private RlooCli() {}
 
-    public static void main(String[] args) throws Exception {
-        try {
-            run(args, System.out);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println(usage());
-            System.exit(2);
-        }
+    /** The command line: the inputs, --fresh, --config and one option per RlooConfig field. */
+    static TrainerOptions options() {
+        return new TrainerOptions("rloo", "REINFORCE leave-one-out (RLOO) of an SFT policy against a reward model.", RlooConfig.defaults(), "RLOO",
+                "policy", "SFT policy directory", "reward-model", "reward model directory", "prompts", "TL;DR posts (jsonl) whose prompts are sampled", "out", "run directory: checkpoints and metrics.jsonl");
     }
 
-    static String usage() {
-        return "usage: RlooCli --policy SFT_DIR --reward-model RM_DIR --prompts POSTS.jsonl --out RUN_DIR [--fresh]"
-                + " [--FIELD VALUE ...]\n  fields (defaults): " + RlooConfig.defaults().asMap();
+    public static void main(String[] args) throws Exception {
+        options().main(args, (p, out) -> run(p, out));
     }
 
     static RlooMetrics run(String[] args, PrintStream out) throws Exception {
-        TrainerOptions opts = TrainerOptions.parse(args);
-        if (opts.help()) {
-            out.println(usage());
-            return null;
-        }
+        return run(options().parse(args), out);
+    }
+
+    private static RlooMetrics run(TrainerOptions.Parsed opts, PrintStream out) throws Exception {
         boolean fresh = opts.fresh();
-        Path policyDir = Path.of(opts.require("policy"));
-        Path rmDir = Path.of(opts.require("rewardModel"));
-        Path promptsFile = Path.of(opts.require("prompts"));
-        Path outDir = Path.of(opts.require("out"));
-        RlooConfig config = RlooConfig.defaults().with(opts.values());
+        Path policyDir = opts.input("policy");
+        Path rmDir = opts.input("reward-model");
+        Path promptsFile = opts.input("prompts");
+        Path outDir = opts.input("out");
+        RlooConfig config = (RlooConfig) opts.config();
 
         Tokenizer tokenizer = Tokenizers.load(policyDir);
-        List<int[]> prompts = Prompts.tokenize(TldrReader.readAll(promptsFile), tokenizer, config.maxPromptTokens());
+        List<int[]> prompts = Prompts.tokenize(opts.prompts(), tokenizer, config.maxPromptTokens());
         out.printf(Locale.ROOT, "%d prompts from %s; device %s%n", prompts.size(), promptsFile, Devices.best());
         try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
              CausalLm policy = HfCheckpoint.loadModel(policyDir, root);

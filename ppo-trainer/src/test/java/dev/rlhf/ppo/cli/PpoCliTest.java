@@ -73,7 +73,7 @@ class PpoCliTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> run(common, "--clip-range", "2"));
         assertTrue(e.getMessage().contains("clipRange"), e.getMessage());
-        assertEquals("klCoef", TrainerOptions.camel("kl-coef"));
+        assertEquals("klCoef", TrainerOptions.camel("--kl-coef"));
     }
 
     private static String run(String[] common, String... more) throws Exception {

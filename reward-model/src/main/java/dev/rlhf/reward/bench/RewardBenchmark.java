@@ -3,6 +3,8 @@ package dev.rlhf.reward.bench;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.bench.GemmPeak;
+import dev.rlhf.lm.cli.Commands;
+import dev.rlhf.lm.cli.FlagTable;
 import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.reward.LrShape;
@@ -27,16 +29,29 @@ import java.util.Locale;
  * (≈ 6·parameters per token for forward + backward, plus attention), and the float32 GEMM peak measured in the
  * same run, so the two can be compared.
  *
- * <p>Arguments (optional): {@code warmupSteps timedSteps}, default 2 and 10.
+ * <p>Options: {@code --warmup-steps 2 --timed-steps 10}.
  */
 public final class RewardBenchmark {
 
     static final GPT2Config MODEL = GPT2Config.of(ByteTokenizer.VOCAB_SIZE, 128, 128, 4, 4);
     static final int BATCH = 32;
 
-    public static void main(String[] args) {
-        int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-        int timed = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    /** The options: the untimed and the timed steps. */
+    public static FlagTable options() {
+        return new FlagTable("bench-reward", "Reward-model training throughput (pairs/s, tokens/s, GFLOP/s) against the GEMM peak.")
+                .add("warmup-steps", "2", "Untimed steps first.")
+                .add("timed-steps", "10", "Timed steps; the median is reported.");
+    }
+
+    public static void main(String[] args) throws Exception {
+        FlagTable options = options();
+        Commands.main(options.spec(), args, parsed -> {
+            java.util.Map<String, String> o = options.values(parsed);
+            measure(Integer.parseInt(o.get("warmup-steps")), Integer.parseInt(o.get("timed-steps")));
+        });
+    }
+
+    static void measure(int warmup, int timed) {
         int steps = warmup + timed;
         List<Preference> prefs = PreferenceBuilder.build(new SyntheticComparisons(1, 0.25, 2)
                 .generate(steps * BATCH / 2, 2), PreferenceOptions.defaults()).preferences();

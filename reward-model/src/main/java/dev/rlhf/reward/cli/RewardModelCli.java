@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.GPT2Config;
+import dev.rlhf.lm.cli.Commands;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizers;
@@ -64,40 +65,33 @@ import java.util.Set;
 public final class RewardModelCli {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
-    private static final Set<String> FLAGS = Set.of("split-from-data", "normalise-gain");
     private final PrintStream out;
 
     RewardModelCli(PrintStream out) {
         this.out = out;
     }
 
-    public static void main(String[] argv) {
-        try {
-            new RewardModelCli(System.out).run(argv);
-        } catch (IllegalArgumentException | IOException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-        } catch (Exception e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
+    public static void main(String[] argv) throws Exception {
+        RewardModelCli cli = new RewardModelCli(System.out);
+        RewardCommands commands = new RewardCommands();
+        Commands.main(commands.spec(), argv, parsed -> cli.run(commands.args(parsed)));
     }
 
+    /** Runs {@code argv} (a command word and its options); a refused line is an IllegalArgumentException. */
     void run(String[] argv) throws Exception {
-        if (argv.length == 0) throw new IllegalArgumentException(usage());
-        Args a = new Args(argv, 1, FLAGS);
-        switch (argv[0]) {
+        RewardCommands commands = new RewardCommands();
+        run(commands.args(Commands.parse(commands.spec(), argv)));
+    }
+
+    private void run(Args a) throws Exception {
+        switch (a.command()) {
             case "train" -> train(a);
             case "evaluate" -> evaluate(a);
             case "generate" -> generate(a);
             case "pairs" -> pairs(a);
             case "rank" -> rank(a);
-            default -> throw new IllegalArgumentException("unknown command \"" + argv[0] + "\"\n" + usage());
+            default -> throw new IllegalArgumentException("give a command: train, evaluate, generate, pairs or rank (see --help)");
         }
-    }
-
-    static String usage() {
-        return "usage: RewardModelCli train|evaluate|generate|pairs|rank [options] (see reward-model/README.md)";
     }
 
     static List<Comparison> read(String files) throws IOException {
@@ -114,25 +108,34 @@ public final class RewardModelCli {
         String comparisonFiles = a.required("comparisons");
         Path outDir = Path.of(a.required("out"));
         String init = a.get("init", null), scratch = a.get("scratch", null);
+        boolean shape = a.values().keySet().stream().anyMatch(List.of("n-layer", "n-head", "n-embd", "n-positions")::contains);
+        if (shape) {
+            if (init != null || scratch != null) {
+                throw new IllegalArgumentException("--n-layer, --n-head, --n-embd and --n-positions shape a new trunk: give them without --init and --scratch");
+            }
+            scratch = a.integer("n-embd", 64) + "," + a.integer("n-layer", 2) + "," + a.integer("n-head", 2) + ","
+                    + a.integer("n-positions", 512);
+        }
         if ((init == null) == (scratch == null)) {
-            throw new IllegalArgumentException("give exactly one of --init HF_DIR and --scratch d,layers,heads,positions");
+            throw new IllegalArgumentException("give exactly one of --init HF_DIR and --scratch d,layers,heads,positions"
+                    + " (or --n-layer, --n-head, --n-embd, --n-positions)");
         }
         RewardConfig d = RewardConfig.defaults(scratch != null);          // the paper's for --init, larger steps for --scratch
-        RewardConfig config = new RewardConfig(a.number("lr", d.learningRate()), a.number("min-lr", d.minLearningRate()),
-                a.number("warmup", d.warmupFraction()), LrShape.valueOf(a.get("schedule", "cosine").toUpperCase(Locale.ROOT)),
-                a.integer("epochs", d.epochs()), a.integer("batch", d.batchSize()),
-                Math.min(a.integer("micro-batch", d.microBatchSize()), a.integer("batch", d.batchSize())),
-                a.number("clip", d.maxGradNorm()),
+        RewardConfig config = new RewardConfig(a.number("learning-rate", d.learningRate()),
+                a.number("min-learning-rate", d.minLearningRate()), a.number("warmup-fraction", d.warmupFraction()),
+                LrShape.valueOf(a.get("shape", "cosine").toUpperCase(Locale.ROOT)),
+                a.integer("epochs", d.epochs()), a.integer("batch-size", d.batchSize()),
+                Math.min(a.integer("micro-batch-size", d.microBatchSize()), a.integer("batch-size", d.batchSize())),
+                a.number("max-grad-norm", d.maxGradNorm()),
                 a.number("weight-decay", d.weightDecay()), d.beta1(), d.beta2(), d.eps(),
                 a.integer("max-tokens", d.maxTokens()), a.integer("seed", 0), a.flag("normalise-gain"));
         PreferenceOptions options = options(a);
         List<Double> curve = new ArrayList<>();
         String lc = a.get("learning-curve", null);
         if (lc != null) for (String f : lc.split(",")) curve.add(Double.parseDouble(f));
-        RewardModelRun.Spec spec = new RewardModelRun.Spec(options, config, a.number("validation", 0.1),
+        RewardModelRun.Spec spec = new RewardModelRun.Spec(options, config, a.number("validation-fraction", 0.1),
                 a.flag("split-from-data"), a.integer("split-seed", (int) config.seed()), a.get("reference-policy", "ref"),
-                a.integer("ensemble", 1), curve);
-        a.checkAllUsed();
+                a.integer("ensemble-size", 1), curve);
         List<Comparison> comparisons = read(comparisonFiles);
 
         Tokenizer tokenizer;
@@ -221,7 +224,6 @@ public final class RewardModelCli {
         Path file = Path.of(a.get("out", modelDir.resolve("evaluation-" + Path.of(files.split(",")[0]).getFileName()
                 + ".json").toString()));
         PreferenceOptions o = PreferenceOptions.defaults().withBestOfN(bestOf(a));
-        a.checkAllUsed();
         List<Comparison> comparisons = read(files);
         List<Preference> prefs = PreferenceBuilder.build(comparisons, o).preferences();
         try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
@@ -252,7 +254,6 @@ public final class RewardModelCli {
         SyntheticComparisons g = new SyntheticComparisons(a.integer("seed", 1), a.number("flip", 0.25),
                 a.integer("candidates", 2));
         List<Comparison> c = g.generate(a.integer("posts", 1000), a.integer("per-post", 2));
-        a.checkAllUsed();
         ComparisonWriter.writeAll(file, c);
         out.println("wrote " + c.size() + " comparisons to " + file);
     }
@@ -260,7 +261,6 @@ public final class RewardModelCli {
     private void pairs(Args a) throws IOException {
         String files = a.required("comparisons");
         Path file = Path.of(a.required("out"));
-        a.checkAllUsed();
         List<Comparison> c = read(files);
         out.println("wrote " + PreferencePairs.write(file, c) + " pairs to " + file);
     }
@@ -275,7 +275,6 @@ public final class RewardModelCli {
             case "delta" -> false;
             default -> throw new IllegalArgumentException("--by must be probability or delta");
         };
-        a.checkAllUsed();
         List<Comparison> comparisons = read(files);
         List<RewardEnsemble.Pair> pairs = new ArrayList<>();
         List<String> postIds = new ArrayList<>();

@@ -1,0 +1,11 @@
+package dev.rlhf.web.demo;
+
+/** The demo's options, for the command-line tests. */
+public final class LoopDemoOptions {
+    private LoopDemoOptions() {
+    }
+
+    public static dev.rlhf.lm.cli.FlagTable table() {
+        return LoopDemo.options();
+    }
+}
