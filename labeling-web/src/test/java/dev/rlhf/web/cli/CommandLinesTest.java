@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The command lines of data, demo and bench-labeling: help with defaults, unknown options refused (status 2). */
+/** The command lines of data and demo: help with defaults, unknown options refused (status 2). */
 class CommandLinesTest {
 
     record Outcome(int status, String out, String err) {
@@ -42,18 +42,12 @@ class CommandLinesTest {
     }
 
     @Test
-    void demoAndBenchmarkHelpAndRefusals() throws Exception {
+    void demoHelpAndRefusals() throws Exception {
         Outcome demo = run(dev.rlhf.web.demo.LoopDemoOptions.table(), "--help");
         assertEquals(0, demo.status());
         assertTrue(demo.out().contains("--quick") && demo.out().contains("Default: 8080"), demo.out());
         Outcome typo = run(dev.rlhf.web.demo.LoopDemoOptions.table(), "--quik");
         assertEquals(2, typo.status());
         assertTrue(typo.err().contains("--quik"), typo.err());
-        Outcome bench = run(dev.rlhf.web.bench.LabelingBenchmarkOptions.table(), "--help");
-        assertEquals(0, bench.status());
-        assertTrue(bench.out().contains("--labelers") && bench.out().contains("Default: 64"), bench.out());
-        Outcome benchTypo = run(dev.rlhf.web.bench.LabelingBenchmarkOptions.table(), "--labelres=3");
-        assertEquals(2, benchTypo.status());
-        assertTrue(benchTypo.err().contains("--labelres"), benchTypo.err());
     }
 }

@@ -1,7 +1,6 @@
 package dev.rlhf.lm.cli;
 
 import dev.rlhf.lm.SftConfig;
-import dev.rlhf.lm.bench.LmBenchmark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The command lines of sft, generate and bench-lm: help, refused options, old spellings, config files. */
+/** The command lines of sft and generate: help, refused options, old spellings, config files. */
 class CommandLinesTest {
 
     /** Exit status, standard output and standard error of one command line. */
@@ -47,9 +46,6 @@ class CommandLinesTest {
         Outcome gen = run(new GenerateCli(), "--help");
         assertEquals(0, gen.status());
         assertTrue(gen.out().contains("--max-new-tokens") && gen.out().contains("Default: 64"), gen.out());
-        Outcome bench = run(LmBenchmark.options().spec(), "--help");
-        assertEquals(0, bench.status());
-        assertTrue(bench.out().contains("--n-kv-head") && bench.out().contains("Default: gemm,train,sample"), bench.out());
     }
 
     @Test
@@ -65,12 +61,6 @@ class CommandLinesTest {
         Outcome camel = run(new GenerateCli(), "--maxNewTokens", "3");
         assertEquals(2, camel.status());
         assertTrue(camel.err().contains("--maxNewTokens is now --max-new-tokens"), camel.err());
-        Outcome bench = run(LmBenchmark.options().spec(), "--gen_batch", "3");
-        assertEquals(2, bench.status());
-        assertTrue(bench.err().contains("--gen_batch is now --gen-batch"), bench.err());
-        Outcome benchTypo = run(LmBenchmark.options().spec(), "--steps", "many");
-        assertEquals(2, benchTypo.status());
-        assertTrue(benchTypo.err().contains("--steps"), benchTypo.err());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.rlhf.web.bench;
+package dev.rlhf.bench.labeling;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.rlhf.lm.bench;
+package dev.rlhf.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package dev.rlhf.web.bench;
+package dev.rlhf.bench.labeling;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

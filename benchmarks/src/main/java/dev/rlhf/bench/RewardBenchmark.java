@@ -1,8 +1,7 @@
-package dev.rlhf.reward.bench;
+package dev.rlhf.bench;
 
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
-import dev.rlhf.lm.bench.GemmPeak;
 import dev.rlhf.lm.cli.Commands;
 import dev.rlhf.lm.cli.FlagTable;
 import dev.rlhf.lm.GPT2Config;

@@ -1,4 +1,4 @@
-package dev.rlhf.ppo.bench;
+package dev.rlhf.bench;
 
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.dpo.DpoConfig;

@@ -1,4 +1,4 @@
-package dev.rlhf.web.bench;
+package dev.rlhf.bench.labeling;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;

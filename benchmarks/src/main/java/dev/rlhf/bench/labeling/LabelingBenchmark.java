@@ -1,4 +1,4 @@
-package dev.rlhf.web.bench;
+package dev.rlhf.bench.labeling;
 
 import dev.rlhf.web.RlhfApplication;
 import org.springframework.boot.SpringApplication;
@@ -381,7 +381,7 @@ public final class LabelingBenchmark {
     }
 
     /** The options (an option with a dot in its name is an application property and is not parsed here). */
-    static FlagTable options() {
+    public static FlagTable options() {
         return new FlagTable("bench-labeling", "Load test of the labeling hot path over real HTTP on loopback."
                 + " Options with a dot in their name (--server.tomcat.threads.max=16) are passed to the application.")
                 .add("labelers", "64", "Labelers, each one thread with its own keep-alive connection.")
