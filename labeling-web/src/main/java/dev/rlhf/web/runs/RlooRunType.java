@@ -69,10 +69,8 @@ class RlooRunType implements RunType {
     public RunLauncher.Result launch(Map<String, String> values, Long userId) {
         Map<String, String> errors = new LinkedHashMap<>();
         String name = RunInputs.name(values, errors);
-        Long policy = inputs.model(values, "baseModelId", ModelKinds.POLICIES, errors);
-        if (policy == null && !errors.containsKey("baseModelId")) errors.put("baseModelId", "is required: the policy to start from (an SFT model)");
-        Long rewardModel = inputs.model(values, "rewardModelId", Set.of(ModelKinds.REWARD_MODEL), errors);
-        if (rewardModel == null && !errors.containsKey("rewardModelId")) errors.put("rewardModelId", "is required");
+        Long policy = inputs.requiredModel(values, "baseModelId", ModelKinds.POLICIES, ": the policy to start from (an SFT model)", errors);
+        Long rewardModel = inputs.requiredModel(values, "rewardModelId", Set.of(ModelKinds.REWARD_MODEL), "", errors);
         SpecBinder.Bound<PpoSpec> spec = binder.bind(PpoSpec.class, PpoSpec.defaults(), values);
         spec.errors().forEach(errors::putIfAbsent);
         if (spec.ok()) inputs.promptSetHasPosts(spec.spec().promptSet(), errors);
