@@ -6,7 +6,6 @@ import dev.rlhf.ppo.PpoConfig;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +58,7 @@ class PpoRunType implements RunType {
 
     @Override
     public List<FormField> fields() {
-        List<FormField> f = new ArrayList<>(List.of(FormField.of("name", ""), FormField.of("baseModelId", ""),
-                FormField.of("rewardModelId", "")));
-        f.addAll(SpecBinder.fields(PpoSpec.defaults()));
-        f.addAll(SpecBinder.fields(PpoConfig.defaults()));
-        return LAYOUT.apply(f, "PPO details");
+        return LAYOUT.apply(PpoSpec.formFields(PpoConfig.defaults()), "PPO details");
     }
 
     @Override

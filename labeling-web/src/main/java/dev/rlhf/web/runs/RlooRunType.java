@@ -9,7 +9,6 @@ import dev.rlhf.rloo.RlooConfig;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,11 +57,7 @@ class RlooRunType implements RunType {
 
     @Override
     public List<FormField> fields() {
-        List<FormField> f = new ArrayList<>(List.of(FormField.of("name", ""), FormField.of("baseModelId", ""),
-                FormField.of("rewardModelId", "")));
-        f.addAll(SpecBinder.fields(PpoSpec.defaults()));
-        f.addAll(SpecBinder.fields(RlooConfig.defaults()));
-        return LAYOUT.apply(f, "RLOO details");
+        return LAYOUT.apply(PpoSpec.formFields(RlooConfig.defaults()), "RLOO details");
     }
 
     @Override
