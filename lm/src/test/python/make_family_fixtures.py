@@ -39,7 +39,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_hf_fixture import write_safetensors, bytes_to_unicode, bpe, train_merges, PAT  # noqa: E402
+from make_hf_fixture import write_safetensors, bytes_to_unicode, bpe, train_merges, merge_words, PAT  # noqa: E402
 
 PROMPT = "the cat sat"
 GREEDY_TOKENS = 6
@@ -135,27 +135,9 @@ def sentencepiece():
     for w in CORPUS.split():
         key = tuple("▁" + w)
         words[key] = words.get(key, 0) + 1
-    merges = []
-    for _ in range(MERGES):
-        pairs = {}
-        for w, n in words.items():
-            for a, b in zip(w, w[1:]):
-                pairs[(a, b)] = pairs.get((a, b), 0) + n
-        best = max(sorted(pairs), key=lambda p: pairs[p])
-        merges.append(best)
-        vocab[best[0] + best[1]] = len(vocab)
-        new = {}
-        for w, n in words.items():
-            out, i = [], 0
-            while i < len(w):
-                if i + 1 < len(w) and (w[i], w[i + 1]) == best:
-                    out.append(w[i] + w[i + 1])
-                    i += 2
-                else:
-                    out.append(w[i])
-                    i += 1
-            new[tuple(out)] = new.get(tuple(out), 0) + n
-        words = new
+    merges = merge_words(words, MERGES)
+    for a, b in merges:
+        vocab[a + b] = len(vocab)
     added = [{"id": i, "content": s, "single_word": False, "lstrip": False, "rstrip": False, "normalized": False,
               "special": True} for s, i in (("<unk>", 0), ("<s>", 1), ("</s>", 2))]
     tok = {"version": "1.0", "truncation": None, "padding": None, "added_tokens": added,

@@ -223,6 +223,11 @@ def train_merges(corpus, count):
     words = {}
     for w in pretokens(corpus):
         words[tuple(w)] = words.get(tuple(w), 0) + 1
+    return merge_words(words, count)
+
+
+def merge_words(words, count):
+    """The first count BPE merges of words (symbol tuple -> frequency)."""
     merges = []
     for _ in range(count):
         pairs = {}

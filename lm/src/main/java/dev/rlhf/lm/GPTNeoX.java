@@ -12,62 +12,28 @@ import java.util.Map;
  * LayerNorm + partial-rotary attention with the fused per-head {@code query_key_value}, a GELU MLP, the parallel
  * residual x + attn(ln1(x)) + mlp(ln2(x)) (or the sequential one), {@code final_layer_norm}, and {@code embed_out}.
  */
-public final class GPTNeoX implements CausalLm {
+public final class GPTNeoX extends TensorMapLm<GPTNeoXConfig> {
 
-    private final GPTNeoXConfig config;
-    private final NDManager manager;
-    private final Map<String, NDArray> params;
     private final Layer[] layers;
     private final RotaryEmbedding rotary;
-    private final NDArray embed, normW, normB, head;
+    private final NDArray embed, normW, normB;
 
     private GPTNeoX(GPTNeoXConfig config, NDManager manager, Map<String, NDArray> params) {
-        this.config = config;
-        this.manager = manager;
-        this.params = params;
+        super(config, manager, params, "gpt_neox.embed_in.weight", "embed_out");
         this.rotary = new RotaryEmbedding(config.rotaryDims(), config.rotary_emb_base(), null);
         this.embed = params.get("gpt_neox.embed_in.weight");
         this.normW = params.get("gpt_neox.final_layer_norm.weight");
         this.normB = params.get("gpt_neox.final_layer_norm.bias");
-        this.head = config.tie_word_embeddings() ? embed : params.get("embed_out.weight");
         this.layers = new Layer[config.num_hidden_layers()];
         for (int i = 0; i < layers.length; i++) layers[i] = new Layer(i, params);
     }
 
     public static GPTNeoX random(GPTNeoXConfig config, NDManager parent, long seed) {
-        NDManager m = parent.newSubManager();
-        return new GPTNeoX(config, m, ModelTensors.random(config, m, seed, config.initializer_range()));
+        return random(config, parent, seed, config.initializer_range(), (m, p) -> new GPTNeoX(config, m, p));
     }
 
     public static GPTNeoX fromTensors(GPTNeoXConfig config, Map<String, NDArray> tensors, NDManager parent, DataType dtype) {
-        NDManager m = parent.newSubManager();
-        try {
-            return new GPTNeoX(config, m, ModelTensors.copies(config, tensors, m, dtype));
-        } catch (RuntimeException e) {
-            m.close();
-            throw e;
-        }
-    }
-
-    @Override
-    public GPTNeoXConfig config() {
-        return config;
-    }
-
-    @Override
-    public NDManager manager() {
-        return manager;
-    }
-
-    @Override
-    public Map<String, NDArray> namedTensors() {
-        return params;
-    }
-
-    @Override
-    public NDArray outputEmbedding() {
-        if (head == null) throw new IllegalStateException("this model has no embed_out (loaded as a sequence classifier)");
-        return head;
+        return fromTensors(config, tensors, parent, dtype, (m, p) -> new GPTNeoX(config, m, p));
     }
 
     @Override
@@ -80,11 +46,6 @@ public final class GPTNeoX implements CausalLm {
         for (Layer layer : layers) x = LayerScope.apply(x, h -> layer.forward(h, cosSin[0], cosSin[1], maskBias, cache));
         if (cache != null) cache.advance(t);
         return Ops.layerNorm(x, normW, normB, config.layer_norm_eps());
-    }
-
-    @Override
-    public void close() {
-        manager.close();
     }
 
     /** {@code gpt_neox.layers.{i}}. */

@@ -17,63 +17,29 @@ import java.util.Map;
  * nn.Linear layout [out, in]). A model built without {@code lm_head.weight} while untied (from a
  * {@code …ForSequenceClassification} checkpoint) is a trunk only: {@link #outputEmbedding()} refuses.
  */
-public final class Llama implements CausalLm {
+public final class Llama extends TensorMapLm<LlamaConfig> {
 
-    private final LlamaConfig config;
-    private final NDManager manager;
-    private final Map<String, NDArray> params;
     private final LlamaDecoderLayer[] layers;
     private final RotaryEmbedding rotary;
-    private final NDArray embed, norm, head;
+    private final NDArray embed, norm;
 
     private Llama(LlamaConfig config, NDManager manager, Map<String, NDArray> params) {
-        this.config = config;
-        this.manager = manager;
-        this.params = params;
+        super(config, manager, params, "model.embed_tokens.weight", "lm_head");
         this.rotary = new RotaryEmbedding(config.head_dim(), config.rope_theta(), config.rope_scaling());
         this.embed = params.get("model.embed_tokens.weight");
         this.norm = params.get("model.norm.weight");
-        this.head = config.tie_word_embeddings() ? embed : params.get("lm_head.weight");
         this.layers = new LlamaDecoderLayer[config.num_hidden_layers()];
         for (int i = 0; i < layers.length; i++) layers[i] = new LlamaDecoderLayer(config, i, params, rotary);
     }
 
     /** A randomly initialised model: weights N(0, initializer_range), norms 1, biases 0, seeded. */
     public static Llama random(LlamaConfig config, NDManager parent, long seed) {
-        NDManager m = parent.newSubManager();
-        return new Llama(config, m, ModelTensors.random(config, m, seed, config.initializer_range()));
+        return random(config, parent, seed, config.initializer_range(), (m, p) -> new Llama(config, m, p));
     }
 
     /** A model holding copies of {@code tensors} (Hugging Face names as {@link LlamaConfig#tensorShapes()}) in {@code dtype}. */
     public static Llama fromTensors(LlamaConfig config, Map<String, NDArray> tensors, NDManager parent, DataType dtype) {
-        NDManager m = parent.newSubManager();
-        try {
-            return new Llama(config, m, ModelTensors.copies(config, tensors, m, dtype));
-        } catch (RuntimeException e) {
-            m.close();
-            throw e;
-        }
-    }
-
-    @Override
-    public LlamaConfig config() {
-        return config;
-    }
-
-    @Override
-    public NDManager manager() {
-        return manager;
-    }
-
-    @Override
-    public Map<String, NDArray> namedTensors() {
-        return params;
-    }
-
-    @Override
-    public NDArray outputEmbedding() {
-        if (head == null) throw new IllegalStateException("this model has no lm_head (loaded as a sequence classifier)");
-        return head;
+        return fromTensors(config, tensors, parent, dtype, (m, p) -> new Llama(config, m, p));
     }
 
     @Override
@@ -86,10 +52,5 @@ public final class Llama implements CausalLm {
         for (LlamaDecoderLayer layer : layers) x = LayerScope.apply(x, h -> layer.forward(h, cosSin[0], cosSin[1], maskBias, cache));
         if (cache != null) cache.advance(t);
         return Ops.rmsNorm(x, norm, config.rms_norm_eps());
-    }
-
-    @Override
-    public void close() {
-        manager.close();
     }
 }

@@ -2,7 +2,6 @@ package dev.rlhf.lm;
 
 
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.io.HfCheckpoint;
 import org.junit.jupiter.api.Test;
@@ -10,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -64,7 +62,7 @@ class ResumeTest {
                 }
             }
         }
-        double resumedDiff = maxDiff(straight, resumed), restartDiff = maxDiff(straight, restartedOptimizer);
+        double resumedDiff = Weights.maxDiff(straight, resumed), restartDiff = Weights.maxDiff(straight, restartedOptimizer);
         assertTrue(resumedDiff < 1e-6, "resumed run differs from the uninterrupted one by " + resumedDiff);
         assertTrue(restartDiff > 1e-3, "a restarted optimizer should differ, max diff " + restartDiff);
     }
@@ -89,17 +87,6 @@ class ResumeTest {
     }
 
     static Map<String, float[]> weights(CausalLm model) {
-        Map<String, float[]> w = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : model.namedTensors().entrySet()) w.put(e.getKey(), e.getValue().toFloatArray());
-        return w;
-    }
-
-    static double maxDiff(Map<String, float[]> a, Map<String, float[]> b) {
-        double d = 0;
-        for (String k : a.keySet()) {
-            float[] x = a.get(k), y = b.get(k);
-            for (int i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
-        }
-        return d;
+        return Weights.of(model.namedTensors());
     }
 }

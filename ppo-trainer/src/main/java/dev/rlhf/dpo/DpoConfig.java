@@ -4,9 +4,9 @@ import dev.rlhf.ppo.ConfigFields;
 
 import java.util.Map;
 
+import static dev.rlhf.ppo.ConfigFields.adam;
 import static dev.rlhf.ppo.ConfigFields.nonNegative;
 import static dev.rlhf.ppo.ConfigFields.positive;
-import static dev.rlhf.ppo.ConfigFields.unit;
 
 /**
  * Every DPO hyperparameter in one record; {@link #defaults()} follow Rafailov et al. (2023) and TRL's DPOTrainer
@@ -70,9 +70,7 @@ public record DpoConfig(
         if (warmupSteps < 0) throw new IllegalArgumentException("warmupSteps must be ≥ 0, was " + warmupSteps);
         nonNegative("maxGradNorm", maxGradNorm);
         nonNegative("weightDecay", weightDecay);
-        unit("adamBeta1", adamBeta1, false);
-        unit("adamBeta2", adamBeta2, false);
-        if (!(adamEps > 0)) throw new IllegalArgumentException("adamEps must be positive, was " + adamEps);
+        adam(adamBeta1, adamBeta2, adamEps);
         if (maxLength < 2) throw new IllegalArgumentException("maxLength must be at least 2, was " + maxLength);
         if (!(validationFraction > 0 && validationFraction < 1)) {
             throw new IllegalArgumentException("validationFraction must be in (0, 1), was " + validationFraction);

@@ -103,4 +103,32 @@ public final class ConfigFields {
         boolean ok = closed ? v >= 0 && v <= 1 : v >= 0 && v < 1;
         if (!ok) throw new IllegalArgumentException(name + " must be in [0, 1" + (closed ? "]" : ")") + ", was " + v);
     }
+    /**
+     * The sampling and optimiser fields that PPO and RLOO share, checked in this order: responseLength,
+     * maxPromptTokens, temperature, learningRate, lrSchedule, the AdamW fields, weightDecay, maxGradNorm, klCoef.
+     */
+    public static void samplingAndOptimiser(int responseLength, int maxPromptTokens, double temperature,
+                                            double learningRate, String lrSchedule, double adamBeta1, double adamBeta2,
+                                            double adamEps, double weightDecay, double maxGradNorm, double klCoef) {
+        positive("responseLength", responseLength);
+        positive("maxPromptTokens", maxPromptTokens);
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be positive, was " + temperature);
+        }
+        nonNegative("learningRate", learningRate);
+        if (lrSchedule == null || !(lrSchedule.equals("linear") || lrSchedule.equals("cosine") || lrSchedule.equals("constant"))) {
+            throw new IllegalArgumentException("lrSchedule must be linear, cosine or constant, was " + lrSchedule);
+        }
+        adam(adamBeta1, adamBeta2, adamEps);
+        nonNegative("weightDecay", weightDecay);
+        nonNegative("maxGradNorm", maxGradNorm);
+        nonNegative("klCoef", klCoef);
+    }
+
+    /** AdamW's β1 and β2 in [0, 1) and a positive ε. */
+    public static void adam(double adamBeta1, double adamBeta2, double adamEps) {
+        unit("adamBeta1", adamBeta1, false);
+        unit("adamBeta2", adamBeta2, false);
+        if (!(adamEps > 0)) throw new IllegalArgumentException("adamEps must be positive, was " + adamEps);
+    }
 }

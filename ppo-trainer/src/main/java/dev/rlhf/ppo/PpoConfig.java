@@ -4,6 +4,7 @@ import java.util.Map;
 
 import static dev.rlhf.ppo.ConfigFields.nonNegative;
 import static dev.rlhf.ppo.ConfigFields.positive;
+import static dev.rlhf.ppo.ConfigFields.samplingAndOptimiser;
 import static dev.rlhf.ppo.ConfigFields.unit;
 
 /**
@@ -87,21 +88,8 @@ public record PpoConfig(
             throw new IllegalArgumentException("minibatchSize (" + minibatchSize + ") must divide batchSize (" + batchSize + ")");
         }
         positive("ppoEpochs", ppoEpochs);
-        positive("responseLength", responseLength);
-        positive("maxPromptTokens", maxPromptTokens);
-        if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("temperature must be positive, was " + temperature);
-        }
-        nonNegative("learningRate", learningRate);
-        if (lrSchedule == null || !(lrSchedule.equals("linear") || lrSchedule.equals("cosine") || lrSchedule.equals("constant"))) {
-            throw new IllegalArgumentException("lrSchedule must be linear, cosine or constant, was " + lrSchedule);
-        }
-        unit("adamBeta1", adamBeta1, false);
-        unit("adamBeta2", adamBeta2, false);
-        if (!(adamEps > 0)) throw new IllegalArgumentException("adamEps must be positive, was " + adamEps);
-        nonNegative("weightDecay", weightDecay);
-        nonNegative("maxGradNorm", maxGradNorm);
-        nonNegative("klCoef", klCoef);
+        samplingAndOptimiser(responseLength, maxPromptTokens, temperature, learningRate, lrSchedule,
+                adamBeta1, adamBeta2, adamEps, weightDecay, maxGradNorm, klCoef);
         if (!(klTarget > 0)) throw new IllegalArgumentException("klTarget must be positive, was " + klTarget);
         if (!(klHorizon > 0)) throw new IllegalArgumentException("klHorizon must be positive, was " + klHorizon);
         unit("gamma", gamma, true);

@@ -5,9 +5,8 @@ import dev.rlhf.ppo.PpoConfig;
 
 import java.util.Map;
 
-import static dev.rlhf.ppo.ConfigFields.nonNegative;
 import static dev.rlhf.ppo.ConfigFields.positive;
-import static dev.rlhf.ppo.ConfigFields.unit;
+import static dev.rlhf.ppo.ConfigFields.samplingAndOptimiser;
 
 /**
  * Every RLOO hyperparameter in one record. {@link #defaults()} follow Ahmadian et al. (2024): k = 4 samples per
@@ -79,21 +78,8 @@ public record RlooConfig(
             throw new IllegalArgumentException("objective must be reinforce or clipped, was " + objective);
         }
         if (!(clipRange > 0 && clipRange < 1)) throw new IllegalArgumentException("clipRange must be in (0, 1), was " + clipRange);
-        positive("responseLength", responseLength);
-        positive("maxPromptTokens", maxPromptTokens);
-        if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("temperature must be positive, was " + temperature);
-        }
-        nonNegative("learningRate", learningRate);
-        if (lrSchedule == null || !(lrSchedule.equals("linear") || lrSchedule.equals("cosine") || lrSchedule.equals("constant"))) {
-            throw new IllegalArgumentException("lrSchedule must be linear, cosine or constant, was " + lrSchedule);
-        }
-        unit("adamBeta1", adamBeta1, false);
-        unit("adamBeta2", adamBeta2, false);
-        if (!(adamEps > 0)) throw new IllegalArgumentException("adamEps must be positive, was " + adamEps);
-        nonNegative("weightDecay", weightDecay);
-        nonNegative("maxGradNorm", maxGradNorm);
-        nonNegative("klCoef", klCoef);
+        samplingAndOptimiser(responseLength, maxPromptTokens, temperature, learningRate, lrSchedule,
+                adamBeta1, adamBeta2, adamEps, weightDecay, maxGradNorm, klCoef);
         if (!Double.isFinite(missingEosPenalty)) {
             throw new IllegalArgumentException("missingEosPenalty must be finite, was " + missingEosPenalty);
         }

@@ -1,8 +1,8 @@
 package dev.rlhf.reward;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
+import dev.rlhf.lm.Weights;
 import dev.rlhf.lm.formats.Comparison;
 import dev.rlhf.reward.data.SyntheticComparisons;
 import org.junit.jupiter.api.Test;
@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,7 +62,7 @@ class RewardResumeTest {
             try (RewardModel m = b.models().get(0)) {
                 assertEquals(5, resumedSteps.get(0), "the first step after the checkpoint");
                 assertEquals(total, resumedSteps.get(resumedSteps.size() - 1));
-                double diff = maxDiff(straight, weights(m));
+                double diff = Weights.maxDiff(straight, weights(m));
                 assertTrue(diff < 1e-6, "resumed model differs from the unbroken one by " + diff);
                 assertEquals(straightAccuracy, b.evaluation().accuracy(), 1e-12);
             }
@@ -75,23 +74,12 @@ class RewardResumeTest {
             RewardModelRun.Result c = RewardModelRun.run(data, spec, tok, factory, root, p -> none.add(p.step()), ckpts);
             try (RewardModel m = c.models().get(0)) {
                 assertEquals(List.of(), none);
-                assertTrue(maxDiff(straight, weights(m)) < 1e-6);
+                assertTrue(Weights.maxDiff(straight, weights(m)) < 1e-6);
             }
         }
     }
 
     static Map<String, float[]> weights(RewardModel model) {
-        Map<String, float[]> w = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : model.namedParameters().entrySet()) w.put(e.getKey(), e.getValue().toFloatArray());
-        return w;
-    }
-
-    static double maxDiff(Map<String, float[]> a, Map<String, float[]> b) {
-        double d = 0;
-        for (String k : a.keySet()) {
-            float[] x = a.get(k), y = b.get(k);
-            for (int i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
-        }
-        return d;
+        return Weights.of(model.namedParameters());
     }
 }

@@ -2,6 +2,7 @@ package dev.rlhf.reward;
 
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
+import dev.rlhf.lm.Weights;
 import dev.rlhf.lm.formats.Comparison;
 import dev.rlhf.reward.data.SyntheticComparisons;
 import org.junit.jupiter.api.Test;
@@ -39,9 +40,9 @@ class SplitSeedTest {
                 assertNotEquals(a.validationPosts(), own.validationPosts(), "split seed 1 holds out other posts");
                 assertEquals(a.validationPosts(), ensemble.validationPosts());
                 // the models differ by their own seeds (head, trunk and data order)
-                assertTrue(RewardResumeTest.maxDiff(weights(a), weights(b)) > 1e-3);
+                assertTrue(Weights.maxDiff(weights(a), weights(b)) > 1e-3);
                 // member 1 of the ensemble (seed 0 + 1, split seed 0) is the model of run b, bit for bit
-                assertEquals(0.0, RewardResumeTest.maxDiff(weights(b), RewardResumeTest.weights(ensemble.models().get(1))));
+                assertEquals(0.0, Weights.maxDiff(weights(b), RewardResumeTest.weights(ensemble.models().get(1))));
                 assertEquals(b.normalisation().get(0), ensemble.normalisation().get(1));
             } finally {
                 for (RewardModelRun.Result r : List.of(a, b, own, ensemble)) r.models().forEach(RewardModel::close);

@@ -68,8 +68,7 @@ public class EvaluationExecutor implements RunExecutor {
         ModelRegistry.Model opponent = spec.opponentModelId() == null ? null : policyModel(ctx, "opponentModelId", spec.opponentModelId());
         ModelRegistry.Model rm = null;
         if (spec.rewardModelId() != null) {
-            rm = ctx.registry().find(spec.rewardModelId())
-                    .orElseThrow(() -> new IllegalArgumentException("rewardModelId: no model " + spec.rewardModelId()));
+            rm = ctx.model("rewardModelId", spec.rewardModelId());
             if (!rm.kind().equals(ModelKinds.REWARD_MODEL)) throw new IllegalArgumentException("rewardModelId: model " + rm.id() + " is not a reward model");
         }
         List<HeldOutPosts.Post> posts = heldOut.find(policy.id(), spec.opponentModelId(), spec.rewardModelId(), spec.postCount());
@@ -128,7 +127,7 @@ public class EvaluationExecutor implements RunExecutor {
     }
 
     private static ModelRegistry.Model policyModel(RunContext ctx, String field, long id) {
-        ModelRegistry.Model m = ctx.registry().find(id).orElseThrow(() -> new IllegalArgumentException(field + ": no model " + id));
+        ModelRegistry.Model m = ctx.model(field, id);
         if (!ModelKinds.POLICIES.contains(m.kind())) {
             throw new IllegalArgumentException(field + ": model " + id + " is " + m.kind() + ", not a POLICY or SFT model");
         }

@@ -66,8 +66,7 @@ public class DpoExecutor implements RunExecutor {
         PreferenceBuilder.Result built = PreferenceBuilder.build(comparisons, PreferenceOptions.defaults().withBestOfN(BestOfN.PAIRS));
         PostSplit.Split<Preference> split = PostSplit.random(built.preferences(), Preference::postId,
                 config.validationFraction(), config.seed());
-        Path policyDir = Path.of(ctx.registry().find(run.baseModelId())
-                .orElseThrow(() -> new IllegalArgumentException("baseModelId: no model " + run.baseModelId())).path());
+        Path policyDir = ctx.baseModelDir();
         Tokenizer tokenizer = Tokenizers.load(policyDir);
         Path outDir = ctx.runDir();
         try (NDManager root = NDManager.newBaseManager(Devices.best());

@@ -68,10 +68,8 @@ class DpoRunType implements RunType {
         Map<String, String> errors = new LinkedHashMap<>();
         String name = RunInputs.name(values, errors);
         Long snapshotId = inputs.snapshot(values, errors);
-        Long policy = inputs.model(values, "baseModelId", ModelKinds.POLICIES, errors);
-        if (policy == null && !errors.containsKey("baseModelId")) {
-            errors.put("baseModelId", "is required: the policy to start from (an SFT model), also the frozen reference");
-        }
+        Long policy = inputs.requiredModel(values, "baseModelId", ModelKinds.POLICIES,
+                ": the policy to start from (an SFT model), also the frozen reference", errors);
         DpoConfig config = ConfigForm.bind(DpoConfig.defaults(), values, errors, "DPO");
         if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
         ObjectNode stored = JsonNodeFactory.instance.objectNode();

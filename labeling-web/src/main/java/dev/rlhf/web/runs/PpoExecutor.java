@@ -47,10 +47,8 @@ public class PpoExecutor implements RunExecutor {
         PpoConfig config = PpoConfig.defaults().with(values);
         if (run.baseModelId() == null) throw new IllegalArgumentException("baseModelId: a PPO run needs a policy model");
         long rewardModelId = ctx.config().path("rewardModelId").asLong(-1);
-        Path policyDir = Path.of(ctx.registry().find(run.baseModelId())
-                .orElseThrow(() -> new IllegalArgumentException("baseModelId: no model " + run.baseModelId())).path());
-        ModelRegistry.Model rm = ctx.registry().find(rewardModelId)
-                .orElseThrow(() -> new IllegalArgumentException("rewardModelId: no model " + rewardModelId));
+        Path policyDir = ctx.baseModelDir();
+        ModelRegistry.Model rm = ctx.model("rewardModelId", rewardModelId);
         PromptSet set = PromptSet.of(ctx.config());
         List<PromptSets.DbPost> used = promptSets.posts(set);
         if (used.isEmpty()) throw new IllegalStateException("promptSplit: no posts in the prompt set (" + set.describe() + ")");

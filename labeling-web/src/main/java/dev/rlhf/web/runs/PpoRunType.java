@@ -6,7 +6,6 @@ import dev.rlhf.ppo.PpoConfig;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,22 +58,16 @@ class PpoRunType implements RunType {
 
     @Override
     public List<FormField> fields() {
-        List<FormField> f = new ArrayList<>(List.of(FormField.of("name", ""), FormField.of("baseModelId", ""),
-                FormField.of("rewardModelId", "")));
-        f.addAll(SpecBinder.fields(PpoSpec.defaults()));
-        f.addAll(SpecBinder.fields(PpoConfig.defaults()));
-        return LAYOUT.apply(f, "PPO details");
+        return LAYOUT.apply(PpoSpec.formFields(PpoConfig.defaults()), "PPO details");
     }
 
     @Override
     public RunLauncher.Result launch(Map<String, String> values, Long userId) {
         Map<String, String> errors = new LinkedHashMap<>();
         String name = RunInputs.name(values, errors);
-        Long policy = inputs.model(values, "baseModelId", Set.of(), errors);
-        if (policy == null && !errors.containsKey("baseModelId")) errors.put("baseModelId", "is required: the policy to start from (an SFT model)");
-        Long rewardModel = inputs.model(values, "rewardModelId", Set.of(), errors);
-        if (rewardModel == null && !errors.containsKey("rewardModelId")) errors.put("rewardModelId", "is required");
-        else if (!errors.containsKey("rewardModelId") && !inputs.isA(rewardModel, ModelKinds.REWARD_MODEL)) {
+        Long policy = inputs.requiredModel(values, "baseModelId", Set.of(), ": the policy to start from (an SFT model)", errors);
+        Long rewardModel = inputs.requiredModel(values, "rewardModelId", Set.of(), "", errors);
+        if (!errors.containsKey("rewardModelId") && !inputs.isA(rewardModel, ModelKinds.REWARD_MODEL)) {
             errors.put("rewardModelId", "model " + rewardModel + " is not a reward model");
         }
         SpecBinder.Bound<PpoSpec> spec = inputs.spec(PpoSpec.class, PpoSpec.defaults(), values);

@@ -71,8 +71,7 @@ public class RewardModelExecutor implements RunExecutor {
         RewardModelRun.Spec spec = new RewardModelRun.Spec(defaults.options(), config, s.validationFraction(), false,
                 s.resolvedSplitSeed(), defaults.referencePolicy(), 1, s.learningCurve());
 
-        Path base = run.baseModelId() == null ? null : Path.of(ctx.registry().find(run.baseModelId())
-                .orElseThrow(() -> new IllegalArgumentException("baseModelId: no model " + run.baseModelId())).path());
+        Path base = run.baseModelId() == null ? null : ctx.baseModelDir();
         Tokenizer tokenizer = base == null ? new ByteTokenizer() : Tokenizers.load(base);
         GPT2Config shape = GPT2Config.of(tokenizer.vocabSize(), s.nPositions(), s.nEmbd(), s.nLayer(), s.nHead());
         RewardModelRun.ModelFactory factory = base == null

@@ -55,10 +55,8 @@ public class RlooExecutor implements RunExecutor {
         RlooConfig config = ConfigForm.stored(RlooConfig.defaults(), ctx.config().path("rloo"), "RLOO");
         if (run.baseModelId() == null) throw new IllegalArgumentException("baseModelId: an RLOO run needs a policy model");
         long rewardModelId = ctx.config().path("rewardModelId").asLong(-1);
-        Path policyDir = Path.of(ctx.registry().find(run.baseModelId())
-                .orElseThrow(() -> new IllegalArgumentException("baseModelId: no model " + run.baseModelId())).path());
-        ModelRegistry.Model rm = ctx.registry().find(rewardModelId)
-                .orElseThrow(() -> new IllegalArgumentException("rewardModelId: no model " + rewardModelId));
+        Path policyDir = ctx.baseModelDir();
+        ModelRegistry.Model rm = ctx.model("rewardModelId", rewardModelId);
         PromptSet set = PromptSet.of(ctx.config());
         Tokenizer tokenizer = Tokenizers.load(policyDir);
         Path outDir = ctx.runDir();

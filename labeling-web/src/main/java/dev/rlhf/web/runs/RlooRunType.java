@@ -9,7 +9,6 @@ import dev.rlhf.rloo.RlooConfig;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,21 +57,15 @@ class RlooRunType implements RunType {
 
     @Override
     public List<FormField> fields() {
-        List<FormField> f = new ArrayList<>(List.of(FormField.of("name", ""), FormField.of("baseModelId", ""),
-                FormField.of("rewardModelId", "")));
-        f.addAll(SpecBinder.fields(PpoSpec.defaults()));
-        f.addAll(SpecBinder.fields(RlooConfig.defaults()));
-        return LAYOUT.apply(f, "RLOO details");
+        return LAYOUT.apply(PpoSpec.formFields(RlooConfig.defaults()), "RLOO details");
     }
 
     @Override
     public RunLauncher.Result launch(Map<String, String> values, Long userId) {
         Map<String, String> errors = new LinkedHashMap<>();
         String name = RunInputs.name(values, errors);
-        Long policy = inputs.model(values, "baseModelId", ModelKinds.POLICIES, errors);
-        if (policy == null && !errors.containsKey("baseModelId")) errors.put("baseModelId", "is required: the policy to start from (an SFT model)");
-        Long rewardModel = inputs.model(values, "rewardModelId", Set.of(ModelKinds.REWARD_MODEL), errors);
-        if (rewardModel == null && !errors.containsKey("rewardModelId")) errors.put("rewardModelId", "is required");
+        Long policy = inputs.requiredModel(values, "baseModelId", ModelKinds.POLICIES, ": the policy to start from (an SFT model)", errors);
+        Long rewardModel = inputs.requiredModel(values, "rewardModelId", Set.of(ModelKinds.REWARD_MODEL), "", errors);
         SpecBinder.Bound<PpoSpec> spec = binder.bind(PpoSpec.class, PpoSpec.defaults(), values);
         spec.errors().forEach(errors::putIfAbsent);
         if (spec.ok()) inputs.promptSetHasPosts(spec.spec().promptSet(), errors);

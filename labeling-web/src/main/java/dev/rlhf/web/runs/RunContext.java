@@ -51,6 +51,16 @@ public final class RunContext {
         return registry;
     }
 
+    /** The registered model {@code id}; none is refused naming {@code field} ("baseModelId: no model 7"). */
+    public ModelRegistry.Model model(String field, long id) {
+        return registry.find(id).orElseThrow(() -> new IllegalArgumentException(field + ": no model " + id));
+    }
+
+    /** The directory of the run's {@code baseModelId}, which must be set and registered. */
+    public Path baseModelDir() {
+        return Path.of(model("baseModelId", run.baseModelId()).path());
+    }
+
     /** This run's own directory under the models directory: checkpoints and the final model. */
     public Path runDir() {
         return modelsDir.resolve("run-" + run.id());

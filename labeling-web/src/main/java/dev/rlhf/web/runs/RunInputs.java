@@ -74,6 +74,13 @@ public class RunInputs {
         return id;
     }
 
+    /** As {@link #model}, and an empty field is refused as {@code "is required" + why}. */
+    public Long requiredModel(Map<String, String> values, String field, Set<String> kinds, String why, Map<String, String> errors) {
+        Long id = model(values, field, kinds, errors);
+        if (id == null && !errors.containsKey(field)) errors.put(field, "is required" + why);
+        return id;
+    }
+
     /** Whether model {@code id} is registered with {@code kind}. */
     public boolean isA(long id, String kind) {
         return registry.find(id).map(m -> m.kind().equals(kind)).orElse(false);

@@ -8,8 +8,6 @@ import dev.rlhf.web.snapshots.PromptSets;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.CausalLm;
-import dev.rlhf.lm.GPT2;
-import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.Sampler;
 import dev.rlhf.lm.SamplingConfig;
 import dev.rlhf.lm.SftConfig;
@@ -18,9 +16,8 @@ import dev.rlhf.lm.SftTrainer;
 import dev.rlhf.lm.TrainingListener;
 import dev.rlhf.lm.formats.TldrPrompt;
 import dev.rlhf.lm.io.HfCheckpoint;
-import dev.rlhf.lm.tokenizer.ByteTokenizer;
+import dev.rlhf.lm.io.SftStart;
 import dev.rlhf.lm.tokenizer.Tokenizer;
-import dev.rlhf.lm.tokenizer.Tokenizers;
 import dev.rlhf.web.snapshots.PromptSets.DbPost;
 import org.springframework.stereotype.Component;
 
@@ -81,22 +78,14 @@ public class SftExecutor implements RunExecutor {
         }
         Path init = resumeFrom;
         if (init == null && run.baseModelId() != null) {
-            init = Path.of(ctx.registry().find(run.baseModelId())
-                    .orElseThrow(() -> new IllegalArgumentException("baseModelId: no model " + run.baseModelId())).path());
+            init = ctx.baseModelDir();
         }
         int total = spec.steps();
         SftConfig config = spec.trainerConfig();
         try (NDManager manager = NDManager.newBaseManager(Devices.best())) {
-            Tokenizer tokenizer;
-            CausalLm model;
-            if (init != null) {
-                tokenizer = Tokenizers.load(init);
-                model = HfCheckpoint.loadModel(init, manager);
-            } else {
-                tokenizer = new ByteTokenizer();
-                model = new GPT2(GPT2Config.of(tokenizer.vocabSize(), spec.nPositions(), spec.nEmbd(), spec.nLayer(),
-                        spec.nHead()), manager, spec.seed());
-            }
+            SftStart start = SftStart.of(init, manager, spec.nPositions(), spec.nEmbd(), spec.nLayer(), spec.nHead(), spec.seed());
+            Tokenizer tokenizer = start.tokenizer();
+            CausalLm model = start.model();
             List<String> leftOut = new ArrayList<>();
             List<SftExample> examples = SftExample.ofPosts(posts.stream().map(DbPost::post).toList(), tokenizer,
                     model.config().max_position_embeddings(), leftOut);

@@ -3,8 +3,6 @@ package dev.rlhf.lm.cli;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.CausalLm;
-import dev.rlhf.lm.GPT2;
-import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.SftConfig;
 import dev.rlhf.lm.SftExample;
 import dev.rlhf.lm.SftTrainer;
@@ -15,9 +13,8 @@ import dev.rlhf.lm.metrics.ConsoleSink;
 import dev.rlhf.lm.metrics.JsonlSink;
 import dev.rlhf.lm.metrics.MetricsSink;
 import dev.rlhf.lm.io.HfCheckpoint;
-import dev.rlhf.lm.tokenizer.ByteTokenizer;
+import dev.rlhf.lm.io.SftStart;
 import dev.rlhf.lm.tokenizer.Tokenizer;
-import dev.rlhf.lm.tokenizer.Tokenizers;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -133,16 +130,9 @@ public final class SftCli implements Commands.Renamed {
         CliArgs.offlineEngine();
 
         try (NDManager manager = NDManager.newBaseManager(Devices.best())) {
-            Tokenizer tokenizer;
-            CausalLm model;
-            if (init != null) {
-                tokenizer = Tokenizers.load(init);
-                model = HfCheckpoint.loadModel(init, manager);
-            } else {
-                tokenizer = new ByteTokenizer();
-                GPT2Config c = GPT2Config.of(tokenizer.vocabSize(), nPositions, nEmbd, nLayer, nHead);
-                model = new GPT2(c, manager, config.seed());
-            }
+            SftStart start = SftStart.of(init, manager, nPositions, nEmbd, nLayer, nHead, config.seed());
+            Tokenizer tokenizer = start.tokenizer();
+            CausalLm model = start.model();
             List<SftExample> examples = examples(data, tokenizer, model.config().max_position_embeddings(), promptSubreddit, maxPosts);
             System.err.printf("SFT on %d posts from %s, %,d parameters, device %s%n", examples.size(), data,
                     model.config().parameterCount(), model.device());

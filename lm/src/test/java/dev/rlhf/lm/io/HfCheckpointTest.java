@@ -1,7 +1,6 @@
 package dev.rlhf.lm.io;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
@@ -12,10 +11,7 @@ import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.lm.tokenizer.HfTokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,21 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class HfCheckpointTest {
-
-    @TempDir
-    Path tmp;
-    NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+class HfCheckpointTest extends ManagerAndTempDir {
 
     /** Every GPT-2 tensor equals the script's dump of it: the first values exactly, the sum to float rounding. */
     private static void assertMatchesScriptValues(HfCheckpoint ckpt, Path sampleJson) {
@@ -101,17 +83,10 @@ class HfCheckpointTest {
         assertTrue(f32 != f16 && Math.abs(f32 - f16) < 1e-3, f32 + " vs " + f16);
     }
 
-    private Map<String, NDArray> randomGpt2(GPT2Config config) {
-        manager.getEngine().setRandomSeed(11);
-        Map<String, NDArray> tensors = new LinkedHashMap<>();
-        config.tensorShapes().forEach((name, shape) -> tensors.put(name, manager.randomNormal(new Shape(shape))));
-        return tensors;
-    }
-
     @Test
     void saveThenLoadGivesIdenticalTensorsInTheHuggingFaceLayout() throws IOException {
         GPT2Config config = GPT2Config.of(61, 24, 12, 3, 3);
-        Map<String, NDArray> tensors = randomGpt2(config);
+        Map<String, NDArray> tensors = randomGpt2(config, 11);
         NDArray score = manager.randomNormal(new Shape(1, 12));
         Path dir = tmp.resolve("model");
         HfCheckpoint.save(dir, config, tensors, Map.of("score.weight", score), new ByteTokenizer());
@@ -158,7 +133,7 @@ class HfCheckpointTest {
     @Test
     void saveRefusesIncompleteOrMisshapenTensors() {
         GPT2Config config = GPT2Config.of(20, 8, 4, 1, 1);
-        Map<String, NDArray> tensors = randomGpt2(config);
+        Map<String, NDArray> tensors = randomGpt2(config, 11);
         Path dir = tmp.resolve("x");
         tensors.remove("ln_f.bias");
         assertEquals("missing tensor ln_f.bias", assertThrows(IllegalArgumentException.class,

@@ -2,16 +2,12 @@ package dev.rlhf.lm.io;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.rlhf.lm.GPT2Config;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -28,33 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class SafeTensorsTest {
-
-    @TempDir
-    Path tmp;
-    NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
-
-    private Map<String, NDArray> randomGpt2(GPT2Config config) {
-        manager.getEngine().setRandomSeed(7);
-        Map<String, NDArray> tensors = new LinkedHashMap<>();
-        config.tensorShapes().forEach((name, shape) -> tensors.put(name, manager.randomNormal(new Shape(shape))));
-        return tensors;
-    }
+class SafeTensorsTest extends ManagerAndTempDir {
 
     @Test
     void writtenFileRoundTripsAndSatisfiesTheFormatDefinition() throws IOException {
         GPT2Config config = GPT2Config.of(50, 16, 8, 2, 2);
-        Map<String, NDArray> tensors = randomGpt2(config);
+        Map<String, NDArray> tensors = randomGpt2(config, 7);
         tensors.put("scalar", manager.create(3.5f));
         tensors.put("ids", manager.create(new long[] {1, -2, 1L << 40}));
         tensors.put("mask", manager.create(new boolean[] {true, false, true}));
@@ -137,7 +111,7 @@ class SafeTensorsTest {
     @Test
     void interoperatesWithDjlsOwnSafetensorsCodec() throws IOException {
         GPT2Config config = GPT2Config.of(30, 8, 8, 1, 2);
-        Map<String, NDArray> tensors = randomGpt2(config);
+        Map<String, NDArray> tensors = randomGpt2(config, 7);
         Path ours = tmp.resolve("ours.safetensors");
         SafeTensors.write(ours, tensors, SafeTensors.PT_METADATA);
         NDList decoded = NDList.decode(manager, Files.readAllBytes(ours));

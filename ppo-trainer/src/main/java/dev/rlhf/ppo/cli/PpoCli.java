@@ -29,8 +29,8 @@ public final class PpoCli {
 
     /** The command line: the inputs, --fresh, --config and one option per PpoConfig field. */
     static TrainerOptions options() {
-        return new TrainerOptions("ppo", "Proximal policy optimisation of an SFT policy against a reward model.", PpoConfig.defaults(), "PPO",
-                "policy", "SFT policy directory", "reward-model", "reward model directory", "prompts", "TL;DR posts (jsonl) whose prompts are sampled", "out", "run directory: checkpoints and metrics.jsonl");
+        return TrainerOptions.againstRewardModel("ppo", "Proximal policy optimisation of an SFT policy against a reward model.",
+                PpoConfig.defaults(), "PPO");
     }
 
     public static void main(String[] args) throws Exception {

@@ -39,8 +39,8 @@ public final class RlooCli {
 
     /** The command line: the inputs, --fresh, --config and one option per RlooConfig field. */
     static TrainerOptions options() {
-        return new TrainerOptions("rloo", "REINFORCE leave-one-out (RLOO) of an SFT policy against a reward model.", RlooConfig.defaults(), "RLOO",
-                "policy", "SFT policy directory", "reward-model", "reward model directory", "prompts", "TL;DR posts (jsonl) whose prompts are sampled", "out", "run directory: checkpoints and metrics.jsonl");
+        return TrainerOptions.againstRewardModel("rloo", "REINFORCE leave-one-out (RLOO) of an SFT policy against a reward model.",
+                RlooConfig.defaults(), "RLOO");
     }
 
     public static void main(String[] args) throws Exception {

@@ -72,6 +72,16 @@ final class TrainerOptions {
         }
     }
 
+    /**
+     * The command line of a trainer that samples an SFT policy on TL;DR prompts and scores it with a reward model
+     * ({@code ppo}, {@code rloo}): the inputs {@code --policy}, {@code --reward-model}, {@code --prompts}, {@code --out}.
+     */
+    static TrainerOptions againstRewardModel(String name, String description, Record defaults, String what) {
+        return new TrainerOptions(name, description, defaults, what,
+                "policy", "SFT policy directory", "reward-model", "reward model directory",
+                "prompts", "TL;DR posts (jsonl) whose prompts are sampled", "out", "run directory: checkpoints and metrics.jsonl");
+    }
+
     CommandSpec spec() {
         return spec;
     }
