@@ -173,9 +173,9 @@ class RoleMatrixTest {
     @BeforeAll
     void usersAndWork() {
         fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 1, true, 3);
-        users.put(Who.LABELER, fixtures.signedIn(fixtures.user(Role.LABELER)));
-        users.put(Who.RESEARCHER, fixtures.signedIn(fixtures.user(Role.RESEARCHER)));
-        users.put(Who.ADMIN, fixtures.signedIn(fixtures.user(Role.ADMIN)));
+        users.put(Who.LABELER, fixtures.signedIn(Role.LABELER));
+        users.put(Who.RESEARCHER, fixtures.signedIn(Role.RESEARCHER));
+        users.put(Who.ADMIN, fixtures.signedIn(Role.ADMIN));
     }
 
     static Stream<Object[]> matrix() {

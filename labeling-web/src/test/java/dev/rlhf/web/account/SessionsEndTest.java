@@ -1,7 +1,6 @@
 package dev.rlhf.web.account;
 
 import dev.rlhf.web.batch.BatchMode;
-import dev.rlhf.web.labeling.AssignmentService;
 import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
@@ -31,8 +30,6 @@ class SessionsEndTest {
     MockMvc mvc;
     @Autowired
     Fixtures fixtures;
-    @Autowired
-    AssignmentService assignments;
 
     private MockHttpSession signIn(UserAccount account) throws Exception {
         return signIn(account.getUsername(), "password-" + account.getUsername());
@@ -61,7 +58,7 @@ class SessionsEndTest {
         MockHttpSession session = signIn(labeler);
         MockHttpSession colleagues = signIn(colleague);
         MockHttpSession admin = signIn(fixtures.user(Role.ADMIN));
-        long held = assignments.currentOrNext(labeler.getId()).orElseThrow().assignmentId();
+        long held = fixtures.heldAssignment(labeler.getId());
         assertThat(stats(session)).isEqualTo(200);
 
         assertThat(admin(admin, "/api/accounts/" + labeler.getId() + "/enabled", "{\"value\":false}")).isEqualTo(200);

@@ -54,7 +54,7 @@ class SelectBatchFormTest {
 
     @BeforeEach
     void modelsAndAPool() {
-        researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        researcher = fixtures.signedIn(Role.RESEARCHER);
         tag = "form" + System.nanoTime();
         rmA = registry.register(tag + "-rm-a", "REWARD_MODEL", "/nowhere/a", null, null, null, null);
         rmB = registry.register(tag + "-rm-b", "REWARD_MODEL", "/nowhere/b", null, null, null, null);
@@ -62,10 +62,6 @@ class SelectBatchFormTest {
         long post = store.addPost(tag + "-post", "test", "t", "body");
         store.addSummary(post, "one", tag + "-p", false, null);
         store.addSummary(post, "two", tag + "-p", false, null);
-    }
-
-    long runs() {
-        return jdbc.sql("SELECT count(*) FROM runs").query(Long.class).single();
     }
 
     /** A valid form (members as two checkboxes) with some fields changed; "members" takes ids separated by commas. */
@@ -96,7 +92,7 @@ class SelectBatchFormTest {
 
     @Test
     void badInputIsRefusedNamingTheFieldAndNothingIsQueued() throws Exception {
-        long before = runs();
+        long before = fixtures.runCount();
         for (Map.Entry<String, List<String>> bad : Map.of(
                 "members: no model 987654 in the registry", List.of("members", rmA + ",987654"),
                 "members: an ensemble needs at least two different reward models, got 1", List.of("members", Long.toString(rmA)),
@@ -125,20 +121,20 @@ class SelectBatchFormTest {
                                 + "], \"posts\": \"" + tag + "-post\", \"sources\": \"" + tag + "-p\"}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.fields.batchName").value("a batch named 'demo-pairwise' exists"));
-        assertThat(runs()).isEqualTo(before);
+        assertThat(fixtures.runCount()).isEqualTo(before);
     }
 
     @Test
     void aPoolWithNothingLeftIsRefused() throws Exception {
-        long before = runs();
+        long before = fixtures.runCount();
         // the post's only pair goes into a DRAFT batch: nothing is left to choose from
-        mvc.perform(post("/admin/batches").with(user(fixtures.signedIn(fixtures.user(Role.ADMIN)))).with(csrf())
+        mvc.perform(post("/admin/batches").with(user(fixtures.signedIn(Role.ADMIN))).with(csrf())
                         .param("name", tag + "-taken").param("mode", "PAIRWISE").param("posts", tag + "-post")
                         .param("sources", tag + "-p").param("goldRate", "0"))
                 .andExpect(status().is3xxRedirection());
         mvc.perform(form(Map.of())).andExpect(status().isBadRequest())
                 .andExpect(content().string(containsString("posts: these posts have no candidate pairs")));
-        assertThat(runs()).isEqualTo(before);
+        assertThat(fixtures.runCount()).isEqualTo(before);
     }
 
     @Test
@@ -164,11 +160,11 @@ class SelectBatchFormTest {
     @Test
     void theRewardModelFormQueuesOneRunPerEnsembleMemberWithConsecutiveSeeds() throws Exception {
         long snapshot = jdbc.sql("INSERT INTO label_snapshots (name) VALUES (?) RETURNING id").param(tag + "-snap").query(Long.class).single();
-        long before = runs();
+        long before = fixtures.runCount();
         mvc.perform(post("/research/runs").with(user(researcher)).with(csrf()).param("kind", "REWARD_MODEL")
                         .param("name", tag + " rm").param("snapshotId", Long.toString(snapshot)).param("ensembleSize", "0"))
                 .andExpect(status().isBadRequest()).andExpect(content().string(containsString("ensembleSize: must be between 1 and 10")));
-        assertThat(runs()).isEqualTo(before);
+        assertThat(fixtures.runCount()).isEqualTo(before);
         mvc.perform(post("/research/runs").with(user(researcher)).with(csrf()).param("kind", "REWARD_MODEL")
                         .param("name", tag + " rm").param("snapshotId", Long.toString(snapshot)).param("seed", "7").param("ensembleSize", "3"))
                 .andExpect(redirectedUrl("/research/runs"));

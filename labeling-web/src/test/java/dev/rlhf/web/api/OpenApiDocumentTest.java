@@ -23,7 +23,7 @@ class OpenApiDocumentTest {
 
     @Test
     void theApiIsDocumentedAndServedToSignedInUsers() throws Exception {
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
         String body = mvc.perform(get("/v3/api-docs").with(user(researcher))).andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString();
         JsonNode doc = FeedbackLines.JSON.readTree(body);

@@ -3,7 +3,6 @@ package dev.rlhf.web.api;
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.batch.BatchMode;
-import dev.rlhf.web.labeling.AssignmentService;
 import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,15 +36,13 @@ class TextInputTest {
     MockMvc mvc;
     @Autowired
     Fixtures fixtures;
-    @Autowired
-    AssignmentService assignments;
 
     SignedInUser admin;
     List<Long> rowsBefore;
 
     @BeforeEach
     void signIn() {
-        admin = fixtures.signedIn(fixtures.user(Role.ADMIN));
+        admin = fixtures.signedIn(Role.ADMIN);
         rowsBefore = rows();
     }
 
@@ -98,8 +95,8 @@ class TextInputTest {
     @Test
     void aLabelsNoteNamesTheFieldOnTheApiAndTheForm() throws Exception {
         fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 1, true, 1);
-        SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
-        long held = assignments.currentOrNext(labeler.id()).orElseThrow().assignmentId();
+        SignedInUser labeler = fixtures.signedIn(Role.LABELER);
+        long held = fixtures.heldAssignment(labeler.id());
         rowsBefore = rows();
         refused(post("/api/labeling/labels-and-next").with(user(labeler)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
                 .content("{\"assignmentId\":" + held + ",\"idempotencyKey\":\"nul-note-key\",\"confidence\":2,\"note\":\"n"

@@ -66,7 +66,7 @@ class BatchBuildingAndOnboardingTest {
     void buildOpenPauseResumeWithGoldThatLooksLikeRealWork() throws Exception {
         String run = "build" + System.nanoTime();
         sourceData(run);
-        SignedInUser admin = fixtures.signedIn(fixtures.user(Role.ADMIN));
+        SignedInUser admin = fixtures.signedIn(Role.ADMIN);
         String posts = "\"" + run + "-p1\",\"" + run + "-p2\",\"" + run + "-p3\",\"" + run + "-p4\",\"" + run + "-p5\",\""
                 + run + "-p6\",\"" + run + "-missing\"";
         String body = mvc.perform(post("/api/batches").with(csrf()).with(user(admin)).contentType(MediaType.APPLICATION_JSON)
@@ -155,7 +155,7 @@ class BatchBuildingAndOnboardingTest {
             Set<String> firstItems = new HashSet<>();
             Set<String> leftOfPost1 = new HashSet<>();
             for (int i = 0; i < 20; i++) {
-                SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
+                SignedInUser labeler = fixtures.signedIn(Role.LABELER);
                 String page = mvc.perform(get("/labeling/qualification").with(user(labeler)))
                         .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
                 String reload = mvc.perform(get("/labeling/qualification").with(user(labeler)))
@@ -199,8 +199,8 @@ class BatchBuildingAndOnboardingTest {
         String source = sourceData(run);
         fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 1, false, 2);
         // a labeler already at work when the test is activated
-        SignedInUser atWork = fixtures.signedIn(fixtures.user(Role.LABELER));
-        long held = assignments.currentOrNext(atWork.id()).orElseThrow().assignmentId();
+        SignedInUser atWork = fixtures.signedIn(Role.LABELER);
+        long held = fixtures.heldAssignment(atWork.id());
         var test = qualification.create(run + "-test", new BigDecimal("1.0"), source, 3, 0);
         try {
             assertThat(test.items()).isEqualTo(2);

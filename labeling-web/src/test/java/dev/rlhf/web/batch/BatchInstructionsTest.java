@@ -51,7 +51,7 @@ class BatchInstructionsTest {
     void builtWithInstructionsOnTheFormAndTheApi() throws Exception {
         String run = "instr" + System.nanoTime();
         GoldSource.importSixPostsTwoGold(importer, fixtures, dir, run);
-        SignedInUser admin = fixtures.signedIn(fixtures.user(Role.ADMIN));
+        SignedInUser admin = fixtures.signedIn(Role.ADMIN);
 
         MockHttpServletResponse form = mvc.perform(post("/admin/batches").with(csrf()).with(user(admin))
                 .param("name", run + "-form").param("mode", "PAIRWISE").param("overlapK", "1").param("goldRate", "0")
@@ -91,8 +91,8 @@ class BatchInstructionsTest {
     @Test
     void changedLaterAndHandedOutWithEachAssignment() throws Exception {
         Batch batch = fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 2, false, 2);
-        SignedInUser admin = fixtures.signedIn(fixtures.user(Role.ADMIN));
-        SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
+        SignedInUser admin = fixtures.signedIn(Role.ADMIN);
+        SignedInUser labeler = fixtures.signedIn(Role.LABELER);
 
         MockHttpServletResponse set = setByApi(admin, batch.getId(), "{\"instructions\":\"Line one\\nLine two\"}");
         assertThat(set.getStatus()).isEqualTo(200);
@@ -123,7 +123,7 @@ class BatchInstructionsTest {
 
         // labels-and-next hands them out in the same statement as the claim
         setByApi(admin, batch.getId(), "{\"instructions\":\"Back again\"}");
-        SignedInUser second = fixtures.signedIn(fixtures.user(Role.LABELER));
+        SignedInUser second = fixtures.signedIn(Role.LABELER);
         JsonNode claimed = FeedbackLines.JSON.readTree(mvc.perform(post("/api/labeling/next").with(csrf()).with(user(second)))
                 .andReturn().getResponse().getContentAsString());
         JsonNode secondNext = FeedbackLines.JSON.readTree(mvc.perform(post("/api/labeling/labels-and-next").with(csrf().asHeader())

@@ -76,7 +76,7 @@ class QualificationLimitsTest {
         String run = "limit" + System.nanoTime();
         qualification.create(run + "-test", new BigDecimal("1.0"),
                 GoldSource.importSixPostsTwoGold(importer, fixtures, dir, run), 2, 0);
-        SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
+        SignedInUser labeler = fixtures.signedIn(Role.LABELER);
 
         String first = submitWrong(labeler);
         assertThat(first).contains("Not passed").contains("1</span> attempt(s) left")
@@ -105,7 +105,7 @@ class QualificationLimitsTest {
         String run = "cool" + System.nanoTime();
         qualification.create(run + "-test", new BigDecimal("1.0"),
                 GoldSource.importSixPostsTwoGold(importer, fixtures, dir, run), 3, 60);
-        SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
+        SignedInUser labeler = fixtures.signedIn(Role.LABELER);
 
         assertThat(submitWrong(labeler)).contains("2</span> attempt(s) left; the next one opens at");
         String waiting = page(labeler);
@@ -148,7 +148,7 @@ class QualificationLimitsTest {
 
     @Test
     void goldThatScoredLabelersCannotBecomeAQualificationTest() throws Exception {
-        SignedInUser admin = fixtures.signedIn(fixtures.user(Role.ADMIN));
+        SignedInUser admin = fixtures.signedIn(Role.ADMIN);
         // a gold copy of post 1's gold in another batch (what a batch built with a gold rate holds) scores labelers
         String copied = "copied" + System.nanoTime();
         String source = GoldSource.importSixPostsTwoGold(importer, fixtures, dir, copied);
@@ -183,7 +183,7 @@ class QualificationLimitsTest {
         var test = qualification.create(run + "-test", new BigDecimal("1.0"),
                 GoldSource.importSixPostsTwoGold(importer, fixtures, dir, run), null, null);
         assertThat(test.maxAttempts()).isEqualTo(QualificationTests.DEFAULT_MAX_ATTEMPTS);
-        SignedInUser admin = fixtures.signedIn(fixtures.user(Role.ADMIN));
+        SignedInUser admin = fixtures.signedIn(Role.ADMIN);
 
         // the gold a batch mixes in: the other run's gold, never the qualification items
         List<Long> pooledPosts = batches.goldPool(2, true).stream().map(BatchBuilder.Gold::postId).toList();

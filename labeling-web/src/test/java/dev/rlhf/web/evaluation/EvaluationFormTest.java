@@ -42,10 +42,6 @@ class EvaluationFormTest {
     @Autowired
     RunQueue queue;
 
-    long runs() {
-        return jdbc.sql("SELECT count(*) FROM runs").query(Long.class).single();
-    }
-
     MockHttpServletRequestBuilder form(SignedInUser who, String... fields) {
         MockHttpServletRequestBuilder request = post("/research/runs").with(user(who)).with(csrf()).param("kind", "EVALUATION");
         for (int i = 0; i < fields.length; i += 2) request.param(fields[i], fields[i + 1]);
@@ -54,7 +50,7 @@ class EvaluationFormTest {
 
     @Test
     void theFormShowsTheSamplingDefaultsAndTheHeldOutRule() throws Exception {
-        SignedInUser researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        SignedInUser researcher = fixtures.signedIn(Role.RESEARCHER);
         String html = mvc.perform(get("/research/runs/new?kind=EVALUATION").with(user(researcher)))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         assertThat(html).contains("name=\"opponentModelId\"", "the reference summaries", "name=\"rewardModelId\"",
@@ -64,12 +60,12 @@ class EvaluationFormTest {
 
     @Test
     void impossibleValuesAreRefusedNamingTheField() throws Exception {
-        SignedInUser researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        SignedInUser researcher = fixtures.signedIn(Role.RESEARCHER);
         String tag = "evalform" + System.nanoTime();
         long policy = registry.register(tag + "-policy", "POLICY", "/nowhere/p", null, null, null, null);
         long rm = registry.register(tag + "-rm", "REWARD_MODEL", "/nowhere/rm", null, null, null, null);
         String p = Long.toString(policy), r = Long.toString(rm);
-        long before = runs();
+        long before = fixtures.runCount();
 
         mvc.perform(form(researcher, "name", tag, "baseModelId", p, "temperature", "-1")).andExpect(status().isBadRequest())
                 .andExpect(content().string(containsString("temperature: must be ≥ 0 (0 is greedy)")))
@@ -99,12 +95,12 @@ class EvaluationFormTest {
                         .content("{\"kind\": \"EVALUATION\", \"name\": \"x\", \"baseModelId\": " + policy + ", \"temperature\": \"NaN\"}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.fields.temperature").value("must be a finite number"));
-        assertThat(runs()).isEqualTo(before);
+        assertThat(fixtures.runCount()).isEqualTo(before);
     }
 
     @Test
     void withoutHeldOutPostsTheFormSaysSoAndAValidFormQueuesTheRun() throws Exception {
-        SignedInUser researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        SignedInUser researcher = fixtures.signedIn(Role.RESEARCHER);
         String tag = "evalnone" + System.nanoTime();
         EvaluationFixture.postWithComparison(jdbc, tag, 0, "valid2");
         // a policy whose SFT run read every post in the database: nothing is held out from it
@@ -114,12 +110,12 @@ class EvaluationFormTest {
                 .param(tag).query(Long.class).single();
         long sawEverything = registry.register(tag + "-sft", "SFT", "/nowhere/sft", null, sftRun, null, null);
         long child = registry.register(tag + "-ppo", "POLICY", "/nowhere/ppo", sawEverything, null, null, null);
-        long before = runs();
+        long before = fixtures.runCount();
         for (long model : new long[]{sawEverything, child}) {
             mvc.perform(form(researcher, "name", tag, "baseModelId", Long.toString(model))).andExpect(status().isBadRequest())
                     .andExpect(content().string(containsString("postCount: there are no held-out posts for these models")));
         }
-        assertThat(runs()).isEqualTo(before);
+        assertThat(fixtures.runCount()).isEqualTo(before);
 
         long fresh = registry.register(tag + "-fresh", "POLICY", "/nowhere/fresh", null, null, null, null);
         String location = mvc.perform(form(researcher, "name", tag, "baseModelId", Long.toString(fresh), "postCount", "3"))

@@ -133,7 +133,7 @@ class EvaluationWinRateTest {
         assertThat(written.comparisons()).isEqualTo(PLAN.length);
 
         for (int labeler = 0; labeler < 3; labeler++) {
-            SignedInUser user = fixtures.signedIn(fixtures.user(Role.LABELER));
+            SignedInUser user = fixtures.signedIn(Role.LABELER);
             int column = labeler;
             for (int row = 0; row < PLAN.length && PLAN[row][column] != null; row++) {
                 String body = EvaluationFixture.labelNext(mvc, user, work -> PLAN[postIndex(work.get("body").asString(), tag)][column],
@@ -151,7 +151,7 @@ class EvaluationWinRateTest {
     @Test
     void theApiAndThePageShowTheHandCount() throws Exception {
         Built built = build();
-        SignedInUser researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        SignedInUser researcher = fixtures.signedIn(Role.RESEARCHER);
         JsonNode r = JSON.readTree(mvc.perform(get("/api/evaluations/" + built.evaluationId()).with(user(researcher)))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
         assertThat(r.get("comparisons").asLong()).isEqualTo(5);

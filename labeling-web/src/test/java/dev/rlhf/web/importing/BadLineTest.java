@@ -148,7 +148,7 @@ class BadLineTest {
         Path good = fileWithBadLine57(run, line -> { });
         List<String> lines = new ArrayList<>(Files.readAllLines(good));
         lines.set(56, lines.get(56).substring(0, 40));
-        var admin = fixtures.signedIn(fixtures.user(Role.ADMIN));
+        var admin = fixtures.signedIn(Role.ADMIN);
         long before = rows();
         // waiting holds no request thread: the request goes async and is answered when the import worker is done
         var waiting = mvc.perform(multipart("/api/imports").file(new MockMultipartFile("file", "bad.jsonl", "application/jsonl",

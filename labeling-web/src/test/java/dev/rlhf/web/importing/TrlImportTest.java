@@ -65,7 +65,7 @@ class TrlImportTest {
                 "{\"chosen\":[{\"role\":\"user\",\"content\":\"" + run + " Say hi.\"},{\"role\":\"assistant\",\"content\":\"Hi!\"}],"
                         + "\"rejected\":[{\"role\":\"user\",\"content\":\"" + run + " Say hi.\"},{\"role\":\"assistant\",\"content\":\"No.\"}]}");
         byte[] file = String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
-        var admin = fixtures.signedIn(fixtures.user(Role.ADMIN));
+        var admin = fixtures.signedIn(Role.ADMIN);
         var waiting = mvc.perform(multipart("/api/imports").file(new MockMultipartFile("file", run + ".jsonl",
                         "application/jsonl", file)).param("kind", "COMPARISONS").param("wait", "true").with(csrf()).with(user(admin)))
                 .andExpect(request().asyncStarted()).andReturn();

@@ -28,8 +28,6 @@ class BadInputTest {
     MockMvc mvc;
     @Autowired
     Fixtures fixtures;
-    @Autowired
-    AssignmentService assignments;
 
     SignedInUser labeler;
     long assignmentId;
@@ -38,8 +36,8 @@ class BadInputTest {
     @BeforeEach
     void holdAnAssignmentInANoTiesBatch() {
         fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 1, false, 2);
-        labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
-        assignmentId = assignments.currentOrNext(labeler.id()).orElseThrow().assignmentId();
+        labeler = fixtures.signedIn(Role.LABELER);
+        assignmentId = fixtures.heldAssignment(labeler.id());
         labelsBefore = fixtures.labelCount();
     }
 
@@ -96,7 +94,7 @@ class BadInputTest {
     void unknownOrForeignAssignment() throws Exception {
         refused(form("assignmentId", "987654321", "idempotencyKey", key(), "confidence", "3").with(csrf()), 404, "assignmentId");
         refused(form("assignmentId", "not-a-number", "idempotencyKey", key(), "confidence", "3").with(csrf()), 400, "assignmentId");
-        SignedInUser other = fixtures.signedIn(fixtures.user(Role.LABELER));
+        SignedInUser other = fixtures.signedIn(Role.LABELER);
         refused(post("/labeling/labels").with(user(other)).with(csrf()).param("assignmentId", "" + assignmentId)
                 .param("idempotencyKey", key()).param("confidence", "3"), 403, "assignmentId");
     }

@@ -31,8 +31,6 @@ class LabelAndNextApiTest {
     MockMvc mvc;
     @Autowired
     Fixtures fixtures;
-    @Autowired
-    AssignmentService assignments;
 
     private MockHttpServletResponse labelAndNext(SignedInUser labeler, String body) throws Exception {
         return mvc.perform(post("/api/labeling/labels-and-next").with(user(labeler)).with(csrf().asHeader())
@@ -42,8 +40,8 @@ class LabelAndNextApiTest {
     @Test
     void storesTheLabelAndAnswersTheNextAssignmentTheSameOnARetry() throws Exception {
         Batch batch = fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 1, true, 2);
-        SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
-        long first = assignments.currentOrNext(labeler.id()).orElseThrow().assignmentId();
+        SignedInUser labeler = fixtures.signedIn(Role.LABELER);
+        long first = fixtures.heldAssignment(labeler.id());
         String body = "{\"assignmentId\":" + first + ",\"idempotencyKey\":\"" + UUID.randomUUID() + "\",\"confidence\":2}";
 
         MockHttpServletResponse response = labelAndNext(labeler, body);
@@ -94,8 +92,8 @@ class LabelAndNextApiTest {
     @Test
     void theReceiptSpeaksInScreenTermsWhateverTheHiddenOrder() throws Exception {
         fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 1, true, 3);
-        SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
-        long first = assignments.currentOrNext(labeler.id()).orElseThrow().assignmentId();
+        SignedInUser labeler = fixtures.signedIn(Role.LABELER);
+        long first = fixtures.heldAssignment(labeler.id());
         showInOrder(first, 1, 0);
         String firstBody = "{\"assignmentId\":" + first + ",\"idempotencyKey\":\"" + UUID.randomUUID() + "\",\"confidence\":2}";
         JsonNode answer = JSON.readTree(labelAndNext(labeler, firstBody).getContentAsString());
@@ -131,8 +129,8 @@ class LabelAndNextApiTest {
     @Test
     void aBestOfFourReceiptNamesTheScreenPosition() throws Exception {
         fixtures.onlyOpenBatch(BatchMode.BEST_OF_4, 1, false, 1);
-        SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
-        long held = assignments.currentOrNext(labeler.id()).orElseThrow().assignmentId();
+        SignedInUser labeler = fixtures.signedIn(Role.LABELER);
+        long held = fixtures.heldAssignment(labeler.id());
         showInOrder(held, 2, 3, 0, 1);
         String body = "{\"assignmentId\":" + held + ",\"idempotencyKey\":\"" + UUID.randomUUID() + "\",\"choice\":1}";
         JsonNode answer = JSON.readTree(labelAndNext(labeler, body).getContentAsString());
@@ -145,8 +143,8 @@ class LabelAndNextApiTest {
     @Test
     void refusalsNameTheFieldStoreNothingAndHandOutNothing() throws Exception {
         fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 1, false, 2);
-        SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
-        long held = assignments.currentOrNext(labeler.id()).orElseThrow().assignmentId();
+        SignedInUser labeler = fixtures.signedIn(Role.LABELER);
+        long held = fixtures.heldAssignment(labeler.id());
         long labelsBefore = fixtures.labelCount();
 
         MockHttpServletResponse tie = labelAndNext(labeler,
@@ -156,7 +154,7 @@ class LabelAndNextApiTest {
         MockHttpServletResponse noKey = labelAndNext(labeler, "{\"assignmentId\":" + held + ",\"confidence\":3}");
         assertThat(noKey.getStatus()).isEqualTo(400);
         assertThat(noKey.getContentAsString()).contains("\"field\":\"idempotencyKey\"");
-        SignedInUser other = fixtures.signedIn(fixtures.user(Role.LABELER));
+        SignedInUser other = fixtures.signedIn(Role.LABELER);
         MockHttpServletResponse notYours = labelAndNext(other,
                 "{\"assignmentId\":" + held + ",\"idempotencyKey\":\"" + UUID.randomUUID() + "\",\"confidence\":3}");
         assertThat(notYours.getStatus()).isEqualTo(403);
@@ -164,7 +162,7 @@ class LabelAndNextApiTest {
 
         assertThat(fixtures.labelCount()).isEqualTo(labelsBefore);
         // the refused labeler still holds the same assignment; the other labeler was given none by the refusal
-        assertThat(assignments.currentOrNext(labeler.id()).orElseThrow().assignmentId()).isEqualTo(held);
+        assertThat(fixtures.heldAssignment(labeler.id())).isEqualTo(held);
         assertThat(fixtures.jdbc().sql("SELECT count(*) FROM assignments WHERE labeler_id = ?").param(other.id())
                 .query(Long.class).single()).isZero();
     }

@@ -32,7 +32,7 @@ class LabelingPagesTest {
     @Test
     void bestOfFourPageShowsFourCandidatesAndNoPolicies() throws Exception {
         fixtures.onlyOpenBatch(BatchMode.BEST_OF_4, 1, false, 1);
-        SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
+        SignedInUser labeler = fixtures.signedIn(Role.LABELER);
         String html = mvc.perform(get("/labeling").with(user(labeler))).andReturn().getResponse().getContentAsString();
         AssignmentView view = assignments.currentOrNext(labeler.id()).orElseThrow();
         for (int position = 0; position < 4; position++) {
@@ -56,7 +56,7 @@ class LabelingPagesTest {
         AssignmentView view = assignments.currentOrNext(labeler).orElseThrow();
         submissions.submit(labeler, new LabelSubmission(view.assignmentId(), UUID.randomUUID().toString(), 4, null, null, null));
 
-        String research = mvc.perform(get("/research").with(user(fixtures.signedIn(fixtures.user(Role.RESEARCHER)))))
+        String research = mvc.perform(get("/research").with(user(fixtures.signedIn(Role.RESEARCHER))))
                 .andReturn().getResponse().getContentAsString();
         String row = research.substring(research.indexOf("data-batch=\"" + batch.getName() + "\""));
         row = row.substring(0, row.indexOf("</tr>"));

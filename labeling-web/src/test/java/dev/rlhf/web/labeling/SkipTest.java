@@ -60,7 +60,7 @@ class SkipTest {
     @Test
     void aSkipGivesTheSlotToAnotherLabelerNeverBackToTheSkipper() throws Exception {
         Batch batch = fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 2, false, 2);
-        SignedInUser skipper = fixtures.signedIn(fixtures.user(Role.LABELER));
+        SignedInUser skipper = fixtures.signedIn(Role.LABELER);
         AssignmentView held = assignments.currentOrNext(skipper.id()).orElseThrow();
         long skipped = comparisonOf(held.assignmentId());
 
@@ -92,8 +92,8 @@ class SkipTest {
         assertThat(skipsOfBatch(batch.getId())).isEqualTo(1);
 
         // another labeler gets the skipped comparison's slot
-        SignedInUser other = fixtures.signedIn(fixtures.user(Role.LABELER));
-        assertThat(comparisonOf(assignments.currentOrNext(other.id()).orElseThrow().assignmentId())).isEqualTo(skipped);
+        SignedInUser other = fixtures.signedIn(Role.LABELER);
+        assertThat(comparisonOf(fixtures.heldAssignment(other.id()))).isEqualTo(skipped);
 
         // the skipper, once done with the other comparison, is not given the skipped one again (it still has a slot)
         MockHttpServletResponse labelled = mvc.perform(post("/api/labeling/labels-and-next").with(user(skipper))
@@ -112,10 +112,10 @@ class SkipTest {
     @Test
     void refusalsNameTheFieldAndStoreNothing() throws Exception {
         Batch batch = fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 1, false, 3);
-        SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
-        long held = assignments.currentOrNext(labeler.id()).orElseThrow().assignmentId();
-        SignedInUser stranger = fixtures.signedIn(fixtures.user(Role.LABELER));
-        long strangers = assignments.currentOrNext(stranger.id()).orElseThrow().assignmentId();
+        SignedInUser labeler = fixtures.signedIn(Role.LABELER);
+        long held = fixtures.heldAssignment(labeler.id());
+        SignedInUser stranger = fixtures.signedIn(Role.LABELER);
+        long strangers = fixtures.heldAssignment(stranger.id());
 
         String[][] cases = {
                 {"{\"reason\":\"other\"}", "400", "assignmentId"},
@@ -148,8 +148,8 @@ class SkipTest {
     @Test
     void theFormSkipsAndTheNextPageShowsTheNextComparison() throws Exception {
         Batch batch = fixtures.onlyOpenBatch(BatchMode.BEST_OF_4, 1, false, 2);
-        SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
-        long held = assignments.currentOrNext(labeler.id()).orElseThrow().assignmentId();
+        SignedInUser labeler = fixtures.signedIn(Role.LABELER);
+        long held = fixtures.heldAssignment(labeler.id());
 
         MockHttpServletResponse response = mvc.perform(post("/labeling/skips").with(user(labeler)).with(csrf())
                 .param("assignmentId", String.valueOf(held)).param("reason", "cannot_judge").param("text", ""))

@@ -4,7 +4,6 @@ import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.batch.Batch;
 import dev.rlhf.web.batch.BatchMode;
-import dev.rlhf.web.labeling.AssignmentService;
 import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
@@ -33,15 +32,9 @@ class ActuatorTest {
     MockMvc mvc;
     @Autowired
     Fixtures fixtures;
-    @Autowired
-    AssignmentService assignments;
-
-    private SignedInUser as(Role role) {
-        return fixtures.signedIn(fixtures.user(role));
-    }
 
     private String scrape() throws Exception {
-        MockHttpServletResponse r = mvc.perform(get("/actuator/prometheus").with(user(as(Role.ADMIN))))
+        MockHttpServletResponse r = mvc.perform(get("/actuator/prometheus").with(user(fixtures.signedIn(Role.ADMIN))))
                 .andReturn().getResponse();
         assertThat(r.getStatus()).isEqualTo(200);
         return r.getContentAsString();
@@ -59,18 +52,18 @@ class ActuatorTest {
     void prometheusIsForAdminsAndHasThePlatformsMetrics() throws Exception {
         MockHttpServletResponse anonymous = mvc.perform(get("/actuator/prometheus")).andReturn().getResponse();
         assertThat(anonymous.getStatus()).isIn(302, 401);
-        assertThat(mvc.perform(get("/actuator/prometheus").with(user(as(Role.LABELER)))).andReturn().getResponse()
+        assertThat(mvc.perform(get("/actuator/prometheus").with(user(fixtures.signedIn(Role.LABELER)))).andReturn().getResponse()
                 .getStatus()).isEqualTo(403);
-        assertThat(mvc.perform(get("/actuator/prometheus").with(user(as(Role.RESEARCHER)))).andReturn().getResponse()
+        assertThat(mvc.perform(get("/actuator/prometheus").with(user(fixtures.signedIn(Role.RESEARCHER)))).andReturn().getResponse()
                 .getStatus()).as("a researcher's session").isEqualTo(403);
         String body = scrape();
         assertThat(body).contains("rlhf_labels_submitted_total", "rlhf_labeling_submit_seconds_bucket",
                 "rlhf_open_assignments", "rlhf_runs{state=\"QUEUED\"}", "rlhf_runs{state=\"RUNNING\"}",
                 "rlhf_queue_depth", "rlhf_worker_heartbeat_age_seconds", "rlhf_import_jobs{state=\"FAILED\"}");
         // nothing else is exposed
-        assertThat(mvc.perform(get("/actuator/env").with(user(as(Role.ADMIN)))).andReturn().getResponse().getStatus())
+        assertThat(mvc.perform(get("/actuator/env").with(user(fixtures.signedIn(Role.ADMIN)))).andReturn().getResponse().getStatus())
                 .isIn(403, 404);
-        assertThat(mvc.perform(get("/actuator/beans").with(user(as(Role.ADMIN)))).andReturn().getResponse().getStatus())
+        assertThat(mvc.perform(get("/actuator/beans").with(user(fixtures.signedIn(Role.ADMIN)))).andReturn().getResponse().getStatus())
                 .isIn(403, 404);
     }
 
@@ -83,8 +76,8 @@ class ActuatorTest {
     @Test
     void storingALabelCountsOne() throws Exception {
         fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 1, true, 2);
-        SignedInUser labeler = as(Role.LABELER);
-        long first = assignments.currentOrNext(labeler.id()).orElseThrow().assignmentId();
+        SignedInUser labeler = fixtures.signedIn(Role.LABELER);
+        long first = fixtures.heldAssignment(labeler.id());
         double before = value(scrape(), "rlhf_labels_submitted_total");
         String body = "{\"assignmentId\":" + first + ",\"idempotencyKey\":\"" + UUID.randomUUID() + "\",\"confidence\":2}";
         for (int i = 0; i < 2; i++) { // the retry answers the stored label and is not counted again
@@ -96,7 +89,7 @@ class ActuatorTest {
     }
 
     private MockHttpServletResponse scrapeWithTokenOf(Role role) throws Exception {
-        MockHttpServletResponse made = mvc.perform(post("/api/tokens").with(user(as(role))).with(csrf().asHeader())
+        MockHttpServletResponse made = mvc.perform(post("/api/tokens").with(user(fixtures.signedIn(role))).with(csrf().asHeader())
                 .contentType(MediaType.APPLICATION_JSON).content("{\"name\": \"prometheus\"}")).andReturn().getResponse();
         assertThat(made.getStatus()).as(made.getContentAsString()).isEqualTo(201);
         String token = JSON.readTree(made.getContentAsString()).get("token").asString();

@@ -156,7 +156,7 @@ class AgreementFiguresTest {
         assertThat(agreement.labelers()).noneMatch(q -> q.pseudonym().equals(researcher.getPseudonym()));
 
         // the dashboard shows the same figures, and no reward-model numbers before a reward model exists
-        var viewer = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var viewer = fixtures.signedIn(Role.RESEARCHER);
         String page = mvc.perform(get("/research/quality").with(user(viewer))).andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString();
         assertThat(page).contains("0.463").contains("No reward model exists yet");

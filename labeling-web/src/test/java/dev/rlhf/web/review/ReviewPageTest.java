@@ -4,7 +4,6 @@ import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.batch.Batch;
 import dev.rlhf.web.batch.BatchMode;
-import dev.rlhf.web.labeling.AssignmentService;
 import dev.rlhf.web.labeling.LabelSubmission;
 import dev.rlhf.web.labeling.LabelSubmissionService;
 import dev.rlhf.web.labeling.SkipRequest;
@@ -40,21 +39,19 @@ class ReviewPageTest {
     @Autowired
     Fixtures fixtures;
     @Autowired
-    AssignmentService assignments;
-    @Autowired
     LabelSubmissionService submissions;
     @Autowired
     SkipService skips;
 
     /** The labeler claims their next comparison and answers it; returns the label id. */
     private long label(SignedInUser labeler, int confidence, List<String> flags, String note) {
-        long held = assignments.currentOrNext(labeler.id()).orElseThrow().assignmentId();
+        long held = fixtures.heldAssignment(labeler.id());
         return submissions.submit(labeler.id(), new LabelSubmission(held, UUID.randomUUID().toString(), confidence, null,
                 flags, note)).labelId();
     }
 
     private SignedInUser labeler() {
-        return fixtures.signedIn(fixtures.user(Role.LABELER));
+        return fixtures.signedIn(Role.LABELER);
     }
 
     private String page(SignedInUser admin, String url) throws Exception {
@@ -76,13 +73,13 @@ class ReviewPageTest {
 
     @Test
     void filtersByBatchLabelerAndFlagNewestFirstAndEscapesNotes() throws Exception {
-        SignedInUser admin = fixtures.signedIn(fixtures.user(Role.ADMIN));
+        SignedInUser admin = fixtures.signedIn(Role.ADMIN);
         SignedInUser first = labeler(), second = labeler(), quiet = labeler(), skipper = labeler();
         Batch a = fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 4, false, 1);
         long offensive = label(first, 2, List.of("offensive", "other"), SCRIPT);
         long duplicate = label(second, 8, List.of("duplicate"), null);
         label(quiet, 3, List.of(), null);
-        long skipped = assignments.currentOrNext(skipper.id()).orElseThrow().assignmentId();
+        long skipped = fixtures.heldAssignment(skipper.id());
         skips.skip(skipper.id(), new SkipRequest(skipped, "cannot_judge", "<i>medical</i> question"));
         long comparison = fixtures.jdbc().sql("SELECT comparison_id FROM labels WHERE id = ?").param(offensive)
                 .query(Long.class).single();
@@ -127,7 +124,7 @@ class ReviewPageTest {
 
     @Test
     void fiftyAPageNewestFirst() throws Exception {
-        SignedInUser admin = fixtures.signedIn(fixtures.user(Role.ADMIN));
+        SignedInUser admin = fixtures.signedIn(Role.ADMIN);
         SignedInUser busy = labeler();
         fixtures.onlyOpenBatch(BatchMode.PAIRWISE, 1, false, 52);
         List<Long> ids = new ArrayList<>();

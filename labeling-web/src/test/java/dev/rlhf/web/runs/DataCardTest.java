@@ -153,7 +153,7 @@ class DataCardTest {
         assertThat(card.value("agreement", "alpha")).isEqualTo("0.067");
 
         // the page shows every fact of the card, the Markdown carries the same
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
         String page = mvc.perform(get("/research/snapshots/" + id).with(user(researcher)))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         for (Card.Section s : card.sections()) {
@@ -176,7 +176,7 @@ class DataCardTest {
         mvc.perform(get("/research/runs").with(user(researcher))).andExpect(status().isOk())
                 .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.content().string(
                         org.hamcrest.Matchers.containsString("href=\"/research/snapshots/" + id + "\"")));
-        mvc.perform(get("/research/snapshots/" + id).with(user(fixtures.signedIn(fixtures.user(Role.LABELER)))))
+        mvc.perform(get("/research/snapshots/" + id).with(user(fixtures.signedIn(Role.LABELER))))
                 .andExpect(status().isForbidden());
         mvc.perform(get("/research/snapshots/" + id + "/card.md")).andExpect(status().is3xxRedirection());
     }

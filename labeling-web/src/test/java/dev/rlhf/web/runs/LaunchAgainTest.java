@@ -86,7 +86,7 @@ class LaunchAgainTest {
 
     @Test
     void anSftRunIsLaunchedAgainWithOneValueChangedAndTheOthersKept() throws Exception {
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
         long source = launch(researcher, Map.of("kind", "SFT", "name", "first sft", "steps", "5000",
                 "learningRate", "0.002", "promptSplit", "train", "nEmbd", "32"));
 
@@ -115,7 +115,7 @@ class LaunchAgainTest {
 
     @Test
     void aPpoRunIsLaunchedAgainWithItsNestedConfigAndTheCompareePageMarksWhatDiffers() throws Exception {
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
         String tag = "again-" + System.nanoTime();
         long policy = registry.register(tag + "-sft", "SFT", "/nonexistent/" + tag, null, null, null, null);
         long rewardModel = registry.register(tag + "-rm", "REWARD_MODEL", "/nonexistent/" + tag, null, null, null, null);
@@ -159,7 +159,7 @@ class LaunchAgainTest {
 
     @Test
     void aRunOfEveryKindWithAFormOpensItsFormPrefilled() throws Exception {
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
         for (RunKind kind : RunKind.values()) {
             long run = jdbc.sql("INSERT INTO runs (name, kind, state, config) VALUES (?, ?, 'CANCELLED', CAST('{}' AS jsonb)) RETURNING id")
                     .param("old " + kind).param(kind.name()).query(Long.class).single();

@@ -33,13 +33,9 @@ class RunFormTest {
     @Autowired
     RunTypes types;
 
-    long runs() {
-        return jdbc.sql("SELECT count(*) FROM runs").query(Long.class).single();
-    }
-
     @Test
     void formShowsTheTrainerDefaults() throws Exception {
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
         String html = mvc.perform(get("/research/runs/new").with(user(researcher)))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         assertThat(html).contains("name=\"learningRate\"").contains("value=\"0.001\"").contains("name=\"steps\"")
@@ -70,7 +66,7 @@ class RunFormTest {
 
     @Test
     void everyFormShowsItsFieldsInFieldsetsEachWithItsHelpAndItsDefault() throws Exception {
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
         Map<RunKind, List<String>> legends = Map.of(
                 RunKind.SFT, List.of("Model", "Data", "Optimisation"),
                 RunKind.REWARD_MODEL, List.of("Model", "Data", "Optimisation", "Reward model details"),
@@ -114,7 +110,7 @@ class RunFormTest {
 
     @Test
     void thePpoFormOffersRewardWhiteningOffByDefault() throws Exception {
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
         String html = mvc.perform(get("/research/runs/new?kind=PPO").with(user(researcher)))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         assertThat(html).contains("name=\"whitenRewards\" value=\"false\"")
@@ -127,8 +123,8 @@ class RunFormTest {
 
     @Test
     void negativeLearningRateIsRefusedNamingTheField() throws Exception {
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
-        long before = runs();
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
+        long before = fixtures.runCount();
         mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
                         .param("name", "bad lr").param("learningRate", "-0.001"))
                 .andExpect(status().isBadRequest())
@@ -138,13 +134,13 @@ class RunFormTest {
                         .content("{\"name\": \"bad lr\", \"learningRate\": -1e-5}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.fields.learningRate").value("must be a positive number"));
-        assertThat(runs()).isEqualTo(before);
+        assertThat(fixtures.runCount()).isEqualTo(before);
     }
 
     @Test
     void missingModelIsRefusedNamingTheField() throws Exception {
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
-        long before = runs();
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
+        long before = fixtures.runCount();
         mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
                         .param("name", "no such model").param("baseModelId", "987654"))
                 .andExpect(status().isBadRequest())
@@ -157,13 +153,13 @@ class RunFormTest {
                         .content("{\"name\": \"x\", \"steps\": 0}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.fields.steps").value("must be positive"));
-        assertThat(runs()).isEqualTo(before);
+        assertThat(fixtures.runCount()).isEqualTo(before);
     }
 
     @Test
     void aPromptSetThatIsNotASplitOrHoldsNoPostIsRefusedNamingTheField() throws Exception {
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
-        long before = runs();
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
+        long before = fixtures.runCount();
         mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
                         .param("name", "bad split").param("promptSplit", "holdout"))
                 .andExpect(status().isBadRequest())
@@ -172,7 +168,7 @@ class RunFormTest {
                         .content("{\"name\": \"x\", \"promptSubreddit\": \"no-such-subreddit\"}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.fields.promptSplit").value("no post with a summary in this prompt set (up to 1000 posts, subreddit no-such-subreddit)"));
-        assertThat(runs()).isEqualTo(before);
+        assertThat(fixtures.runCount()).isEqualTo(before);
         String location = mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
                         .param("name", "train split").param("promptSplit", "train").param("steps", "5000"))
                 .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
@@ -184,7 +180,7 @@ class RunFormTest {
 
     @Test
     void aValidFormQueuesTheRunAndCancelStopsIt() throws Exception {
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
         String location = mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
                         .param("name", "queued from the form").param("steps", "5000"))
                 .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
@@ -203,8 +199,8 @@ class RunFormTest {
 
     @Test
     void rewardModelFormNeedsAnExistingSnapshotAndAPositiveLearningRate() throws Exception {
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
-        long before = runs();
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
+        long before = fixtures.runCount();
         mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
                         .param("kind", "REWARD_MODEL").param("name", "rm").param("learningRate", "-1"))
                 .andExpect(status().isBadRequest())
@@ -214,7 +210,7 @@ class RunFormTest {
                         .content("{\"kind\": \"REWARD_MODEL\", \"name\": \"rm\", \"snapshotId\": 987654}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.fields.snapshotId").value("no label snapshot 987654"));
-        assertThat(runs()).isEqualTo(before);
+        assertThat(fixtures.runCount()).isEqualTo(before);
 
         String name = "form-snapshot-" + System.nanoTime();
         mvc.perform(post("/research/snapshots").with(user(researcher)).with(csrf()).param("name", name).param("batch", "no-such-batch"))
@@ -237,19 +233,19 @@ class RunFormTest {
 
     @Test
     void rewardModelLearningCurveFractionsAreCheckedAndStoredInTheConfig() throws Exception {
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
         String name = "curve-snapshot-" + System.nanoTime();
         mvc.perform(post("/research/snapshots").with(user(researcher)).with(csrf()).param("name", name).param("batch", "no-such-batch"))
                 .andExpect(status().is3xxRedirection());
         long snapshot = jdbc.sql("SELECT id FROM label_snapshots WHERE name = ?").param(name).query(Long.class).single();
-        long before = runs();
+        long before = fixtures.runCount();
         for (String bad : java.util.List.of("0.5, 1.5", "half")) {
             mvc.perform(post("/research/runs").with(user(researcher)).with(csrf()).param("kind", "REWARD_MODEL")
                             .param("name", "curve").param("snapshotId", Long.toString(snapshot)).param("learningCurve", bad))
                     .andExpect(status().isBadRequest())
                     .andExpect(content().string(org.hamcrest.Matchers.containsString("learningCurve: ")));
         }
-        assertThat(runs()).isEqualTo(before);
+        assertThat(fixtures.runCount()).isEqualTo(before);
         String location = mvc.perform(post("/research/runs").with(user(researcher)).with(csrf()).param("kind", "REWARD_MODEL")
                         .param("name", "curve").param("snapshotId", Long.toString(snapshot)).param("learningCurve", "0.25, 0.5"))
                 .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();

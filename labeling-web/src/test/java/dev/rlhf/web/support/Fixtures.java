@@ -8,6 +8,7 @@ import dev.rlhf.web.batch.Batch;
 import dev.rlhf.web.batch.BatchMode;
 import dev.rlhf.web.demo.DemoBatches;
 import dev.rlhf.web.demo.DemoPostGenerator;
+import dev.rlhf.web.labeling.AssignmentService;
 import org.springframework.boot.test.context.TestComponent;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -15,8 +16,9 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Builds what a test needs in the shared database: users with unique names, and a fresh batch that is the
- * only OPEN one (tests run one after another, so each sees only its own work).
+ * Builds what a test needs in the shared database: users with unique names (signed in where asked), the assignment a
+ * labeler holds, counts, and a fresh batch that is the only OPEN one (tests run one after another, so each sees only
+ * its own work).
  */
 @TestComponent
 public class Fixtures {
@@ -26,12 +28,15 @@ public class Fixtures {
     private final DemoBatches batches;
     private final JdbcClient jdbc;
     private final UserDetailsService userDetails;
+    private final AssignmentService assignments;
 
-    Fixtures(AccountService accounts, DemoBatches batches, JdbcClient jdbc, UserDetailsService userDetails) {
+    Fixtures(AccountService accounts, DemoBatches batches, JdbcClient jdbc, UserDetailsService userDetails,
+             AssignmentService assignments) {
         this.accounts = accounts;
         this.batches = batches;
         this.jdbc = jdbc;
         this.userDetails = userDetails;
+        this.assignments = assignments;
     }
 
     public UserAccount user(Role role) {
@@ -47,6 +52,16 @@ public class Fixtures {
         return (SignedInUser) userDetails.loadUserByUsername(username);
     }
 
+    /** A new user of {@code role}, signed in. */
+    public SignedInUser signedIn(Role role) {
+        return signedIn(user(role));
+    }
+
+    /** The id of the assignment the labeler holds now, taking the next one if they hold none; fails if there is no work. */
+    public long heldAssignment(long labelerId) {
+        return assignments.currentOrNext(labelerId).orElseThrow().assignmentId();
+    }
+
     /** Closes every open batch and opens a new one with {@code size} generated comparisons. */
     public Batch onlyOpenBatch(BatchMode mode, int overlapK, boolean tiesAllowed, int size) {
         jdbc.sql("UPDATE batches SET state = 'CLOSED' WHERE state = 'OPEN'").update();
@@ -57,6 +72,10 @@ public class Fixtures {
 
     public long labelCount() {
         return jdbc.sql("SELECT count(*) FROM labels").query(Long.class).single();
+    }
+
+    public long runCount() {
+        return jdbc.sql("SELECT count(*) FROM runs").query(Long.class).single();
     }
 
     public long labelsOfBatch(long batchId) {
