@@ -57,9 +57,7 @@ class DpoAndRlooRunTest extends OwnWorkerTest {
 
         RunWorker.Settings settings = RunTestSupport.fast(workers, Duration.ofSeconds(30));
         worker = workers.create("w-dpo", settings).start();
-        RunTestSupport.await("the DPO run", Duration.ofSeconds(90), () -> queue.state(id).finished());
-        Run run = queue.find(id).orElseThrow();
-        assertThat(run.state()).as("error %s, log %s", run.error(), run.log()).isEqualTo(RunState.SUCCEEDED);
+        Run run = succeeded("the DPO run", id, Duration.ofSeconds(90));
         ModelRegistry.Model model = registry.find(run.outputModelId()).orElseThrow();
         assertThat(model.kind()).isEqualTo("POLICY");
         assertThat(model.parentModelId()).isEqualTo(tiny.policyId());
@@ -92,10 +90,8 @@ class DpoAndRlooRunTest extends OwnWorkerTest {
         assertThat(launched.errors()).isEmpty();
         long id = launched.runId();
 
-        worker = workers.create("w-rloo", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
-        RunTestSupport.await("the RLOO run", Duration.ofSeconds(90), () -> queue.state(id).finished());
-        Run run = queue.find(id).orElseThrow();
-        assertThat(run.state()).as("error %s, log %s", run.error(), run.log()).isEqualTo(RunState.SUCCEEDED);
+        startWorker("w-rloo", Duration.ofSeconds(30));
+        Run run = succeeded("the RLOO run", id, Duration.ofSeconds(90));
         ModelRegistry.Model model = registry.find(run.outputModelId()).orElseThrow();
         assertThat(model.kind()).isEqualTo("POLICY");
         assertThat(model.parentModelId()).isEqualTo(tiny.policyId());

@@ -10,12 +10,10 @@ import dev.rlhf.web.evaluation.EvaluationFixture;
 import dev.rlhf.web.evaluation.EvaluationFixture.Outcome;
 import dev.rlhf.web.evaluation.EvaluationStore;
 import dev.rlhf.web.evaluation.HeldOutPosts;
-import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
@@ -44,10 +42,6 @@ class EvaluationRunTest extends OwnWorkerTest {
     EvaluationStore evaluations;
     @Autowired
     HeldOutPosts heldOut;
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
 
     @TempDir
     Path dir;
@@ -70,10 +64,8 @@ class EvaluationRunTest extends OwnWorkerTest {
         RunLauncher.Result launched = launcher.launch(form, null);
         assertThat(launched.errors()).isEmpty();
         long id = launched.runId();
-        worker = workers.create("w-eval", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
-        RunTestSupport.await("the evaluation run", Duration.ofSeconds(90), () -> queue.state(id).finished());
-        Run run = queue.find(id).orElseThrow();
-        assertThat(run.state()).as("error %s, log %s", run.error(), run.log()).isEqualTo(RunState.SUCCEEDED);
+        startWorker("w-eval", Duration.ofSeconds(30));
+        Run run = succeeded("the evaluation run", id, Duration.ofSeconds(90));
         assertThat(run.outputModelId()).as("an evaluation registers no model").isNull();
         assertThat(run.log()).contains("6 held-out posts", "batch", "opened with 6 comparisons");
 
@@ -126,7 +118,7 @@ class EvaluationRunTest extends OwnWorkerTest {
         assertThat(queue.samplesOf(id, 20)).hasSize(6).allSatisfy(s -> assertThat(s.reward()).isNotNull());
 
         // before any label: no rate yet, on the page and in the API
-        SignedInUser researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        SignedInUser researcher = fixtures.signedIn(Role.RESEARCHER);
         JsonNode empty = EvaluationFixture.JSON.readTree(mvc.perform(get("/api/evaluations/" + e.id()).with(user(researcher)))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
         assertThat(empty.get("labels").asLong()).isZero();
@@ -138,13 +130,13 @@ class EvaluationRunTest extends OwnWorkerTest {
 
         // labelled through the labeler API: one labeler always prefers the policy, the other always says tie
         Set<String> policyTexts = new java.util.HashSet<>(sides.stream().filter(s -> !s.reference()).map(Side::text).toList());
-        SignedInUser prefersPolicy = fixtures.signedIn(fixtures.user(Role.LABELER));
-        SignedInUser saysTie = fixtures.signedIn(fixtures.user(Role.LABELER));
+        SignedInUser prefersPolicy = fixtures.signedIn(Role.LABELER);
+        SignedInUser saysTie = fixtures.signedIn(Role.LABELER);
         for (int i = 0; i < 6; i++) {
             assertThat(EvaluationFixture.labelNext(mvc, prefersPolicy, w -> Outcome.WIN, policyTexts::contains)).isNotNull();
             assertThat(EvaluationFixture.labelNext(mvc, saysTie, w -> Outcome.TIE, policyTexts::contains)).isNotNull();
         }
-        SignedInUser third = fixtures.signedIn(fixtures.user(Role.LABELER));
+        SignedInUser third = fixtures.signedIn(Role.LABELER);
         assertThat(EvaluationFixture.labelNext(mvc, third, w -> Outcome.WIN, policyTexts::contains))
                 .as("K = 2: the batch is full").isNull();
 

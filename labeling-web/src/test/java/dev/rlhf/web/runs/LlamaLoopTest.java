@@ -13,12 +13,10 @@ import dev.rlhf.web.evaluation.EvaluationStore;
 import dev.rlhf.web.importing.FileImporter;
 import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.snapshots.LabelSnapshots;
-import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
-import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Files;
@@ -49,10 +47,6 @@ class LlamaLoopTest extends OwnWorkerTest {
     LabelSnapshots snapshots;
     @Autowired
     EvaluationStore evaluations;
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
 
     @Test
     void aRegisteredLlamaGoesThroughSftRewardModelPpoAndEvaluation() throws Exception {
@@ -65,7 +59,7 @@ class LlamaLoopTest extends OwnWorkerTest {
         try (NDManager m = NDManager.newBaseManager(); Llama model = Llama.random(config, m, 3)) {
             HfCheckpoint.save(brought, config, model.namedTensors(), Map.of(), tokenizer);
         }
-        SignedInUser researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        SignedInUser researcher = fixtures.signedIn(Role.RESEARCHER);
 
         // registration refuses what it cannot use, naming the field
         assertThat(register(researcher, "{\"name\":\"x\",\"path\":\"" + Files.createTempDirectory("outside") + "\"}"))
@@ -85,7 +79,7 @@ class LlamaLoopTest extends OwnWorkerTest {
         long snapshot = RewardModelRunTest.syntheticSnapshot(importer, snapshots, Files.createTempDirectory(tag), tag);
         for (int i = 0; i < 4; i++) EvaluationFixture.postWithComparison(jdbc, tag, i, "test");
         jdbc.sql("UPDATE batches SET state = 'CLOSED' WHERE state = 'OPEN'").update();
-        worker = workers.create("w-llama", RunTestSupport.fast(workers, Duration.ofSeconds(60))).start();
+        startWorker("w-llama", Duration.ofSeconds(60));
 
         long sft = model(launch(Map.of("kind", "SFT", "name", tag + " sft", "baseModelId", "" + base, "steps", "3",
                 "batchSize", "2", "warmupSteps", "1", "learningRate", "0.001", "maxPosts", "8", "promptSplit", "train")));
@@ -99,7 +93,7 @@ class LlamaLoopTest extends OwnWorkerTest {
                 Map.entry("sampleEvery", "0"), Map.entry("maxPosts", "8"), Map.entry("promptSplit", "train"))));
         long evaluationRun = launch(Map.of("kind", "EVALUATION", "name", tag + " evaluation", "baseModelId", "" + policy,
                 "rewardModelId", "" + rm, "postCount", "4", "overlapK", "1", "maxNewTokens", "8"));
-        await(evaluationRun);
+        succeeded("the evaluation run", evaluationRun, Duration.ofSeconds(120));
 
         assertThat(architecture(sft)).isEqualTo("LlamaForCausalLM");
         assertThat(architecture(rm)).isEqualTo("LlamaForSequenceClassification");
@@ -122,15 +116,8 @@ class LlamaLoopTest extends OwnWorkerTest {
         return r.runId();
     }
 
-    private Run await(long id) throws InterruptedException {
-        RunTestSupport.await("run " + id, Duration.ofSeconds(120), () -> queue.state(id).finished());
-        Run run = queue.find(id).orElseThrow();
-        assertThat(run.state()).as("run %s: error %s, log %s", run.name(), run.error(), run.log()).isEqualTo(RunState.SUCCEEDED);
-        return run;
-    }
-
     private long model(long runId) throws InterruptedException {
-        return await(runId).outputModelId();
+        return succeeded("the run", runId, Duration.ofSeconds(120)).outputModelId();
     }
 
     private String architecture(long modelId) throws Exception {

@@ -9,12 +9,10 @@ import dev.rlhf.web.evaluation.EvaluationFixture.Outcome;
 import dev.rlhf.web.evaluation.EvaluationStore;
 import dev.rlhf.web.evaluation.MethodComparison;
 import dev.rlhf.web.importing.FileImporter;
-import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.web.servlet.MockMvc;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,10 +43,6 @@ class MethodsPageTest extends OwnWorkerTest {
     EvaluationStore evaluations;
     @Autowired
     MethodComparison comparison;
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
 
     @TempDir
     Path dir;
@@ -63,15 +57,13 @@ class MethodsPageTest extends OwnWorkerTest {
                 "baseModelId", Long.toString(tiny.policyId()), "steps", "3", "batchSize", "4", "maxLength", "257",
                 "learningRate", "0.01", "warmupSteps", "0"));
         long dpoRun = launcher.launch(form, null).runId();
-        worker = workers.create("w-methods", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
-        RunTestSupport.await("the DPO run", Duration.ofSeconds(90), () -> queue.state(dpoRun).finished());
-        Run run = queue.find(dpoRun).orElseThrow();
-        assertThat(run.state()).as("error %s", run.error()).isEqualTo(RunState.SUCCEEDED);
+        startWorker("w-methods", Duration.ofSeconds(30));
+        Run run = succeeded("the DPO run", dpoRun, Duration.ofSeconds(90));
         long dpoModel = run.outputModelId();
 
         for (int i = 0; i < 6; i++) EvaluationFixture.postWithComparison(jdbc, tag, i, "test");
         jdbc.sql("UPDATE batches SET state = 'CLOSED' WHERE state = 'OPEN'").update();
-        SignedInUser researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        SignedInUser researcher = fixtures.signedIn(Role.RESEARCHER);
         String before = mvc.perform(get("/research/methods?snapshot=" + snapshot).with(user(researcher)))
                 .andReturn().getResponse().getContentAsString();
         assertThat(before).contains("data-method=\"DPO\"", "data-method=\"SFT\"", "none yet", "Launch the 2 missing evaluations");
@@ -84,9 +76,7 @@ class MethodsPageTest extends OwnWorkerTest {
                 .param("snapshot " + snapshot + ": %").query(Long.class).list();
         assertThat(evalRuns).hasSize(2);
         for (long id : evalRuns) {
-            RunTestSupport.await("evaluation run " + id, Duration.ofSeconds(90), () -> queue.state(id).finished());
-            Run e = queue.find(id).orElseThrow();
-            assertThat(e.state()).as("error %s, log %s", e.error(), e.log()).isEqualTo(RunState.SUCCEEDED);
+            Run e = succeeded("evaluation run " + id, id, Duration.ofSeconds(90));
             assertThat(e.log()).contains("KL of ");
         }
 
@@ -97,7 +87,7 @@ class MethodsPageTest extends OwnWorkerTest {
                         JOIN summaries s ON s.id = cs.summary_id WHERE e.run_id IN (:runs)""")
                 .param("runs", evalRuns).query(String.class).list());
         for (int l = 0; l < 4; l++) {
-            SignedInUser labeler = fixtures.signedIn(fixtures.user(Role.LABELER));
+            SignedInUser labeler = fixtures.signedIn(Role.LABELER);
             while (EvaluationFixture.labelNext(mvc, labeler, w -> Outcome.WIN, policyTexts::contains) != null) {
                 // labels until no work is left for this labeler
             }

@@ -16,7 +16,6 @@ import dev.rlhf.web.account.Role;
 import dev.rlhf.web.batch.ComparisonStore;
 import dev.rlhf.web.importing.FileImporter;
 import dev.rlhf.web.support.Chromium;
-import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.web.util.HtmlUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -72,10 +70,6 @@ class ModelCardTest extends OwnWorkerTest {
     TrainedModels trained;
     @Autowired
     ModelLineage lineage;
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
 
     @TempDir
     Path dir;
@@ -142,7 +136,7 @@ class ModelCardTest extends OwnWorkerTest {
         assertThat(card.section("intended-use").notes()).hasSize(2);
 
         // the model page: the dashboard as before, the card's facts, the link to the data card; the Markdown download
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
         String page = mvc.perform(get("/research/models/" + id).with(user(researcher)))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         assertThat(page).contains("id=\"model-accuracy\" data-value=\"0.65\">0.650<", "id=\"model-ece\" data-value=\"0.12\">0.120<",
@@ -162,22 +156,18 @@ class ModelCardTest extends OwnWorkerTest {
                 .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
         assertThat(md).isEqualTo(card.markdown()).startsWith("# Model card: #" + id + " " + tag + "-rm\n")
                 .contains("## Evaluation results", "| Accuracy, 95% interval (Wilson) | [0.495, 0.779] |", "| Log loss | 0.610 |");
-        mvc.perform(get("/research/models/" + id + "/card.md").with(user(fixtures.signedIn(fixtures.user(Role.LABELER)))))
+        mvc.perform(get("/research/models/" + id + "/card.md").with(user(fixtures.signedIn(Role.LABELER))))
                 .andExpect(status().isForbidden());
     }
 
     @Test
     void aModelTrainedThroughTheQueueCarriesItsCardAsReadmeAndTheRegistryShowsItsLineage() throws Exception {
         String tag = "mq" + System.nanoTime();
-        worker = workers.create("w-cards", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
+        startWorker("w-cards", Duration.ofSeconds(30));
         long run1 = queue.enqueue(tag + "-scratch", RunKind.SFT, RunTestSupport.tinySft(8, 4), null, null, null);
-        RunTestSupport.await("the first SFT run", Duration.ofSeconds(90), () -> queue.state(run1).finished());
-        Run first = queue.find(run1).orElseThrow();
-        assertThat(first.state()).as("%s %s", first.error(), first.log()).isEqualTo(RunState.SUCCEEDED);
+        Run first = succeeded("the first SFT run", run1, Duration.ofSeconds(90));
         long run2 = queue.enqueue(tag + "-child", RunKind.SFT, RunTestSupport.tinySft(8, 4), first.outputModelId(), null, null);
-        RunTestSupport.await("the second SFT run", Duration.ofSeconds(90), () -> queue.state(run2).finished());
-        Run second = queue.find(run2).orElseThrow();
-        assertThat(second.state()).as("%s %s", second.error(), second.log()).isEqualTo(RunState.SUCCEEDED);
+        Run second = succeeded("the second SFT run", run2, Duration.ofSeconds(90));
         ModelRegistry.Model parent = registry.find(first.outputModelId()).orElseThrow();
         ModelRegistry.Model child = registry.find(second.outputModelId()).orElseThrow();
         JsonNode metrics = JSON.readTree(child.metrics());
@@ -186,7 +176,7 @@ class ModelCardTest extends OwnWorkerTest {
         Path readme = Path.of(child.path()).resolve("README.md");
         assertThat(readme).exists();
         String text = Files.readString(readme);
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
         String md = mvc.perform(get("/research/models/" + child.id() + "/card.md").with(user(researcher)))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
         assertThat(text).isEqualTo(md);

@@ -1,16 +1,25 @@
 package dev.rlhf.web.runs;
 
 import dev.rlhf.web.models.ModelRegistry;
+import dev.rlhf.web.support.Fixtures;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the tests that run one kind of run through the queue share: while a test runs, the application's own workers
- * are stopped and the queue is empty, so only the test's {@link #worker} takes runs; afterwards it stops, the queue
- * is emptied and the application's workers start again.
+ * What the tests that run runs through the queue share: while a test runs, the application's own workers are stopped
+ * and the queue is empty, so only the test's {@link #worker} (or the workers it puts in {@link #started}) takes runs;
+ * afterwards they stop, the queue is emptied and the application's workers start again. The pages the runs show are
+ * asked for through {@link #mvc}, by users from {@link #fixtures}.
  */
 abstract class OwnWorkerTest {
     @Autowired
@@ -21,8 +30,13 @@ abstract class OwnWorkerTest {
     ModelRegistry registry;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    Fixtures fixtures;
 
     RunWorker worker;
+    final List<RunWorker> started = new ArrayList<>();
 
     @BeforeEach
     void onlyOurWorker() {
@@ -33,7 +47,23 @@ abstract class OwnWorkerTest {
     @AfterEach
     void restoreTheWorkers() throws InterruptedException {
         if (worker != null) worker.stop();
+        for (RunWorker w : started) w.stop();
         RunTestSupport.emptyQueue(jdbc);
         workers.start();
+    }
+
+    /** Starts {@link #worker}: the application's executors, {@code lease}, fast polling and heartbeats. */
+    RunWorker startWorker(String id, Duration lease) {
+        worker = workers.create(id, RunTestSupport.fast(workers, lease)).start();
+        return worker;
+    }
+
+    /** Waits up to {@code timeout} for run {@code id} to finish; it must have succeeded (else its error and log are shown). */
+    Run succeeded(String what, long id, Duration timeout) throws InterruptedException {
+        RunTestSupport.await(what, timeout, () -> queue.state(id).finished());
+        Run run = queue.find(id).orElseThrow();
+        assertThat(run.state()).as("%s: run %s (%s), error %s, log %s", what, id, run.name(), run.error(), run.log())
+                .isEqualTo(RunState.SUCCEEDED);
+        return run;
     }
 }

@@ -3,9 +3,7 @@ package dev.rlhf.web.runs;
 import dev.rlhf.web.models.ModelRegistry;
 
 import dev.rlhf.web.account.Role;
-import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
-import org.springframework.test.web.servlet.MockMvc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,10 +23,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 class PpoRunTest extends OwnWorkerTest {
     @Autowired
     RunLauncher launcher;
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
 
     @TempDir
     Path dir;
@@ -64,9 +58,7 @@ class PpoRunTest extends OwnWorkerTest {
 
         RunWorker.Settings settings = RunTestSupport.fast(workers, Duration.ofSeconds(30));
         worker = workers.create("w-ppo", settings).start();
-        RunTestSupport.await("the PPO run", Duration.ofSeconds(90), () -> queue.state(id).finished());
-        Run run = queue.find(id).orElseThrow();
-        assertThat(run.state()).as("error %s, log %s", run.error(), run.log()).isEqualTo(RunState.SUCCEEDED);
+        Run run = succeeded("the PPO run", id, Duration.ofSeconds(90));
         ModelRegistry.Model model = registry.find(run.outputModelId()).orElseThrow();
         assertThat(model.kind()).isEqualTo("POLICY");
         assertThat(model.parentModelId()).isEqualTo(policyId);
@@ -80,7 +72,7 @@ class PpoRunTest extends OwnWorkerTest {
         Path jsonl = settings.modelsDir().resolve("run-" + id).resolve("metrics.jsonl");
         assertThat(java.nio.file.Files.readAllLines(jsonl)).hasSize(3)
                 .allSatisfy(l -> assertThat(l).startsWith("{\"step\": ").contains("\"time\": ", "\"ppo/score\": ", "\"ppo/kl\": "));
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
         String page = mvc.perform(get("/research/runs/" + id).with(user(researcher))).andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString();
         assertThat(page).contains("/research/runs/" + id + "/metrics.jsonl", "/research/runs/" + id + "/metrics.csv");
@@ -95,7 +87,7 @@ class PpoRunTest extends OwnWorkerTest {
         assertThat(csvLines[0]).startsWith("step,time,ppo/score,ppo/kl,");
         assertThat(csvLines[1]).startsWith("1,");
         assertThat(csvLines[3]).startsWith("3,");
-        mvc.perform(get("/research/runs/" + id + "/metrics.csv").with(user(fixtures.signedIn(fixtures.user(Role.LABELER)))))
+        mvc.perform(get("/research/runs/" + id + "/metrics.csv").with(user(fixtures.signedIn(Role.LABELER))))
                 .andExpect(status().isForbidden());
         mvc.perform(get("/research/runs/999999999/metrics.jsonl").with(user(researcher))).andExpect(status().isNotFound());
         // a diverged step keeps its NaN and infinities: in the database, the JSON API and the downloads

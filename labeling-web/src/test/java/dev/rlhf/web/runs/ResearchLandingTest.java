@@ -2,11 +2,8 @@ package dev.rlhf.web.runs;
 
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
-import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
@@ -15,17 +12,13 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 /** {@code /research}: a queued run, the newest model and the sections' links are on the landing page. */
 @PlatformTest
 class ResearchLandingTest extends OwnWorkerTest {
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
 
     @Test
     void theLandingPageListsActiveRunsTheNewestModelsAndLinksEverySection() throws Exception {
         String tag = "landing" + System.nanoTime();
         long run = queue.enqueue(tag + " run", RunKind.SFT, RunTestSupport.tinySft(5, 5), null, null, null);
         long model = registry.register(tag + " model", "SFT", "/nonexistent/" + tag, null, null, null, "{}");
-        SignedInUser researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        SignedInUser researcher = fixtures.signedIn(Role.RESEARCHER);
         String page = mvc.perform(get("/research").with(user(researcher))).andReturn().getResponse().getContentAsString();
         assertThat(page).contains("data-run=\"" + run + "\"", tag + " run", "QUEUED", "data-model=\"" + model + "\"",
                 tag + " model", "id=\"all-runs\"", "id=\"all-models\"", "id=\"all-evaluations\"", "id=\"batches\"");

@@ -10,7 +10,6 @@ import dev.rlhf.reward.eval.LearningCurvePoint;
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.importing.FileImporter;
 import dev.rlhf.web.support.Chromium;
-import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -54,10 +52,6 @@ class RewardModelDashboardTest extends OwnWorkerTest {
     FileImporter importer;
     @Autowired
     LabelSnapshots snapshots;
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
 
     @TempDir
     Path dir;
@@ -76,10 +70,8 @@ class RewardModelDashboardTest extends OwnWorkerTest {
         String config = "{\"learningRate\": 0.003, \"minLearningRate\": 0.0003, \"batchSize\": 8, \"microBatchSize\": 8,"
                 + " \"epochs\": 2, \"nLayer\": 1, \"nHead\": 1, \"nEmbd\": 16, \"nPositions\": 256, \"learningCurve\": [0.5]}";
         long runId = queue.enqueue(tag, RunKind.REWARD_MODEL, config, null, snapshot, null);
-        worker = workers.create("w-rmd", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
-        RunTestSupport.await("the reward-model run", Duration.ofSeconds(120), () -> queue.state(runId).finished());
-        Run run = queue.find(runId).orElseThrow();
-        assertThat(run.state()).as("error %s, log %s", run.error(), run.log()).isEqualTo(RunState.SUCCEEDED);
+        startWorker("w-rmd", Duration.ofSeconds(30));
+        Run run = succeeded("the reward-model run", runId, Duration.ofSeconds(120));
         long modelId = run.outputModelId();
 
         JsonNode metrics = JSON.readTree(registry.find(modelId).orElseThrow().metrics());
@@ -180,18 +172,18 @@ class RewardModelDashboardTest extends OwnWorkerTest {
                 "{\"validation_accuracy\": 0.6667, \"evaluation\": " + RewardModelDashboard.jsonbSafe(known.toJson()) + "}");
 
         for (Role role : List.of(Role.RESEARCHER, Role.ADMIN)) {
-            String html = mvc.perform(get("/research/models/" + id).with(user(fixtures.signedIn(fixtures.user(role)))))
+            String html = mvc.perform(get("/research/models/" + id).with(user(fixtures.signedIn(role))))
                     .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
             assertThat(html).contains("id=\"model-accuracy\" data-value=\"0.6666666666666666\">0.667<",
                     "id=\"model-log-loss\"", ">–<", "id=\"model-ece\" data-value=\"0.25\">0.250<",
                     "data-key=\"7-9\"", ">0.750<", "data-count=\"6\"", "no-learning-curve");
             assertThat(html).containsOnlyOnce("class=\"calibration-point\"");
         }
-        mvc.perform(get("/research/models/" + id).with(user(fixtures.signedIn(fixtures.user(Role.LABELER)))))
+        mvc.perform(get("/research/models/" + id).with(user(fixtures.signedIn(Role.LABELER))))
                 .andExpect(status().isForbidden());
         mvc.perform(get("/research/models/" + id)).andExpect(status().is3xxRedirection())
                 .andExpect(redirectedUrl("/login"));
-        mvc.perform(get("/research/runs").with(user(fixtures.signedIn(fixtures.user(Role.RESEARCHER)))))
+        mvc.perform(get("/research/runs").with(user(fixtures.signedIn(Role.RESEARCHER))))
                 .andExpect(status().isOk()).andExpect(content().string(org.hamcrest.Matchers.containsString(
                         "href=\"/research/models/" + id + "\"")));
     }

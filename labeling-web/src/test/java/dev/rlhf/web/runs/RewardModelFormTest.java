@@ -4,7 +4,6 @@ import dev.rlhf.web.snapshots.LabelSnapshots;
 
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.support.Chromium;
-import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -15,7 +14,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
-import org.springframework.test.web.servlet.MockMvc;
 
 import java.time.Duration;
 
@@ -36,10 +34,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @PlatformTest
 class RewardModelFormTest extends OwnWorkerTest {
     @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
-    @Autowired
     LabelSnapshots snapshots;
     @LocalServerPort
     int port;
@@ -58,7 +52,7 @@ class RewardModelFormTest extends OwnWorkerTest {
 
     @Test
     void emptyFieldsTakeTheDefaultsOfTheTrunkOnTheFormAndThroughTheApi() throws Exception {
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
         String tag = "rm-defaults-" + System.nanoTime();
         long snapshot = snapshots.freeze(tag, "no-such-batch", null, null);
         long sft = registry.register(tag + "-sft", "SFT", "/nonexistent/" + tag, null, null, null, null);
@@ -101,7 +95,7 @@ class RewardModelFormTest extends OwnWorkerTest {
         assertThat(number(apiScratch, "minLearningRate")).isEqualTo(1e-4);
         assertThat(number(apiScratch, "batchSize")).isEqualTo(16);
 
-        long before = jdbc.sql("SELECT count(*) FROM runs").query(Long.class).single();
+        long before = fixtures.runCount();
         mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
                         .content("{\"kind\": \"REWARD_MODEL\", \"name\": \"x\", \"snapshotId\": " + snapshot
                                 + ", \"normaliseGain\": \"maybe\", \"splitSeed\": \"one\", \"learningRate\": 1e-5}"))
@@ -110,7 +104,7 @@ class RewardModelFormTest extends OwnWorkerTest {
                 .andExpect(jsonPath("$.fields.splitSeed").value("must be a whole number"))
                 .andExpect(jsonPath("$.fields.minLearningRate").value(
                         "must be between 0 and learningRate (left empty it is 1.0E-4, the default for a trunk from scratch)"));
-        assertThat(jdbc.sql("SELECT count(*) FROM runs").query(Long.class).single()).isEqualTo(before);
+        assertThat(fixtures.runCount()).isEqualTo(before);
 
         // the form names the defaults of both trunks and shows those of the selected one
         String html = mvc.perform(get("/research/runs/new?kind=REWARD_MODEL").with(user(researcher)))

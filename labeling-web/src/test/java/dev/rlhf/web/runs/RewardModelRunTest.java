@@ -48,11 +48,8 @@ class RewardModelRunTest extends OwnWorkerTest {
         String config = "{\"learningRate\": 0.003, \"minLearningRate\": 0.0003, \"batchSize\": 8, \"microBatchSize\": 8,"
                 + " \"epochs\": 2, \"checkpointEvery\": 3, \"nLayer\": 1, \"nHead\": 1, \"nEmbd\": 16, \"nPositions\": 256}";
         long id = queue.enqueue(tag, RunKind.REWARD_MODEL, config, null, snapshot, null);
-        worker = workers.create("w-rm", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
-        RunTestSupport.await("the reward-model run", Duration.ofSeconds(90), () -> queue.state(id).finished());
-
-        Run run = queue.find(id).orElseThrow();
-        assertThat(run.state()).as("error %s, log %s", run.error(), run.log()).isEqualTo(RunState.SUCCEEDED);
+        startWorker("w-rm", Duration.ofSeconds(30));
+        Run run = succeeded("the reward-model run", id, Duration.ofSeconds(90));
         ModelRegistry.Model model = registry.find(run.outputModelId()).orElseThrow();
         assertThat(model.kind()).isEqualTo("REWARD_MODEL");
         assertThat(model.snapshotId()).isEqualTo(snapshot);
@@ -99,7 +96,7 @@ class RewardModelRunTest extends OwnWorkerTest {
             assertThat(jdbc.sql("SELECT (config ->> 'seed') || ' ' || (config ->> 'splitSeed') FROM runs WHERE id = ?").param(id)
                     .query(String.class).single()).isEqualTo((5 + i) + " 5");
         }
-        worker = workers.create("w-ens", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
+        startWorker("w-ens", Duration.ofSeconds(30));
         RunTestSupport.await("the ensemble's runs", Duration.ofSeconds(120),
                 () -> members.stream().allMatch(id -> queue.state(id).finished()));
 
@@ -151,7 +148,7 @@ class RewardModelRunTest extends OwnWorkerTest {
     @Test
     void aRewardModelRunWithoutASnapshotFailsNamingIt() throws Exception {
         long id = queue.enqueue("no snapshot", RunKind.REWARD_MODEL, "{}", null, null, null);
-        worker = workers.create("w-rm2", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
+        startWorker("w-rm2", Duration.ofSeconds(30));
         RunTestSupport.await("the run to fail", Duration.ofSeconds(30), () -> queue.state(id).finished());
         Run run = queue.find(id).orElseThrow();
         assertThat(run.state()).isEqualTo(RunState.FAILED);

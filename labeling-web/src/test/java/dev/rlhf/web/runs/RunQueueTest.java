@@ -3,11 +3,8 @@ package dev.rlhf.web.runs;
 import dev.rlhf.web.models.ModelRegistry;
 
 import dev.rlhf.web.support.PlatformTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,32 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The queue protocol with real workers training real (tiny) models against the real database. */
 @PlatformTest
-class RunQueueTest {
-    @Autowired
-    RunQueue queue;
-    @Autowired
-    RunWorkers workers;
-    @Autowired
-    ModelRegistry registry;
+class RunQueueTest extends OwnWorkerTest {
     @Autowired
     SftExecutor sft;
-    @Autowired
-    JdbcClient jdbc;
-
-    final List<RunWorker> started = new ArrayList<>();
-
-    @BeforeEach
-    void onlyOurWorkers() {
-        workers.stop();
-        RunTestSupport.emptyQueue(jdbc);
-    }
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        for (RunWorker w : started) w.stop();
-        RunTestSupport.emptyQueue(jdbc);
-        workers.start();
-    }
 
     /** The SFT executor, counting how often each run is executed. */
     Map<RunKind, RunExecutor> counting(Map<Long, AtomicInteger> executions) {
@@ -168,9 +142,7 @@ class RunQueueTest {
         String config = RunTestSupport.tinySft(4, 0).replace("\"maxPosts\": 8", "\"maxPosts\": 3, \"promptSubreddit\": \"" + subreddit + "\"");
         long id = queue.enqueue("prompt-set", RunKind.SFT, config, null, null, null);
         worker("w-prompts", counting(new ConcurrentHashMap<>()), Duration.ofSeconds(30));
-        RunTestSupport.await("the run", Duration.ofSeconds(60), () -> queue.state(id).finished());
-        Run run = queue.find(id).orElseThrow();
-        assertThat(run.state()).as("error %s, log %s", run.error(), run.log()).isEqualTo(RunState.SUCCEEDED);
+        Run run = succeeded("the run", id, Duration.ofSeconds(60));
         assertThat(run.log()).contains("SFT on 3 posts");
         assertThat(jdbc.sql("SELECT post_id FROM run_posts WHERE run_id = ? ORDER BY post_id").param(id).query(Long.class).list())
                 .containsExactlyElementsOf(expected);

@@ -14,12 +14,10 @@ import dev.rlhf.web.batch.BatchBuilder;
 import dev.rlhf.web.batch.BatchMode;
 import dev.rlhf.web.batch.BatchSpec;
 import dev.rlhf.web.batch.ComparisonStore;
-import dev.rlhf.web.support.Fixtures;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.web.servlet.MockMvc;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -56,10 +54,6 @@ class SelectBatchRunTest extends OwnWorkerTest {
     BatchBuilder builder;
     @Autowired
     SelectedComparisons selections;
-    @Autowired
-    Fixtures fixtures;
-    @Autowired
-    MockMvc mvc;
 
     @TempDir
     Path dir;
@@ -173,10 +167,8 @@ class SelectBatchRunTest extends OwnWorkerTest {
         RunLauncher.Result launched = launcher.launch(form, null);
         assertThat(launched.errors()).isEmpty();
         long runId = launched.runId();
-        worker = workers.create("w-select", RunTestSupport.fast(workers, Duration.ofSeconds(30))).start();
-        RunTestSupport.await("the selection run", Duration.ofSeconds(90), () -> queue.state(runId).finished());
-        Run run = queue.find(runId).orElseThrow();
-        assertThat(run.state()).as("error %s, log %s", run.error(), run.log()).isEqualTo(RunState.SUCCEEDED);
+        startWorker("w-select", Duration.ofSeconds(30));
+        Run run = succeeded("the selection run", runId, Duration.ofSeconds(90));
         assertThat(run.outputModelId()).isNull();
         assertThat(run.step()).isEqualTo(run.totalSteps()).isEqualTo(2 * 16);
 
@@ -226,7 +218,7 @@ class SelectBatchRunTest extends OwnWorkerTest {
         assertThat(run.log()).contains("pool: 22 candidate pairs on 4 posts").contains("scored 32 summaries").contains("#1 post ").contains("#6 post ");
         assertThat(queue.metricsOf(runId, -1)).extracting(RunQueue.MetricPoint::name)
                 .contains("pool_pairs", "pool_mean_disagreement", "batch_mean_disagreement");
-        var researcher = fixtures.signedIn(fixtures.user(Role.RESEARCHER));
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
         String runPage = mvc.perform(get("/research/runs/" + runId).with(user(researcher))).andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString();
         assertThat(runPage).contains("Selected batch").contains(tag + "-disputed").contains("ensemble disagreement");

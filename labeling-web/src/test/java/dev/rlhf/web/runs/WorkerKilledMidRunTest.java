@@ -1,20 +1,15 @@
 package dev.rlhf.web.runs;
 
 import dev.rlhf.web.db.EmbeddedDatabase;
-import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.support.ForkedPlatform;
 import dev.rlhf.web.support.PlatformTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -26,39 +21,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * checkpoint, and ends with the same model, bit for bit, as an uninterrupted run of the same config and seed.
  */
 @PlatformTest
-class WorkerKilledMidRunTest {
+class WorkerKilledMidRunTest extends OwnWorkerTest {
     static final String CONFIG = RunTestSupport.slowSft(120, 10);
 
     @Autowired
-    RunQueue queue;
-    @Autowired
-    RunWorkers workers;
-    @Autowired
-    ModelRegistry registry;
-    @Autowired
     List<RunExecutor> executors;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     EmbeddedDatabase database;
 
     @TempDir
     Path workDir;
-
-    final List<RunWorker> started = new ArrayList<>();
-
-    @BeforeEach
-    void onlyOurWorkers() {
-        workers.stop();
-        RunTestSupport.emptyQueue(jdbc);
-    }
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        for (RunWorker w : started) w.stop();
-        RunTestSupport.emptyQueue(jdbc);
-        workers.start();
-    }
 
     RunWorker worker(String id) {
         Map<RunKind, RunExecutor> byKind = new java.util.EnumMap<>(RunKind.class);
@@ -101,9 +73,7 @@ class WorkerKilledMidRunTest {
         }
 
         RunWorker rescuer = worker("w-rescuer");
-        RunTestSupport.await("the run to finish on the second worker", Duration.ofMinutes(3), () -> queue.state(id).finished());
-        Run run = queue.find(id).orElseThrow();
-        assertThat(run.state()).as("error %s, log %s", run.error(), run.log()).isEqualTo(RunState.SUCCEEDED);
+        Run run = succeeded("the run to finish on the second worker", id, Duration.ofMinutes(3));
         assertThat(run.workerId()).isEqualTo(rescuer.id());
         assertThat(run.attempts()).isEqualTo(2);
         assertThat(run.log()).contains("lease of worker " + childWorker + " expired; re-queued")
