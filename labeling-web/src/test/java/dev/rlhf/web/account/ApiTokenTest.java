@@ -1,13 +1,11 @@
 package dev.rlhf.web.account;
 
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockHttpSession;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import tools.jackson.databind.JsonNode;
@@ -28,13 +26,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 /** Personal API tokens: made once by a signed-in researcher or admin, then sent by scripts as a bearer token. */
 @PlatformTest
-class ApiTokenTest {
+class ApiTokenTest extends MockMvcTest {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
 
     MockHttpSession signIn(UserAccount account) throws Exception {
         MvcResult login = mvc.perform(formLogin("/login").user(account.getUsername()).password("password-" + account.getUsername()))

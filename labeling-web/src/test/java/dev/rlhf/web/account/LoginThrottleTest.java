@@ -1,16 +1,14 @@
 package dev.rlhf.web.account;
 
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 import java.util.ArrayList;
@@ -30,13 +28,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  */
 @PlatformTest
 @ExtendWith(OutputCaptureExtension.class)
-class LoginThrottleTest {
+class LoginThrottleTest extends MockMvcTest {
     private static final AtomicInteger ADDRESS = new AtomicInteger(20);
 
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
 
     final List<String> keys = new java.util.concurrent.CopyOnWriteArrayList<>();
 

@@ -1,16 +1,14 @@
 package dev.rlhf.web.account;
 
 import dev.rlhf.web.batch.BatchMode;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 import java.util.ArrayList;
@@ -31,7 +29,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  */
 @PlatformTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RoleMatrixTest {
+class RoleMatrixTest extends MockMvcTest {
     enum Who { ANONYMOUS, LABELER, RESEARCHER, ADMIN }
 
     /** Anonymous pages go to the login page (302); anonymous API calls get 401. */
@@ -163,10 +161,6 @@ class RoleMatrixTest {
             // the error page exists only for the container's error dispatch: opened directly, there is nothing there
             new Endpoint(HttpMethod.GET, "/error", null, 404, 404, 404, 404));
 
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
 
     final Map<Who, SignedInUser> users = new EnumMap<>(Who.class);
 

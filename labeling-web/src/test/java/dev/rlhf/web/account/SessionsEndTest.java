@@ -1,13 +1,11 @@
 package dev.rlhf.web.account;
 
 import dev.rlhf.web.batch.BatchMode;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpSession;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,12 +23,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * other accounts go on and the account's next sign-in works as the account now is.
  */
 @PlatformTest
-class SessionsEndTest {
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
-
+class SessionsEndTest extends MockMvcTest {
     private MockHttpSession signIn(UserAccount account) throws Exception {
         return signIn(account.getUsername(), "password-" + account.getUsername());
     }

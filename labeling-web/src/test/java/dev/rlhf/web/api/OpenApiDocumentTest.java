@@ -2,11 +2,9 @@ package dev.rlhf.web.api;
 
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.importing.FeedbackLines;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,12 +13,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 @PlatformTest
-class OpenApiDocumentTest {
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
-
+class OpenApiDocumentTest extends MockMvcTest {
     @Test
     void theApiIsDocumentedAndServedToSignedInUsers() throws Exception {
         var researcher = fixtures.signedIn(Role.RESEARCHER);

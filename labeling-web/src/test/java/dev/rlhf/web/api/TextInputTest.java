@@ -3,14 +3,12 @@ package dev.rlhf.web.api;
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.batch.BatchMode;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 import java.util.List;
@@ -26,16 +24,12 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * texts, export filters, a label's note) is 400 naming the field (its JSON path for bodies), and nothing is stored.
  */
 @PlatformTest
-class TextInputTest {
+class TextInputTest extends MockMvcTest {
     /** The JSON escape of the NUL character, as a client sends it. */
     private static final String NUL_JSON = "\\u0000";
     private static final List<String> TABLES = List.of("runs", "label_snapshots", "batches", "users",
             "qualification_tests", "gold_answers", "labels");
 
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
 
     SignedInUser admin;
     List<Long> rowsBefore;

@@ -9,13 +9,12 @@ import dev.rlhf.web.labeling.AssignmentView;
 import dev.rlhf.web.labeling.LabelSubmission;
 import dev.rlhf.web.labeling.LabelSubmissionService;
 import dev.rlhf.web.quality.QualificationTests;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
-import org.springframework.test.web.servlet.MockMvc;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -41,7 +40,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * passing it.
  */
 @PlatformTest
-class BatchBuildingAndOnboardingTest {
+class BatchBuildingAndOnboardingTest extends MockMvcTest {
     @Autowired
     FileImporter importer;
     @Autowired
@@ -50,10 +49,6 @@ class BatchBuildingAndOnboardingTest {
     LabelSubmissionService submissions;
     @Autowired
     QualificationTests qualification;
-    @Autowired
-    Fixtures fixtures;
-    @Autowired
-    MockMvc mvc;
 
     @TempDir
     Path dir;

@@ -4,14 +4,13 @@ import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.importing.FeedbackLines;
 import dev.rlhf.web.importing.FileImporter;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
@@ -26,11 +25,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * {@code instructions}, nothing changed), blank removes them, and labelers get them with each assignment.
  */
 @PlatformTest
-class BatchInstructionsTest {
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
+class BatchInstructionsTest extends MockMvcTest {
     @Autowired
     FileImporter importer;
 

@@ -5,7 +5,7 @@ import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.importing.FileImporter;
 import dev.rlhf.web.labeling.LabelerStatsQuery;
 import dev.rlhf.web.quality.QualificationTests;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.test.web.servlet.MockMvc;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -31,7 +30,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * the gold that scores labelers.
  */
 @PlatformTest
-class QualificationLimitsTest {
+class QualificationLimitsTest extends MockMvcTest {
     @Autowired
     FileImporter importer;
     @Autowired
@@ -40,10 +39,6 @@ class QualificationLimitsTest {
     LabelerStatsQuery stats;
     @Autowired
     BatchBuilder batches;
-    @Autowired
-    Fixtures fixtures;
-    @Autowired
-    MockMvc mvc;
 
     @TempDir
     Path dir;

@@ -5,13 +5,12 @@ import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.runs.RunQueue;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,11 +29,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * nothing queued; no held-out posts refused naming {@code postCount}; a valid form queues an EVALUATION run.
  */
 @PlatformTest
-class EvaluationFormTest {
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
+class EvaluationFormTest extends MockMvcTest {
     @Autowired
     JdbcClient jdbc;
     @Autowired

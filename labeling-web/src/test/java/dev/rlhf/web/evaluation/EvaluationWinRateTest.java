@@ -10,7 +10,7 @@ import dev.rlhf.web.runs.Run;
 import dev.rlhf.web.runs.RunKind;
 import dev.rlhf.web.runs.RunQueue;
 import dev.rlhf.web.support.Chromium;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
@@ -41,13 +40,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * browser show exactly the counts, win rates and interval bounds worked out by hand below.
  */
 @PlatformTest
-class EvaluationWinRateTest {
+class EvaluationWinRateTest extends MockMvcTest {
     @LocalServerPort
     int port;
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
     @Autowired
     JdbcClient jdbc;
     @Autowired

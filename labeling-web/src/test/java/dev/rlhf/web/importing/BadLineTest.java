@@ -1,13 +1,12 @@
 package dev.rlhf.web.importing;
 
 import dev.rlhf.web.account.Role;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.mock.web.MockMultipartFile;
-import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Files;
@@ -29,15 +28,11 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 /** A file with one bad line imports nothing at all, and the error names the line and the field. */
 @PlatformTest
-class BadLineTest {
+class BadLineTest extends MockMvcTest {
     @Autowired
     FileImporter importer;
     @Autowired
     ImportJobStore jobs;
-    @Autowired
-    Fixtures fixtures;
-    @Autowired
-    MockMvc mvc;
 
     @TempDir
     Path dir;

@@ -1,13 +1,12 @@
 package dev.rlhf.web.importing;
 
 import dev.rlhf.web.account.Role;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.mock.web.MockMultipartFile;
-import org.springframework.test.web.servlet.MockMvc;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,13 +29,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * re-importing adds nothing; a bad line imports nothing and is named with its line and field.
  */
 @PlatformTest
-class TrlImportTest {
+class TrlImportTest extends MockMvcTest {
     @Autowired
     FileImporter importer;
-    @Autowired
-    Fixtures fixtures;
-    @Autowired
-    MockMvc mvc;
 
     @TempDir
     Path dir;

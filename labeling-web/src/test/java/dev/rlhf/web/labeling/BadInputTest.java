@@ -3,14 +3,12 @@ package dev.rlhf.web.labeling;
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.batch.BatchMode;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 import java.util.List;
@@ -23,12 +21,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 /** Forged and malformed posts get a 4xx that names the field, and store nothing. */
 @PlatformTest
-class BadInputTest {
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
-
+class BadInputTest extends MockMvcTest {
     SignedInUser labeler;
     long assignmentId;
     long labelsBefore;

@@ -4,13 +4,11 @@ import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.batch.Batch;
 import dev.rlhf.web.batch.BatchMode;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,13 +22,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 /** {@code POST /api/labeling/labels-and-next}: one request stores the label and hands out the next assignment. */
 @PlatformTest
-class LabelAndNextApiTest {
+class LabelAndNextApiTest extends MockMvcTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
 
     private MockHttpServletResponse labelAndNext(SignedInUser labeler, String body) throws Exception {
         return mvc.perform(post("/api/labeling/labels-and-next").with(user(labeler)).with(csrf().asHeader())

@@ -4,11 +4,10 @@ import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.batch.Batch;
 import dev.rlhf.web.batch.BatchMode;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.web.servlet.MockMvc;
 
 import java.util.List;
 import java.util.UUID;
@@ -19,11 +18,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 /** The rendered pages: the best-of-4 screen, and the research and admin overviews showing real counts. */
 @PlatformTest
-class LabelingPagesTest {
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
+class LabelingPagesTest extends MockMvcTest {
     @Autowired
     AssignmentService assignments;
     @Autowired

@@ -5,13 +5,12 @@ import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.batch.Batch;
 import dev.rlhf.web.batch.BatchMode;
 import dev.rlhf.web.batch.BatchProgressQuery;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,13 +28,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * nothing new, refusals name the field and store nothing, and skips are counted.
  */
 @PlatformTest
-class SkipTest {
+class SkipTest extends MockMvcTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
     @Autowired
     AssignmentService assignments;
     @Autowired

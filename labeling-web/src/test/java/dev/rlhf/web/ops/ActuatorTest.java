@@ -4,13 +4,11 @@ import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.batch.Batch;
 import dev.rlhf.web.batch.BatchMode;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.util.UUID;
@@ -25,13 +23,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 /** The actuator: health for anyone, the Prometheus scrape for admins and tokens, nothing else. */
 @PlatformTest
-class ActuatorTest {
+class ActuatorTest extends MockMvcTest {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
 
     private String scrape() throws Exception {
         MockHttpServletResponse r = mvc.perform(get("/actuator/prometheus").with(user(fixtures.signedIn(Role.ADMIN))))

@@ -6,12 +6,11 @@ import dev.rlhf.web.importing.FeedbackLines;
 import dev.rlhf.web.importing.FileImporter;
 import dev.rlhf.web.importing.ImportKind;
 import dev.rlhf.web.importing.ImportProgress;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.web.servlet.MockMvc;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,17 +44,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * w2 1/2, w3 1/2. Gold: w1 2/2, w2 2/2, w3 1/2 → only w3 is flagged (threshold 0.6, at least 2 gold answers).
  */
 @PlatformTest
-class AgreementFiguresTest {
+class AgreementFiguresTest extends MockMvcTest {
     @Autowired
     FileImporter importer;
     @Autowired
     AgreementQuery agreement;
     @Autowired
     ComparisonStore comparisons;
-    @Autowired
-    Fixtures fixtures;
-    @Autowired
-    MockMvc mvc;
 
     @TempDir
     Path dir;

@@ -8,12 +8,11 @@ import dev.rlhf.web.labeling.LabelSubmission;
 import dev.rlhf.web.labeling.LabelSubmissionService;
 import dev.rlhf.web.labeling.SkipRequest;
 import dev.rlhf.web.labeling.SkipService;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.test.web.servlet.MockMvc;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,14 +29,10 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * comparison page shows the prompt, the responses, every label and every skip; notes and texts are escaped.
  */
 @PlatformTest
-class ReviewPageTest {
+class ReviewPageTest extends MockMvcTest {
     private static final String SCRIPT = "<script>alert('note')</script> A is copied";
     private static final Pattern LABEL_ROW = Pattern.compile("<tr data-label=\"(\\d+)\"");
 
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
     @Autowired
     LabelSubmissionService submissions;
     @Autowired

@@ -13,13 +13,12 @@ import dev.rlhf.web.importing.FileImporter;
 import dev.rlhf.web.importing.ImportJob;
 import dev.rlhf.web.importing.ImportKind;
 import dev.rlhf.web.importing.ImportProgress;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.web.util.HtmlUtils;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -53,7 +52,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * n1 = 3; D_o = 4/8, D_e = (64 − 25 − 9) / (8·7) = 30/56; α = 1 − (1/2)/(30/56) = 1 − 28/30 = 1/15 = 0.0667.
  */
 @PlatformTest
-class DataCardTest {
+class DataCardTest extends MockMvcTest {
     @Autowired
     FileImporter importer;
     @Autowired
@@ -64,10 +63,6 @@ class DataCardTest {
     SnapshotStatisticsQuery statistics;
     @Autowired
     JdbcClient jdbc;
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
 
     @TempDir
     Path dir;

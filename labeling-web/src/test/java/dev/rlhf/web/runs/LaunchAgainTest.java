@@ -2,14 +2,13 @@ package dev.rlhf.web.runs;
 
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.models.ModelRegistry;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.userdetails.UserDetails;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.web.util.HtmlUtils;
 
@@ -33,16 +32,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * page lists every config field of the runs, the differing ones first and marked.
  */
 @PlatformTest
-class LaunchAgainTest {
+class LaunchAgainTest extends MockMvcTest {
     private static final Pattern INPUT = Pattern.compile("<input[^>]*?name=\"([^\"]+)\"[^>]*?value=\"([^\"]*)\"");
     private static final Pattern SELECT = Pattern.compile("<select name=\"([^\"]+)\">(.*?)</select>", Pattern.DOTALL);
     private static final Pattern SELECTED = Pattern.compile("<option value=\"([^\"]*)\" selected=\"selected\"");
     private static final Pattern ROW = Pattern.compile("<tr class=\"(differs|same)\" data-field=\"([^\"]+)\" data-differs=\"(true|false)\">(.*?)</tr>", Pattern.DOTALL);
 
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
     @Autowired
     JdbcClient jdbc;
     @Autowired

@@ -1,13 +1,12 @@
 package dev.rlhf.web.runs;
 
 import dev.rlhf.web.models.ModelRegistry;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.web.servlet.MockMvc;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,10 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What the tests that run runs through the queue share: while a test runs, the application's own workers are stopped
  * and the queue is empty, so only the test's {@link #worker} (or the workers it puts in {@link #started}) takes runs;
- * afterwards they stop, the queue is emptied and the application's workers start again. The pages the runs show are
- * asked for through {@link #mvc}, by users from {@link #fixtures}.
+ * afterwards they stop, the queue is emptied and the application's workers start again.
  */
-abstract class OwnWorkerTest {
+abstract class OwnWorkerTest extends MockMvcTest {
     @Autowired
     RunQueue queue;
     @Autowired
@@ -30,10 +28,6 @@ abstract class OwnWorkerTest {
     ModelRegistry registry;
     @Autowired
     JdbcClient jdbc;
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
 
     RunWorker worker;
     final List<RunWorker> started = new ArrayList<>();

@@ -12,7 +12,6 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 /** {@code /research}: a queued run, the newest model and the sections' links are on the landing page. */
 @PlatformTest
 class ResearchLandingTest extends OwnWorkerTest {
-
     @Test
     void theLandingPageListsActiveRunsTheNewestModelsAndLinksEverySection() throws Exception {
         String tag = "landing" + System.nanoTime();

@@ -1,13 +1,12 @@
 package dev.rlhf.web.runs;
 
 import dev.rlhf.web.account.Role;
-import dev.rlhf.web.support.Fixtures;
+import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.web.servlet.MockMvc;
 
 import java.util.List;
 import java.util.Map;
@@ -23,11 +22,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /** The run form and the launch API refuse impossible values, naming the field, and queue nothing. */
 @PlatformTest
-class RunFormTest {
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Fixtures fixtures;
+class RunFormTest extends MockMvcTest {
     @Autowired
     JdbcClient jdbc;
     @Autowired
