@@ -1,8 +1,6 @@
 package dev.rlhf.web.runs;
 
 import dev.rlhf.web.models.ModelRegistry;
-import dev.rlhf.web.snapshots.LabelSnapshots;
-import dev.rlhf.web.importing.FileImporter;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,10 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DpoAndRlooRunTest extends OwnWorkerTest {
     @Autowired
     RunLauncher launcher;
-    @Autowired
-    FileImporter importer;
-    @Autowired
-    LabelSnapshots snapshots;
 
     @TempDir
     Path dir;
@@ -36,7 +30,7 @@ class DpoAndRlooRunTest extends OwnWorkerTest {
         dev.rlhf.lm.cli.CliArgs.offlineEngine();
         String tag = "dpo" + System.nanoTime();
         RunTestSupport.TinyModels tiny = RunTestSupport.tinyPolicyAndRewardModel(registry, dir, tag);
-        long snapshot = RewardModelRunTest.syntheticSnapshot(importer, snapshots, dir, tag);
+        long snapshot = fixtures.syntheticSnapshot(dir, tag);
         Map<String, String> form = new HashMap<>(Map.of("kind", "DPO", "name", tag, "snapshotId", Long.toString(snapshot),
                 "baseModelId", Long.toString(tiny.policyId()), "beta", "-1"));
         assertThat(launcher.launch(form, null).errors()).containsKey("beta");

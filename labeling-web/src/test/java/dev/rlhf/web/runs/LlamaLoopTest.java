@@ -10,9 +10,7 @@ import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.evaluation.EvaluationFixture;
 import dev.rlhf.web.evaluation.EvaluationStore;
-import dev.rlhf.web.importing.FileImporter;
 import dev.rlhf.web.models.ModelRegistry;
-import dev.rlhf.web.snapshots.LabelSnapshots;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,10 +39,6 @@ class LlamaLoopTest extends OwnWorkerTest {
 
     @Autowired
     RunLauncher launcher;
-    @Autowired
-    FileImporter importer;
-    @Autowired
-    LabelSnapshots snapshots;
     @Autowired
     EvaluationStore evaluations;
 
@@ -76,7 +70,7 @@ class LlamaLoopTest extends OwnWorkerTest {
                 .getResponse().getContentAsString();
         assertThat(card).contains("LlamaForCausalLM", "F32", "Hugging Face tokenizer", "2 layers");
 
-        long snapshot = RewardModelRunTest.syntheticSnapshot(importer, snapshots, Files.createTempDirectory(tag), tag);
+        long snapshot = fixtures.syntheticSnapshot(Files.createTempDirectory(tag), tag);
         for (int i = 0; i < 4; i++) EvaluationFixture.postWithComparison(jdbc, tag, i, "test");
         jdbc.sql("UPDATE batches SET state = 'CLOSED' WHERE state = 'OPEN'").update();
         startWorker("w-llama", Duration.ofSeconds(60));

@@ -1,14 +1,11 @@
 package dev.rlhf.web.runs;
 
-import dev.rlhf.web.models.ModelRegistry;
-import dev.rlhf.web.snapshots.LabelSnapshots;
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.account.SignedInUser;
 import dev.rlhf.web.evaluation.EvaluationFixture;
 import dev.rlhf.web.evaluation.EvaluationFixture.Outcome;
 import dev.rlhf.web.evaluation.EvaluationStore;
 import dev.rlhf.web.evaluation.MethodComparison;
-import dev.rlhf.web.importing.FileImporter;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,10 +33,6 @@ class MethodsPageTest extends OwnWorkerTest {
     @Autowired
     RunLauncher launcher;
     @Autowired
-    FileImporter importer;
-    @Autowired
-    LabelSnapshots snapshots;
-    @Autowired
     EvaluationStore evaluations;
     @Autowired
     MethodComparison comparison;
@@ -52,7 +45,7 @@ class MethodsPageTest extends OwnWorkerTest {
         dev.rlhf.lm.cli.CliArgs.offlineEngine();
         String tag = "methods" + System.nanoTime();
         RunTestSupport.TinyModels tiny = RunTestSupport.tinyPolicyAndRewardModel(registry, dir, tag);
-        long snapshot = RewardModelRunTest.syntheticSnapshot(importer, snapshots, dir, tag);
+        long snapshot = fixtures.syntheticSnapshot(dir, tag);
         Map<String, String> form = new HashMap<>(Map.of("kind", "DPO", "name", tag + "-dpo", "snapshotId", Long.toString(snapshot),
                 "baseModelId", Long.toString(tiny.policyId()), "steps", "3", "batchSize", "4", "maxLength", "257",
                 "learningRate", "0.01", "warmupSteps", "0"));

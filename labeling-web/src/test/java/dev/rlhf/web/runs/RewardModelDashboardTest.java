@@ -1,14 +1,11 @@
 package dev.rlhf.web.runs;
 
 import dev.rlhf.web.models.RewardModelDashboard;
-import dev.rlhf.web.snapshots.LabelSnapshots;
 
 import dev.rlhf.reward.eval.Accuracy;
 import dev.rlhf.reward.eval.CalibrationBin;
 import dev.rlhf.reward.eval.Evaluation;
-import dev.rlhf.reward.eval.LearningCurvePoint;
 import dev.rlhf.web.account.Role;
-import dev.rlhf.web.importing.FileImporter;
 import dev.rlhf.web.support.Chromium;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +15,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,10 +44,6 @@ class RewardModelDashboardTest extends OwnWorkerTest {
 
     @LocalServerPort
     int port;
-    @Autowired
-    FileImporter importer;
-    @Autowired
-    LabelSnapshots snapshots;
 
     @TempDir
     Path dir;
@@ -66,7 +58,7 @@ class RewardModelDashboardTest extends OwnWorkerTest {
     @Test
     void theDashboardShowsTheNumbersTheRunStored() throws Exception {
         String tag = "rmd" + System.nanoTime();
-        long snapshot = RewardModelRunTest.syntheticSnapshot(importer, snapshots, dir, tag);
+        long snapshot = fixtures.syntheticSnapshot(dir, tag);
         String config = "{\"learningRate\": 0.003, \"minLearningRate\": 0.0003, \"batchSize\": 8, \"microBatchSize\": 8,"
                 + " \"epochs\": 2, \"nLayer\": 1, \"nHead\": 1, \"nEmbd\": 16, \"nPositions\": 256, \"learningCurve\": [0.5]}";
         long runId = queue.enqueue(tag, RunKind.REWARD_MODEL, config, null, snapshot, null);

@@ -4,13 +4,6 @@ import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.snapshots.LabelSnapshots;
 
 import dev.rlhf.lm.formats.Comparison;
-import dev.rlhf.lm.formats.ComparisonWriter;
-import dev.rlhf.lm.formats.PostInfo;
-import dev.rlhf.reward.data.SyntheticComparisons;
-import dev.rlhf.web.importing.FileImporter;
-import dev.rlhf.web.importing.ImportJob;
-import dev.rlhf.web.importing.ImportKind;
-import dev.rlhf.web.importing.ImportProgress;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,8 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @PlatformTest
 class RewardModelRunTest extends OwnWorkerTest {
     @Autowired
-    FileImporter importer;
-    @Autowired
     LabelSnapshots snapshots;
     @Autowired
     RunLauncher launcher;
@@ -38,7 +29,7 @@ class RewardModelRunTest extends OwnWorkerTest {
     @Test
     void snapshotOfABatchTrainsARegisteredRewardModel() throws Exception {
         String tag = "rm" + System.nanoTime();
-        long snapshot = syntheticSnapshot(importer, snapshots, dir, tag);
+        long snapshot = fixtures.syntheticSnapshot(dir, tag);
         assertThat(jdbc.sql("SELECT label_count FROM label_snapshots WHERE id = ?").param(snapshot).query(Integer.class).single())
                 .isEqualTo(48);
         List<Comparison> frozen = snapshots.comparisons(snapshot);
@@ -82,7 +73,7 @@ class RewardModelRunTest extends OwnWorkerTest {
     @Test
     void theMembersOfAnEnsembleHoldOutTheSamePosts() throws Exception {
         String tag = "ens" + System.nanoTime();
-        long snapshot = syntheticSnapshot(importer, snapshots, dir, tag);
+        long snapshot = fixtures.syntheticSnapshot(dir, tag);
         RunLauncher.Result launched = launcher.launch(java.util.Map.ofEntries(java.util.Map.entry("kind", "REWARD_MODEL"),
                 java.util.Map.entry("name", tag), java.util.Map.entry("snapshotId", Long.toString(snapshot)),
                 java.util.Map.entry("ensembleSize", "2"), java.util.Map.entry("seed", "5"), java.util.Map.entry("batchSize", "8"),
@@ -129,20 +120,6 @@ class RewardModelRunTest extends OwnWorkerTest {
         List<String> ids = new java.util.ArrayList<>();
         metrics.path("split").path("validation_posts").forEach(p -> ids.add(p.asString()));
         return ids;
-    }
-
-    /** 48 synthetic 2-way comparisons (24 posts) imported into the batch {@code TAG-batch} and frozen into a snapshot. */
-    static long syntheticSnapshot(FileImporter importer, LabelSnapshots snapshots, Path dir, String tag) throws Exception {
-        String batch = tag + "-batch";
-        List<Comparison> synthetic = new SyntheticComparisons(7, 0.0, 2).generate(24, 2).stream()
-                .map(c -> new Comparison(new PostInfo(tag + "-" + c.info().id(), c.info().post(), c.info().title(),
-                        c.info().subreddit()), c.summaries(), c.choice(), tag + "-" + c.worker(), batch, "train", c.confidence()))
-                .toList();
-        Path file = dir.resolve("comparisons.jsonl");
-        ComparisonWriter.writeAll(file, synthetic);
-        ImportJob job = importer.importFile(ImportKind.COMPARISONS, file, "comparisons.jsonl", null, ImportProgress.NONE);
-        assertThat(job.state()).as(job.error()).isEqualTo("SUCCEEDED");
-        return snapshots.freeze(tag + "-snapshot", batch, null, null);
     }
 
     @Test

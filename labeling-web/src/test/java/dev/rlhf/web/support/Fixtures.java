@@ -8,16 +8,30 @@ import dev.rlhf.web.batch.Batch;
 import dev.rlhf.web.batch.BatchMode;
 import dev.rlhf.web.demo.DemoBatches;
 import dev.rlhf.web.demo.DemoPostGenerator;
+import dev.rlhf.web.importing.FileImporter;
+import dev.rlhf.web.importing.ImportJob;
+import dev.rlhf.web.importing.ImportKind;
+import dev.rlhf.web.importing.ImportProgress;
 import dev.rlhf.web.labeling.AssignmentService;
+import dev.rlhf.web.snapshots.LabelSnapshots;
+import dev.rlhf.lm.formats.Comparison;
+import dev.rlhf.lm.formats.ComparisonWriter;
+import dev.rlhf.lm.formats.PostInfo;
+import dev.rlhf.reward.data.SyntheticComparisons;
 import org.springframework.boot.test.context.TestComponent;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.userdetails.UserDetailsService;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Builds what a test needs in the shared database: users with unique names (signed in where asked), the assignment a
- * labeler holds, counts, and a fresh batch that is the only OPEN one (tests run one after another, so each sees only
+ * labeler holds, counts, a label snapshot of synthetic comparisons, and a fresh batch that is the only OPEN one (tests run one after another, so each sees only
  * its own work).
  */
 @TestComponent
@@ -29,14 +43,18 @@ public class Fixtures {
     private final JdbcClient jdbc;
     private final UserDetailsService userDetails;
     private final AssignmentService assignments;
+    private final FileImporter importer;
+    private final LabelSnapshots snapshots;
 
     Fixtures(AccountService accounts, DemoBatches batches, JdbcClient jdbc, UserDetailsService userDetails,
-             AssignmentService assignments) {
+             AssignmentService assignments, FileImporter importer, LabelSnapshots snapshots) {
         this.accounts = accounts;
         this.batches = batches;
         this.jdbc = jdbc;
         this.userDetails = userDetails;
         this.assignments = assignments;
+        this.importer = importer;
+        this.snapshots = snapshots;
     }
 
     public UserAccount user(Role role) {
@@ -68,6 +86,23 @@ public class Fixtures {
         int n = SEQUENCE.incrementAndGet();
         return batches.create("test-batch-" + n + "-" + System.nanoTime(), mode, overlapK, tiesAllowed, 0, size,
                 new DemoPostGenerator(n));
+    }
+
+    /**
+     * Imports 48 synthetic labelled 2-way comparisons (24 posts, split train) through {@code dir} into the batch
+     * {@code TAG-batch} and freezes them as the label snapshot {@code TAG-snapshot}; returns its id.
+     */
+    public long syntheticSnapshot(Path dir, String tag) throws IOException {
+        String batch = tag + "-batch";
+        List<Comparison> synthetic = new SyntheticComparisons(7, 0.0, 2).generate(24, 2).stream()
+                .map(c -> new Comparison(new PostInfo(tag + "-" + c.info().id(), c.info().post(), c.info().title(),
+                        c.info().subreddit()), c.summaries(), c.choice(), tag + "-" + c.worker(), batch, "train", c.confidence()))
+                .toList();
+        Path file = dir.resolve("comparisons.jsonl");
+        ComparisonWriter.writeAll(file, synthetic);
+        ImportJob job = importer.importFile(ImportKind.COMPARISONS, file, "comparisons.jsonl", null, ImportProgress.NONE);
+        assertThat(job.state()).as(job.error()).isEqualTo("SUCCEEDED");
+        return snapshots.freeze(tag + "-snapshot", batch, null, null);
     }
 
     public long labelCount() {
