@@ -17,8 +17,8 @@ import dev.rlhf.lm.SamplingConfig;
 import dev.rlhf.lm.SftConfig;
 import dev.rlhf.lm.SftExample;
 import dev.rlhf.lm.SftTrainer;
-import dev.rlhf.lm.cli.Commands;
-import dev.rlhf.lm.cli.FlagTable;
+import dev.rlhf.lm.commandline.Commands;
+import dev.rlhf.lm.commandline.FlagTable;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

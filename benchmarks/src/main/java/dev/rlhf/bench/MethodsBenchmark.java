@@ -20,7 +20,7 @@ import dev.rlhf.rloo.RlooConfig;
 import dev.rlhf.rloo.RlooMetrics;
 import dev.rlhf.rloo.RlooTrainer;
 
-import dev.rlhf.lm.cli.FlagTable;
+import dev.rlhf.lm.commandline.FlagTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -15,7 +15,7 @@ import dev.rlhf.ppo.ValueModel;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.reward.RewardModel;
 
-import dev.rlhf.lm.cli.FlagTable;
+import dev.rlhf.lm.commandline.FlagTable;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package dev.rlhf.bench;
 
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
-import dev.rlhf.lm.cli.Commands;
-import dev.rlhf.lm.cli.FlagTable;
+import dev.rlhf.lm.commandline.Commands;
+import dev.rlhf.lm.commandline.FlagTable;
 import dev.rlhf.lm.GPT2Config;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.reward.LrShape;

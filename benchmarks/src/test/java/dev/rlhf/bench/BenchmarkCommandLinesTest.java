@@ -1,8 +1,8 @@
 package dev.rlhf.bench;
 
-import dev.rlhf.lm.cli.Commands;
+import dev.rlhf.lm.commandline.Commands;
 import dev.rlhf.bench.labeling.LabelingBenchmark;
-import dev.rlhf.lm.cli.FlagTable;
+import dev.rlhf.lm.commandline.FlagTable;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

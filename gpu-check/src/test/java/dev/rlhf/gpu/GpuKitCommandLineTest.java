@@ -1,6 +1,6 @@
 package dev.rlhf.gpu;
 
-import dev.rlhf.lm.cli.Commands;
+import dev.rlhf.lm.commandline.Commands;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

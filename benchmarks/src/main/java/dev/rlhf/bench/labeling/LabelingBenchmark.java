@@ -6,7 +6,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
-import dev.rlhf.lm.cli.FlagTable;
+import dev.rlhf.lm.commandline.FlagTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

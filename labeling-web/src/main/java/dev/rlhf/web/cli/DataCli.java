@@ -12,8 +12,8 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.rlhf.lm.cli.Commands;
-import dev.rlhf.lm.cli.FlagTable;
+import dev.rlhf.lm.commandline.Commands;
+import dev.rlhf.lm.commandline.FlagTable;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -18,7 +18,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.rlhf.lm.cli.FlagTable;
+import dev.rlhf.lm.commandline.FlagTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;

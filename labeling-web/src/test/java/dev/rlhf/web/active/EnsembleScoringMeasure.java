@@ -25,7 +25,7 @@ class EnsembleScoringMeasure {
 
     @Test
     void measure() throws Exception {
-        dev.rlhf.lm.cli.CliArgs.offlineEngine();
+        dev.rlhf.lm.OfflineEngine.use();
         ai.djl.engine.Engine.getInstance();
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         ByteTokenizer tok = new ByteTokenizer();

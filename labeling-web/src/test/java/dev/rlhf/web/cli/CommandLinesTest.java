@@ -1,7 +1,7 @@
 package dev.rlhf.web.cli;
 
-import dev.rlhf.lm.cli.Commands;
-import dev.rlhf.lm.cli.FlagTable;
+import dev.rlhf.lm.commandline.Commands;
+import dev.rlhf.lm.commandline.FlagTable;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

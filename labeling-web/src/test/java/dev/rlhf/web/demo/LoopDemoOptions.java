@@ -5,7 +5,7 @@ public final class LoopDemoOptions {
     private LoopDemoOptions() {
     }
 
-    public static dev.rlhf.lm.cli.FlagTable table() {
+    public static dev.rlhf.lm.commandline.FlagTable table() {
         return LoopDemo.options();
     }
 }

@@ -27,7 +27,7 @@ class DpoAndRlooRunTest extends OwnWorkerTest {
 
     @Test
     void dpoRunTrainsAPolicyOnASnapshotAndRefusesBadFields() throws Exception {
-        dev.rlhf.lm.cli.CliArgs.offlineEngine();
+        dev.rlhf.lm.OfflineEngine.use();
         String tag = "dpo" + System.nanoTime();
         RunTestSupport.TinyModels tiny = RunTestSupport.tinyPolicyAndRewardModel(registry, dir, tag);
         long snapshot = fixtures.syntheticSnapshot(dir, tag);
@@ -69,7 +69,7 @@ class DpoAndRlooRunTest extends OwnWorkerTest {
 
     @Test
     void rlooRunTrainsARegisteredPolicyAgainstTheRewardModel() throws Exception {
-        dev.rlhf.lm.cli.CliArgs.offlineEngine();
+        dev.rlhf.lm.OfflineEngine.use();
         String tag = "rloo" + System.nanoTime();
         RunTestSupport.TinyModels tiny = RunTestSupport.tinyPolicyAndRewardModel(registry, dir, tag);
         Map<String, String> form = new HashMap<>(Map.of("kind", "RLOO", "name", tag, "baseModelId", Long.toString(tiny.policyId()),

@@ -48,7 +48,7 @@ class EvaluationRunTest extends OwnWorkerTest {
 
     @Test
     void anEvaluationRunSamplesHeldOutPostsAndItsBatchIsLabelled() throws Exception {
-        dev.rlhf.lm.cli.CliArgs.offlineEngine();
+        dev.rlhf.lm.OfflineEngine.use();
         String tag = "eval" + System.nanoTime();
         RunTestSupport.TinyModels tiny = RunTestSupport.tinyPolicyAndRewardModel(registry, dir, tag);
         long policyId = tiny.policyId(), rmId = tiny.rewardModelId();

@@ -42,7 +42,7 @@ class MethodsPageTest extends OwnWorkerTest {
 
     @Test
     void listsThePoliciesOfASnapshotLaunchesTheirEvaluationsAndShowsWinRateAgainstKl() throws Exception {
-        dev.rlhf.lm.cli.CliArgs.offlineEngine();
+        dev.rlhf.lm.OfflineEngine.use();
         String tag = "methods" + System.nanoTime();
         RunTestSupport.TinyModels tiny = RunTestSupport.tinyPolicyAndRewardModel(registry, dir, tag);
         long snapshot = fixtures.syntheticSnapshot(dir, tag);

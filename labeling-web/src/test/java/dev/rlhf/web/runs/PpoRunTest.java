@@ -29,7 +29,7 @@ class PpoRunTest extends OwnWorkerTest {
 
     @Test
     void ppoRunTrainsARegisteredPolicyAndTheFormNamesBadFields() throws Exception {
-        dev.rlhf.lm.cli.CliArgs.offlineEngine();
+        dev.rlhf.lm.OfflineEngine.use();
         String tag = "ppo" + System.nanoTime();
         RunTestSupport.TinyModels tiny = RunTestSupport.tinyPolicyAndRewardModel(registry, dir, tag);
         long policyId = tiny.policyId(), rmId = tiny.rewardModelId();

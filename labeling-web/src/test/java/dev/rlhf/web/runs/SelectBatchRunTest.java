@@ -73,7 +73,7 @@ class SelectBatchRunTest extends OwnWorkerTest {
 
     @Test
     void theBatchHoldsTheNMostDisputedUnlabelledPairsWithTheBatchOptions() throws Exception {
-        dev.rlhf.lm.cli.CliArgs.offlineEngine();
+        dev.rlhf.lm.OfflineEngine.use();
         String tag = "al" + System.nanoTime();
         // 4 posts × 4 summaries from two sources (one summary of another source, not in the pool) → 24 pairs
         List<String> postIds = new ArrayList<>();

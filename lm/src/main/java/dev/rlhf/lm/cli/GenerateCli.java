@@ -1,5 +1,9 @@
 package dev.rlhf.lm.cli;
 
+import dev.rlhf.lm.commandline.Commands;
+import dev.rlhf.lm.commandline.HelpOption;
+import dev.rlhf.lm.OfflineEngine;
+
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
@@ -80,7 +84,7 @@ public final class GenerateCli {
 
     private void generate(PrintStream out) throws Exception {
         if (model == null) throw new IllegalArgumentException("option --model is required");
-        CliArgs.offlineEngine();
+        OfflineEngine.use();
         Path modelDir = model;
         if ((prompt != null) == (prompts != null)) throw new IllegalArgumentException("give one of --prompt or --prompts");
         int maxNew = maxNewTokens;

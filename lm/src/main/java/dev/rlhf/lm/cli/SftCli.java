@@ -1,5 +1,9 @@
 package dev.rlhf.lm.cli;
 
+import dev.rlhf.lm.commandline.Commands;
+import dev.rlhf.lm.commandline.HelpOption;
+import dev.rlhf.lm.OfflineEngine;
+
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.CausalLm;
@@ -127,7 +131,7 @@ public final class SftCli implements Commands.Renamed {
         if (out == null) throw new IllegalArgumentException("option --out is required");
         if (maxPosts < 0) throw new IllegalArgumentException("option --max-posts must be ≥ 0");
         SftConfig config = trainerConfig();
-        CliArgs.offlineEngine();
+        OfflineEngine.use();
 
         try (NDManager manager = NDManager.newBaseManager(Devices.best())) {
             SftStart start = SftStart.of(init, manager, nPositions, nEmbd, nLayer, nHead, config.seed());

@@ -1,5 +1,7 @@
 package dev.rlhf.lm.cli;
 
+import dev.rlhf.lm.commandline.Commands;
+
 import dev.rlhf.lm.SftConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

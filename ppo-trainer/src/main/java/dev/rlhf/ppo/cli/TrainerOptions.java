@@ -1,7 +1,7 @@
 package dev.rlhf.ppo.cli;
 
-import dev.rlhf.lm.cli.Commands;
-import dev.rlhf.lm.cli.ConfigFile;
+import dev.rlhf.lm.commandline.Commands;
+import dev.rlhf.lm.commandline.ConfigFile;
 import dev.rlhf.lm.formats.TldrPost;
 import dev.rlhf.lm.formats.TldrReader;
 import dev.rlhf.ppo.ConfigFields;

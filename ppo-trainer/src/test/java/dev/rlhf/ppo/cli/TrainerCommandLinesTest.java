@@ -42,7 +42,7 @@ class TrainerCommandLinesTest {
                 Outcome o = run(c.getKey(), h);
                 assertEquals(0, o.status(), o.err());
                 for (Map.Entry<String, Object> f : ConfigFields.asMap(c.getValue()).entrySet()) {
-                    String option = "--" + dev.rlhf.lm.cli.Commands.kebab(f.getKey());
+                    String option = "--" + dev.rlhf.lm.commandline.Commands.kebab(f.getKey());
                     assertTrue(o.out().contains(option), option + " in\n" + o.out());
                 }
                 assertTrue(o.out().contains("--config") && o.out().contains("--fresh") && o.out().contains("--policy"), o.out());

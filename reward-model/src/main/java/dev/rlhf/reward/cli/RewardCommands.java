@@ -1,6 +1,6 @@
 package dev.rlhf.reward.cli;
 
-import dev.rlhf.lm.cli.FlagTable;
+import dev.rlhf.lm.commandline.FlagTable;
 import dev.rlhf.reward.RewardConfig;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;

@@ -8,7 +8,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.GPT2Config;
-import dev.rlhf.lm.cli.Commands;
+import dev.rlhf.lm.commandline.Commands;
 import dev.rlhf.lm.tokenizer.ByteTokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.lm.tokenizer.Tokenizers;

@@ -1,6 +1,6 @@
 package dev.rlhf.reward.cli;
 
-import dev.rlhf.lm.cli.Commands;
+import dev.rlhf.lm.commandline.Commands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

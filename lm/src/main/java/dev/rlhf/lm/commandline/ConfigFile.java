@@ -1,4 +1,4 @@
-package dev.rlhf.lm.cli;
+package dev.rlhf.lm.commandline;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
