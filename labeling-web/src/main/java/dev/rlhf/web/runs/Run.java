@@ -6,5 +6,5 @@ import java.time.Instant;
 public record Run(long id, String name, String kind, RunState state, String config, Long baseModelId,
                   Long snapshotId, Long outputModelId, String workerId, Instant heartbeatAt, Instant leaseExpiresAt,
                   int attempts, int maxAttempts, String error, String log, String checkpointPath, Instant createdAt,
-                  Instant startedAt, Instant finishedAt, String device, int step, Integer totalSteps) {
+                  Instant startedAt, Instant finishedAt, String device, int step, Integer totalSteps, Long launchedFrom) {
 }

@@ -113,14 +113,28 @@ class RunPagesController {
                   @AuthenticationPrincipal SignedInUser user, Model model, HttpServletResponse response) {
         Map<String, String> params = new LinkedHashMap<>();
         form.forEach((k, v) -> params.put(k, String.join(",", v))); // checkboxes (ensemble members) send several values
-        RunLauncher.Result result = launcher.launch(params, user == null ? null : user.id());
-        if (!result.ok()) {
+        // a form opened by "launch again with changes" names the run it came from
+        String fromText = params.remove("launchedFrom");
+        Run source = null;
+        Map<String, String> fromError = Map.of();
+        if (fromText != null && !fromText.isBlank()) {
+            try {
+                source = queue.find(Long.parseLong(fromText.strip())).orElse(null);
+            } catch (NumberFormatException e) {
+                source = null;
+            }
+            if (source == null) fromError = Map.of("launchedFrom", "no run " + fromText.strip() + " to launch again from");
+        }
+        RunLauncher.Result result = fromError.isEmpty() ? launcher.launch(params, user == null ? null : user.id()) : null;
+        if (result == null || !result.ok()) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             RunType type = typeOf(params.getOrDefault("kind", "SFT"));
             Map<String, String> values = type.defaults();
             params.forEach((k, v) -> { if (values.containsKey(k)) values.put(k, v); });
-            return form(model, type, values, result.errors());
+            if (source != null) model.addAttribute("from", RunView.of(source, Instant.now()));
+            return form(model, type, values, result == null ? fromError : result.errors());
         }
+        if (source != null) for (long id : result.runIds()) queue.launchedFrom(id, source.id());
         return result.runIds().size() > 1 ? "redirect:/research/runs" : "redirect:/research/runs/" + result.runId();
     }
 

@@ -187,9 +187,14 @@ public class RunQueue {
     private static final String SELECT = """
             SELECT id, name, kind, state, config::text AS config, base_model_id, snapshot_id, output_model_id, worker_id,
                    heartbeat_at, lease_expires_at, attempts, max_attempts, error, log, checkpoint_path, created_at,
-                   started_at, finished_at, device, step, total_steps FROM runs""";
+                   started_at, finished_at, device, step, total_steps, launched_from FROM runs""";
 
     private static final RowMapper<Run> MAPPER = RunQueue::map;
+
+    /** Records that {@code runId} was launched again with changes from run {@code sourceId}'s page. */
+    public void launchedFrom(long runId, long sourceId) {
+        jdbc.sql("UPDATE runs SET launched_from = :source WHERE id = :id").param("source", sourceId).param("id", runId).update();
+    }
 
     private static Run map(ResultSet rs, int row) throws SQLException {
         return new Run(rs.getLong("id"), rs.getString("name"), rs.getString("kind"), RunState.valueOf(rs.getString("state")),
@@ -197,7 +202,8 @@ public class RunQueue {
                 (Long) rs.getObject("output_model_id"), rs.getString("worker_id"), instant(rs, "heartbeat_at"),
                 instant(rs, "lease_expires_at"), rs.getInt("attempts"), rs.getInt("max_attempts"), rs.getString("error"),
                 rs.getString("log"), rs.getString("checkpoint_path"), instant(rs, "created_at"), instant(rs, "started_at"),
-                instant(rs, "finished_at"), rs.getString("device"), rs.getInt("step"), (Integer) rs.getObject("total_steps"));
+                instant(rs, "finished_at"), rs.getString("device"), rs.getInt("step"), (Integer) rs.getObject("total_steps"),
+                (Long) rs.getObject("launched_from"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -7,7 +7,8 @@ import java.time.Instant;
 public record RunView(long id, String name, String kind, String state, String config, Long baseModelId,
                       Long outputModelId, String workerId, int attempts, int maxAttempts, String error, String log,
                       String checkpointPath, String device, int step, Integer totalSteps, Instant createdAt,
-                      Instant startedAt, Instant finishedAt, Long elapsedSeconds, Long etaSeconds) {
+                      Instant startedAt, Instant finishedAt, Long elapsedSeconds, Long etaSeconds,
+                      Long launchedFrom) {
 
     public static RunView of(Run r, Instant now) {
         Long elapsed = null, eta = null;
@@ -20,7 +21,7 @@ public record RunView(long id, String name, String kind, String state, String co
         }
         return new RunView(r.id(), r.name(), r.kind(), r.state().name(), r.config(), r.baseModelId(), r.outputModelId(),
                 r.workerId(), r.attempts(), r.maxAttempts(), r.error(), r.log(), r.checkpointPath(), r.device(), r.step(),
-                r.totalSteps(), r.createdAt(), r.startedAt(), r.finishedAt(), elapsed, eta);
+                r.totalSteps(), r.createdAt(), r.startedAt(), r.finishedAt(), elapsed, eta, r.launchedFrom());
     }
 
     public static String duration(Long seconds) {

@@ -130,6 +130,7 @@ class SelectedBatchWriterTest {
     static Run withWorker(Run r, String worker) {
         return new Run(r.id(), r.name(), r.kind(), r.state(), r.config(), r.baseModelId(), r.snapshotId(), r.outputModelId(),
                 worker, r.heartbeatAt(), r.leaseExpiresAt(), r.attempts(), r.maxAttempts(), r.error(), r.log(),
-                r.checkpointPath(), r.createdAt(), r.startedAt(), r.finishedAt(), r.device(), r.step(), r.totalSteps());
+                r.checkpointPath(), r.createdAt(), r.startedAt(), r.finishedAt(), r.device(), r.step(), r.totalSteps(),
+                r.launchedFrom());
     }
 }

@@ -106,6 +106,24 @@ class LaunchAgainTest extends MockMvcTest {
         assertThat(config(again, "promptSplit")).isEqualTo("train");
         assertThat(config(again, "nEmbd")).isEqualTo("32");
         assertThat(config(source, "steps")).isEqualTo("5000");
+
+        // the new run records where it came from, and its page leads back there and to the comparison of the two
+        assertThat(jdbc.sql("SELECT launched_from FROM runs WHERE id = ?").param(again).query(Long.class).single()).isEqualTo(source);
+        assertThat(jdbc.sql("SELECT launched_from FROM runs WHERE id = ?").param(source).query(Long.class).optional()).isEmpty();
+        String againPage = mvc.perform(get("/research/runs/" + again).with(user(researcher))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(againPage).contains("id=\"launched-from\"").contains("href=\"/research/runs/" + source + "\"")
+                .contains("href=\"/research/runs/compare?ids=" + source + "," + again + "\"");
+        assertThat(page).doesNotContain("id=\"launched-from\"");
+
+        // a form naming a run that does not exist queues nothing and names the field
+        long before = jdbc.sql("SELECT count(*) FROM runs").query(Long.class).single();
+        MockHttpServletRequestBuilder bad = post("/research/runs").with(user(researcher)).with(csrf());
+        values.put("launchedFrom", "999999999");
+        values.forEach((k, v) -> bad.param(k, v));
+        assertThat(mvc.perform(bad).andExpect(status().isBadRequest()).andReturn().getResponse().getContentAsString())
+                .contains("launchedFrom: no run 999999999 to launch again from");
+        assertThat(jdbc.sql("SELECT count(*) FROM runs").query(Long.class).single()).isEqualTo(before);
     }
 
     @Test
