@@ -124,6 +124,16 @@ class LaunchAgainTest extends MockMvcTest {
         assertThat(mvc.perform(bad).andExpect(status().isBadRequest()).andReturn().getResponse().getContentAsString())
                 .contains("launchedFrom: no run 999999999 to launch again from");
         assertThat(jdbc.sql("SELECT count(*) FROM runs").query(Long.class).single()).isEqualTo(before);
+
+        // a refused relaunch shows the form again still saying which run it comes from
+        MockHttpServletRequestBuilder refused = post("/research/runs").with(user(researcher)).with(csrf());
+        values.put("launchedFrom", Long.toString(source));
+        values.put("steps", "-1");
+        values.forEach((k, v) -> refused.param(k, v));
+        assertThat(mvc.perform(refused).andExpect(status().isBadRequest()).andReturn().getResponse().getContentAsString())
+                .contains("data-field=\"steps\"").contains("id=\"launched-from\"")
+                .contains("name=\"launchedFrom\" value=\"" + source + "\"");
+        assertThat(jdbc.sql("SELECT count(*) FROM runs").query(Long.class).single()).isEqualTo(before);
     }
 
     @Test
