@@ -29,6 +29,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The researcher's run pages: the queue, the launch form, a live run page, and a compare page. */
 @Controller
@@ -74,6 +75,15 @@ class RunPagesController {
         return form(model, type, RunConfigFields.formValues(source, type.defaults()), Map.of());
     }
 
+    /** The run whose id is {@code id}, if the text is one. */
+    private Optional<Run> runNamed(String id) {
+        try {
+            return queue.find(Long.parseLong(id));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The kind named by a form (SFT when it names none that is registered). */
     private RunType typeOf(String kind) {
         return types.find(kind).orElse(types.get(RunKind.SFT));
@@ -114,27 +124,21 @@ class RunPagesController {
         Map<String, String> params = new LinkedHashMap<>();
         form.forEach((k, v) -> params.put(k, String.join(",", v))); // checkboxes (ensemble members) send several values
         // a form opened by "launch again with changes" names the run it came from
-        String fromText = params.remove("launchedFrom");
-        Run source = null;
-        Map<String, String> fromError = Map.of();
-        if (fromText != null && !fromText.isBlank()) {
-            try {
-                source = queue.find(Long.parseLong(fromText.strip())).orElse(null);
-            } catch (NumberFormatException e) {
-                source = null;
-            }
-            if (source == null) fromError = Map.of("launchedFrom", "no run " + fromText.strip() + " to launch again from");
-        }
-        RunLauncher.Result result = fromError.isEmpty() ? launcher.launch(params, user == null ? null : user.id()) : null;
-        if (result == null || !result.ok()) {
+        String from = params.remove("launchedFrom");
+        boolean relaunch = from != null && !from.isBlank();
+        Optional<Run> source = relaunch ? runNamed(from.strip()) : Optional.empty();
+        RunLauncher.Result result = relaunch && source.isEmpty()
+                ? RunLauncher.Result.refused(Map.of("launchedFrom", "no run " + from.strip() + " to launch again from"))
+                : launcher.launch(params, user == null ? null : user.id());
+        if (!result.ok()) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             RunType type = typeOf(params.getOrDefault("kind", "SFT"));
             Map<String, String> values = type.defaults();
             params.forEach((k, v) -> { if (values.containsKey(k)) values.put(k, v); });
-            if (source != null) model.addAttribute("from", RunView.of(source, Instant.now()));
-            return form(model, type, values, result == null ? fromError : result.errors());
+            source.ifPresent(s -> model.addAttribute("from", RunView.of(s, Instant.now())));
+            return form(model, type, values, result.errors());
         }
-        if (source != null) for (long id : result.runIds()) queue.launchedFrom(id, source.id());
+        source.ifPresent(s -> result.runIds().forEach(id -> queue.launchedFrom(id, s.id())));
         return result.runIds().size() > 1 ? "redirect:/research/runs" : "redirect:/research/runs/" + result.runId();
     }
 
