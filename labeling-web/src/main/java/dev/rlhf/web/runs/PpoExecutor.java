@@ -52,6 +52,7 @@ public class PpoExecutor implements RunExecutor {
         PromptSet set = PromptSet.of(ctx.config());
         List<PromptSets.DbPost> used = promptSets.posts(set);
         if (used.isEmpty()) throw new IllegalStateException("promptSplit: no posts in the prompt set (" + set.describe() + ")");
+        promptSets.record(run.id(), used);                         // as SFT and RLOO do: before training
         PpoRun.Result result = PpoRun.run(config, policyDir, Path.of(rm.path()), used.stream().map(PromptSets.DbPost::post).toList(),
                 ctx.runDir(), false, ctx.sink(), new PpoListener() {
                     @Override
@@ -73,7 +74,6 @@ public class PpoExecutor implements RunExecutor {
                         for (Sample s : samples) ctx.sample(iteration, null, s.prompt(), s.response(), s.score(), null);
                     }
                 });
-        promptSets.record(run.id(), used);
         PpoMetrics end = result.last();
         String metrics = end == null ? "{}" : String.format(Locale.ROOT, "{\"score\": %s, \"kl\": %s, \"iterations\": %d, \"reward_model_id\": %d, \"prompts\": %d, %s}",
                 finite(end.score()), finite(end.kl()), config.iterations(), rewardModelId, result.prompts(),
