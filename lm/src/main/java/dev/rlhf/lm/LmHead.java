@@ -1,5 +1,9 @@
 package dev.rlhf.lm;
 
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
 import ai.djl.ndarray.NDArray;
 
 /** The language-model head: next-token logits through the output projection, and what is derived from them. */
@@ -19,7 +23,7 @@ public final class LmHead {
     public static NDArray logProbs(NDArray logits, NDArray tokens, double temperature) {
         if (temperature <= 0) throw new IllegalArgumentException("temperature must be positive, was " + temperature);
         NDArray scaled = temperature == 1.0 ? logits : logits.div(Constants.scalar(logits, temperature));
-        NDArray logp = scaled.logSoftmax(-1);                                      // log softmax(logits / τ)
+        NDArray logp = logSoftmax(scaled);                                         // log softmax(logits / τ)
         return logp.gather(Ops.longIds(tokens).expandDims(-1), -1).squeeze(-1);    // pick the given token
     }
 
@@ -29,7 +33,12 @@ public final class LmHead {
 
     /** H = −Σ_v p_v·log p_v per position: [B, T, V] → [B, T]. */
     public static NDArray entropy(NDArray logits) {
-        NDArray logp = logits.logSoftmax(-1);
+        NDArray logp = logSoftmax(logits);
         return logp.exp().mul(logp).sum(new int[] {-1}).neg();
+    }
+
+    /** log softmax over the last axis, computed and returned in float32 whatever the logits' type (mixed precision). */
+    static NDArray logSoftmax(NDArray logits) {
+        return JniUtils.logSoftmax((PtNDArray) logits, -1, DataType.FLOAT32);
     }
 }

@@ -23,6 +23,9 @@ import java.util.Random;
 public final class SftTrainer implements AutoCloseable {
 
     private final CausalLm model;
+    /** The model the passes run on: {@code model} itself, or its copy in the compute type under mixed precision. */
+    private final CausalLm compute;
+    private final MixedPrecision mixed;
     private final SftConfig config;
     private final AdamW optimizer;
     private final LrSchedule schedule;
@@ -35,6 +38,12 @@ public final class SftTrainer implements AutoCloseable {
         this.config = config;
         this.optimizer = new AdamW(model.manager(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());
         this.schedule = config.schedule();
+        Precision precision = config.precision();
+        precision.requireSupported();
+        this.compute = precision.mixed()
+                ? model.config().fromTensors(model.namedTensors(), model.manager().newSubManager(), precision.computeType())
+                : model;
+        this.mixed = new MixedPrecision(model.namedTensors(), compute.namedTensors(), precision);
     }
 
     /** Reports every step's {@link TrainingListener.Progress#asMap()} ({@code sft/...} names) to {@code sink}. */
@@ -129,10 +138,11 @@ public final class SftTrainer implements AutoCloseable {
             long[] read = new long[1];
             loss = accumulateGradients(micro, read);
             tokens = read[0];
+            mixed.gradientsToMaster(s);
             norm = config.maxGradNorm() > 0
                     ? Gradients.clipGlobalNorm(model.namedTensors().values(), config.maxGradNorm(), s)
                     : Gradients.globalNorm(model.namedTensors().values(), s);
-            optimizer.stepIfFinite(model.namedTensors().values(), norm, lr, s);
+            if (optimizer.stepIfFinite(model.namedTensors().values(), norm, lr, s)) mixed.weightsToCompute(s);
         }
         step++;
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -158,7 +168,7 @@ public final class SftTrainer implements AutoCloseable {
             for (List<SftExample> mb : microBatches) {
                 try (NDManager m = model.manager().newSubManager()) {
                     SftBatch batch = SftBatch.of(mb, maxLen, m);
-                    NDArray logits = model.logits(batch.inputs(), batch.attentionMask(), null, null);
+                    NDArray logits = compute.logits(batch.inputs(), batch.attentionMask(), null, null);
                     NDArray nll = LmHead.logProbs(logits, batch.targets()).neg();              // −log p(target)
                     NDArray sum = nll.mul(batch.lossMask()).sum();
                     NDArray loss = sum.div(Constants.scalar(sum, Math.max(1, supervised)));       // Σ_mask nll / N
@@ -175,5 +185,10 @@ public final class SftTrainer implements AutoCloseable {
     @Override
     public void close() {
         optimizer.close();
+        if (compute != model) {
+            NDManager copy = compute.manager();
+            compute.close();
+            copy.close();
+        }
     }
 }

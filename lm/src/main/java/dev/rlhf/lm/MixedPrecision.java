@@ -1,0 +1,100 @@
+package dev.rlhf.lm;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Half-precision compute with float32 master weights, as in mixed-precision training: the forward and backward
+ * passes run on a working copy of the parameters in {@link Precision#computeType()}; after the backward pass
+ * {@link #gradientsToMaster} hands the gradients, as float32, to the master parameters, on which the trainer clips
+ * and AdamW steps as usual (its moments float32); {@link #weightsToCompute} then rounds the updated masters into
+ * the working copy. DJL's type cast records no gradient, so the two sets are separate leaves rather than one graph.
+ *
+ * <p>With {@link Precision#FLOAT32} there is no copy: the working parameters are the masters and both calls do
+ * nothing, so a float32 run is the same, to the bit, as one without this class.
+ */
+public final class MixedPrecision {
+
+    private final List<NDArray> master = new ArrayList<>();
+    private final List<NDArray> compute = new ArrayList<>();
+    private final Precision precision;
+
+    /**
+     * @param master  name → float32 master parameter (gradients recorded)
+     * @param compute the same names → working parameter in the compute type (ignored for float32)
+     */
+    public MixedPrecision(Map<String, NDArray> master, Map<String, NDArray> compute, Precision precision) {
+        this.precision = precision;
+        if (!precision.mixed()) return;
+        for (Map.Entry<String, NDArray> e : master.entrySet()) {
+            NDArray c = compute.get(e.getKey());
+            if (c == null) throw new IllegalArgumentException("no working copy of " + e.getKey());
+            if (c.getDataType() != precision.computeType()) {
+                throw new IllegalArgumentException(e.getKey() + " is " + c.getDataType() + ", not " + precision.computeType());
+            }
+            c.setRequiresGradient(true);
+            this.master.add(e.getValue());
+            this.compute.add(c);
+        }
+        giveMastersGradients();
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    /**
+     * The master parameters get a gradient array once (zeros, from one backward pass of Σ 0·p), so that
+     * {@link #gradientsToMaster} can write into it as a backward pass would.
+     */
+    private void giveMastersGradients() {
+        try (NDManager m = master.get(0).getManager().newSubManager();
+             GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray none = m.zeros(new Shape(), DataType.FLOAT32);
+            NDArray zero = none;
+            for (NDArray p : master) {
+                NDArray sum = p.sum();
+                sum.attach(m);
+                zero = zero.add(sum.mul(none));
+            }
+            gc.backward(zero);
+        }
+    }
+
+    /** master.grad ← float32(working.grad); the working gradients are zeroed. */
+    public void gradientsToMaster(NDManager step) {
+        if (!precision.mixed()) return;
+        try (NDManager s = step.newSubManager()) {
+            for (int i = 0; i < master.size(); i++) {
+                NDArray to = Gradients.of(master.get(i), s);
+                NDArray from = Gradients.of(compute.get(i), s);
+                JniUtils.zeroGrad((PtNDArray) master.get(i));
+                if (from != null) to.addi(from.toType(DataType.FLOAT32, false));
+            }
+            Gradients.zero(compute);
+        }
+    }
+
+    /** working ← the masters rounded to the compute type (after the optimizer step). */
+    public void weightsToCompute(NDManager step) {
+        if (!precision.mixed()) return;
+        try (NDManager s = step.newSubManager()) {
+            for (int i = 0; i < master.size(); i++) {
+                NDArray c = compute.get(i);
+                NDArray rounded = master.get(i).toType(precision.computeType(), false);
+                rounded.attach(s);
+                c.muli(Constants.scalar(rounded, 0)).addi(rounded);
+            }
+        }
+    }
+}
