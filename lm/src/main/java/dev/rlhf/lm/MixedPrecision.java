@@ -97,4 +97,15 @@ public final class MixedPrecision {
             }
         }
     }
+
+    /**
+     * {@code x} as float32, differentiably: DJL's {@code toType} records no gradient, so the cast is torch's type
+     * promotion of x + 0 with a one-element float32 zero (its backward hands x the gradient in x's own type).
+     * A float32 {@code x} is returned as it is.
+     */
+    public static NDArray toFloat32(NDArray x) {
+        if (x.getDataType() == DataType.FLOAT32) return x;
+        NDArray zero = x.getManager().zeros(new Shape(1), DataType.FLOAT32);
+        return x.add(zero);
+    }
 }

@@ -79,6 +79,9 @@ public final class SftTrainer implements AutoCloseable {
     public void restoreState(Path dir) throws IOException {
         int saved = TrainingState.load(dir, optimizer, model.namedTensors());
         if (saved > config.steps()) throw new IOException(dir + ": step " + saved + " is past the run's " + config.steps() + " steps");
+        try (NDManager s = model.manager().newSubManager()) {
+            mixed.weightsToCompute(s);                          // the weights may have been loaded since the copy
+        }
         step = saved;
     }
 

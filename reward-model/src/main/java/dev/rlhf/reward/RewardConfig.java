@@ -1,5 +1,7 @@
 package dev.rlhf.reward;
 
+import dev.rlhf.lm.Precision;
+
 /**
  * Reward-model training hyperparameters. {@link #defaults()} follow Stiennon et al. (2020) for a pretrained or SFT
  * trunk: one epoch, batch 64, cosine decay of learning rate 1.5e-5 to 0, in micro-batches of 8 examples so the
@@ -23,11 +25,13 @@ package dev.rlhf.reward;
  * @param normaliseGain  after training, also fit a gain so that the reference summaries' rewards have standard
  *                       deviation 1, not only mean 0 (Ziegler et al. 2019; off in Stiennon et al. 2020), see
  *                       {@link Normalisation}
+ * @param precision      float32, or mixed precision: bfloat16 (float16) compute, float32 master weights, see
+ *                       {@code dev.rlhf.lm.MixedPrecision}
  */
 public record RewardConfig(double learningRate, double minLearningRate, double warmupFraction, LrShape shape,
                            int epochs, int batchSize, int microBatchSize, double maxGradNorm, double weightDecay,
                            double beta1, double beta2, double eps, int maxTokens, long seed,
-                           boolean normaliseGain) {
+                           boolean normaliseGain, Precision precision) {
 
     public RewardConfig {
         if (epochs <= 0 || batchSize <= 0 || microBatchSize <= 0) {
@@ -35,6 +39,15 @@ public record RewardConfig(double learningRate, double minLearningRate, double w
         }
         if (warmupFraction < 0 || warmupFraction >= 1) throw new IllegalArgumentException("warmupFraction must be in [0, 1)");
         if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be positive");
+        if (precision == null) throw new IllegalArgumentException("precision must be given");
+    }
+
+    /** float32 training. */
+    public RewardConfig(double learningRate, double minLearningRate, double warmupFraction, LrShape shape,
+                        int epochs, int batchSize, int microBatchSize, double maxGradNorm, double weightDecay,
+                        double beta1, double beta2, double eps, int maxTokens, long seed, boolean normaliseGain) {
+        this(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize, microBatchSize, maxGradNorm,
+                weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain, Precision.FLOAT32);
     }
 
     /** Stiennon et al. (2020), for a pretrained or SFT trunk: lr 1.5e-5 → 0, batch 64. */
@@ -54,42 +67,47 @@ public record RewardConfig(double learningRate, double minLearningRate, double w
 
     public RewardConfig withLearningRate(double lr, double minLr) {
         return new RewardConfig(lr, minLr, warmupFraction, shape, epochs, batchSize, microBatchSize, maxGradNorm,
-                weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain);
+                weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain, precision);
     }
 
     public RewardConfig withSchedule(double warmup, LrShape s) {
         return new RewardConfig(learningRate, minLearningRate, warmup, s, epochs, batchSize, microBatchSize,
-                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain);
+                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain, precision);
     }
 
     public RewardConfig withEpochs(int e) {
         return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, e, batchSize, microBatchSize,
-                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain);
+                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain, precision);
     }
 
     public RewardConfig withBatch(int size, int micro) {
         return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, size, micro,
-                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain);
+                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain, precision);
     }
 
     public RewardConfig withMaxTokens(int t) {
         return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
-                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, t, seed, normaliseGain);
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, t, seed, normaliseGain, precision);
     }
 
     public RewardConfig withSeed(long s) {
         return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
-                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, s, normaliseGain);
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, s, normaliseGain, precision);
     }
 
     public RewardConfig withEps(double e) {
         return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
-                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, e, maxTokens, seed, normaliseGain);
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, e, maxTokens, seed, normaliseGain, precision);
     }
 
     public RewardConfig withNormaliseGain(boolean gain) {
         return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
-                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, gain);
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, gain, precision);
+    }
+
+    public RewardConfig withPrecision(Precision p) {
+        return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain, p);
     }
 
     /** Optimizer steps for {@code examples} training examples: ceil(examples / batchSize) per epoch. */

@@ -6,6 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.rlhf.lm.AdamW;
 import dev.rlhf.lm.Gradients;
+import dev.rlhf.lm.MixedPrecision;
+import dev.rlhf.lm.Precision;
+import dev.rlhf.lm.ScalarHead;
 import dev.rlhf.lm.TrainingState;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 
@@ -30,6 +33,9 @@ import java.util.Random;
 public final class RewardTrainer implements AutoCloseable {
 
     private final RewardModel model;
+    /** The model the passes run on: {@code model}, or its copy in the compute type under mixed precision. */
+    private final RewardModel compute;
+    private final MixedPrecision mixed;
     private final SequenceEncoder encoder;
     private final RewardConfig config;
     private final AdamW optimizer;
@@ -43,6 +49,16 @@ public final class RewardTrainer implements AutoCloseable {
                 : model.config().max_position_embeddings();
         this.encoder = new SequenceEncoder(tokenizer, maxLen);
         this.optimizer = new AdamW(model.manager(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());
+        Precision precision = config.precision();
+        precision.requireSupported();
+        if (precision.mixed()) {
+            NDManager copy = model.manager().newSubManager();
+            this.compute = new RewardModel(model.config().fromTensors(model.trunk().namedTensors(), copy, precision.computeType()),
+                    ScalarHead.fromTensors(model.head().namedTensors(), copy, precision.computeType()));
+        } else {
+            this.compute = model;
+        }
+        this.mixed = new MixedPrecision(model.namedParameters(), compute.namedParameters(), precision);
     }
 
     /** Reports every step's {@link RewardProgress#asMap()} ({@code reward/...} names) to {@code sink}. */
@@ -72,6 +88,9 @@ public final class RewardTrainer implements AutoCloseable {
      */
     public void restoreState(Path dir) throws IOException {
         step = TrainingState.load(dir, optimizer, model.namedParameters());
+        try (NDManager s = model.manager().newSubManager()) {
+            mixed.weightsToCompute(s);                          // the weights may have been loaded since the copy
+        }
     }
 
     /** An example with its candidates already tokenised. */
@@ -144,10 +163,13 @@ public final class RewardTrainer implements AutoCloseable {
                     }
                 }
             }
+            mixed.gradientsToMaster(s);
             norm = config.maxGradNorm() > 0
                     ? Gradients.clipGlobalNorm(params, config.maxGradNorm(), s)
                     : Gradients.globalNorm(params, s);
-            optimizer.stepIfFinite(params, norm, lr, s);          // fused AdamW (zeroes the gradients); never a NaN step
+            if (optimizer.stepIfFinite(params, norm, lr, s)) {    // fused AdamW (zeroes the gradients); never a NaN step
+                mixed.weightsToCompute(s);
+            }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new RewardProgress(step + 1, total, epoch, loss, (double) correct / batch.size(), lr, norm,
@@ -172,7 +194,7 @@ public final class RewardTrainer implements AutoCloseable {
             }
         }
         NDArray[] idsMask = SequenceEncoder.batch(seqs, encoder.tokenizer().eosId(), m);
-        NDArray rewards = model.rewards(idsMask[0], idsMask[1]);                     // [Σ k_i]
+        NDArray rewards = MixedPrecision.toFloat32(compute.rewards(idsMask[0], idsMask[1]));  // [Σ k_i], float32
         NDArray loss = null;
         int offset = 0, correct = 0;
         for (Map.Entry<Integer, List<Encoded>> g : byK.entrySet()) {
@@ -201,5 +223,10 @@ public final class RewardTrainer implements AutoCloseable {
     @Override
     public void close() {
         optimizer.close();
+        if (compute != model) {
+            NDManager copy = compute.manager();
+            compute.close();
+            copy.close();
+        }
     }
 }

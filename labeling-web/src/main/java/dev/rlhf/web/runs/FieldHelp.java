@@ -28,6 +28,7 @@ public final class FieldHelp {
             Map.entry("lrSchedule", "linear or cosine (both to 0 at the last optimizer step), or constant"),
             Map.entry("checkpointEvery", "save a checkpoint every this many steps (and always at the end); 0: only at the end"),
             Map.entry("seed", "seeds shuffling, sampling and every other random draw of the run"),
+            Map.entry("precision", "FLOAT32, or mixed precision with float32 master weights: BFLOAT16 compute (a GPU worker with the kit's JNI) or FLOAT16 (for checks)"),
             Map.entry("nLayer", "transformer blocks of a new model (from scratch only)"),
             Map.entry("nHead", "attention heads per block of a new model"),
             Map.entry("nEmbd", "width of a new model; a multiple of nHead"),

@@ -2,7 +2,9 @@ package dev.rlhf.web.runs;
 
 import dev.rlhf.web.snapshots.PromptSet;
 
+import dev.rlhf.lm.Precision;
 import dev.rlhf.lm.SftConfig;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -32,12 +34,13 @@ public record SftSpec(
         @Min(value = 8, message = "must be at least 8") int nPositions,
         @Positive(message = "must be positive") int maxPosts,
         String promptSplit,
-        String promptSubreddit) implements RunSpec {
+        String promptSubreddit,
+        @NotNull(message = "must be FLOAT32, BFLOAT16 or FLOAT16") Precision precision) implements RunSpec {
 
     public static SftSpec defaults() {
         SftConfig d = SftConfig.defaults();
         return new SftSpec(1e-3, 1e-4, 10, 200, d.batchSize(), d.gradAccumSteps(), d.maxGradNorm(), d.weightDecay(),
-                50, d.seed(), 2, 2, 64, 512, 1000, PromptSet.ANY, "");
+                50, d.seed(), 2, 2, 64, 512, 1000, PromptSet.ANY, "", d.precision());
     }
 
     @Override
@@ -57,6 +60,6 @@ public record SftSpec(
     public SftConfig trainerConfig() {
         SftConfig d = SftConfig.defaults();
         return new SftConfig(learningRate, minLearningRate, warmupSteps, steps, batchSize, gradAccumSteps, maxGradNorm,
-                weightDecay, d.beta1(), d.beta2(), d.eps(), checkpointEvery, seed);
+                weightDecay, d.beta1(), d.beta2(), d.eps(), checkpointEvery, seed, precision);
     }
 }

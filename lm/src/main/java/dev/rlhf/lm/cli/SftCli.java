@@ -7,6 +7,7 @@ import dev.rlhf.lm.OfflineEngine;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf.lm.Devices;
 import dev.rlhf.lm.CausalLm;
+import dev.rlhf.lm.Precision;
 import dev.rlhf.lm.SftConfig;
 import dev.rlhf.lm.SftExample;
 import dev.rlhf.lm.SftTrainer;
@@ -88,6 +89,8 @@ public final class SftCli implements Commands.Renamed {
     int checkpointEvery = D.checkpointEvery();
     @Option(names = "--seed", description = "Shuffling and initialisation seed.")
     long seed = D.seed();
+    @Option(names = "--precision", paramLabel = "TYPE", description = "float32, or mixed precision: bfloat16 (needs the patched JNI of the GPU kit) or float16 compute with float32 master weights.")
+    Precision precision = D.precision();
 
     @Override
     public Map<String, String> renamed() {
@@ -123,7 +126,7 @@ public final class SftCli implements Commands.Renamed {
     /** The trainer's config these options give. */
     SftConfig trainerConfig() {
         return new SftConfig(learningRate, minLearningRate, warmupSteps, steps, batchSize, gradAccumSteps, maxGradNorm,
-                weightDecay, D.beta1(), D.beta2(), D.eps(), checkpointEvery, seed);
+                weightDecay, D.beta1(), D.beta2(), D.eps(), checkpointEvery, seed, precision);
     }
 
     private TrainingListener.Progress train(MetricsSink console, TrainingListener listener) throws Exception {

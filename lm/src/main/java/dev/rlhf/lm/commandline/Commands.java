@@ -53,6 +53,7 @@ public final class Commands {
     public static CommandLine line(Object command) {
         CommandLine cl = command instanceof CommandSpec spec ? new CommandLine(spec) : new CommandLine(command);
         cl.setOverwrittenOptionsAllowed(true);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);   // --precision bfloat16
         return cl;
     }
 

@@ -44,6 +44,7 @@ final class RewardCommands {
                 .add("max-tokens", String.valueOf(init.maxTokens()), "Longest sequence read (prompt cut from the left); 0: the model's n_positions.")
                 .add("seed", "0", "Shuffling seed (and the split seed unless --split-seed).")
                 .flag("normalise-gain", "Also fit a gain so that the reference summaries' rewards have standard deviation 1.")
+                .add("precision", "float32", "float32, or mixed precision with float32 master weights: bfloat16 (needs the GPU kit's JNI) or float16 compute.")
                 .add("validation-fraction", "0.1", "Fraction of the posts held out for validation.")
                 .add("split-seed", null, "Seed of the validation split by post. Default: --seed.")
                 .flag("split-from-data", "Take the validation split from the comparisons' own split field.")

@@ -1,5 +1,7 @@
 package dev.rlhf.reward.cli;
 
+import dev.rlhf.lm.Precision;
+
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -128,7 +130,8 @@ public final class RewardModelCli {
                 Math.min(a.integer("micro-batch-size", d.microBatchSize()), a.integer("batch-size", d.batchSize())),
                 a.number("max-grad-norm", d.maxGradNorm()),
                 a.number("weight-decay", d.weightDecay()), d.beta1(), d.beta2(), d.eps(),
-                a.integer("max-tokens", d.maxTokens()), a.integer("seed", 0), a.flag("normalise-gain"));
+                a.integer("max-tokens", d.maxTokens()), a.integer("seed", 0), a.flag("normalise-gain"),
+                precision(a.get("precision", "float32")));
         PreferenceOptions options = options(a);
         List<Double> curve = new ArrayList<>();
         String lc = a.get("learning-curve", null);
@@ -181,6 +184,12 @@ public final class RewardModelCli {
         } finally {
             if (tokenizer instanceof AutoCloseable c) c.close();   // a BPE tokenizer holds native memory
         }
+    }
+
+    /** float32, bfloat16 or float16 (any case). */
+    static Precision precision(String name) {
+        for (Precision p : Precision.values()) if (p.name().equalsIgnoreCase(name)) return p;
+        throw new IllegalArgumentException("--precision must be float32, bfloat16 or float16, not " + name);
     }
 
     private static PreferenceOptions options(Args a) throws IOException {
