@@ -1,5 +1,7 @@
 package dev.rlhf.dpo;
 
+import dev.rlhf.lm.metrics.RecordMetrics;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -44,13 +46,9 @@ public record DpoMetrics(int step, double loss, double rewardsChosen, double rew
      * The implicit reward on held-out pairs: the fraction ranked as the labelers did, the mean margin and the mean loss.
      */
     public record Validation(int pairs, double accuracy, double margin, double loss) {
+        /** Each component in snake case under {@code dpo/validation/}. */
         public Map<String, Double> asMap() {
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put("dpo/validation/pairs", (double) pairs);
-            m.put("dpo/validation/accuracy", accuracy);
-            m.put("dpo/validation/margin", margin);
-            m.put("dpo/validation/loss", loss);
-            return m;
+            return RecordMetrics.asMap(this, "dpo/validation/");
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.rlhf.ppo;
 
+import dev.rlhf.lm.metrics.RecordMetrics;
+
 /**
  * What one PPO iteration reports.
  *
@@ -51,27 +53,7 @@ public record PpoMetrics(
      * every sink and the web store them.
      */
     public java.util.Map<String, Double> asMap() {
-        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
-        m.put("ppo/score", score);
-        m.put("ppo/kl", kl);
-        m.put("ppo/total_reward", totalReward);
-        m.put("ppo/entropy", entropy);
-        m.put("ppo/policy_loss", policyLoss);
-        m.put("ppo/value_loss", valueLoss);
-        m.put("ppo/clip_fraction", clipFraction);
-        m.put("ppo/approx_kl", approxKl);
-        m.put("ppo/explained_variance", explainedVariance);
-        m.put("ppo/response_length", responseLength);
-        m.put("ppo/eos_fraction", eosFraction);
-        m.put("ppo/beta", beta);
-        m.put("ppo/learning_rate", learningRate);
-        m.put("ppo/grad_norm", gradNorm);
-        m.put("ppo/skipped_steps", (double) skippedSteps);
-        m.put("ppo/tokens_per_second", tokensPerSecond);
-        m.put("ppo/generation_seconds", generationSeconds);
-        m.put("ppo/scoring_seconds", scoringSeconds);
-        m.put("ppo/update_seconds", updateSeconds);
-        return m;
+        return RecordMetrics.asMap(this, "ppo/", "iteration");
     }
 
     public double seconds() {

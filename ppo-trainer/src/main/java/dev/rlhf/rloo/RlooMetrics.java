@@ -1,6 +1,7 @@
 package dev.rlhf.rloo;
 
-import java.util.LinkedHashMap;
+import dev.rlhf.lm.metrics.RecordMetrics;
+
 import java.util.Map;
 
 /**
@@ -32,23 +33,8 @@ public record RlooMetrics(int iteration, double score, double kl, double sequenc
         return generationSeconds + scoringSeconds + updateSeconds;
     }
 
+    /** The iteration's metrics under their {@code rloo/} names (each component in snake case, without the iteration). */
     public Map<String, Double> asMap() {
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("rloo/score", score);
-        m.put("rloo/kl", kl);
-        m.put("rloo/sequence_reward", sequenceReward);
-        m.put("rloo/entropy", entropy);
-        m.put("rloo/loss", loss);
-        m.put("rloo/clip_fraction", clipFraction);
-        m.put("rloo/approx_kl", approxKl);
-        m.put("rloo/response_length", responseLength);
-        m.put("rloo/eos_fraction", eosFraction);
-        m.put("rloo/learning_rate", learningRate);
-        m.put("rloo/grad_norm", gradNorm);
-        m.put("rloo/skipped_steps", (double) skippedSteps);
-        m.put("rloo/generation_seconds", generationSeconds);
-        m.put("rloo/scoring_seconds", scoringSeconds);
-        m.put("rloo/update_seconds", updateSeconds);
-        return m;
+        return RecordMetrics.asMap(this, "rloo/", "iteration");
     }
 }

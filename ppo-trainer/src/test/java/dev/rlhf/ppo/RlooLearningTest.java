@@ -12,9 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,21 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RlooLearningTest extends TinySftModelTest {
 
     static RlooConfig config(String objective, int iterations, double beta) {
-        Map<String, String> v = new LinkedHashMap<>();
-        v.put("iterations", "" + iterations);
-        v.put("batchSize", "8");
-        v.put("samplesPerPrompt", "4");
-        v.put("minibatchSize", "16");
-        v.put("epochs", "2");
-        v.put("objective", objective);
-        v.put("responseLength", "12");
-        v.put("learningRate", "1e-3");
-        v.put("lrSchedule", "constant");
-        v.put("klCoef", "" + beta);
-        v.put("forwardBatchSize", "32");
-        v.put("checkpointEvery", "2");
-        v.put("seed", "3");
-        return RlooConfig.defaults().with(v);
+        return RlooConfig.defaults().with(TinySetup.fields("iterations", "" + iterations, "batchSize", "8",
+                "samplesPerPrompt", "4", "minibatchSize", "16", "epochs", "2", "objective", objective,
+                "responseLength", "12", "learningRate", "1e-3", "lrSchedule", "constant", "klCoef", "" + beta,
+                "forwardBatchSize", "32", "checkpointEvery", "2", "seed", "3"));
     }
 
     static List<RlooMetrics> run(RlooConfig config) throws Exception {

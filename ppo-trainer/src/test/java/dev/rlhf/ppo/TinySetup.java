@@ -81,17 +81,15 @@ final class TinySetup {
 
     /** A test-sized config: batch 32, minibatch 16, 12 new tokens. */
     static PpoConfig config(int iterations, double beta) {
+        return PpoConfig.defaults().with(fields("iterations", "" + iterations, "batchSize", "32", "minibatchSize", "16",
+                "responseLength", "12", "learningRate", "1e-3", "lrSchedule", "constant", "klCoef", "" + beta,
+                "forwardBatchSize", "32", "sampleEvery", "0", "seed", "3"));
+    }
+
+    /** Config fields as a {@code with} takes them, from name, value, name, value, ... in that order. */
+    static Map<String, String> fields(String... namesAndValues) {
         Map<String, String> v = new LinkedHashMap<>();
-        v.put("iterations", "" + iterations);
-        v.put("batchSize", "32");
-        v.put("minibatchSize", "16");
-        v.put("responseLength", "12");
-        v.put("learningRate", "1e-3");
-        v.put("lrSchedule", "constant");
-        v.put("klCoef", "" + beta);
-        v.put("forwardBatchSize", "32");
-        v.put("sampleEvery", "0");
-        v.put("seed", "3");
-        return PpoConfig.defaults().with(v);
+        for (int i = 0; i < namesAndValues.length; i += 2) v.put(namesAndValues[i], namesAndValues[i + 1]);
+        return v;
     }
 }

@@ -39,9 +39,7 @@ public final class ComparisonReader {
 
     /** Every comparison of a file, for snapshots that fit in memory. */
     public static List<Comparison> readAll(Path file) throws IOException {
-        List<Comparison> all = new ArrayList<>();
-        forEach(file, all::add);
-        return all;
+        return JsonLines.readAll(file, ComparisonReader::parse);
     }
 
     /** One line; {@code source} and {@code lineNo} only name the place in errors. */

@@ -23,6 +23,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -60,6 +62,13 @@ public final class JsonLines {
     public static <T> long forEach(Path file, RecordParser<T> parser, Consumer<T> sink) throws IOException {
         String source = file.toString();
         return read(file, source, (lineNo, o) -> sink.accept(parser.parse(o, source, lineNo)), bytes -> { });
+    }
+
+    /** Every record of {@code file}, in file order: for files that fit in memory. */
+    public static <T> List<T> readAll(Path file, RecordParser<T> parser) throws IOException {
+        List<T> all = new ArrayList<>();
+        forEach(file, parser, all::add);
+        return all;
     }
 
     /** The same for text already decoded (no byte progress). */

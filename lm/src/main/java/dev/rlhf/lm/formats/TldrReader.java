@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -29,9 +28,7 @@ public final class TldrReader {
 
     /** All posts of a file: for data sets that fit in memory (SFT on a laptop); large files use {@link #forEach}. */
     public static List<TldrPost> readAll(Path file) throws IOException {
-        List<TldrPost> posts = new ArrayList<>();
-        forEach(file, posts::add);
-        return posts;
+        return JsonLines.readAll(file, TldrReader::parse);
     }
 
     /** One line's object; {@code source} and {@code lineNo} only name the place in errors. */

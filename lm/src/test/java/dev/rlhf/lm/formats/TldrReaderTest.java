@@ -13,10 +13,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TldrReaderTest {
 
+    /** {@code dir/posts.jsonl} holding {@code lines}. */
+    static Path posts(Path dir, String lines) throws Exception {
+        return Files.writeString(dir.resolve("posts.jsonl"), lines);
+    }
+
     @Test
     void readsPostsAndFormatsThePrompt(@TempDir Path dir) throws Exception {
-        Path f = dir.resolve("posts.jsonl");
-        Files.writeString(f, """
+        Path f = posts(dir, """
                 {"id":"t3_a","subreddit":"cooking","title":"Burnt rice","post":"I burn rice every time.","summary":"rice burns"}
 
                 {"id":"t3_b","subreddit":"pets","title":"Cat","post":"My cat sleeps all day.","summary":"sleepy cat"}
@@ -31,8 +35,7 @@ class TldrReaderTest {
 
     @Test
     void aBadLineIsNamedWithItsNumberAndField(@TempDir Path dir) throws Exception {
-        Path f = dir.resolve("posts.jsonl");
-        Files.writeString(f, """
+        Path f = posts(dir, """
                 {"id":"1","subreddit":"a","title":"t","post":"p","summary":"s"}
                 {"id":"2","subreddit":"a","title":"t","post":"p","summary":"s"}
                 {"id":"3","subreddit":"a","title":"t","summary":"s"}

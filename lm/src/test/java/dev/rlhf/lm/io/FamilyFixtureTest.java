@@ -66,6 +66,19 @@ class FamilyFixtureTest {
         return SafeTensors.read(dir(base).resolve("expected.safetensors"), m);
     }
 
+    /** A check of one family's model against its expected tensors, both in {@code m}. */
+    @FunctionalInterface
+    interface FamilyCheck {
+        void check(NDManager m, CausalLm model, Map<String, NDArray> expected) throws IOException;
+    }
+
+    /** Loads the family's model and its expected tensors in a manager of their own, closed after {@code check}. */
+    static void withModel(String family, FamilyCheck check) throws IOException {
+        try (NDManager m = root.newSubManager(); CausalLm model = HfCheckpoint.loadModel(dir(family), m)) {
+            check.check(m, model, expected(family, m));
+        }
+    }
+
     static NDArray logits(CausalLm model, Map<String, NDArray> e) {
         return model.logits(e.get("input_ids"), e.get("attention_mask"), e.get("position_ids"), null);
     }
@@ -79,14 +92,13 @@ class FamilyFixtureTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama", "llama3", "qwen2", "mistral", "neox", "llama-f16", "llama-bf16", "qwen2-sharded"})
     void logitsMatchTheIndependentImplementation(String family) throws IOException {
-        try (NDManager m = root.newSubManager(); CausalLm model = HfCheckpoint.loadModel(dir(family), m)) {
-            Map<String, NDArray> e = expected(family, m);
+        withModel(family, (m, model, e) -> {
             NDArray ours = logits(model, e);
             assertEquals(e.get("logits").getShape(), ours.getShape());
             double worst = worstAtRealPositions(ours, e.get("logits"), e.get("attention_mask"));
             assertTrue(worst <= 1e-4, family + ": largest logit difference " + worst);
             assertTrue(e.get("logits").abs().max().getFloat() > 1, "logits of a size where 1e-4 means something");
-        }
+        });
     }
 
     @Test
@@ -103,8 +115,7 @@ class FamilyFixtureTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama", "llama3", "qwen2", "mistral", "neox"})
     void greedyContinuationIsTheReferenceOneWithAndWithoutTheCache(String family) throws IOException {
-        try (NDManager m = root.newSubManager(); CausalLm model = HfCheckpoint.loadModel(dir(family), m)) {
-            Map<String, NDArray> e = expected(family, m);
+        withModel(family, (m, model, e) -> {
             int[] prompt = Arrays.stream(e.get("prompt_ids").toLongArray()).mapToInt(Math::toIntExact).toArray();
             int[] want = Arrays.stream(e.get("greedy_ids").toLongArray()).mapToInt(Math::toIntExact).toArray();
             SamplingConfig greedy = SamplingConfig.of(6, 0, 1);
@@ -112,14 +123,13 @@ class FamilyFixtureTest {
                 Sampler.Result r = new Sampler(model).generate(new int[][] {prompt}, greedy, cache);
                 assertArrayEquals(want, Arrays.copyOf(r.tokens()[0], r.lengths()[0]), family + " cache " + cache);
             }
-        }
+        });
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"llama", "llama3", "qwen2", "mistral", "neox"})
     void kvCacheGivesTheLogitsOfTheFullPass(String family) throws IOException {
-        try (NDManager m = root.newSubManager(); CausalLm model = HfCheckpoint.loadModel(dir(family), m)) {
-            Map<String, NDArray> e = expected(family, m);
+        withModel(family, (m, model, e) -> {
             NDArray ids = e.get("input_ids"), mask = e.get("attention_mask");
             long t = ids.getShape().get(1);
             NDArray full = model.logits(ids, mask, null, null);
@@ -134,14 +144,13 @@ class FamilyFixtureTest {
             NDArray cached = NDArrays.concat(new ai.djl.ndarray.NDList(parts), 1);
             double worst = worstAtRealPositions(cached, full, mask);
             assertTrue(worst <= 1e-4, family + ": cached differs from the full pass by " + worst);
-        }
+        });
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"llama", "llama3", "qwen2", "mistral", "neox"})
     void leftPaddedRowGivesTheLogitsOfTheRowAlone(String family) throws IOException {
-        try (NDManager m = root.newSubManager(); CausalLm model = HfCheckpoint.loadModel(dir(family), m)) {
-            Map<String, NDArray> e = expected(family, m);
+        withModel(family, (m, model, e) -> {
             NDArray ids = e.get("input_ids"), mask = e.get("attention_mask");
             long pad = ids.getShape().get(1) - mask.get(1).sum().getLong();
             assertTrue(pad > 0);
@@ -149,7 +158,7 @@ class FamilyFixtureTest {
             NDArray alone = model.logits(ids.get("1:2, {}:", pad)).get(0);
             float worst = padded.sub(alone).abs().max().getFloat();
             assertTrue(worst <= 1e-5, family + ": padded row differs by " + worst);
-        }
+        });
     }
 
     @ParameterizedTest

@@ -1,6 +1,7 @@
 package dev.rlhf.reward.cli;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The options of one parsed reward-model command: name (kebab-case, without dashes) → text, the given value or the
@@ -23,20 +24,20 @@ record Args(String command, Map<String, String> values) {
     }
 
     int integer(String name, int fallback) {
-        String v = get(name, null);
-        try {
-            return v == null ? fallback : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option --" + name + " must be an integer, was \"" + v + "\"");
-        }
+        return parsed(name, fallback, Integer::parseInt, "an integer");
     }
 
     double number(String name, double fallback) {
+        return parsed(name, fallback, Double::parseDouble, "a number");
+    }
+
+    /** The option's value read by {@code parse}, or {@code fallback} when absent; a value it refuses names {@code kind}. */
+    private <T> T parsed(String name, T fallback, Function<String, T> parse, String kind) {
         String v = get(name, null);
         try {
-            return v == null ? fallback : Double.parseDouble(v);
+            return v == null ? fallback : parse.apply(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option --" + name + " must be a number, was \"" + v + "\"");
+            throw new IllegalArgumentException("option --" + name + " must be " + kind + ", was \"" + v + "\"");
         }
     }
 }
