@@ -37,8 +37,12 @@ public final class LmHead {
         return logp.exp().mul(logp).sum(new int[] {-1}).neg();
     }
 
-    /** log softmax over the last axis, computed and returned in float32 whatever the logits' type (mixed precision). */
+    /**
+     * log softmax over the last axis, computed and returned in float32 for float32 and half-precision logits (mixed
+     * precision), in float64 for float64 ones (the gradient checks).
+     */
     static NDArray logSoftmax(NDArray logits) {
-        return JniUtils.logSoftmax((PtNDArray) logits, -1, DataType.FLOAT32);
+        DataType type = logits.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
+        return JniUtils.logSoftmax((PtNDArray) logits, -1, type);
     }
 }
