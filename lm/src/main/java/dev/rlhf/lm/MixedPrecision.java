@@ -20,21 +20,47 @@ import java.util.Map;
  * and AdamW steps as usual (its moments float32); {@link #weightsToCompute} then rounds the updated masters into
  * the working copy. DJL's type cast records no gradient, so the two sets are separate leaves rather than one graph.
  *
- * <p>With {@link Precision#FLOAT32} there is no copy: the working parameters are the masters and both calls do
- * nothing, so a float32 run is the same, to the bit, as one without this class.
+ * <p>The trainer makes its working copy in {@link #manager()} and hands both parameter sets to {@link #pair};
+ * closing this frees the copy. With {@link Precision#FLOAT32} there is no copy: the working parameters are the masters
+ * and every call does nothing, so a float32 run is the same, to the bit, as one without this class.
  */
-public final class MixedPrecision {
+public final class MixedPrecision implements AutoCloseable {
 
     private final List<NDArray> master = new ArrayList<>();
     private final List<NDArray> compute = new ArrayList<>();
     private final Precision precision;
+    private final NDManager manager;
+
+    /**
+     * Refuses, by name, a precision the loaded JNI cannot run ({@link Precision#requireSupported()}); under mixed
+     * precision opens the manager of the working copy under {@code parent} (the masters' manager).
+     */
+    public MixedPrecision(Precision precision, NDManager parent) {
+        precision.requireSupported();
+        this.precision = precision;
+        this.manager = precision.mixed() ? parent.newSubManager() : null;
+    }
+
+    public boolean mixed() {
+        return precision.mixed();
+    }
+
+    /** The type the working copy is made in. */
+    public DataType computeType() {
+        return precision.computeType();
+    }
+
+    /** Where the working copy is made; only under mixed precision. */
+    public NDManager manager() {
+        if (manager == null) throw new IllegalStateException("float32 training makes no working copy");
+        return manager;
+    }
 
     /**
      * @param master  name → float32 master parameter (gradients recorded)
      * @param compute the same names → working parameter in the compute type (ignored for float32)
      */
-    public MixedPrecision(Map<String, NDArray> master, Map<String, NDArray> compute, Precision precision) {
-        this.precision = precision;
+    public void pair(Map<String, NDArray> master, Map<String, NDArray> compute) {
         if (!precision.mixed()) return;
         for (Map.Entry<String, NDArray> e : master.entrySet()) {
             NDArray c = compute.get(e.getKey());
@@ -47,10 +73,6 @@ public final class MixedPrecision {
             this.compute.add(c);
         }
         giveMastersGradients();
-    }
-
-    public Precision precision() {
-        return precision;
     }
 
     /**
@@ -107,5 +129,11 @@ public final class MixedPrecision {
         if (x.getDataType() == DataType.FLOAT32) return x;
         NDArray zero = x.getManager().zeros(new Shape(1), DataType.FLOAT32);
         return x.add(zero);
+    }
+
+    /** Frees the working copy. */
+    @Override
+    public void close() {
+        if (manager != null) manager.close();
     }
 }

@@ -38,12 +38,9 @@ public final class SftTrainer implements AutoCloseable {
         this.config = config;
         this.optimizer = new AdamW(model.manager(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());
         this.schedule = config.schedule();
-        Precision precision = config.precision();
-        precision.requireSupported();
-        this.compute = precision.mixed()
-                ? model.config().fromTensors(model.namedTensors(), model.manager().newSubManager(), precision.computeType())
-                : model;
-        this.mixed = new MixedPrecision(model.namedTensors(), compute.namedTensors(), precision);
+        this.mixed = new MixedPrecision(config.precision(), model.manager());
+        this.compute = mixed.mixed() ? model.config().fromTensors(model.namedTensors(), mixed.manager(), mixed.computeType()) : model;
+        mixed.pair(model.namedTensors(), compute.namedTensors());
     }
 
     /** Reports every step's {@link TrainingListener.Progress#asMap()} ({@code sft/...} names) to {@code sink}. */
@@ -79,9 +76,7 @@ public final class SftTrainer implements AutoCloseable {
     public void restoreState(Path dir) throws IOException {
         int saved = TrainingState.load(dir, optimizer, model.namedTensors());
         if (saved > config.steps()) throw new IOException(dir + ": step " + saved + " is past the run's " + config.steps() + " steps");
-        try (NDManager s = model.manager().newSubManager()) {
-            mixed.weightsToCompute(s);                          // the weights may have been loaded since the copy
-        }
+        mixed.weightsToCompute(model.manager());                // the weights may have been loaded since the copy
         step = saved;
     }
 
@@ -188,10 +183,6 @@ public final class SftTrainer implements AutoCloseable {
     @Override
     public void close() {
         optimizer.close();
-        if (compute != model) {
-            NDManager copy = compute.manager();
-            compute.close();
-            copy.close();
-        }
+        mixed.close();
     }
 }

@@ -7,7 +7,6 @@ import ai.djl.training.GradientCollector;
 import dev.rlhf.lm.AdamW;
 import dev.rlhf.lm.Gradients;
 import dev.rlhf.lm.MixedPrecision;
-import dev.rlhf.lm.Precision;
 import dev.rlhf.lm.ScalarHead;
 import dev.rlhf.lm.TrainingState;
 import dev.rlhf.lm.tokenizer.Tokenizer;
@@ -49,16 +48,12 @@ public final class RewardTrainer implements AutoCloseable {
                 : model.config().max_position_embeddings();
         this.encoder = new SequenceEncoder(tokenizer, maxLen);
         this.optimizer = new AdamW(model.manager(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());
-        Precision precision = config.precision();
-        precision.requireSupported();
-        if (precision.mixed()) {
-            NDManager copy = model.manager().newSubManager();
-            this.compute = new RewardModel(model.config().fromTensors(model.trunk().namedTensors(), copy, precision.computeType()),
-                    ScalarHead.fromTensors(model.head().namedTensors(), copy, precision.computeType()));
-        } else {
-            this.compute = model;
-        }
-        this.mixed = new MixedPrecision(model.namedParameters(), compute.namedParameters(), precision);
+        this.mixed = new MixedPrecision(config.precision(), model.manager());
+        this.compute = mixed.mixed()
+                ? new RewardModel(model.config().fromTensors(model.trunk().namedTensors(), mixed.manager(), mixed.computeType()),
+                        ScalarHead.fromTensors(model.head().namedTensors(), mixed.manager(), mixed.computeType()))
+                : model;
+        mixed.pair(model.namedParameters(), compute.namedParameters());
     }
 
     /** Reports every step's {@link RewardProgress#asMap()} ({@code reward/...} names) to {@code sink}. */
@@ -88,9 +83,7 @@ public final class RewardTrainer implements AutoCloseable {
      */
     public void restoreState(Path dir) throws IOException {
         step = TrainingState.load(dir, optimizer, model.namedParameters());
-        try (NDManager s = model.manager().newSubManager()) {
-            mixed.weightsToCompute(s);                          // the weights may have been loaded since the copy
-        }
+        mixed.weightsToCompute(model.manager());                // the weights may have been loaded since the copy
     }
 
     /** An example with its candidates already tokenised. */
@@ -223,10 +216,6 @@ public final class RewardTrainer implements AutoCloseable {
     @Override
     public void close() {
         optimizer.close();
-        if (compute != model) {
-            NDManager copy = compute.manager();
-            compute.close();
-            copy.close();
-        }
+        mixed.close();
     }
 }
