@@ -42,6 +42,11 @@ public interface CausalLm extends AutoCloseable {
     /** The output projection [V, d] (nn.Linear layout): the tied embedding or the model's own head. */
     NDArray outputEmbedding();
 
+    /** The type of the parameters, and so of the activations: float32, or a half type for a mixed-precision copy. */
+    default DataType dataType() {
+        return outputEmbedding().getDataType();
+    }
+
     /** Next-token logits [B, T, V]. */
     default NDArray logits(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache) {
         return LmHead.logits(this, hidden(ids, attentionMask, positionIds, cache));

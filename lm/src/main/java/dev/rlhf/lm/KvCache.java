@@ -21,7 +21,8 @@ public final class KvCache {
     private final int capacity;
     private int length;
 
-    public KvCache(LmConfig config, NDManager manager, int batchSize, int capacity) {
+    /** @param dtype the model's type ({@link CausalLm#dataType()}): the cache holds its keys and values as they are */
+    public KvCache(LmConfig config, NDManager manager, int batchSize, int capacity, DataType dtype) {
         if (capacity > config.max_position_embeddings()) {
             throw new IllegalArgumentException("capacity " + capacity + " exceeds n_positions " + config.max_position_embeddings());
         }
@@ -30,8 +31,8 @@ public final class KvCache {
         this.values = new NDArray[config.num_hidden_layers()];
         Shape shape = new Shape(batchSize, config.num_key_value_heads(), capacity, config.head_dim());
         for (int i = 0; i < keys.length; i++) {
-            keys[i] = manager.zeros(shape, DataType.FLOAT32);
-            values[i] = manager.zeros(shape, DataType.FLOAT32);
+            keys[i] = manager.zeros(shape, dtype);
+            values[i] = manager.zeros(shape, dtype);
         }
     }
 

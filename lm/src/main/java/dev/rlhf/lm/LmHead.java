@@ -41,7 +41,7 @@ public final class LmHead {
      * log softmax over the last axis, computed and returned in float32 for float32 and half-precision logits (mixed
      * precision), in float64 for float64 ones (the gradient checks).
      */
-    static NDArray logSoftmax(NDArray logits) {
+    public static NDArray logSoftmax(NDArray logits) {
         DataType type = logits.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
         return JniUtils.logSoftmax((PtNDArray) logits, -1, type);
     }

@@ -81,7 +81,7 @@ public final class Sampler {
         Random rng = new Random(config.seed());
 
         try (NDManager gen = model.manager().newSubManager()) {
-            KvCache cache = useCache ? new KvCache(model.config(), gen, b, total) : null;
+            KvCache cache = useCache ? new KvCache(model.config(), gen, b, total, model.dataType()) : null;
             for (int s = 0; s < n; s++) {
                 int len = p + s; // positions already known
                 try (NDManager step = gen.newSubManager()) {
@@ -127,7 +127,8 @@ public final class Sampler {
             System.arraycopy(mask, r * total, am, r * to, to);
         }
         NDArray h = model.hidden(Constants.ints(step, x, new Shape(b, t)), Constants.ints(step, am, new Shape(b, to)), null, cache);
-        return LmHead.logits(model, h.get(":, -1:, :")).squeeze(1); // only the last position goes through the head
+        NDArray last = LmHead.logits(model, h.get(":, -1:, :")).squeeze(1); // only the last position goes through the head
+        return MixedPrecision.toFloat32(last);                               // a half-precision model's, drawn from in float32
     }
 
     /** The next token of every row: argmax, or a draw from softmax(filtered logits / τ) with the seeded RNG. */

@@ -2,6 +2,7 @@ package dev.rlhf.lm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +51,7 @@ class KvCacheTest {
             float[] full = model.logits(idArr, maskArr, null, null).toFloatArray(); // [B, T, V]
 
             // Prefix of 4 positions at once, then one position at a time through the cache.
-            KvCache cache = new KvCache(CONFIG, m, b, t);
+            KvCache cache = new KvCache(CONFIG, m, b, t, DataType.FLOAT32);
             int prefix = 4;
             NDArray first = model.logits(idArr.get(":, :{}", prefix), maskArr.get(":, :{}", prefix), null, cache);
             assertClose(slice(full, b, t, 0, prefix), first.toFloatArray(), 1e-4f);

@@ -2,6 +2,7 @@ package dev.rlhf.lm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,6 +111,29 @@ class SamplerTest {
                 float[] lp = LmHead.logProbs(logits, next, temperature).toFloatArray();
                 int start = prompts[row].length - 1;
                 for (int j = 0; j < r.lengths()[row]; j++) assertEquals(lp[start + j], r.logProbs()[row][j], 1e-4);
+            }
+        }
+    }
+
+    @Test
+    void aHalfPrecisionCopySamplesWithItsOwnCacheAndFloat32LogProbs() {
+        try (NDManager m = root.newSubManager()) {
+            CausalLm half = CONFIG.fromTensors(model.namedTensors(), m, DataType.FLOAT16);
+            assertEquals(DataType.FLOAT16, half.dataType());
+            Sampler s = new Sampler(half);
+            SamplingConfig c = SamplingConfig.of(12, 0.7, 9);
+            Sampler.Result cached = s.generate(PROMPTS, c), uncached = s.generate(PROMPTS, c, false);
+            assertTrue(Arrays.deepEquals(cached.tokens(), uncached.tokens()));
+            // The same tokens scored by the float32 model: the half copy's log-probs agree to its rounding.
+            Sampler.Result full = new Sampler(model).generate(PROMPTS, c);
+            for (int row = 0; row < PROMPTS.length; row++) {
+                for (int j = 0; j < cached.lengths()[row]; j++) {
+                    assertEquals(cached.logProbs()[row][j], uncached.logProbs()[row][j], 1e-2);
+                }
+            }
+            assertTrue(Arrays.deepEquals(full.tokens(), cached.tokens()), "a 2-layer model's draws survive float16");
+            for (int row = 0; row < PROMPTS.length; row++) {
+                for (int j = 0; j < full.lengths()[row]; j++) assertEquals(full.logProbs()[row][j], cached.logProbs()[row][j], 2e-2);
             }
         }
     }

@@ -81,11 +81,21 @@ public final class ConfigFields {
                 throw new IllegalArgumentException(what + " config field " + name + " must be true or false, was \"" + text + "\"");
             }
             if (type == String.class) return v;
+            if (type.isEnum()) return constant(what, name, type, v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(what + " config field " + name + " must be a " + type.getSimpleName()
                     + ", was \"" + text + "\"");
         }
         throw new IllegalStateException("unsupported field type " + type + " of " + name);
+    }
+
+    /** The constant of enum {@code type} named {@code text}, in any case; another name is refused listing the names. */
+    private static Object constant(String what, String name, Class<?> type, String text) {
+        for (Object c : type.getEnumConstants()) {
+            if (((Enum<?>) c).name().equalsIgnoreCase(text)) return c;
+        }
+        String names = String.join(", ", java.util.Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name()).toList());
+        throw new IllegalArgumentException(what + " config field " + name + " must be one of " + names + ", was \"" + text + "\"");
     }
 
     /** Refuses {@code v ≤ 0}, naming the field. */

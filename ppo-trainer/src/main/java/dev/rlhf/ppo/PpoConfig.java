@@ -1,5 +1,8 @@
 package dev.rlhf.ppo;
 
+import dev.rlhf.lm.MixedPrecision;
+import dev.rlhf.lm.Precision;
+
 import java.util.Map;
 
 import static dev.rlhf.ppo.ConfigFields.nonNegative;
@@ -46,6 +49,9 @@ import static dev.rlhf.ppo.ConfigFields.unit;
  * @param sampleEvery         report a table of sample responses every this many iterations; 0 never
  * @param samplesShown        rows in that table
  * @param checkpointEvery     save a checkpoint every this many iterations (and always at the end); 0 only at the end
+ * @param precision           FLOAT32, or mixed precision: the passes in BFLOAT16 (FLOAT16) on working copies of the
+ *                            four models, float32 master weights, AdamW moments, log-softmax and losses (see
+ *                            {@link MixedPrecision})
  */
 public record PpoConfig(
         int iterations,
@@ -78,7 +84,8 @@ public record PpoConfig(
         long seed,
         int sampleEvery,
         int samplesShown,
-        int checkpointEvery) {
+        int checkpointEvery,
+        Precision precision) {
 
     public PpoConfig {
         positive("iterations", iterations);
@@ -104,6 +111,7 @@ public record PpoConfig(
         if (sampleEvery < 0) throw new IllegalArgumentException("sampleEvery must be ≥ 0, was " + sampleEvery);
         if (samplesShown < 0) throw new IllegalArgumentException("samplesShown must be ≥ 0, was " + samplesShown);
         if (checkpointEvery < 0) throw new IllegalArgumentException("checkpointEvery must be ≥ 0, was " + checkpointEvery);
+        if (precision == null) throw new IllegalArgumentException("precision must be FLOAT32, BFLOAT16 or FLOAT16");
     }
 
     /** The paper's settings (batch size scaled down to one machine). */
@@ -139,7 +147,8 @@ public record PpoConfig(
                 1L,        // seed
                 10,        // sampleEvery
                 4,         // samplesShown
-                50);       // checkpointEvery
+                50,        // checkpointEvery
+                Precision.FLOAT32);
     }
 
     /** The minibatches (optimizer steps) per iteration. */

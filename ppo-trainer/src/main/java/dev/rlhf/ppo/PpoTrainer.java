@@ -3,6 +3,7 @@ package dev.rlhf.ppo;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.rlhf.lm.AdamW;
@@ -10,8 +11,10 @@ import dev.rlhf.lm.Constants;
 import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.Gradients;
 import dev.rlhf.lm.LmHead;
+import dev.rlhf.lm.MixedPrecision;
 import dev.rlhf.lm.Sampler;
 import dev.rlhf.lm.SamplingConfig;
+import dev.rlhf.lm.ScalarHead;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 
 import java.io.IOException;
@@ -43,7 +46,9 @@ import java.util.function.Consumer;
  * counter: a run resumed from a checkpoint repeats the iterations of one that never stopped.
  *
  * <p>The models belong to the caller. The policy and value network are trained; the reference policy and the reward
- * function are only read. Each iteration, each forward chunk and each minibatch opens its own NDManager sub-manager,
+ * function are only read. Under mixed precision ({@link PpoConfig#precision()}) generation and every pass run on
+ * half-precision working copies of the policy, the reference and the value network, made here; the log-softmax, the
+ * losses and the optimizer work in float32 on the caller's models, the masters. Each iteration, each forward chunk and each minibatch opens its own NDManager sub-manager,
  * and the gradient-free passes run outside any gradient collector, so native memory stays flat over a long run.
  */
 public final class PpoTrainer implements AutoCloseable {
@@ -77,6 +82,11 @@ public final class PpoTrainer implements AutoCloseable {
     private final CausalLm policy;
     private final CausalLm reference;
     private final ValueModel value;
+    /** What the passes run on: the three models themselves, or their working copies under mixed precision. */
+    private final CausalLm computePolicy;
+    private final CausalLm computeReference;
+    private final ValueModel computeValue;
+    private final MixedPrecision mixed;
     private final RewardFunction reward;
     private final Tokenizer tokenizer;
     private final List<int[]> prompts;
@@ -107,13 +117,34 @@ public final class PpoTrainer implements AutoCloseable {
         this.reward = reward;
         this.tokenizer = tokenizer;
         this.prompts = List.copyOf(prompts);
-        policy.namedTensors().forEach((k, v) -> namedParameters.put("policy." + k, v));
-        value.trunk().trunkTensors().forEach((k, v) -> namedParameters.put("value." + k, v));
-        value.head().namedTensors().forEach((k, v) -> namedParameters.put("value." + k, v));
+        namedParameters.putAll(trained(policy, value));
         parameters.addAll(namedParameters.values());
+        this.mixed = new MixedPrecision(config.precision(), policy.manager());
+        if (mixed.mixed()) {
+            DataType type = mixed.computeType();
+            NDManager copies = mixed.manager();
+            this.computePolicy = policy.config().fromTensors(policy.namedTensors(), copies, type);
+            this.computeReference = reference.config().fromTensors(reference.namedTensors(), copies, type);
+            this.computeValue = new ValueModel(value.trunk().config().fromTensors(value.trunk().namedTensors(), copies, type),
+                    ScalarHead.fromTensors(value.head().namedTensors(), copies, type));
+        } else {
+            this.computePolicy = policy;
+            this.computeReference = reference;
+            this.computeValue = value;
+        }
+        mixed.pair(namedParameters, trained(computePolicy, computeValue));
         this.optimizer = new AdamW(policy.manager(), config.adamBeta1(), config.adamBeta2(), config.adamEps(),
                 config.weightDecay());
         this.klController = AdaptiveKlController.of(config);
+    }
+
+    /** The trained parameters by checkpoint name: the policy's ({@code policy.}…), then the value network's ({@code value.}…). */
+    private static Map<String, NDArray> trained(CausalLm policy, ValueModel value) {
+        Map<String, NDArray> named = new LinkedHashMap<>();
+        policy.namedTensors().forEach((k, v) -> named.put("policy." + k, v));
+        value.trunk().trunkTensors().forEach((k, v) -> named.put("value." + k, v));
+        value.head().namedTensors().forEach((k, v) -> named.put("value." + k, v));
+        return named;
     }
 
     /**
@@ -218,7 +249,7 @@ public final class PpoTrainer implements AutoCloseable {
 
         // (1) A batch of prompts; responses sampled from softmax(logits / τ) with the KV cache.
         int[][] queries = promptBatch(it);
-        Sampler.Result gen = new Sampler(policy).generate(queries,
+        Sampler.Result gen = new Sampler(computePolicy).generate(queries,
                 SamplingConfig.of(n, tau, seed(it, 1)));
         int rows = queries.length, eos = policy.config().eos_token_id();
         int[] lengths = gen.lengths();
@@ -240,13 +271,13 @@ public final class PpoTrainer implements AutoCloseable {
             int to = Math.min(rows, from + config.forwardBatchSize());
             try (NDManager m = policy.manager().newSubManager()) {
                 Batch.Tensors b = all.rows(from, to, m);
-                NDArray logp = responseLogits(policy, b).logSoftmax(-1);            // log softmax(logits / τ)
+                NDArray logp = LmHead.logSoftmax(responseLogits(computePolicy, b));  // log softmax(logits / τ), float32
                 PpoMath.copyRows(logp.gather(b.targets().expandDims(-1), -1).squeeze(-1).toFloatArray(), logProbs, from, n);
                 NDArray entropy = logp.exp().mul(logp).sum(new int[] {-1}).neg();    // H = −Σ p·log p
                 entropySum += entropy.mul(b.responseMask()).sum().getFloat();
-                NDArray refLogp = LmHead.logProbs(ResponseForward.logits(reference, b), b.targets(), tau);
+                NDArray refLogp = LmHead.logProbs(ResponseForward.logits(computeReference, b), b.targets(), tau);
                 PpoMath.copyRows(refLogp.toFloatArray(), refLogProbs, from, n);
-                NDArray v = value.values(ResponseForward.hidden(value.trunk(), b));          // V(s_t)
+                NDArray v = MixedPrecision.toFloat32(computeValue.values(ResponseForward.hidden(computeValue.trunk(), b))); // V(s_t)
                 PpoMath.copyRows(v.toFloatArray(), values, from, n);
             }
         }
@@ -289,9 +320,9 @@ public final class PpoTrainer implements AutoCloseable {
                     float[] newLogpHost;
                     Gradients.zero(parameters);
                     try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                        NDArray logp = LmHead.logProbs(ResponseForward.logits(policy, b), b.targets(), config.temperature()); // log π_θ
+                        NDArray logp = LmHead.logProbs(ResponseForward.logits(computePolicy, b), b.targets(), config.temperature()); // log π_θ
                         NDArray pg = PpoMath.policyLoss(logp, oldLogp, adv, b.responseMask(), config.clipRange());       // max(−Aρ, −A·clip(ρ))
-                        NDArray v = value.values(ResponseForward.hidden(value.trunk(), b));                                      // V_φ(s_t)
+                        NDArray v = MixedPrecision.toFloat32(computeValue.values(ResponseForward.hidden(computeValue.trunk(), b))); // V_φ(s_t)
                         NDArray vl = PpoMath.valueLoss(v, oldV, ret, b.responseMask(), config.valueClipRange());         // ½max((V−R)², (V_clip−R)²)
                         NDArray loss = pg.add(vl.mul(Constants.scalar(vl, config.valueCoef())));                                 // L = L_pg + c_v·L_v
                         gc.backward(loss);
@@ -299,6 +330,7 @@ public final class PpoTrainer implements AutoCloseable {
                         vlSum += vl.getFloat();
                         newLogpHost = logp.toFloatArray();
                     }
+                    mixed.gradientsToMaster(m);                                               // float32 gradients on the masters
                     norm = config.maxGradNorm() > 0                                           // g ← g·min(1, c/‖g‖)
                             ? Gradients.clipGlobalNorm(parameters, config.maxGradNorm(), m)
                             : Gradients.globalNorm(parameters, m);
@@ -308,6 +340,7 @@ public final class PpoTrainer implements AutoCloseable {
                         steps++;
                         continue;
                     }
+                    mixed.weightsToCompute(m);                                                // the working copies follow
                     // Diagnostics on the real tokens: clip fraction and approx KL (ρ − 1) − log ρ.
                     double mbClipped = 0, mbApproxKl = 0;
                     long mbTokens = 0;
@@ -419,10 +452,13 @@ public final class PpoTrainer implements AutoCloseable {
         PpoCheckpoint.State s = PpoCheckpoint.restore(checkpoint, optimizer, namedParameters, policy.manager());
         klController.setBeta(s.beta());
         iteration = s.iteration();
+        mixed.weightsToCompute(policy.manager());
     }
 
+    /** Frees the optimizer's moments and the working copies of mixed precision. */
     @Override
     public void close() {
         optimizer.close();
+        mixed.close();
     }
 }

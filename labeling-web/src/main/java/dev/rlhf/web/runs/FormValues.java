@@ -67,16 +67,14 @@ public final class FormValues {
         };
     }
 
+    /** The constant of {@code type} named by the field, in any case; empty gives {@code fallback}; another name is an error. */
     public static <E extends Enum<E>> E choice(Map<String, String> values, String field, Class<E> type, E fallback,
                                                Map<String, String> errors) {
         String v = text(values, field);
         if (v.isEmpty()) return fallback;
-        try {
-            return Enum.valueOf(type, v);
-        } catch (IllegalArgumentException e) {
-            errors.put(field, "must be one of " + Arrays.toString(type.getEnumConstants()));
-            return null;
-        }
+        for (E c : type.getEnumConstants()) if (c.name().equalsIgnoreCase(v)) return c;
+        errors.put(field, "must be one of " + Arrays.toString(type.getEnumConstants()));
+        return null;
     }
 
     /** The distinct items of a list separated by commas or white space (a JSON array's brackets are ignored). */

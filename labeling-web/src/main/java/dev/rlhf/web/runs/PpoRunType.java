@@ -27,7 +27,7 @@ class PpoRunType implements RunType {
             .group(FormLayout.DATA, "maxPosts", "promptSplit", "promptSubreddit")
             .group(FormLayout.OPTIMISATION, "iterations", "batchSize", "minibatchSize", "ppoEpochs", "learningRate",
                     "lrSchedule", "adamBeta1", "adamBeta2", "adamEps", "weightDecay", "maxGradNorm", "forwardBatchSize",
-                    "seed", "checkpointEvery")
+                    "seed", "checkpointEvery", "precision")
             .help("baseModelId", "the policy to start from (an SFT model); also the frozen reference of the KL penalty")
             .help("iterations", "PPO iterations (rollout, then update) in the run")
             .help("batchSize", "prompts (and so responses) per iteration")

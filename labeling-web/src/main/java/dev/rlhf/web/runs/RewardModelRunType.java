@@ -24,7 +24,7 @@ class RewardModelRunType implements RunType {
             .group(FormLayout.MODEL, "name", "baseModelId", "nLayer", "nHead", "nEmbd", "nPositions")
             .group(FormLayout.DATA, "snapshotId", "validationFraction", "splitSeed")
             .group(FormLayout.OPTIMISATION, "learningRate", "minLearningRate", "epochs", "batchSize", "microBatchSize",
-                    "maxGradNorm", "checkpointEvery", "seed")
+                    "maxGradNorm", "checkpointEvery", "seed", "precision")
             .help("baseModelId", "the trunk: a registered SFT or pretrained model; empty: a new trunk from scratch (byte tokenizer)")
             .help("snapshotId", "the frozen labels to train on (best-of-4 as its implied pairs)")
             .help("epochs", "passes over the training comparisons")

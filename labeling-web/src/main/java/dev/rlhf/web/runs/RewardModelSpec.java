@@ -1,11 +1,13 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.lm.Precision;
 import dev.rlhf.reward.LrShape;
 import dev.rlhf.reward.RewardConfig;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
@@ -18,7 +20,7 @@ import java.util.Map;
  * The hyperparameters of a reward-model run: {@link RewardConfig}'s fields (its defaults: {@code defaults()} for a
  * registered trunk, {@code scratchDefaults()} for a new one), the validation split by post ({@code splitSeed}, null:
  * the seed; shared by the members of an ensemble), the learning-curve fractions (each retrains a fresh model on that
- * fraction of the training examples), the ensemble's size, and the shape of a trunk from scratch.
+ * fraction of the training examples), the ensemble's size, the shape of a trunk from scratch, and the precision.
  */
 public record RewardModelSpec(
         @Positive(message = "must be a positive number") double learningRate,
@@ -41,7 +43,8 @@ public record RewardModelSpec(
         @Positive(message = "must be positive") int nLayer,
         @Positive(message = "must be positive") int nHead,
         @Positive(message = "must be positive") int nEmbd,
-        @Min(value = 8, message = "must be at least 8") int nPositions) implements RunSpec {
+        @Min(value = 8, message = "must be at least 8") int nPositions,
+        @NotNull(message = "must be FLOAT32, BFLOAT16 or FLOAT16") Precision precision) implements RunSpec {
 
     /** The fields whose default depends on the trunk (a registered one, or a new one from scratch). */
     public static final List<String> TRUNK_DEPENDENT = List.of("learningRate", "minLearningRate", "batchSize");
@@ -49,7 +52,7 @@ public record RewardModelSpec(
     public static RewardModelSpec defaults(boolean fromScratch) {
         RewardConfig d = RewardConfig.defaults(fromScratch);
         return new RewardModelSpec(d.learningRate(), d.minLearningRate(), d.epochs(), d.batchSize(), d.microBatchSize(),
-                0.2, List.of(), d.maxGradNorm(), d.normaliseGain(), 50, (int) d.seed(), null, 1, 2, 2, 64, 512);
+                0.2, List.of(), d.maxGradNorm(), d.normaliseGain(), 50, (int) d.seed(), null, 1, 2, 2, 64, 512, d.precision());
     }
 
     @Override
@@ -69,13 +72,14 @@ public record RewardModelSpec(
     public RewardModelSpec member(int i) {
         return new RewardModelSpec(learningRate, minLearningRate, epochs, batchSize, microBatchSize, validationFraction,
                 learningCurve, maxGradNorm, normaliseGain, checkpointEvery, seed + i, resolvedSplitSeed(), ensembleSize,
-                nLayer, nHead, nEmbd, nPositions);
+                nLayer, nHead, nEmbd, nPositions, precision);
     }
 
     /** The trainer's config: these fields over {@code RewardConfig}'s defaults for the trunk. */
     public RewardConfig trainerConfig(boolean fromScratch) {
         RewardConfig d = RewardConfig.defaults(fromScratch);
         return new RewardConfig(learningRate, minLearningRate, d.warmupFraction(), LrShape.COSINE, epochs, batchSize,
-                microBatchSize, maxGradNorm, d.weightDecay(), d.beta1(), d.beta2(), d.eps(), d.maxTokens(), seed, normaliseGain);
+                microBatchSize, maxGradNorm, d.weightDecay(), d.beta1(), d.beta2(), d.eps(), d.maxTokens(), seed, normaliseGain,
+                precision);
     }
 }

@@ -117,6 +117,34 @@ class RunFormTest extends MockMvcTest {
     }
 
     @Test
+    void everyTrainerFormOffersThePrecisionAndAnUnknownOneIsRefusedNamingTheField() throws Exception {
+        var researcher = fixtures.signedIn(Role.RESEARCHER);
+        for (String kind : List.of("SFT", "REWARD_MODEL", "PPO")) {
+            mvc.perform(get("/research/runs/new?kind=" + kind).with(user(researcher))).andExpect(status().isOk())
+                    .andExpect(content().string(org.hamcrest.Matchers.containsString("name=\"precision\" value=\"FLOAT32\"")));
+        }
+        long before = fixtures.runCount();
+        Map<String, String> refusals = Map.of(
+                "SFT", "must be one of [FLOAT32, BFLOAT16, FLOAT16]",
+                "REWARD_MODEL", "must be one of [FLOAT32, BFLOAT16, FLOAT16]",
+                "PPO", "PPO config field precision must be one of FLOAT32, BFLOAT16, FLOAT16, was \"fp8\"");
+        for (var e : refusals.entrySet()) {
+            mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                            .content("{\"kind\": \"" + e.getKey() + "\", \"name\": \"x\", \"precision\": \"fp8\"}"))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.fields.precision").value(e.getValue()));
+        }
+        assertThat(fixtures.runCount()).isEqualTo(before);
+        String location = mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
+                        .param("name", "half").param("steps", "5000").param("precision", "float16"))
+                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        assertThat(jdbc.sql("SELECT config ->> 'precision' FROM runs WHERE id = ?").param(id).query(String.class).single())
+                .isEqualToIgnoringCase("float16");
+        mvc.perform(post("/research/runs/" + id + "/cancel").with(user(researcher)).with(csrf()));
+    }
+
+    @Test
     void negativeLearningRateIsRefusedNamingTheField() throws Exception {
         var researcher = fixtures.signedIn(Role.RESEARCHER);
         long before = fixtures.runCount();

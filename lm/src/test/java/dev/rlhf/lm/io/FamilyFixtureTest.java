@@ -133,7 +133,7 @@ class FamilyFixtureTest {
             NDArray ids = e.get("input_ids"), mask = e.get("attention_mask");
             long t = ids.getShape().get(1);
             NDArray full = model.logits(ids, mask, null, null);
-            KvCache cache = new KvCache(model.config(), m, 2, Math.toIntExact(t));
+            KvCache cache = new KvCache(model.config(), m, 2, Math.toIntExact(t), model.dataType());
             int prefix = 3;
             NDArray first = model.logits(ids.get(":, :{}", prefix), mask.get(":, :{}", prefix), null, cache);
             NDArray[] parts = new NDArray[Math.toIntExact(t - prefix + 1)];
