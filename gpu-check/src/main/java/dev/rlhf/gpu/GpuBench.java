@@ -7,8 +7,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.GPT2;
 import dev.rlhf.lm.GPT2Config;
+import dev.rlhf.lm.Precision;
 import dev.rlhf.lm.Sampler;
 import dev.rlhf.lm.SamplingConfig;
 import dev.rlhf.lm.ScalarHead;
@@ -45,9 +47,11 @@ import java.util.Random;
  * The speed half of the GPU check, for the shapes of {@code torch_ref.py} run just before on the same machine:
  * GEMM peaks (float32 and bfloat16), training tokens/s and MFU against the bf16 peak, cached sampling tokens/s and
  * one PPO iteration split into generation / scoring / update. With {@code --torch FILE} (torch_ref's JSON lines) it
- * adds ours/torch ratios.
+ * adds ours/torch ratios. {@code --precision} (float32 by default) is the training, sampling and PPO precision:
+ * bfloat16 is mixed precision (lm's {@code MixedPrecision}), to be set beside torch_ref run under autocast.
  * <pre>
- *   GpuCheck bench --device gpu|cpu --size tiny|small|xl --only gemm,train,sample,ppo,methods [--torch FILE] --out FILE
+ *   GpuCheck bench --device gpu|cpu --size tiny|small|xl --only gemm,train,sample,ppo,methods
+ *                  [--precision float32|bfloat16] [--torch FILE] --out FILE
  * </pre>
  */
 final class GpuBench {
@@ -79,11 +83,14 @@ final class GpuBench {
     }
 
     private final Device device;
+    private final Precision precision;
     private final Size size;
     private final Map<String, Object> ours = new LinkedHashMap<>();
 
-    private GpuBench(Device device, Size size) {
+    private GpuBench(Device device, Size size, Precision precision) {
+        precision.requireSupported();
         this.device = device;
+        this.precision = precision;
         this.size = size;
     }
 
@@ -95,8 +102,9 @@ final class GpuBench {
             return;
         }
         Device d = GpuCheck.device(o.getOrDefault("device", "gpu"));
-        GpuBench b = new GpuBench(d, size);
+        GpuBench b = new GpuBench(d, size, Precision.valueOf(o.getOrDefault("precision", "float32").toUpperCase(java.util.Locale.ROOT)));
         b.ours.put("size", size.name());
+        b.ours.put("precision", b.precision.name().toLowerCase(java.util.Locale.ROOT));
         b.ours.put("device", d.toString());
         b.ours.put("shapes", size.torchFlags());
         try (NDManager root = NDManager.newBaseManager(d, "PyTorch")) {
@@ -189,7 +197,7 @@ final class GpuBench {
             for (int j = 0; j <= ctx; j++) seq[j] = r.nextInt(config.vocab_size());
             batch.add(new SftExample(new int[] {seq[0]}, Arrays.copyOfRange(seq, 1, ctx + 1)));
         }
-        SftConfig sft = new SftConfig(3e-4, 3e-4, 0, steps + 2, b, 1, 1.0, 0.01, 0.9, 0.999, 1e-8, 0, 0);
+        SftConfig sft = new SftConfig(3e-4, 3e-4, 0, steps + 2, b, 1, 1.0, 0.01, 0.9, 0.999, 1e-8, 0, 0).withPrecision(precision);
         try (GPT2 model = deviceInitialised(config, root); SftTrainer trainer = new SftTrainer(model, sft)) {
             trainer.step(batch);
             trainer.step(batch);
@@ -201,7 +209,7 @@ final class GpuBench {
             f.put("value", GpuCheck.round(tps, 1));
             f.put("model_tflops_per_s", GpuCheck.round(tps * flopsPerToken() / 1e12, 3));
             f.put("last_loss", GpuCheck.round(loss, 4));
-            f.put("precision", "float32");
+            f.put("precision", precision.name().toLowerCase(java.util.Locale.ROOT));
             out("train_tokens_per_s", f);
         }
     }
@@ -213,8 +221,9 @@ final class GpuBench {
         // All new_tokens are generated: the stop id lies outside the vocabulary the random model samples from.
         GPT2Config noStop = new GPT2Config(config.vocab_size() + 1, config.n_positions(), config.n_embd(),
                 config.n_layer(), config.n_head(), null, "gelu_new", 1e-5, 0.02, config.vocab_size(), config.vocab_size());
-        try (GPT2 model = deviceInitialised(noStop, root)) {
-            Sampler sampler = new Sampler(model);
+        try (GPT2 full = deviceInitialised(noStop, root);
+             CausalLm model = precision.mixed() ? noStop.fromTensors(full.namedTensors(), root, precision.computeType()) : null) {
+            Sampler sampler = new Sampler(model != null ? model : full);                  // a mixed run samples in its compute type
             sampler.generate(Arrays.stream(prompts).map(x -> Arrays.copyOf(x, Math.min(8, p))).toArray(int[][]::new),
                     SamplingConfig.of(4, 0.7, 0));
             double[] tps = new double[2];
@@ -239,6 +248,7 @@ final class GpuBench {
         c.put("responseLength", "" + size.ppoNew());
         c.put("forwardBatchSize", "" + size.ppoPrompts());
         c.put("sampleEvery", "0");
+        c.put("precision", precision.name());
         PpoConfig config = PpoConfig.defaults().with(c);
         List<int[]> promptIds = new ArrayList<>(List.of(GpuCheck.prompts(size.ppoPrompts(), size.promptLen(), size.promptLen(), size.vocab(), 0)));
         List<PpoMetrics> metrics = new ArrayList<>();

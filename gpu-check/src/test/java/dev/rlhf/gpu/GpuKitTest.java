@@ -90,6 +90,14 @@ class GpuKitTest {
         }
         assertEquals(List.of("engine", "hf_logits", "kv_cache", "cpu_vs_device", "ppo_iteration"), checks);
         assertTrue(Files.isRegularFile(out.resolve("bench.json")));
+        // The CPU rehearsal runs both sides in float32 (the GPU run: bfloat16 mixed precision, torch under autocast).
+        JsonObject bench = JsonParser.parseString(Files.readString(out.resolve("bench.json"))).getAsJsonObject();
+        assertEquals("float32", bench.getAsJsonObject("ours").get("precision").getAsString());
+        List<String> torchLines = Files.readAllLines(out.resolve("torch_ref.jsonl"));
+        if (!torchLines.isEmpty()) {
+            assertEquals("float32", JsonParser.parseString(torchLines.get(0)).getAsJsonObject().get("precision").getAsString(),
+                    torchLines.get(0));
+        }
         try (var s = Files.list(out)) {
             assertTrue(s.count() <= 8, "at most 8 files in OUTDIR");
         }

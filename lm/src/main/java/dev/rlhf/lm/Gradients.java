@@ -24,18 +24,25 @@ public final class Gradients {
         return g;
     }
 
-    /** ‖g‖ = sqrt(Σ_p Σ_i g_pi²) over all parameters. */
+    /**
+     * ‖g‖ = sqrt(Σ_p ‖g_p‖²) over all parameters: the 2-norm of each gradient (one pass over it, as
+     * torch.nn.utils.clip_grad_norm_ takes them), then the 2-norm of those norms.
+     */
     public static double globalNorm(Collection<NDArray> params, NDManager step) {
         try (NDManager m = step.newSubManager()) {
-            NDList squares = new NDList();
+            NDList norms = new NDList();
             for (NDArray p : params) {
                 NDArray g = of(p, m);
-                if (g != null) squares.add(g.square().sum());
+                if (g != null) norms.add(g.norm(2, allAxes(g), false));
             }
-            if (squares.isEmpty()) return 0;
-            return Math.sqrt(NDArrays.stack(squares).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
-                    .getDouble());
+            if (norms.isEmpty()) return 0;
+            NDArray all = NDArrays.stack(norms);
+            return all.norm(2, allAxes(all), false).toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
         }
+    }
+
+    private static int[] allAxes(NDArray a) {
+        return java.util.stream.IntStream.range(0, a.getShape().dimension()).toArray();
     }
 
     /**

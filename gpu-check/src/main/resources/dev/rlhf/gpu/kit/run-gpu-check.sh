@@ -6,6 +6,8 @@
 #                                    torch and checks with it, tiny shapes (GPU_CHECK_JNI_BUDGET_S: a 2-core machine needs ~30 min)
 # Writes into OUTDIR: check.log (everything printed), summary.json, correctness.json, bench.json (GPT-2 small, or
 # tiny for --cpu), bench-xl.json (GPU, when time allows), torch_ref.jsonl, jni-build.log (GPU).
+# On the GPU the speed runs are mixed precision on both sides (ours --precision bfloat16, torch_ref under autocast
+# bfloat16); the CPU modes run float32.
 # Every phase has a time budget; the whole run stays under GPU_CHECK_BUDGET_S seconds (default 450, under 8 min).
 # Environment: PYTHON (default: the first of python3, /usr/bin/python3 that imports torch), GPU_CHECK_WORK (scratch
 # folder, default a new one under /tmp), RLHF_CPU_LIBTORCH (--cpu: the folder with libtorch.so; default: the DJL
@@ -13,6 +15,7 @@
 set -uo pipefail
 kit="$(cd "$(dirname "$0")" && pwd)"
 mode=gpu
+precision=float32
 case "${1:-}" in
   --cpu) mode=cpu; shift ;;
   --native-cpu) mode=native; shift ;;
@@ -136,7 +139,7 @@ if [ "$mode" != cpu ]; then
     jopts+=(-Djna.library.path="$work/cudart")
   fi
   jopts+=(-Drlhf.bf16=true)  # the patched JNI knows bfloat16 (patches/0001)
-  if [ "$mode" = gpu ]; then device=gpu size=small torch_device=cuda; else device=cpu size=tiny torch_device=cpu; fi
+  if [ "$mode" = gpu ]; then device=gpu size=small torch_device=cuda precision=bfloat16; else device=cpu size=tiny torch_device=cpu; fi
 else
   lt="${RLHF_CPU_LIBTORCH:-}"
   if [ -z "$lt" ]; then
@@ -170,13 +173,13 @@ flags="$("${check[@]}" bench --size "$size" --device cpu --print-torch-flags tru
 : > "$out/torch_ref.jsonl"
 if [ "$have_torch" = 1 ] && [ -f "$kit/torch_ref.py" ]; then
   # shellcheck disable=SC2086
-  phase torch-ref 100 "$py" "$kit/torch_ref_on.py" "$torch_device" "$kit/torch_ref.py" $flags --threads 2 --only gemm,train,sample,ppo \
+  phase torch-ref 100 "$py" "$kit/torch_ref_on.py" "$torch_device" "$kit/torch_ref.py" --autocast "$precision" $flags --threads 2 --only gemm,train,sample,ppo \
     | grep '^{' | tee "$out/torch_ref.jsonl"
 else
   why="no Python with torch"; [ -f "$kit/torch_ref.py" ] || why="the kit carries no torch_ref.py"
   say "torch_ref.py not run: $why"; note torch-ref skipped 0 "$why"
 fi
-phase bench 150 "${check[@]}" bench --device "$device" --size "$size" --only gemm,train,sample,ppo,methods --ppo-iterations 2 \
+phase bench 150 "${check[@]}" bench --device "$device" --size "$size" --precision "$precision" --only gemm,train,sample,ppo,methods --ppo-iterations 2 \
   --torch "$out/torch_ref.jsonl" --out "$out/bench.json"
 benches="$out/bench.json"
 
@@ -185,9 +188,9 @@ if [ "$mode" = gpu ] && [ "${GPU_CHECK_XL:-1}" = 1 ]; then
   if [ "$(left)" -ge 170 ]; then
     xl="$("${check[@]}" bench --size xl --device cpu --print-torch-flags true 2> /dev/null | tail -1)"
     # shellcheck disable=SC2086
-    phase torch-ref-xl 70 "$py" "$kit/torch_ref_on.py" cuda "$kit/torch_ref.py" $xl --only ppo | grep '^{' | tee "$work/torch_ref_xl.jsonl"
+    phase torch-ref-xl 70 "$py" "$kit/torch_ref_on.py" cuda "$kit/torch_ref.py" --autocast "$precision" $xl --only ppo | grep '^{' | tee "$work/torch_ref_xl.jsonl"
     cat "$work/torch_ref_xl.jsonl" >> "$out/torch_ref.jsonl"
-    phase bench-xl 100 "${check[@]}" bench --device gpu --size xl --only ppo --ppo-iterations 1 --torch "$work/torch_ref_xl.jsonl" --out "$out/bench-xl.json"
+    phase bench-xl 100 "${check[@]}" bench --device gpu --size xl --precision "$precision" --only ppo --ppo-iterations 1 --torch "$work/torch_ref_xl.jsonl" --out "$out/bench-xl.json"
     benches="$benches,$out/bench-xl.json"
   else
     say "== GPT-2 XL iteration skipped: $(left) s left of ${total} s, it needs about 170"
