@@ -1,9 +1,5 @@
 package dev.rlhf.ppo;
 
-import dev.rlhf.lm.CausalLm;
-import ai.djl.ndarray.NDManager;
-import dev.rlhf.lm.Devices;
-import dev.rlhf.lm.GPT2;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -20,19 +16,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PpoLearningTest extends TinySftModelTest {
     static List<PpoMetrics> run(PpoConfig config) throws Exception {
         List<PpoMetrics> history = new ArrayList<>();
-        try (CausalLm policy = PpoModels.copyOf(sft, root);
-             CausalLm reference = PpoModels.copyOf(sft, root);
-             ValueModel value = TinySetup.valueModel(root, 21);
-             PpoTrainer trainer = new PpoTrainer(config, policy, reference, value, TinySetup.countOfA(),
-                     TinySetup.TOKENIZER, TinySetup.prompts(200, 9))) {
-            trainer.addListener(m -> {
+        try (TinyPpo run = TinyPpo.of(config, sft, root, TinySetup.countOfA(), TinySetup.prompts(200, 9))) {
+            run.trainer().addListener(m -> {
                 history.add(m);
                 System.out.printf("it %2d score %.3f kl %.3f total %.3f ent %.3f pg %.4f vl %.4f clip %.3f akl %.4f ev %.3f len %.2f eos %.2f β %.4f skipped %d %.2fs (gen %.2f score %.2f upd %.2f)%n",
                         m.iteration(), m.score(), m.kl(), m.totalReward(), m.entropy(), m.policyLoss(), m.valueLoss(),
                         m.clipFraction(), m.approxKl(), m.explainedVariance(), m.responseLength(), m.eosFraction(),
                         m.beta(), m.skippedSteps(), m.seconds(), m.generationSeconds(), m.scoringSeconds(), m.updateSeconds());
             });
-            trainer.train();
+            run.trainer().train();
         }
         return history;
     }

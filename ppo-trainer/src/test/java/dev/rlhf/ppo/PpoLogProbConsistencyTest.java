@@ -39,11 +39,8 @@ class PpoLogProbConsistencyTest extends TinySftModelTest {
     void rolloutLogProbsAreTheSamplersAtEachTemperature() {
         for (double tau : new double[] {0.7, 1.3}) {
             PpoConfig config = TinySetup.config(1, 0.05).with("temperature", "" + tau);
-            try (CausalLm policy = PpoModels.copyOf(sft, root);
-                 CausalLm reference = PpoModels.copyOf(sft, root);
-                 ValueModel value = TinySetup.valueModel(root, 21);
-                 PpoTrainer trainer = new PpoTrainer(config, policy, reference, value, TinySetup.countOfA(),
-                         TinySetup.TOKENIZER, mixedLengthPrompts(100, 4))) {
+            try (TinyPpo run = TinyPpo.of(config, sft, root, TinySetup.countOfA(), mixedLengthPrompts(100, 4))) {
+                PpoTrainer trainer = run.trainer();
                 PpoTrainer.Rollout ro = trainer.rollout(1);
                 int[][] queries = trainer.promptBatch(1);
                 int shortest = Integer.MAX_VALUE, longest = 0;
@@ -54,7 +51,7 @@ class PpoLogProbConsistencyTest extends TinySftModelTest {
                 assertTrue(longest - shortest >= 3, "prompt lengths " + shortest + ".." + longest + ": rows need left padding");
 
                 // The same draw the rollout made: same prompts, same temperature, same seed.
-                Sampler.Result gen = new Sampler(policy).generate(queries,
+                Sampler.Result gen = new Sampler(run.policy()).generate(queries,
                         SamplingConfig.of(config.responseLength(), tau, trainer.seed(1, 1)));
                 assertArrayEquals(gen.lengths(), ro.lengths(), "τ " + tau);
                 double worst = 0, worstRef = 0;
@@ -91,11 +88,8 @@ class PpoLogProbConsistencyTest extends TinySftModelTest {
         PpoConfig config = TinySetup.config(1, 0.05);
         List<PpoTrainer.MinibatchStats> stats = new ArrayList<>();
         PpoMetrics m;
-        try (CausalLm policy = PpoModels.copyOf(sft, root);
-             CausalLm reference = PpoModels.copyOf(sft, root);
-             ValueModel value = TinySetup.valueModel(root, 21);
-             PpoTrainer trainer = new PpoTrainer(config, policy, reference, value, TinySetup.countOfA(),
-                     TinySetup.TOKENIZER, mixedLengthPrompts(100, 4))) {
+        try (TinyPpo run = TinyPpo.of(config, sft, root, TinySetup.countOfA(), mixedLengthPrompts(100, 4))) {
+            PpoTrainer trainer = run.trainer();
             trainer.onMinibatch(stats::add);
             m = trainer.step();
         }

@@ -2,7 +2,6 @@ package dev.rlhf.ppo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.Precision;
 import org.junit.jupiter.api.Test;
 
@@ -26,20 +25,16 @@ class PpoMixedPrecisionTest extends TinySftModelTest {
     static Run run(Precision precision) throws Exception {
         PpoConfig config = TinySetup.config(10, 0.05).with("precision", precision.name());
         List<PpoMetrics> history = new ArrayList<>();
-        try (CausalLm policy = PpoModels.copyOf(sft, root);
-             CausalLm reference = PpoModels.copyOf(sft, root);
-             ValueModel value = TinySetup.valueModel(root, 21);
-             PpoTrainer trainer = new PpoTrainer(config, policy, reference, value, TinySetup.countOfA(),
-                     TinySetup.TOKENIZER, TinySetup.prompts(200, 9))) {
-            PpoTrainer.Rollout first = trainer.rollout(1);
-            trainer.addListener(m -> {
+        try (TinyPpo run = TinyPpo.of(config, sft, root, TinySetup.countOfA(), TinySetup.prompts(200, 9))) {
+            PpoTrainer.Rollout first = run.trainer().rollout(1);
+            run.trainer().addListener(m -> {
                 history.add(m);
                 System.out.printf("%s it %2d score %.3f kl %.3f pg %.4f vl %.4f skipped %d%n", precision, m.iteration(),
                         m.score(), m.kl(), m.policyLoss(), m.valueLoss(), m.skippedSteps());
             });
-            trainer.train();
-            for (NDArray p : policy.namedTensors().values()) assertEquals(DataType.FLOAT32, p.getDataType());
-            for (NDArray p : value.parameters()) assertEquals(DataType.FLOAT32, p.getDataType());
+            run.trainer().train();
+            for (NDArray p : run.policy().namedTensors().values()) assertEquals(DataType.FLOAT32, p.getDataType());
+            for (NDArray p : run.value().parameters()) assertEquals(DataType.FLOAT32, p.getDataType());
             return new Run(first, history);
         }
     }

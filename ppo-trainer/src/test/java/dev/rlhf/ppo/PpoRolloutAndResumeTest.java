@@ -29,11 +29,8 @@ class PpoRolloutAndResumeTest extends TinySftModelTest {
             for (int i = 0; i < s.length; i++) s[i] = 10 + i;
             return s;
         };
-        try (CausalLm policy = PpoModels.copyOf(sft, root);
-             CausalLm reference = PpoModels.copyOf(sft, root);
-             ValueModel value = TinySetup.valueModel(root, 21);
-             PpoTrainer trainer = new PpoTrainer(config, policy, reference, value, rowIndexPlusTen,
-                     TinySetup.TOKENIZER, TinySetup.prompts(100, 9))) {
+        try (TinyPpo run = TinyPpo.of(config, sft, root, rowIndexPlusTen, TinySetup.prompts(100, 9))) {
+            PpoTrainer trainer = run.trainer();
             PpoTrainer.Rollout ro = trainer.rollout(1);
             int with = 0, without = 0;
             for (int r = 0; r < ro.scores().length; r++) {
@@ -51,7 +48,7 @@ class PpoRolloutAndResumeTest extends TinySftModelTest {
             assertTrue(with > 0 && without > 0, with + " rows with EOS, " + without + " without");
             // the penalty is off when asked
             PpoConfig off = config.with("penalizeMissingEos", "false");
-            try (PpoTrainer t2 = new PpoTrainer(off, policy, reference, value, rowIndexPlusTen, TinySetup.TOKENIZER,
+            try (PpoTrainer t2 = new PpoTrainer(off, run.policy(), run.reference(), run.value(), rowIndexPlusTen, TinySetup.TOKENIZER,
                     TinySetup.prompts(100, 9))) {
                 PpoTrainer.Rollout r2 = t2.rollout(1);
                 for (int r = 0; r < r2.scores().length; r++) assertEquals(10 + r, r2.scores()[r]);
@@ -105,11 +102,8 @@ class PpoRolloutAndResumeTest extends TinySftModelTest {
 
     private List<PpoMetrics> run(PpoConfig config, Path checkpoints, Path resumeFrom) throws Exception {
         List<PpoMetrics> out = new ArrayList<>();
-        try (CausalLm policy = PpoModels.copyOf(sft, root);
-             CausalLm reference = PpoModels.copyOf(sft, root);
-             ValueModel value = TinySetup.valueModel(root, 21);
-             PpoTrainer trainer = new PpoTrainer(config, policy, reference, value, TinySetup.countOfA(),
-                     TinySetup.TOKENIZER, TinySetup.prompts(100, 9))) {
+        try (TinyPpo run = TinyPpo.of(config, sft, root, TinySetup.countOfA(), TinySetup.prompts(100, 9))) {
+            PpoTrainer trainer = run.trainer();
             trainer.addListener(out::add).checkpointDir(checkpoints);
             if (resumeFrom != null) trainer.resume(resumeFrom);
             trainer.train();
@@ -154,11 +148,8 @@ class PpoRolloutAndResumeTest extends TinySftModelTest {
     @Test
     void nativeArraysDoNotGrowOverIterations() throws Exception {
         List<Integer> live = new ArrayList<>();
-        try (CausalLm policy = PpoModels.copyOf(sft, root);
-             CausalLm reference = PpoModels.copyOf(sft, root);
-             ValueModel value = TinySetup.valueModel(root, 21);
-             PpoTrainer trainer = new PpoTrainer(TinySetup.config(6, 0.05), policy, reference, value,
-                     TinySetup.countOfA(), TinySetup.TOKENIZER, TinySetup.prompts(100, 9))) {
+        try (TinyPpo run = TinyPpo.of(TinySetup.config(6, 0.05), sft, root, TinySetup.countOfA(), TinySetup.prompts(100, 9))) {
+            PpoTrainer trainer = run.trainer();
             trainer.addListener(m -> live.add(root.getManagedArrays().size()));
             trainer.train();
         }
