@@ -22,7 +22,6 @@ import java.util.Map;
  */
 @Component
 class DpoRunType implements RunType {
-    private final RunQueue queue;
     private final RunInputs inputs;
     private final DpoExecutor executor;
 
@@ -44,8 +43,7 @@ class DpoRunType implements RunType {
             .help("forwardBatchSize", "pairs per gradient-free pass (reference log-probs, validation)")
             .help("seed", "seeds the split and the order of the pairs");
 
-    DpoRunType(RunQueue queue, RunInputs inputs, DpoExecutor executor) {
-        this.queue = queue;
+    DpoRunType(RunInputs inputs, DpoExecutor executor) {
         this.inputs = inputs;
         this.executor = executor;
     }
@@ -74,7 +72,7 @@ class DpoRunType implements RunType {
         if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
         ObjectNode stored = JsonNodeFactory.instance.objectNode();
         stored.set("dpo", SpecBinder.toJson(config));
-        return RunLauncher.Result.queued(queue.enqueue(name, RunKind.DPO, stored.toString(), policy, snapshotId, userId));
+        return inputs.queue(name, RunKind.DPO, stored.toString(), policy, snapshotId, userId);
     }
 
     @Override

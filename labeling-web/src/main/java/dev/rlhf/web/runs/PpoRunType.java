@@ -73,32 +73,12 @@ class PpoRunType implements RunType {
         SpecBinder.Bound<PpoSpec> spec = inputs.spec(PpoSpec.class, PpoSpec.defaults(), values);
         spec.errors().forEach(errors::putIfAbsent);
         if (spec.ok()) inputs.promptSetHasPosts(spec.spec().promptSet(), errors);
-        Map<String, String> ppo = new LinkedHashMap<>();
-        for (String f : PpoConfig.fieldNames()) {
-            String v = FormValues.text(values, f);
-            if (!v.isEmpty()) ppo.put(f, v);
-        }
-        PpoConfig config = null;
-        try {
-            config = PpoConfig.defaults().with(ppo);
-        } catch (IllegalArgumentException e) {
-            errors.put(ppoField(e.getMessage()), e.getMessage());
-        }
+        PpoConfig config = ConfigForm.bind(PpoConfig.defaults(), values, errors, "PPO");
         if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
         ObjectNode stored = SpecBinder.toJson(spec.spec());
         stored.put("rewardModelId", rewardModel);
         stored.set("ppo", SpecBinder.toJson(config));
         return inputs.queue(name, RunKind.PPO, stored.toString(), policy, null, userId);
-    }
-
-    /** The field a {@link PpoConfig} error names ("learningRate must be positive", "PPO config field x must be …"). */
-    static String ppoField(String message) {
-        if (message == null) return "ppo";
-        String m = message.startsWith("PPO config field ") ? message.substring("PPO config field ".length()) : message;
-        String first = m.split("[\\s(]", 2)[0];
-        for (String f : PpoConfig.fieldNames()) if (f.equals(first)) return f;
-        for (String f : PpoConfig.fieldNames()) if (message.contains(f)) return f;
-        return "ppo";
     }
 
     @Override

@@ -21,9 +21,7 @@ import java.util.Set;
  */
 @Component
 class RlooRunType implements RunType {
-    private final RunQueue queue;
     private final RunInputs inputs;
-    private final SpecBinder binder;
     private final RlooExecutor executor;
 
     /** Where the RLOO form shows its fields: every {@link RlooConfig} field no group names is an RLOO detail. */
@@ -43,10 +41,8 @@ class RlooRunType implements RunType {
             .help("clipRange", "ε of the clipped objective")
             .help("klCoef", "β in R = score − β·KL to the reference, folded into each response's reward");
 
-    RlooRunType(RunQueue queue, RunInputs inputs, SpecBinder binder, RlooExecutor executor) {
-        this.queue = queue;
+    RlooRunType(RunInputs inputs, RlooExecutor executor) {
         this.inputs = inputs;
-        this.binder = binder;
         this.executor = executor;
     }
 
@@ -66,7 +62,7 @@ class RlooRunType implements RunType {
         String name = RunInputs.name(values, errors);
         Long policy = inputs.requiredModel(values, "baseModelId", ModelKinds.POLICIES, ": the policy to start from (an SFT model)", errors);
         Long rewardModel = inputs.requiredModel(values, "rewardModelId", Set.of(ModelKinds.REWARD_MODEL), "", errors);
-        SpecBinder.Bound<PpoSpec> spec = binder.bind(PpoSpec.class, PpoSpec.defaults(), values);
+        SpecBinder.Bound<PpoSpec> spec = inputs.spec(PpoSpec.class, PpoSpec.defaults(), values);
         spec.errors().forEach(errors::putIfAbsent);
         if (spec.ok()) inputs.promptSetHasPosts(spec.spec().promptSet(), errors);
         RlooConfig config = ConfigForm.bind(RlooConfig.defaults(), values, errors, "RLOO");
@@ -74,7 +70,7 @@ class RlooRunType implements RunType {
         ObjectNode stored = SpecBinder.toJson(spec.spec());
         stored.put("rewardModelId", rewardModel);
         stored.set("rloo", SpecBinder.toJson(config));
-        return RunLauncher.Result.queued(queue.enqueue(name, RunKind.RLOO, stored.toString(), policy, null, userId));
+        return inputs.queue(name, RunKind.RLOO, stored.toString(), policy, null, userId);
     }
 
     @Override
