@@ -27,19 +27,9 @@ import java.util.Map;
  * registers no model.
  */
 @Component
-public class SelectBatchExecutor implements RunExecutor {
+public record SelectBatchExecutor(CandidatePool pool, SelectedBatchWriter writer, SelectedComparisons selections) implements RunExecutor {
     /** Chosen pairs written to the log one per line (the rest are on the run and batch pages). */
     static final int LOGGED_PAIRS = 100;
-
-    private final CandidatePool pool;
-    private final SelectedBatchWriter writer;
-    private final SelectedComparisons selections;
-
-    SelectBatchExecutor(CandidatePool pool, SelectedBatchWriter writer, SelectedComparisons selections) {
-        this.pool = pool;
-        this.writer = writer;
-        this.selections = selections;
-    }
 
     @Override
     public RunKind kind() {

@@ -37,17 +37,9 @@ import java.util.Locale;
  * ({@link EvaluationStore#write}). It registers no model.
  */
 @Component
-public class EvaluationExecutor implements RunExecutor {
+public record EvaluationExecutor(HeldOutPosts heldOut, EvaluationStore store) implements RunExecutor {
     /** Prompts sampled together. */
     static final int SAMPLING_BATCH = 8;
-
-    private final HeldOutPosts heldOut;
-    private final EvaluationStore store;
-
-    public EvaluationExecutor(HeldOutPosts heldOut, EvaluationStore store) {
-        this.heldOut = heldOut;
-        this.store = store;
-    }
 
     @Override
     public RunKind kind() {

@@ -41,15 +41,7 @@ import java.util.Optional;
  * model and whose snapshot is the run's.
  */
 @Component
-public class DpoExecutor implements RunExecutor {
-    private final LabelSnapshots snapshots;
-    private final TrainedModels trained;
-
-    public DpoExecutor(LabelSnapshots snapshots, TrainedModels trained) {
-        this.snapshots = snapshots;
-        this.trained = trained;
-    }
-
+public record DpoExecutor(LabelSnapshots snapshots, TrainedModels trained) implements RunExecutor {
     @Override
     public RunKind kind() {
         return RunKind.DPO;
@@ -98,7 +90,7 @@ public class DpoExecutor implements RunExecutor {
             String metrics = String.format(Locale.ROOT,
                     "{\"method\": \"DPO\", \"beta\": %s, \"loss_type\": \"%s\", \"steps\": %d, \"train_pairs\": %d, \"validation_pairs\": %d,"
                             + " \"validation_accuracy\": %s, \"validation_margin\": %s}",
-                    config.beta(), config.loss(), config.steps(), train.size(), v.pairs(), finite(v.accuracy()), finite(v.margin()));
+                    config.beta(), config.loss(), config.steps(), train.size(), v.pairs(), RunExecutor.jsonNumber(v.accuracy()), RunExecutor.jsonNumber(v.margin()));
             long id = trained.register(run.name() + " #" + run.id(), ModelKinds.POLICY, finalDir.toString(), run.baseModelId(),
                     run.id(), run.snapshotId(), metrics);
             ctx.log(String.format(Locale.ROOT, "held-out implicit-reward accuracy %.3f on %d pairs; registered policy %d at %s",
@@ -107,9 +99,5 @@ public class DpoExecutor implements RunExecutor {
         } finally {
             if (tokenizer instanceof AutoCloseable c) c.close();
         }
-    }
-
-    private static String finite(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 }

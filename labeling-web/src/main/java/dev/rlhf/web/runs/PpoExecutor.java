@@ -13,10 +13,8 @@ import dev.rlhf.ppo.PpoRun;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * PPO through {@link PpoRun}: the policy is the run's {@code base_model_id} (an SFT model), the reward model is
@@ -25,15 +23,7 @@ import java.util.Map;
  * from the latest one (weights, optimizer, β and iteration, as the trainer saves them).
  */
 @Component
-public class PpoExecutor implements RunExecutor {
-    private final PromptSets promptSets;
-    private final TrainedModels trained;
-
-    public PpoExecutor(PromptSets promptSets, TrainedModels trained) {
-        this.promptSets = promptSets;
-        this.trained = trained;
-    }
-
+public record PpoExecutor(PromptSets promptSets, TrainedModels trained) implements RunExecutor {
     @Override
     public RunKind kind() {
         return RunKind.PPO;
@@ -42,9 +32,7 @@ public class PpoExecutor implements RunExecutor {
     @Override
     public long execute(RunContext ctx) throws Exception {
         Run run = ctx.run();
-        Map<String, String> values = new LinkedHashMap<>();
-        ctx.config().path("ppo").properties().forEach(e -> values.put(e.getKey(), e.getValue().asString())); // numbers, or text in older runs
-        PpoConfig config = PpoConfig.defaults().with(values);
+        PpoConfig config = ConfigForm.stored(PpoConfig.defaults(), ctx.config().path("ppo"), "PPO"); // numbers, or text in older runs
         if (run.baseModelId() == null) throw new IllegalArgumentException("baseModelId: a PPO run needs a policy model");
         long rewardModelId = ctx.config().path("rewardModelId").asLong(-1);
         Path policyDir = ctx.baseModelDir();
@@ -76,15 +64,11 @@ public class PpoExecutor implements RunExecutor {
                 });
         PpoMetrics end = result.last();
         String metrics = end == null ? "{}" : String.format(Locale.ROOT, "{\"score\": %s, \"kl\": %s, \"iterations\": %d, \"reward_model_id\": %d, \"prompts\": %d, %s}",
-                finite(end.score()), finite(end.kl()), config.iterations(), rewardModelId, result.prompts(),
+                RunExecutor.jsonNumber(end.score()), RunExecutor.jsonNumber(end.kl()), config.iterations(), rewardModelId, result.prompts(),
                 SftExecutor.postsUsed("prompt_posts", used));
         long id = trained.register(run.name() + " #" + run.id(), ModelKinds.POLICY, result.policy().toString(), run.baseModelId(),
                 run.id(), rm.snapshotId(), metrics);
         ctx.log("registered policy " + id + " at " + result.policy());
         return id;
-    }
-
-    private static String finite(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 }

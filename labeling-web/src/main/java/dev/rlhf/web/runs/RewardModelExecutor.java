@@ -38,17 +38,8 @@ import java.util.Map;
  * {@code run-ID/checkpoints/member-0/checkpoint-STEP}; a re-claimed run goes on from the latest.
  */
 @Component
-public class RewardModelExecutor implements RunExecutor {
+public record RewardModelExecutor(LabelSnapshots snapshots, TrainedModels trained, SpecBinder binder) implements RunExecutor {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final LabelSnapshots snapshots;
-    private final TrainedModels trained;
-    private final SpecBinder binder;
-
-    public RewardModelExecutor(LabelSnapshots snapshots, TrainedModels trained, SpecBinder binder) {
-        this.snapshots = snapshots;
-        this.trained = trained;
-        this.binder = binder;
-    }
 
     @Override
     public RunKind kind() {
@@ -62,9 +53,7 @@ public class RewardModelExecutor implements RunExecutor {
         List<Comparison> comparisons = snapshots.comparisons(run.snapshotId());
         if (comparisons.isEmpty()) throw new IllegalArgumentException("snapshotId: snapshot " + run.snapshotId() + " holds no labels with a choice");
         boolean fromScratch = run.baseModelId() == null;
-        SpecBinder.Bound<RewardModelSpec> bound = binder.bind(RewardModelSpec.class, RewardModelSpec.defaults(fromScratch), ctx.config());
-        if (!bound.ok()) throw new IllegalArgumentException("invalid config: " + bound.errors());
-        RewardModelSpec s = bound.spec();
+        RewardModelSpec s = binder.stored(RewardModelSpec.class, RewardModelSpec.defaults(fromScratch), ctx.config());
         RewardConfig config = s.trainerConfig(fromScratch);
         RewardModelRun.Spec defaults = RewardModelRun.Spec.defaults(config);
         // the members of an ensemble share the split seed (their first member's seed) and differ by their own seed

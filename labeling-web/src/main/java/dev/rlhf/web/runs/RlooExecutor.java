@@ -35,15 +35,7 @@ import java.util.Optional;
  * registered as a POLICY whose parent is the SFT model and whose snapshot is the reward model's.
  */
 @Component
-public class RlooExecutor implements RunExecutor {
-    private final PromptSets promptSets;
-    private final TrainedModels trained;
-
-    public RlooExecutor(PromptSets promptSets, TrainedModels trained) {
-        this.promptSets = promptSets;
-        this.trained = trained;
-    }
-
+public record RlooExecutor(PromptSets promptSets, TrainedModels trained) implements RunExecutor {
     @Override
     public RunKind kind() {
         return RunKind.RLOO;
@@ -92,7 +84,7 @@ public class RlooExecutor implements RunExecutor {
                         .orElseThrow(() -> new IllegalStateException("no final checkpoint in " + outDir)).toAbsolutePath();
                 String metrics = end == null ? "{}" : String.format(Locale.ROOT,
                         "{\"method\": \"RLOO\", \"score\": %s, \"kl\": %s, \"iterations\": %d, \"k\": %d, \"reward_model_id\": %d, \"prompts\": %d, %s}",
-                        finite(end.score()), finite(end.kl()), config.iterations(), config.samplesPerPrompt(), rewardModelId,
+                        RunExecutor.jsonNumber(end.score()), RunExecutor.jsonNumber(end.kl()), config.iterations(), config.samplesPerPrompt(), rewardModelId,
                         prompts.size(), SftExecutor.postsUsed("prompt_posts", used));
                 long id = trained.register(run.name() + " #" + run.id(), ModelKinds.POLICY, finalDir.toString(),
                         run.baseModelId(), run.id(), rm.snapshotId(), metrics);
@@ -102,9 +94,5 @@ public class RlooExecutor implements RunExecutor {
         } finally {
             if (tokenizer instanceof AutoCloseable c) c.close();
         }
-    }
-
-    private static String finite(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 }

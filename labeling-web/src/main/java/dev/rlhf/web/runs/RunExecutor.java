@@ -11,4 +11,9 @@ public interface RunExecutor {
     RunKind kind();
 
     long execute(RunContext context) throws Exception;
+
+    /** A metric as a JSON number for a registry entry's metrics, or null when it is NaN or infinite (JSON has neither). */
+    static String jsonNumber(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "null";
+    }
 }

@@ -38,18 +38,8 @@ import java.util.regex.Pattern;
  * trains the remaining steps as if it had never stopped (same learning rates, same data order).
  */
 @Component
-public class SftExecutor implements RunExecutor {
+public record SftExecutor(PromptSets promptSets, TrainedModels trained, SpecBinder binder) implements RunExecutor {
     private static final Pattern CHECKPOINT_STEP = Pattern.compile("checkpoint-(\\d+)$");
-
-    private final PromptSets promptSets;
-    private final TrainedModels trained;
-    private final SpecBinder binder;
-
-    public SftExecutor(PromptSets promptSets, TrainedModels trained, SpecBinder binder) {
-        this.promptSets = promptSets;
-        this.trained = trained;
-        this.binder = binder;
-    }
 
     @Override
     public RunKind kind() {
@@ -58,9 +48,7 @@ public class SftExecutor implements RunExecutor {
 
     @Override
     public long execute(RunContext ctx) throws Exception {
-        SpecBinder.Bound<SftSpec> bound = binder.bind(SftSpec.class, SftSpec.defaults(), ctx.config());
-        if (!bound.ok()) throw new IllegalArgumentException("invalid config: " + bound.errors());
-        SftSpec spec = bound.spec();
+        SftSpec spec = binder.stored(SftSpec.class, SftSpec.defaults(), ctx.config());
         Run run = ctx.run();
         PromptSet set = spec.promptSet();
         List<DbPost> posts = promptSets.posts(set);
@@ -132,7 +120,7 @@ public class SftExecutor implements RunExecutor {
                 model.close();
             }
             String metrics = String.format(java.util.Locale.ROOT,
-                    "{%s\"steps\": %d, %s}", last == null ? "" : "\"loss\": " + finite(last.loss()) + ", ", total,
+                    "{%s\"steps\": %d, %s}", last == null ? "" : "\"loss\": " + RunExecutor.jsonNumber(last.loss()) + ", ", total,
                     postsUsed("posts", posts));
             long id = trained.register(run.name() + " #" + run.id(), ModelKinds.SFT, finalDir.toAbsolutePath().toString(),
                     run.baseModelId(), run.id(), null, metrics);
@@ -164,9 +152,5 @@ public class SftExecutor implements RunExecutor {
     static String postsUsed(String countKey, List<DbPost> posts) {
         return String.format(java.util.Locale.ROOT, "\"%s\": %d, \"first_post_id\": %d, \"last_post_id\": %d",
                 countKey, posts.size(), posts.get(0).id(), posts.get(posts.size() - 1).id());
-    }
-
-    private static String finite(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 }

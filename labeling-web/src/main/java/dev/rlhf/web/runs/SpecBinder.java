@@ -75,6 +75,16 @@ public class SpecBinder {
         return bind(type, defaults, values);
     }
 
+    /**
+     * A queued run's stored config as its spec, for the executor; a config that no longer binds (an older run under
+     * newer rules) is refused with every field's error ("invalid config: {field=…}").
+     */
+    public <R extends Record & RunSpec> R stored(Class<R> type, R defaults, JsonNode config) {
+        Bound<R> bound = bind(type, defaults, config);
+        if (!bound.ok()) throw new IllegalArgumentException("invalid config: " + bound.errors());
+        return bound.spec();
+    }
+
     /** A form field per component of {@code defaults}, in order, with its value as the default. */
     public static List<FormField> fields(Record defaults) {
         List<FormField> fields = new ArrayList<>();
