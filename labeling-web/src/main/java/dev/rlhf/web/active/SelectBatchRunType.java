@@ -32,15 +32,8 @@ import java.util.Set;
  * run with its {@link SelectBatchSpec} as config; {@link SelectBatchExecutor} runs it.
  */
 @Service
-class SelectBatchRunType implements RunType {
+record SelectBatchRunType(RunQueue queue, ModelRegistry registry, BatchBuilder builder, CandidatePool pool, SelectBatchExecutor executor, SelectedComparisons selections) implements RunType {
     static final int MAX_BATCH_SIZE = 10_000;
-
-    private final RunQueue queue;
-    private final ModelRegistry registry;
-    private final BatchBuilder builder;
-    private final CandidatePool pool;
-    private final SelectBatchExecutor executor;
-    private final SelectedComparisons selections;
 
     /** Where the form shows its fields: the ensemble, the candidate pool, the selection, the new batch's options. */
     static final FormLayout LAYOUT = new FormLayout()
@@ -61,26 +54,6 @@ class SelectBatchRunType implements RunType {
             .help("tiesAllowed", "true: labellers may answer that both summaries are equally good")
             .help("goldRate", "share of gold comparisons mixed in to check the labellers; 0: none")
             .help("priority", "a higher priority batch is assigned first");
-
-    SelectBatchRunType(RunQueue queue, ModelRegistry registry, BatchBuilder builder, CandidatePool pool,
-                       SelectBatchExecutor executor, SelectedComparisons selections) {
-        this.queue = queue;
-        this.registry = registry;
-        this.builder = builder;
-        this.pool = pool;
-        this.executor = executor;
-        this.selections = selections;
-    }
-
-    @Override
-    public RunKind kind() {
-        return RunKind.SELECT_BATCH;
-    }
-
-    @Override
-    public RunExecutor executor() {
-        return executor;
-    }
 
     @Override
     public String template() {

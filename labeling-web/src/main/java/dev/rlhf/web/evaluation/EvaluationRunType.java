@@ -24,11 +24,7 @@ import java.util.Set;
  * empty {@code opponentModelId} means the reference summaries; an empty {@code rewardModelId} means no predicted win rate.
  */
 @Service
-class EvaluationRunType implements RunType {
-    private final RunInputs inputs;
-    private final HeldOutPosts heldOut;
-    private final EvaluationExecutor executor;
-
+record EvaluationRunType(RunInputs inputs, HeldOutPosts heldOut, EvaluationExecutor executor) implements RunType {
     /** Where the evaluation form shows its fields: the models, the posts, the labelling, the sampling. */
     static final FormLayout LAYOUT = new FormLayout()
             .group(FormLayout.MODEL, "name", "baseModelId", "opponentModelId", "rewardModelId")
@@ -46,22 +42,6 @@ class EvaluationRunType implements RunType {
             .help("topP", "nucleus sampling: sample among the likeliest tokens that hold this much probability; 1: all")
             .help("topK", "sample among the k likeliest tokens; 0: all")
             .help("maxNewTokens", "new tokens per summary at most");
-
-    EvaluationRunType(RunInputs inputs, HeldOutPosts heldOut, EvaluationExecutor executor) {
-        this.inputs = inputs;
-        this.heldOut = heldOut;
-        this.executor = executor;
-    }
-
-    @Override
-    public RunKind kind() {
-        return RunKind.EVALUATION;
-    }
-
-    @Override
-    public RunExecutor executor() {
-        return executor;
-    }
 
     @Override
     public List<FormField> fields() {

@@ -21,10 +21,7 @@ import java.util.Map;
  * {@code {dpo: {every DpoConfig field}}}.
  */
 @Component
-class DpoRunType implements RunType {
-    private final RunInputs inputs;
-    private final DpoExecutor executor;
-
+record DpoRunType(RunInputs inputs, DpoExecutor executor) implements RunType {
     /** Where the DPO form shows its fields: the loss and its β are the DPO details. */
     static final FormLayout LAYOUT = new FormLayout()
             .group(FormLayout.MODEL, "name", "baseModelId")
@@ -42,16 +39,6 @@ class DpoRunType implements RunType {
             .help("batchSize", "preference pairs per optimizer step")
             .help("forwardBatchSize", "pairs per gradient-free pass (reference log-probs, validation)")
             .help("seed", "seeds the split and the order of the pairs");
-
-    DpoRunType(RunInputs inputs, DpoExecutor executor) {
-        this.inputs = inputs;
-        this.executor = executor;
-    }
-
-    @Override
-    public RunKind kind() {
-        return RunKind.DPO;
-    }
 
     @Override
     public List<FormField> fields() {
@@ -73,10 +60,5 @@ class DpoRunType implements RunType {
         ObjectNode stored = JsonNodeFactory.instance.objectNode();
         stored.set("dpo", SpecBinder.toJson(config));
         return inputs.queue(name, RunKind.DPO, stored.toString(), policy, snapshotId, userId);
-    }
-
-    @Override
-    public RunExecutor executor() {
-        return executor;
     }
 }

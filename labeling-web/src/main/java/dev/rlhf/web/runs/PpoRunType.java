@@ -17,10 +17,7 @@ import java.util.Set;
  * promptSubreddit, rewardModelId, ppo: {every PpoConfig field}}}.
  */
 @Component
-class PpoRunType implements RunType {
-    private final RunInputs inputs;
-    private final PpoExecutor executor;
-
+record PpoRunType(RunInputs inputs, PpoExecutor executor) implements RunType {
     /** Where the PPO form shows its fields: every {@link PpoConfig} field no group names is a PPO detail. */
     static final FormLayout LAYOUT = new FormLayout()
             .group(FormLayout.MODEL, "name", "baseModelId", "rewardModelId")
@@ -46,16 +43,6 @@ class PpoRunType implements RunType {
             .help("sampleEvery", "show a table of sample responses every this many iterations; 0: never")
             .help("samplesShown", "rows in that table");
 
-    PpoRunType(RunInputs inputs, PpoExecutor executor) {
-        this.inputs = inputs;
-        this.executor = executor;
-    }
-
-    @Override
-    public RunKind kind() {
-        return RunKind.PPO;
-    }
-
     @Override
     public List<FormField> fields() {
         return LAYOUT.apply(PpoSpec.formFields(PpoConfig.defaults()), "PPO details");
@@ -79,10 +66,5 @@ class PpoRunType implements RunType {
         stored.put("rewardModelId", rewardModel);
         stored.set("ppo", SpecBinder.toJson(config));
         return inputs.queue(name, RunKind.PPO, stored.toString(), policy, null, userId);
-    }
-
-    @Override
-    public RunExecutor executor() {
-        return executor;
     }
 }

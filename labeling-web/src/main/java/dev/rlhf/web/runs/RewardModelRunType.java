@@ -14,11 +14,7 @@ import java.util.Set;
  * scratch), {@link RewardModelExecutor}. An ensemble of N is N runs queued together (seeds s … s+N−1, one split seed).
  */
 @Component
-class RewardModelRunType implements RunType {
-    private final RunInputs inputs;
-    private final TransactionTemplate tx;
-    private final RewardModelExecutor executor;
-
+record RewardModelRunType(RunInputs inputs, TransactionTemplate tx, RewardModelExecutor executor) implements RunType {
     /** Where the reward-model form shows its fields: the gain, the ensemble and the learning curve are its own. */
     static final FormLayout LAYOUT = new FormLayout()
             .group(FormLayout.MODEL, "name", "baseModelId", "nLayer", "nHead", "nEmbd", "nPositions")
@@ -34,17 +30,6 @@ class RewardModelRunType implements RunType {
             .help("checkpointEvery", "save a checkpoint every this many steps (and always at the end)")
             .help("seed", "seeds the initialisation and the order of the comparisons (and the split, unless splitSeed)")
             .help("ensembleSize", "members trained together with seeds seed, seed + 1, …; 1: one model");
-
-    RewardModelRunType(RunInputs inputs, TransactionTemplate tx, RewardModelExecutor executor) {
-        this.inputs = inputs;
-        this.tx = tx;
-        this.executor = executor;
-    }
-
-    @Override
-    public RunKind kind() {
-        return RunKind.REWARD_MODEL;
-    }
 
     /**
      * The inputs, then the spec's fields with their defaults; the {@link RewardModelSpec#TRUNK_DEPENDENT} fields are
@@ -114,10 +99,5 @@ class RewardModelRunType implements RunType {
             return queued;
         });
         return new RunLauncher.Result(ids.get(0), Map.of(), ids);
-    }
-
-    @Override
-    public RunExecutor executor() {
-        return executor;
     }
 }

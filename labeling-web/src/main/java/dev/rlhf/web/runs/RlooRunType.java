@@ -20,10 +20,7 @@ import java.util.Set;
  * rewardModelId, rloo: {every RlooConfig field}}}.
  */
 @Component
-class RlooRunType implements RunType {
-    private final RunInputs inputs;
-    private final RlooExecutor executor;
-
+record RlooRunType(RunInputs inputs, RlooExecutor executor) implements RunType {
     /** Where the RLOO form shows its fields: every {@link RlooConfig} field no group names is an RLOO detail. */
     static final FormLayout LAYOUT = new FormLayout()
             .group(FormLayout.MODEL, "name", "baseModelId", "rewardModelId")
@@ -40,16 +37,6 @@ class RlooRunType implements RunType {
             .help("objective", "reinforce (−A·log π) or clipped (PPO's clipped ratio on whole responses)")
             .help("clipRange", "ε of the clipped objective")
             .help("klCoef", "β in R = score − β·KL to the reference, folded into each response's reward");
-
-    RlooRunType(RunInputs inputs, RlooExecutor executor) {
-        this.inputs = inputs;
-        this.executor = executor;
-    }
-
-    @Override
-    public RunKind kind() {
-        return RunKind.RLOO;
-    }
 
     @Override
     public List<FormField> fields() {
@@ -71,10 +58,5 @@ class RlooRunType implements RunType {
         stored.put("rewardModelId", rewardModel);
         stored.set("rloo", SpecBinder.toJson(config));
         return inputs.queue(name, RunKind.RLOO, stored.toString(), policy, null, userId);
-    }
-
-    @Override
-    public RunExecutor executor() {
-        return executor;
     }
 }

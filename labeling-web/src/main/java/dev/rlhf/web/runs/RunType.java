@@ -10,7 +10,10 @@ import java.util.Map;
  * registration; the launcher, the pages, the API and the worker look a kind up there and switch on nothing.
  */
 public interface RunType {
-    RunKind kind();
+    /** The kind: its executor's. */
+    default RunKind kind() {
+        return executor().kind();
+    }
 
     /** The form's fields in the order the form shows them, each in its group (see {@link FormLayout}). */
     List<FormField> fields();

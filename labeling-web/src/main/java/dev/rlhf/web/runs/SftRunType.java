@@ -10,26 +10,13 @@ import java.util.Set;
 
 /** SFT: {@link SftSpec} from the form, the initial model from the registry (or none: from scratch), {@link SftExecutor}. */
 @Component
-class SftRunType implements RunType {
-    private final RunInputs inputs;
-    private final SftExecutor executor;
-
+record SftRunType(RunInputs inputs, SftExecutor executor) implements RunType {
     /** Where the SFT form shows its fields: every field no group names is an optimisation one. */
     static final FormLayout LAYOUT = new FormLayout()
             .group(FormLayout.MODEL, "name", "baseModelId", "nLayer", "nHead", "nEmbd", "nPositions")
             .group(FormLayout.DATA, "maxPosts", "promptSplit", "promptSubreddit")
             .group(FormLayout.OPTIMISATION)
             .help("baseModelId", "the registered model to fine-tune; empty: a new model from scratch (byte tokenizer)");
-
-    SftRunType(RunInputs inputs, SftExecutor executor) {
-        this.inputs = inputs;
-        this.executor = executor;
-    }
-
-    @Override
-    public RunKind kind() {
-        return RunKind.SFT;
-    }
 
     @Override
     public List<FormField> fields() {
@@ -48,10 +35,5 @@ class SftRunType implements RunType {
         if (spec.ok()) inputs.promptSetHasPosts(spec.spec().promptSet(), errors);
         if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
         return inputs.queue(name, RunKind.SFT, SpecBinder.toJson(spec.spec()).toString(), baseModelId, null, userId);
-    }
-
-    @Override
-    public RunExecutor executor() {
-        return executor;
     }
 }
