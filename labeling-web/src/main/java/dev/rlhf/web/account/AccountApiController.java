@@ -19,13 +19,7 @@ import java.util.Map;
  */
 @RestController
 @RequestMapping("/api/accounts")
-class AccountApiController {
-    private final AccountAdministration administration;
-
-    AccountApiController(AccountAdministration administration) {
-        this.administration = administration;
-    }
-
+record AccountApiController(AccountAdministration administration) {
     record NewAccount(String username, String password, Role role, String pseudonym) {
     }
 

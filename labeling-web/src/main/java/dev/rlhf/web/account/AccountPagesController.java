@@ -14,13 +14,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /** The admin's account page: the same operations as {@code /api/accounts}, as forms (post/redirect/get). */
 @Controller
-class AccountPagesController {
-    private final AccountAdministration administration;
-
-    AccountPagesController(AccountAdministration administration) {
-        this.administration = administration;
-    }
-
+record AccountPagesController(AccountAdministration administration) {
     @GetMapping("/admin/accounts")
     String accounts(Model model) {
         model.addAttribute("accounts", administration.all());

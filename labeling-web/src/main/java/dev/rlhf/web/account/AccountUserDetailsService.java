@@ -6,13 +6,7 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.stereotype.Service;
 
 @Service
-public class AccountUserDetailsService implements UserDetailsService {
-    private final UserAccountRepository users;
-
-    AccountUserDetailsService(UserAccountRepository users) {
-        this.users = users;
-    }
-
+public record AccountUserDetailsService(UserAccountRepository users) implements UserDetailsService {
     @Override
     public UserDetails loadUserByUsername(String username) {
         return users.findByUsername(username).map(SignedInUser::of)

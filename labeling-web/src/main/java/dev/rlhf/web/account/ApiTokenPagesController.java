@@ -15,13 +15,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 /** {@code /tokens}: a researcher's or admin's API tokens; a new token's secret is shown on the answer page only. */
 @Controller
 @RequestMapping("/tokens")
-class ApiTokenPagesController {
-    private final ApiTokens tokens;
-
-    ApiTokenPagesController(ApiTokens tokens) {
-        this.tokens = tokens;
-    }
-
+record ApiTokenPagesController(ApiTokens tokens) {
     @GetMapping
     String page(@AuthenticationPrincipal SignedInUser user, Model model) {
         return render(user, model);

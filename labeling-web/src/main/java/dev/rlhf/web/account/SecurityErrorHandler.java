@@ -18,13 +18,7 @@ import java.io.IOException;
  * header {@code X-CSRF-TOKEN}) or a role that may not open the page. API callers get JSON, browsers a page.
  */
 @Component
-class SecurityErrorHandler implements AccessDeniedHandler {
-    private final JsonMapper json;
-
-    SecurityErrorHandler(JsonMapper json) {
-        this.json = json;
-    }
-
+record SecurityErrorHandler(JsonMapper json) implements AccessDeniedHandler {
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
             throws IOException {

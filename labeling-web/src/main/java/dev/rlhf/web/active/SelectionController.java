@@ -17,13 +17,7 @@ import java.util.Map;
  * with its disagreement) and the same as JSON for export. Researchers and admins; 404 for a batch no run selected.
  */
 @Controller
-class SelectionController {
-    private final SelectedComparisons selections;
-
-    SelectionController(SelectedComparisons selections) {
-        this.selections = selections;
-    }
-
+record SelectionController(SelectedComparisons selections) {
     @GetMapping("/research/batches/{id}/selection")
     String page(@PathVariable long id, Model model) {
         model.addAttribute("s", selection(id));

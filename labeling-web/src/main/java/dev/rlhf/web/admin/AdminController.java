@@ -7,15 +7,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 
 /** The admin's overview: users with their roles and label counts, and the batches. */
 @Controller
-class AdminController {
-    private final UserSummaryQuery users;
-    private final BatchProgressQuery batches;
-
-    AdminController(UserSummaryQuery users, BatchProgressQuery batches) {
-        this.users = users;
-        this.batches = batches;
-    }
-
+record AdminController(UserSummaryQuery users, BatchProgressQuery batches) {
     @GetMapping("/admin")
     String overview(Model model) {
         model.addAttribute("users", users.all());

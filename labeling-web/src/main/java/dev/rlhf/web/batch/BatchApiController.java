@@ -17,20 +17,7 @@ import java.util.Map;
 /** Batches over REST: progress (researchers and admins), build, change state and instructions (admins). */
 @RestController
 @RequestMapping("/api/batches")
-class BatchApiController {
-    private final BatchProgressQuery progress;
-    private final BatchBuilder builder;
-    private final BatchLifecycle lifecycle;
-    private final BatchInstructions instructions;
-
-    BatchApiController(BatchProgressQuery progress, BatchBuilder builder, BatchLifecycle lifecycle,
-                       BatchInstructions instructions) {
-        this.progress = progress;
-        this.builder = builder;
-        this.lifecycle = lifecycle;
-        this.instructions = instructions;
-    }
-
+record BatchApiController(BatchProgressQuery progress, BatchBuilder builder, BatchLifecycle lifecycle, BatchInstructions instructions) {
     record StateChange(BatchState state) {
     }
 

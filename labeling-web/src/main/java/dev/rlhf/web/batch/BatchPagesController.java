@@ -19,20 +19,7 @@ import java.util.List;
 
 /** The admin's batch page: build a batch from posts and summary sources, watch progress, open/pause/close. */
 @Controller
-class BatchPagesController {
-    private final BatchProgressQuery progress;
-    private final BatchBuilder builder;
-    private final BatchLifecycle lifecycle;
-    private final BatchInstructions instructions;
-
-    BatchPagesController(BatchProgressQuery progress, BatchBuilder builder, BatchLifecycle lifecycle,
-                         BatchInstructions instructions) {
-        this.progress = progress;
-        this.builder = builder;
-        this.lifecycle = lifecycle;
-        this.instructions = instructions;
-    }
-
+record BatchPagesController(BatchProgressQuery progress, BatchBuilder builder, BatchLifecycle lifecycle, BatchInstructions instructions) {
     @GetMapping("/admin/batches")
     String batches(Model model) {
         model.addAttribute("batches", progress.all());

@@ -16,13 +16,7 @@ import java.util.List;
  */
 @RestController
 @RequestMapping("/api/evaluations")
-class EvaluationApiController {
-    private final EvaluationStore store;
-
-    EvaluationApiController(EvaluationStore store) {
-        this.store = store;
-    }
-
+record EvaluationApiController(EvaluationStore store) {
     @GetMapping
     List<EvaluationReport> list() {
         return store.all().stream().map(e -> EvaluationReport.of(e, store.pairs(e.id()))).toList();

@@ -13,13 +13,7 @@ import java.util.Optional;
 
 /** The researcher's evaluation pages: every human evaluation with its win rate, and one evaluation in full. */
 @Controller
-class EvaluationPagesController {
-    private final EvaluationStore store;
-
-    EvaluationPagesController(EvaluationStore store) {
-        this.store = store;
-    }
-
+record EvaluationPagesController(EvaluationStore store) {
     /**
      * Every evaluation (newest first); {@code model} keeps those in which the model is a side; {@code run} goes to the
      * evaluation that run wrote (the list, with a note, while the run has not written it yet).

@@ -22,17 +22,7 @@ import java.util.Map;
  * launches the evaluations still missing.
  */
 @Controller
-class MethodsPagesController {
-    private final MethodComparison comparison;
-    private final LabelSnapshots snapshots;
-    private final RunLauncher launcher;
-
-    MethodsPagesController(MethodComparison comparison, LabelSnapshots snapshots, RunLauncher launcher) {
-        this.comparison = comparison;
-        this.snapshots = snapshots;
-        this.launcher = launcher;
-    }
-
+record MethodsPagesController(MethodComparison comparison, LabelSnapshots snapshots, RunLauncher launcher) {
     @GetMapping("/research/methods")
     String page(@RequestParam(required = false) Long snapshot, Model model) {
         List<LabelSnapshots.Snapshot> all = snapshots.all();

@@ -22,14 +22,8 @@ import java.time.LocalDate;
  */
 @RestController
 @RequestMapping("/api/exports")
-class ExportApiController {
+record ExportApiController(LabelExporter exporter) {
     static final MediaType JSONL = MediaType.parseMediaType("application/jsonl");
-
-    private final LabelExporter exporter;
-
-    ExportApiController(LabelExporter exporter) {
-        this.exporter = exporter;
-    }
 
     @GetMapping("/{format}")
     ResponseEntity<StreamingResponseBody> export(@PathVariable String format,

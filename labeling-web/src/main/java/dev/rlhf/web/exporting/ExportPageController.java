@@ -8,13 +8,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 
 /** The export form for researchers and admins; the download itself is {@code /api/exports/{format}}. */
 @Controller
-class ExportPageController {
-    private final BatchProgressQuery batches;
-
-    ExportPageController(BatchProgressQuery batches) {
-        this.batches = batches;
-    }
-
+record ExportPageController(BatchProgressQuery batches) {
     @GetMapping("/research/exports")
     String exports(Model model) {
         model.addAttribute("batches", batches.all());

@@ -11,13 +11,7 @@ import java.util.List;
 
 /** Stored labels as JSON pages (researchers and admins): filter by batch and labeler, page with {@code afterId}. */
 @RestController
-class LabelApiController {
-    private final JdbcClient jdbc;
-
-    LabelApiController(JdbcClient jdbc) {
-        this.jdbc = jdbc;
-    }
-
+record LabelApiController(JdbcClient jdbc) {
     public record LabelRow(long id, long comparisonId, String batch, String split, String labeler, Integer choice,
                            Integer confidence, Integer sourceConfidence, boolean gold, boolean imported,
                            int secondsSpent, OffsetDateTime createdAt) {

@@ -31,16 +31,8 @@ import java.util.function.Supplier;
  */
 @RestController
 @RequestMapping("/api/imports")
-class ImportApiController {
+record ImportApiController(ImportQueue queue, ImportJobStore jobs) {
     static final Duration WAIT = Duration.ofHours(1);
-
-    private final ImportQueue queue;
-    private final ImportJobStore jobs;
-
-    ImportApiController(ImportQueue queue, ImportJobStore jobs) {
-        this.queue = queue;
-        this.jobs = jobs;
-    }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     DeferredResult<ResponseEntity<ImportJob>> upload(@AuthenticationPrincipal SignedInUser user, @RequestParam ImportKind kind,

@@ -16,15 +16,7 @@ import java.io.IOException;
 
 /** The admin's import page: upload a jsonl file, then watch its job's progress bar (polls {@code /api/imports/{id}}). */
 @Controller
-class ImportController {
-    private final ImportQueue queue;
-    private final ImportJobStore jobs;
-
-    ImportController(ImportQueue queue, ImportJobStore jobs) {
-        this.queue = queue;
-        this.jobs = jobs;
-    }
-
+record ImportController(ImportQueue queue, ImportJobStore jobs) {
     @GetMapping("/admin/imports")
     String imports(Model model) {
         model.addAttribute("jobs", jobs.recent(20));

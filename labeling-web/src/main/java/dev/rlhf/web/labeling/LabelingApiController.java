@@ -19,22 +19,7 @@ import tools.jackson.databind.JsonNode;
  */
 @RestController
 @RequestMapping("/api/labeling")
-class LabelingApiController {
-    private final AssignmentService assignments;
-    private final LabelSubmissionService submissions;
-    private final LabelAndNextService labelAndNext;
-    private final LabelerStatsQuery stats;
-    private final SkipService skips;
-
-    LabelingApiController(AssignmentService assignments, LabelSubmissionService submissions,
-                          LabelAndNextService labelAndNext, LabelerStatsQuery stats, SkipService skips) {
-        this.assignments = assignments;
-        this.submissions = submissions;
-        this.labelAndNext = labelAndNext;
-        this.stats = stats;
-        this.skips = skips;
-    }
-
+record LabelingApiController(AssignmentService assignments, LabelSubmissionService submissions, LabelAndNextService labelAndNext, LabelerStatsQuery stats, SkipService skips) {
     /** The current or a new assignment (200), or 204 when there is no work for this labeler. */
     @PostMapping("/next")
     ResponseEntity<AssignmentView> next(@AuthenticationPrincipal SignedInUser user) {

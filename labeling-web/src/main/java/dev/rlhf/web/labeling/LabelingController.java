@@ -24,20 +24,7 @@ import java.util.UUID;
  */
 @Controller
 @RequestMapping("/labeling")
-class LabelingController {
-    private final AssignmentService assignments;
-    private final LabelAndNextService labelAndNext;
-    private final LabelerStatsQuery stats;
-    private final SkipService skips;
-
-    LabelingController(AssignmentService assignments, LabelAndNextService labelAndNext, LabelerStatsQuery stats,
-                       SkipService skips) {
-        this.assignments = assignments;
-        this.labelAndNext = labelAndNext;
-        this.stats = stats;
-        this.skips = skips;
-    }
-
+record LabelingController(AssignmentService assignments, LabelAndNextService labelAndNext, LabelerStatsQuery stats, SkipService skips) {
     @GetMapping
     String next(@AuthenticationPrincipal SignedInUser user, Model model) {
         model.addAttribute("assignment", assignments.currentOrNext(user.id()).orElse(null));

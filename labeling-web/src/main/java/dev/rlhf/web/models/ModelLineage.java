@@ -12,15 +12,9 @@ import java.util.List;
  * in the registry and at an id already seen.
  */
 @Component
-public class ModelLineage {
+public record ModelLineage(JdbcClient jdbc) {
     /** One model of a lineage, with the run that made it and the snapshot it learnt from (each may be missing). */
     public record Step(ModelRegistry.Model model, ModelRegistry.MadeBy run, LabelSnapshots.Snapshot snapshot) {}
-
-    private final JdbcClient jdbc;
-
-    public ModelLineage(JdbcClient jdbc) {
-        this.jdbc = jdbc;
-    }
 
     /** The chain from {@code model} (first) to its root (last). */
     public List<Step> of(ModelRegistry.Model model) {

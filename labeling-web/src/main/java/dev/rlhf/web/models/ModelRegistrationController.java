@@ -18,13 +18,7 @@ import java.util.Map;
  * fields).
  */
 @Controller
-class ModelRegistrationController {
-    private final ModelRegistration registration;
-
-    ModelRegistrationController(ModelRegistration registration) {
-        this.registration = registration;
-    }
-
+record ModelRegistrationController(ModelRegistration registration) {
     @PostMapping("/research/models")
     String fromForm(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String kind,
                     @RequestParam(defaultValue = "") String path, RedirectAttributes flash) {

@@ -24,29 +24,12 @@ import java.util.stream.Collectors;
 
 /** The model registry page, model cards as Markdown, and the data card of each label snapshot (page and Markdown). */
 @Controller
-class ModelRegistryController {
-    private final ModelRegistration registration;
+record ModelRegistryController(ModelRegistry registry, LabelSnapshots snapshots, ModelCards cards, ModelLineage lineage, SnapshotStatisticsQuery statistics, ModelRegistration registration) {
     static final MediaType MARKDOWN = new MediaType("text", "markdown", StandardCharsets.UTF_8);
 
     /** One registry row: the model with its run, parent and snapshot (each null where there is none) and key metrics. */
     record Row(ModelRegistry.Model model, ModelRegistry.MadeBy run, ModelRegistry.Model parent, LabelSnapshots.Snapshot snapshot,
                Map<String, String> metrics) {}
-
-    private final ModelRegistry registry;
-    private final LabelSnapshots snapshots;
-    private final ModelCards cards;
-    private final ModelLineage lineage;
-    private final SnapshotStatisticsQuery statistics;
-
-    ModelRegistryController(ModelRegistry registry, LabelSnapshots snapshots, ModelCards cards, ModelLineage lineage,
-                            SnapshotStatisticsQuery statistics, ModelRegistration registration) {
-        this.registration = registration;
-        this.registry = registry;
-        this.snapshots = snapshots;
-        this.cards = cards;
-        this.lineage = lineage;
-        this.statistics = statistics;
-    }
 
     /**
      * The model page: the reward-model dashboard (the stored evaluation's numbers, tables and charts), the model's

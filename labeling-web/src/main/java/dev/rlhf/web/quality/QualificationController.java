@@ -17,13 +17,7 @@ import java.util.Map;
 
 /** The labeler's qualification test page, and the admin's page to create and retire tests. */
 @Controller
-class QualificationController {
-    private final QualificationTests tests;
-
-    QualificationController(QualificationTests tests) {
-        this.tests = tests;
-    }
-
+record QualificationController(QualificationTests tests) {
     /** The labeler's open attempt (items and sides in the attempt's own random order), or a page saying none waits. */
     @GetMapping("/labeling/qualification")
     String test(@AuthenticationPrincipal SignedInUser user, Model model) {

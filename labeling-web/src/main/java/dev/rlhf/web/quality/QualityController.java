@@ -9,15 +9,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 
 /** The labeler-quality dashboard for researchers and admins (admins may pause a flagged labeler from here). */
 @Controller
-class QualityController {
-    private final AgreementQuery agreement;
-    private final QualityProperties properties;
-
-    QualityController(AgreementQuery agreement, QualityProperties properties) {
-        this.agreement = agreement;
-        this.properties = properties;
-    }
-
+record QualityController(AgreementQuery agreement, QualityProperties properties) {
     @GetMapping("/research/quality")
     String dashboard(@AuthenticationPrincipal SignedInUser user, Model model) {
         model.addAttribute("admin", user.role() == Role.ADMIN);

@@ -20,24 +20,9 @@ import java.util.List;
  * the batches a selection run chose. Each section links to its full page.
  */
 @Controller
-class ResearchController {
+record ResearchController(BatchProgressQuery progress, SelectedComparisons selections, RunQueue queue, ModelRegistry registry, EvaluationStore evaluations) {
     /** How many of the newest models the page lists. */
     static final int LATEST_MODELS = 8;
-
-    private final BatchProgressQuery progress;
-    private final SelectedComparisons selections;
-    private final RunQueue queue;
-    private final ModelRegistry registry;
-    private final EvaluationStore evaluations;
-
-    ResearchController(BatchProgressQuery progress, SelectedComparisons selections, RunQueue queue, ModelRegistry registry,
-                       EvaluationStore evaluations) {
-        this.progress = progress;
-        this.selections = selections;
-        this.queue = queue;
-        this.registry = registry;
-        this.evaluations = evaluations;
-    }
 
     @GetMapping("/research")
     String overview(Model model) {

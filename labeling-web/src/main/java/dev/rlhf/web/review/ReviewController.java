@@ -13,15 +13,7 @@ import org.springframework.web.server.ResponseStatusException;
  * and flag, paged) and skips, each linking to the comparison's page with every label and skip on it.
  */
 @Controller
-class ReviewController {
-    private final ReviewQuery reviews;
-    private final ComparisonDetailQuery comparisons;
-
-    ReviewController(ReviewQuery reviews, ComparisonDetailQuery comparisons) {
-        this.reviews = reviews;
-        this.comparisons = comparisons;
-    }
-
+record ReviewController(ReviewQuery reviews, ComparisonDetailQuery comparisons) {
     @GetMapping("/admin/reviews")
     String reviews(@RequestParam(required = false) Long batch, @RequestParam(required = false) Long labeler,
                    @RequestParam(required = false) String flag, @RequestParam(defaultValue = "1") int page, Model model) {

@@ -21,15 +21,7 @@ import java.util.Map;
 /** JSON for the run pages (polled by {@code js/runs.js}) and for scripts: launch, list, one run, its metrics, cancel. */
 @RestController
 @RequestMapping("/api/runs")
-class RunApiController {
-    private final RunQueue queue;
-    private final RunLauncher launcher;
-
-    RunApiController(RunQueue queue, RunLauncher launcher) {
-        this.queue = queue;
-        this.launcher = launcher;
-    }
-
+record RunApiController(RunQueue queue, RunLauncher launcher) {
     @GetMapping
     List<RunView> list() {
         Instant now = Instant.now();

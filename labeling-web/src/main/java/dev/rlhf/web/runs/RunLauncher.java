@@ -10,7 +10,7 @@ import java.util.Map;
  * field by name and queues it.
  */
 @Service
-public class RunLauncher {
+public record RunLauncher(RunTypes types) {
     /** The queued run (the first, where a form queues several: {@code runIds}), or the refused fields. */
     public record Result(Long runId, Map<String, String> errors, List<Long> runIds) {
         public static Result queued(long runId) {
@@ -24,12 +24,6 @@ public class RunLauncher {
         public boolean ok() {
             return runId != null;
         }
-    }
-
-    private final RunTypes types;
-
-    public RunLauncher(RunTypes types) {
-        this.types = types;
     }
 
     public Result launch(Map<String, String> values, Long userId) {

@@ -8,16 +8,9 @@ import java.util.List;
 
 /** Reads a {@link PromptSet}'s posts (with the summary SFT learns: the reference, else the first) and records what a run read. */
 @Component
-public class PromptSets {
-
+public record PromptSets(JdbcClient jdbc) {
     /** A post with the summary SFT trains on. */
     public record DbPost(long id, TldrPost post) {}
-
-    private final JdbcClient jdbc;
-
-    public PromptSets(JdbcClient jdbc) {
-        this.jdbc = jdbc;
-    }
 
     public List<DbPost> posts(PromptSet set) {
         return jdbc.sql("""

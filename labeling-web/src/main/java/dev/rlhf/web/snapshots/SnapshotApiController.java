@@ -16,13 +16,7 @@ import java.util.Map;
 /** Label snapshots as JSON: list them, or freeze one: {@code {"name", "batch", "split"}} (batch and split optional). */
 @RestController
 @RequestMapping("/api/snapshots")
-class SnapshotApiController {
-    private final LabelSnapshots snapshots;
-
-    SnapshotApiController(LabelSnapshots snapshots) {
-        this.snapshots = snapshots;
-    }
-
+record SnapshotApiController(LabelSnapshots snapshots) {
     @GetMapping
     List<LabelSnapshots.Snapshot> list() {
         return snapshots.all();
