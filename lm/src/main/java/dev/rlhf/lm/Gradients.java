@@ -63,6 +63,14 @@ public final class Gradients {
         return norm;
     }
 
+    /**
+     * {@link #clipGlobalNorm} when {@code maxNorm > 0}; otherwise the clip is off and the gradients stay as they are.
+     * Returns the norm before clipping either way.
+     */
+    public static double clipGlobalNormIfPositive(Collection<NDArray> params, double maxNorm, NDManager step) {
+        return maxNorm > 0 ? clipGlobalNorm(params, maxNorm, step) : globalNorm(params, step);
+    }
+
     /** Sets every gradient to zero. */
     public static void zero(Collection<NDArray> params) {
         for (NDArray p : params) {

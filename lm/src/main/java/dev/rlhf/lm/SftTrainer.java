@@ -137,9 +137,7 @@ public final class SftTrainer implements AutoCloseable {
             loss = accumulateGradients(micro, read);
             tokens = read[0];
             mixed.gradientsToMaster(s);
-            norm = config.maxGradNorm() > 0
-                    ? Gradients.clipGlobalNorm(model.namedTensors().values(), config.maxGradNorm(), s)
-                    : Gradients.globalNorm(model.namedTensors().values(), s);
+            norm = Gradients.clipGlobalNormIfPositive(model.namedTensors().values(), config.maxGradNorm(), s);
             if (optimizer.stepIfFinite(model.namedTensors().values(), norm, lr, s)) mixed.weightsToCompute(s);
         }
         step++;

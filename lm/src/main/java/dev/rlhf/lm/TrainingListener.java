@@ -1,5 +1,7 @@
 package dev.rlhf.lm;
 
+import dev.rlhf.lm.metrics.PhaseLog;
+
 /**
  * Receives progress from a trainer after every optimizer step. The trainer's metrics go to a
  * {@link dev.rlhf.lm.metrics.MetricsSink} ({@link SftTrainer#metrics}); this callback stays for code that wants the typed
@@ -36,18 +38,8 @@ public interface TrainingListener {
 
     /** A listener that reports each step's {@link Progress#asMap()} to {@code sink}, announcing the phase first. */
     static TrainingListener to(dev.rlhf.lm.metrics.MetricsSink sink) {
-        return new TrainingListener() {
-            private boolean begun;
-
-            @Override
-            public void onStep(Progress p) {
-                if (!begun) {
-                    sink.begin("sft", p.totalSteps());
-                    begun = true;
-                }
-                sink.log(p.step(), p.asMap());
-            }
-        };
+        PhaseLog log = new PhaseLog(sink, "sft");
+        return p -> log.log(p.step(), p.totalSteps(), p.asMap());
     }
 
     void onStep(Progress progress);

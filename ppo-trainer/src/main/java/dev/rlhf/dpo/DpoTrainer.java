@@ -11,6 +11,7 @@ import dev.rlhf.lm.LmHead;
 import dev.rlhf.lm.LrSchedule;
 import dev.rlhf.lm.SftBatch;
 import dev.rlhf.lm.SftExample;
+import dev.rlhf.lm.metrics.PhaseLog;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.ppo.PolicyCheckpoint;
 
@@ -71,16 +72,11 @@ public final class DpoTrainer implements AutoCloseable {
      * last step) and the checkpoints to {@code sink}; the phase {@code dpo} is announced with the planned steps.
      */
     public DpoTrainer metrics(dev.rlhf.lm.metrics.MetricsSink sink) {
+        PhaseLog log = new PhaseLog(sink, "dpo");
         return addListener(new DpoListener() {
-            private boolean begun;
-
             @Override
             public void onStep(DpoMetrics m) {
-                if (!begun) {
-                    sink.begin("dpo", config.steps());
-                    begun = true;
-                }
-                sink.log(m.step(), m.asMap());
+                log.log(m.step(), config.steps(), m.asMap());
             }
 
             @Override
@@ -179,8 +175,7 @@ public final class DpoTrainer implements AutoCloseable {
                 pr = pol.rejected().toFloatArray();
             }
             // (4) clip, AdamW.
-            norm = config.maxGradNorm() > 0 ? Gradients.clipGlobalNorm(params, config.maxGradNorm(), s)
-                    : Gradients.globalNorm(params, s);
+            norm = Gradients.clipGlobalNormIfPositive(params, config.maxGradNorm(), s);
             optimizer.stepIfFinite(params, norm, lr, s);
         }
         step++;

@@ -159,6 +159,22 @@ public final class PpoMath {
         return new java.util.SplittableRandom(runSeed * 0x9E3779B97F4A7C15L + it * 31L + kind).nextLong();
     }
 
+    /**
+     * From {@code logp}, log softmax(logits / τ) over the response positions of minibatch {@code b}: copies the log-prob
+     * of each target token into {@code logProbs[from ...]} and returns the entropy H = −Σ p·log p summed over the real
+     * response tokens.
+     */
+    public static double targetLogProbsAndEntropy(NDArray logp, Batch.Tensors b, float[][] logProbs, int from, int n) {
+        copyRows(logp.gather(b.targets().expandDims(-1), -1).squeeze(-1).toFloatArray(), logProbs, from, n);
+        NDArray entropy = logp.exp().mul(logp).sum(new int[] {-1}).neg();
+        return entropy.mul(b.responseMask()).sum().getFloat();
+    }
+
+    /** The mean of {@code x}; 0 when it is empty. */
+    public static double mean(double[] x) {
+        return java.util.Arrays.stream(x).average().orElse(0);
+    }
+
     /** Copies the rows of {@code flat} ([rows × n], row-major) into {@code dst[from ...]}. */
     public static void copyRows(float[] flat, float[][] dst, int from, int n) {
         for (int i = 0; i < flat.length / n; i++) System.arraycopy(flat, i * n, dst[from + i], 0, n);

@@ -12,7 +12,6 @@ import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.Gradients;
 import dev.rlhf.lm.LmHead;
 import dev.rlhf.lm.MixedPrecision;
-import dev.rlhf.lm.Sampler;
 import dev.rlhf.lm.SamplingConfig;
 import dev.rlhf.lm.ScalarHead;
 import dev.rlhf.lm.tokenizer.Tokenizer;
@@ -227,7 +226,7 @@ public final class PpoTrainer implements AutoCloseable {
             double updateSeconds = (System.nanoTime() - updateStart) / 1e9;
 
             // (6) β: fixed, or e = clip(KL/target − 1, ±0.2), β ← β·(1 + e·n/horizon).
-            double meanKl = mean(ro.kl());
+            double meanKl = PpoMath.mean(ro.kl());
             klController.update(meanKl, ro.queries().length);
             iteration = it;
 
@@ -249,32 +248,22 @@ public final class PpoTrainer implements AutoCloseable {
 
         // (1) A batch of prompts; responses sampled from softmax(logits / τ) with the KV cache.
         int[][] queries = promptBatch(it);
-        Sampler.Result gen = new Sampler(computePolicy).generate(queries,
-                SamplingConfig.of(n, tau, seed(it, 1)));
-        int rows = queries.length, eos = policy.config().eos_token_id();
-        int[] lengths = gen.lengths();
-        boolean[] hasEos = gen.endedWithEos(eos);
-        int[][] finished = gen.finished();
-        double generationSeconds = (System.nanoTime() - start) / 1e9;
-
         // (2) Scores r(x, y); no EOS within the limit → the fixed penalty instead (the EOS trick).
-        float[] raw = reward.score(queries, finished);
-        if (raw.length != rows) throw new IllegalStateException("reward function gave " + raw.length + " scores for " + rows + " responses");
-        float[] scores = config.penalizeMissingEos()
-                ? PpoMath.applyMissingEosPenalty(raw, hasEos, config.missingEosPenalty()) : raw.clone();
+        ScoredResponses sr = ScoredResponses.sample(computePolicy, queries, SamplingConfig.of(n, tau, seed(it, 1)), reward,
+                config.penalizeMissingEos(), config.missingEosPenalty(), start);
+        int rows = queries.length;
+        int[] lengths = sr.lengths();
 
         // (3) log π_old, log π_ref (and the entropy of π_old) of the response tokens, and (4) V_old: no gradients.
         float[][] logProbs = new float[rows][n], refLogProbs = new float[rows][n], values = new float[rows][n];
         double entropySum = 0;
-        Batch all = Batch.of(queries, gen.tokens(), lengths);
+        Batch all = Batch.of(queries, sr.generation().tokens(), lengths);
         for (int from = 0; from < rows; from += config.forwardBatchSize()) {
             int to = Math.min(rows, from + config.forwardBatchSize());
             try (NDManager m = policy.manager().newSubManager()) {
                 Batch.Tensors b = all.rows(from, to, m);
                 NDArray logp = LmHead.logSoftmax(responseLogits(computePolicy, b));  // log softmax(logits / τ), float32
-                PpoMath.copyRows(logp.gather(b.targets().expandDims(-1), -1).squeeze(-1).toFloatArray(), logProbs, from, n);
-                NDArray entropy = logp.exp().mul(logp).sum(new int[] {-1}).neg();    // H = −Σ p·log p
-                entropySum += entropy.mul(b.responseMask()).sum().getFloat();
+                entropySum += PpoMath.targetLogProbsAndEntropy(logp, b, logProbs, from, n);   // H = −Σ p·log p
                 NDArray refLogp = LmHead.logProbs(ResponseForward.logits(computeReference, b), b.targets(), tau);
                 PpoMath.copyRows(refLogp.toFloatArray(), refLogProbs, from, n);
                 NDArray v = MixedPrecision.toFloat32(computeValue.values(ResponseForward.hidden(computeValue.trunk(), b))); // V(s_t)
@@ -287,7 +276,7 @@ public final class PpoTrainer implements AutoCloseable {
         }
 
         // (3) r_t = −β·(log π_old − log π_ref), plus the (penalised) score on the last real token.
-        float[][] rewards = PpoMath.shapedRewards(logProbs, refLogProbs, scores, lengths, beta);
+        float[][] rewards = PpoMath.shapedRewards(logProbs, refLogProbs, sr.scores(), lengths, beta);
         double[] kl = PpoMath.sequenceKl(logProbs, refLogProbs, lengths);
 
         // (4) Optionally r_t ← (r_t − mean) / std + mean over the batch (whitenRewards: scale normalised, mean kept).
@@ -295,8 +284,8 @@ public final class PpoTrainer implements AutoCloseable {
         // (4) GAE: δ_t = r_t + γV_{t+1} − V_t, A_t = δ_t + γλA_{t+1}, R_t = A_t + V_t; then whiten A.
         float[][][] gae = PpoMath.gae(gaeRewards, values, lengths, config.gamma(), config.lambda());
         float[][] advantages = PpoMath.whiten(gae[0], lengths);
-        return new Rollout(queries, gen.tokens(), lengths, hasEos, raw, scores, logProbs, refLogProbs, values, rewards,
-                advantages, gae[1], kl, entropySum / realTokens, beta, generationSeconds);
+        return new Rollout(queries, sr.generation().tokens(), lengths, sr.hasEos(), sr.rawScores(), sr.scores(), logProbs,
+                refLogProbs, values, rewards, advantages, gae[1], kl, entropySum / realTokens, beta, sr.generationSeconds());
     }
 
     /** Step (5): {@code ppoEpochs} passes over shuffled minibatches, one AdamW step each. */
@@ -331,9 +320,7 @@ public final class PpoTrainer implements AutoCloseable {
                         newLogpHost = logp.toFloatArray();
                     }
                     mixed.gradientsToMaster(m);                                               // float32 gradients on the masters
-                    norm = config.maxGradNorm() > 0                                           // g ← g·min(1, c/‖g‖)
-                            ? Gradients.clipGlobalNorm(parameters, config.maxGradNorm(), m)
-                            : Gradients.globalNorm(parameters, m);
+                    norm = Gradients.clipGlobalNormIfPositive(parameters, config.maxGradNorm(), m); // g ← g·min(1, c/‖g‖)
                     lr = config.learningRateAt(optimizer.steps());
                     if (!optimizer.stepIfFinite(parameters, norm, lr, m)) {                  // AdamW; never a NaN/inf step
                         skipped++;
@@ -405,10 +392,6 @@ public final class PpoTrainer implements AutoCloseable {
         return Constants.floats(m, flat, new Shape(rows.length, n));
     }
 
-    private static double mean(double[] x) {
-        return Arrays.stream(x).average().orElse(0);
-    }
-
     private PpoMetrics metrics(int it, Rollout ro, UpdateStats u, double scoringSeconds, double updateSeconds) {
         int rows = ro.queries().length;
         double score = 0, total = 0, length = 0, eos = 0;
@@ -419,7 +402,7 @@ public final class PpoTrainer implements AutoCloseable {
             if (ro.hasEos()[r]) eos++;
         }
         double seconds = ro.generationSeconds() + scoringSeconds + updateSeconds;
-        return new PpoMetrics(it, score / rows, mean(ro.kl()), total / rows, ro.entropy(), u.policyLoss(),
+        return new PpoMetrics(it, score / rows, PpoMath.mean(ro.kl()), total / rows, ro.entropy(), u.policyLoss(),
                 u.valueLoss(), u.clipFraction(), u.approxKl(),
                 PpoMath.explainedVariance(ro.values(), ro.returns(), ro.lengths()), length / rows, eos / rows,
                 ro.beta(), u.learningRate(), u.gradNorm(), u.skippedSteps(), length / seconds, ro.generationSeconds(), scoringSeconds,

@@ -10,8 +10,8 @@ import dev.rlhf.lm.Constants;
 import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.Gradients;
 import dev.rlhf.lm.LmHead;
-import dev.rlhf.lm.Sampler;
 import dev.rlhf.lm.SamplingConfig;
+import dev.rlhf.lm.metrics.PhaseLog;
 import dev.rlhf.lm.tokenizer.Tokenizer;
 import dev.rlhf.ppo.Batch;
 import dev.rlhf.ppo.PolicyCheckpoint;
@@ -19,6 +19,7 @@ import dev.rlhf.ppo.PpoMath;
 import dev.rlhf.ppo.Prompts;
 import dev.rlhf.ppo.ResponseForward;
 import dev.rlhf.ppo.RewardFunction;
+import dev.rlhf.ppo.ScoredResponses;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -83,16 +84,11 @@ public final class RlooTrainer implements AutoCloseable {
      * {@code rloo} is announced with the planned iterations.
      */
     public RlooTrainer metrics(dev.rlhf.lm.metrics.MetricsSink sink) {
+        PhaseLog log = new PhaseLog(sink, "rloo");
         return addListener(new RlooListener() {
-            private boolean begun;
-
             @Override
             public void onIteration(RlooMetrics m) {
-                if (!begun) {
-                    sink.begin("rloo", config.iterations());
-                    begun = true;
-                }
-                sink.log(m.iteration(), m.asMap());
+                log.log(m.iteration(), config.iterations(), m.asMap());
             }
 
             @Override
@@ -148,7 +144,7 @@ public final class RlooTrainer implements AutoCloseable {
             length += ro.lengths()[r];
             if (ro.hasEos()[r]) eos++;
         }
-        RlooMetrics m = new RlooMetrics(it, score / rows, mean(ro.kl()), mean(ro.rewards()), ro.entropy(), u.loss(),
+        RlooMetrics m = new RlooMetrics(it, score / rows, PpoMath.mean(ro.kl()), PpoMath.mean(ro.rewards()), ro.entropy(), u.loss(),
                 u.clipFraction(), u.approxKl(), length / rows, eos / rows, u.learningRate(), u.gradNorm(), u.skipped(),
                 ro.generationSeconds(), scoringSeconds, updateSeconds);
         for (RlooListener l : listeners) l.onIteration(m);
@@ -165,32 +161,23 @@ public final class RlooTrainer implements AutoCloseable {
         int[][] drawn = Prompts.draw(prompts, config.batchSize(), seed(it, 0));
         int[][] queries = new int[config.rows()][];
         for (int r = 0; r < queries.length; r++) queries[r] = drawn[r / k];
-        Sampler.Result gen = new Sampler(policy).generate(queries, SamplingConfig.of(n, tau, seed(it, 1)));
-        int rows = queries.length, eosId = policy.config().eos_token_id();
-        int[] lengths = gen.lengths();
-        boolean[] hasEos = gen.endedWithEos(eosId);
-        int[][] finished = gen.finished();
-        double generationSeconds = (System.nanoTime() - start) / 1e9;
-
         // (2) Scores; no EOS within the limit → the fixed penalty instead.
-        float[] raw = reward.score(queries, finished);
-        if (raw.length != rows) throw new IllegalStateException("reward function gave " + raw.length + " scores for " + rows + " responses");
-        float[] scores = config.penalizeMissingEos()
-                ? PpoMath.applyMissingEosPenalty(raw, hasEos, config.missingEosPenalty()) : raw.clone();
+        ScoredResponses sr = ScoredResponses.sample(policy, queries, SamplingConfig.of(n, tau, seed(it, 1)), reward,
+                config.penalizeMissingEos(), config.missingEosPenalty(), start);
+        int rows = queries.length;
+        int[] lengths = sr.lengths();
 
         // (3) log π_old, log π_ref (and the entropy of π_old) of the response tokens, without gradients.
         float[][] logProbs = new float[rows][n], refLogProbs = new float[rows][n];
         double entropySum = 0;
-        Batch all = Batch.of(queries, gen.tokens(), lengths);
+        Batch all = Batch.of(queries, sr.generation().tokens(), lengths);
         for (int from = 0; from < rows; from += config.forwardBatchSize()) {
             int to = Math.min(rows, from + config.forwardBatchSize());
             try (NDManager m = policy.manager().newSubManager()) {
                 Batch.Tensors b = all.rows(from, to, m);
                 NDArray logits = ResponseForward.logits(policy, b);
                 NDArray logp = logits.div(Constants.scalar(logits, tau)).logSoftmax(-1);   // log softmax(logits / τ)
-                PpoMath.copyRows(logp.gather(b.targets().expandDims(-1), -1).squeeze(-1).toFloatArray(), logProbs, from, n);
-                NDArray entropy = logp.exp().mul(logp).sum(new int[] {-1}).neg();         // H = −Σ p·log p
-                entropySum += entropy.mul(b.responseMask()).sum().getFloat();
+                entropySum += PpoMath.targetLogProbsAndEntropy(logp, b, logProbs, from, n);      // H = −Σ p·log p
                 PpoMath.copyRows(LmHead.logProbs(ResponseForward.logits(reference, b), b.targets(), tau).toFloatArray(),
                         refLogProbs, from, n);
             }
@@ -199,13 +186,13 @@ public final class RlooTrainer implements AutoCloseable {
             for (int t = lengths[r]; t < n; t++) logProbs[r][t] = refLogProbs[r][t] = 0;   // padding holds 0
         }
         double[] kl = PpoMath.sequenceKl(logProbs, refLogProbs, lengths);
-        double[] rewards = RlooMath.sequenceRewards(scores, kl, config.klCoef());            // R = score − β·KL
+        double[] rewards = RlooMath.sequenceRewards(sr.scores(), kl, config.klCoef());       // R = score − β·KL
 
         // (4) A_i = R_i − mean of the other k − 1 rewards of its prompt.
         double[] advantages = RlooMath.leaveOneOutAdvantages(rewards, k);
         long realTokens = Arrays.stream(lengths).asLongStream().sum();
-        return new Rollout(queries, gen.tokens(), lengths, hasEos, raw, scores, logProbs, kl, rewards, advantages,
-                entropySum / realTokens, generationSeconds);
+        return new Rollout(queries, sr.generation().tokens(), lengths, sr.hasEos(), sr.rawScores(), sr.scores(), logProbs,
+                kl, rewards, advantages, entropySum / realTokens, sr.generationSeconds());
     }
 
     /** Step (5): {@code epochs} passes over shuffled minibatches, one AdamW step each. */
@@ -242,9 +229,7 @@ public final class RlooTrainer implements AutoCloseable {
                         lossSum += loss.getFloat();
                         newSeq = seq.toFloatArray();
                     }
-                    norm = config.maxGradNorm() > 0
-                            ? Gradients.clipGlobalNorm(parameters, config.maxGradNorm(), m)
-                            : Gradients.globalNorm(parameters, m);
+                    norm = Gradients.clipGlobalNormIfPositive(parameters, config.maxGradNorm(), m);
                     lr = config.learningRateAt(optimizer.steps());
                     steps++;
                     if (!optimizer.stepIfFinite(parameters, norm, lr, m)) {
@@ -268,10 +253,6 @@ public final class RlooTrainer implements AutoCloseable {
     /** A seed for draw {@code kind} of iteration {@code it}, from the run's seed. */
     private long seed(int it, int kind) {
         return PpoMath.iterationSeed(config.seed(), it, kind);
-    }
-
-    private static double mean(double[] x) {
-        return Arrays.stream(x).average().orElse(0);
     }
 
     /** Restores weights, optimizer moments and the iteration counter from a checkpoint directory. */

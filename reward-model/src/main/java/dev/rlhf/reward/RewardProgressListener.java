@@ -1,5 +1,7 @@
 package dev.rlhf.reward;
 
+import dev.rlhf.lm.metrics.PhaseLog;
+
 /**
  * Receives progress from {@link RewardTrainer} after every optimizer step: the typed record, for checkpoints and stop
  * checks. Metrics go to a {@link dev.rlhf.lm.metrics.MetricsSink} ({@link RewardTrainer#metrics}).
@@ -17,17 +19,7 @@ public interface RewardProgressListener {
 
     /** Reports each step's {@link RewardProgress#asMap()} to {@code sink}, announcing the phase {@code reward} first. */
     static RewardProgressListener to(dev.rlhf.lm.metrics.MetricsSink sink) {
-        return new RewardProgressListener() {
-            private boolean begun;
-
-            @Override
-            public void onStep(RewardProgress p) {
-                if (!begun) {
-                    sink.begin("reward", p.totalSteps());
-                    begun = true;
-                }
-                sink.log(p.step(), p.asMap());
-            }
-        };
+        PhaseLog log = new PhaseLog(sink, "reward");
+        return p -> log.log(p.step(), p.totalSteps(), p.asMap());
     }
 }

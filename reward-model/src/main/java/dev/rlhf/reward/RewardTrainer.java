@@ -157,9 +157,7 @@ public final class RewardTrainer implements AutoCloseable {
                 }
             }
             mixed.gradientsToMaster(s);
-            norm = config.maxGradNorm() > 0
-                    ? Gradients.clipGlobalNorm(params, config.maxGradNorm(), s)
-                    : Gradients.globalNorm(params, s);
+            norm = Gradients.clipGlobalNormIfPositive(params, config.maxGradNorm(), s);
             if (optimizer.stepIfFinite(params, norm, lr, s)) {    // fused AdamW (zeroes the gradients); never a NaN step
                 mixed.weightsToCompute(s);
             }
