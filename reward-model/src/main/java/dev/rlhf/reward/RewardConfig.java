@@ -2,8 +2,6 @@ package dev.rlhf.reward;
 
 import dev.rlhf.lm.Precision;
 
-import java.util.function.Consumer;
-
 /**
  * Reward-model training hyperparameters. {@link #defaults()} follow Stiennon et al. (2020) for a pretrained or SFT
  * trunk: one epoch, batch 64, cosine decay of learning rate 1.5e-5 to 0, in micro-batches of 8 examples so the
@@ -68,91 +66,48 @@ public record RewardConfig(double learningRate, double minLearningRate, double w
     }
 
     public RewardConfig withLearningRate(double lr, double minLr) {
-        return with(f -> {
-            f.learningRate = lr;
-            f.minLearningRate = minLr;
-        });
+        return new RewardConfig(lr, minLr, warmupFraction, shape, epochs, batchSize, microBatchSize, maxGradNorm,
+                weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain, precision);
     }
 
     public RewardConfig withSchedule(double warmup, LrShape s) {
-        return with(f -> {
-            f.warmupFraction = warmup;
-            f.shape = s;
-        });
+        return new RewardConfig(learningRate, minLearningRate, warmup, s, epochs, batchSize, microBatchSize,
+                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain, precision);
     }
 
     public RewardConfig withEpochs(int e) {
-        return with(f -> f.epochs = e);
+        return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, e, batchSize, microBatchSize,
+                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain, precision);
     }
 
     public RewardConfig withBatch(int size, int micro) {
-        return with(f -> {
-            f.batchSize = size;
-            f.microBatchSize = micro;
-        });
+        return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, size, micro,
+                maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain, precision);
     }
 
     public RewardConfig withMaxTokens(int t) {
-        return with(f -> f.maxTokens = t);
+        return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, t, seed, normaliseGain, precision);
     }
 
     public RewardConfig withSeed(long s) {
-        return with(f -> f.seed = s);
+        return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, s, normaliseGain, precision);
     }
 
     public RewardConfig withEps(double e) {
-        return with(f -> f.eps = e);
+        return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, e, maxTokens, seed, normaliseGain, precision);
     }
 
     public RewardConfig withNormaliseGain(boolean gain) {
-        return with(f -> f.normaliseGain = gain);
+        return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, gain, precision);
     }
 
     public RewardConfig withPrecision(Precision p) {
-        return with(f -> f.precision = p);
-    }
-
-    /** A copy of this config with {@code change} made to its fields, validated as a new one is. */
-    private RewardConfig with(Consumer<Fields> change) {
-        Fields f = new Fields(this);
-        change.accept(f);
-        return f.config();
-    }
-
-    /** The fields of a config, to change before making the copy. */
-    private static final class Fields {
-        double learningRate, minLearningRate, warmupFraction;
-        LrShape shape;
-        int epochs, batchSize, microBatchSize;
-        double maxGradNorm, weightDecay, beta1, beta2, eps;
-        int maxTokens;
-        long seed;
-        boolean normaliseGain;
-        Precision precision;
-
-        Fields(RewardConfig c) {
-            learningRate = c.learningRate;
-            minLearningRate = c.minLearningRate;
-            warmupFraction = c.warmupFraction;
-            shape = c.shape;
-            epochs = c.epochs;
-            batchSize = c.batchSize;
-            microBatchSize = c.microBatchSize;
-            maxGradNorm = c.maxGradNorm;
-            weightDecay = c.weightDecay;
-            beta1 = c.beta1;
-            beta2 = c.beta2;
-            eps = c.eps;
-            maxTokens = c.maxTokens;
-            seed = c.seed;
-            normaliseGain = c.normaliseGain;
-            precision = c.precision;
-        }
-
-        RewardConfig config() {
-            return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
-                    microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain, precision);
-        }
+        return new RewardConfig(learningRate, minLearningRate, warmupFraction, shape, epochs, batchSize,
+                microBatchSize, maxGradNorm, weightDecay, beta1, beta2, eps, maxTokens, seed, normaliseGain, p);
     }
 
     /** Optimizer steps for {@code examples} training examples: ceil(examples / batchSize) per epoch. */
