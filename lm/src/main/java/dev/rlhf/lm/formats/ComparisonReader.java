@@ -4,12 +4,10 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Reads summarize-from-feedback comparisons jsonl one line at a time (bounded memory):
@@ -26,15 +24,6 @@ import java.util.function.Consumer;
 public final class ComparisonReader {
 
     private ComparisonReader() {
-    }
-
-    /** Streams every comparison of {@code file} to {@code sink}, in file order; returns how many were read. */
-    public static long forEach(Path file, Consumer<Comparison> sink) throws IOException {
-        return JsonLines.forEach(file, ComparisonReader::parse, sink);
-    }
-
-    public static long forEach(BufferedReader in, String source, Consumer<Comparison> sink) throws IOException {
-        return JsonLines.forEach(in, source, ComparisonReader::parse, sink);
     }
 
     /** Every comparison of a file, for snapshots that fit in memory. */

@@ -3,6 +3,7 @@ package dev.rlhf.reward.data;
 import dev.rlhf.lm.formats.Comparison;
 import dev.rlhf.lm.formats.ComparisonReader;
 import dev.rlhf.lm.formats.ComparisonWriter;
+import dev.rlhf.lm.formats.JsonLines;
 import dev.rlhf.lm.formats.JsonlFormatException;
 import dev.rlhf.lm.formats.PostInfo;
 import dev.rlhf.lm.formats.PreferencePair;
@@ -34,8 +35,8 @@ class ComparisonReaderTest {
     @Test
     void readsTheSummarizeFromFeedbackFormat() throws IOException {
         List<Comparison> read = new ArrayList<>();
-        long n = ComparisonReader.forEach(new java.io.BufferedReader(new java.io.StringReader(GOOD_LINE + "\n\n")),
-                "mem", read::add);
+        long n = JsonLines.forEach(new java.io.BufferedReader(new java.io.StringReader(GOOD_LINE + "\n\n")), "mem", ComparisonReader::parse,
+                read::add);
         assertEquals(1, n);
         Comparison c = read.get(0);
         assertEquals("t3_abc", c.info().id());
