@@ -25,14 +25,7 @@ public interface TrainingListener {
 
         /** The step's metrics under their {@code sft/} names, as every sink and the web store them. */
         public java.util.Map<String, Double> asMap() {
-            java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
-            m.put("sft/loss", loss);
-            m.put("sft/learning_rate", learningRate);
-            m.put("sft/grad_norm", gradNorm);
-            m.put("sft/tokens_per_second", tokensPerSecond);
-            m.put("sft/tokens", (double) tokens);
-            m.put("sft/skipped_steps", (double) skippedSteps);
-            return m;
+            return dev.rlhf.lm.metrics.RecordMetrics.asMap(this, "sft/", "step", "totalSteps");
         }
     }
 

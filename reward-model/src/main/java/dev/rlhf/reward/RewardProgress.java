@@ -1,5 +1,7 @@
 package dev.rlhf.reward;
 
+import dev.rlhf.lm.metrics.RecordMetrics;
+
 /**
  * Progress after one optimizer step of reward-model training.
  *
@@ -21,14 +23,6 @@ public record RewardProgress(int step, int totalSteps, int epoch, double loss, d
 
     /** The step's metrics under their {@code reward/} names, as every sink and the web store them. */
     public java.util.Map<String, Double> asMap() {
-        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
-        m.put("reward/loss", loss);
-        m.put("reward/accuracy", accuracy);
-        m.put("reward/learning_rate", learningRate);
-        m.put("reward/grad_norm", gradNorm);
-        m.put("reward/pairs_per_second", pairsPerSecond);
-        m.put("reward/tokens_per_second", tokensPerSecond);
-        m.put("reward/epoch", (double) epoch);
-        return m;
+        return RecordMetrics.asMap(this, "reward/", "step", "totalSteps", "examples", "tokens");
     }
 }

@@ -40,8 +40,8 @@ class RewardModelCliTest {
         assertTrue(log.matches("(?s).*normalisation offset -?[0-9.]+, gain [0-9.]+ on \\d+ references.*"), log);
         assertTrue(log.contains("reward/normalisation/member-1 [") && log.contains("reward/evaluation ["), log);
         List<dev.rlhf.lm.metrics.MetricsJsonl.Row> rows = dev.rlhf.lm.metrics.MetricsJsonl.read(model.resolve("metrics.jsonl"));
-        assertEquals(List.of("reward/loss", "reward/accuracy", "reward/learning_rate", "reward/grad_norm",
-                "reward/pairs_per_second", "reward/tokens_per_second", "reward/epoch"),
+        assertEquals(List.of("reward/epoch", "reward/loss", "reward/accuracy", "reward/learning_rate", "reward/grad_norm",
+                "reward/pairs_per_second", "reward/tokens_per_second"),
                 List.copyOf(rows.get(0).metrics().keySet()));
         assertEquals(1, rows.get(0).step());
         assertTrue(rows.stream().anyMatch(r -> r.metrics().containsKey("reward/member-1/loss")), "the second member's names");
