@@ -19,7 +19,6 @@ import dev.rlhf.web.support.Chromium;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -70,9 +69,6 @@ class ModelCardTest extends OwnWorkerTest {
     TrainedModels trained;
     @Autowired
     ModelLineage lineage;
-
-    @TempDir
-    Path dir;
 
     ChromeDriver browser;
 
