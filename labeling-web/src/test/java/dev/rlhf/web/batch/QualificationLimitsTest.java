@@ -55,7 +55,8 @@ class QualificationLimitsTest extends MockMvcTest {
     /** Answers attempt {@code attemptId} of {@code page}, every item right or every item wrong. */
     private MockHttpServletResponse submit(SignedInUser labeler, long attemptId, String page, boolean wrong) throws Exception {
         return mvc.perform(QualificationPage.answers(post("/labeling/qualification").with(csrf()).with(user(labeler))
-                .param("attemptId", String.valueOf(attemptId)), QualificationPage.answersFor(page, wrong))).andReturn().getResponse();
+                        .param("attemptId", String.valueOf(attemptId)), QualificationPage.answersFor(page, wrong)))
+                .andReturn().getResponse();
     }
 
     private String submitWrong(SignedInUser labeler) throws Exception {
