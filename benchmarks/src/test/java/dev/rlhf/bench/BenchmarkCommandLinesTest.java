@@ -24,49 +24,41 @@ class BenchmarkCommandLinesTest {
         return new String[] {String.valueOf(status), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
     }
 
+    /** {@code arg} asks for help: status 0, and the help printed contains each of {@code texts}. */
+    static void helps(FlagTable t, String arg, String... texts) throws Exception {
+        String[] help = run(t, arg);
+        assertEquals("0", help[0]);
+        for (String text : texts) assertTrue(help[1].contains(text), help[1]);
+    }
+
+    /** {@code args} are refused: status 2, and the error printed contains {@code text}. */
+    static void refuses(FlagTable t, String text, String... args) throws Exception {
+        String[] refusal = run(t, args);
+        assertEquals("2", refusal[0]);
+        assertTrue(refusal[2].contains(text), refusal[2]);
+    }
+
     @Test
     void helpAndRefusals() throws Exception {
-        String[] ppo = run(PpoBenchmark.options(), "--help");
-        assertEquals("0", ppo[0]);
-        assertTrue(ppo[1].contains("--prompt-len") && ppo[1].contains("Default: 48") && ppo[1].contains("--with-torch-ref"), ppo[1]);
-        String[] methods = run(MethodsBenchmark.options(), "-h");
-        assertEquals("0", methods[0]);
-        assertTrue(methods[1].contains("--pairs") && methods[1].contains("Default: 16"), methods[1]);
-        String[] typo = run(MethodsBenchmark.options(), "--pairz", "3");
-        assertEquals("2", typo[0]);
-        assertTrue(typo[2].contains("--pairz"), typo[2]);
-        String[] old = run(PpoBenchmark.options(), "--promptLen", "3");
-        assertEquals("2", old[0]);
-        assertTrue(old[2].contains("--promptLen is now --prompt-len"), old[2]);
+        helps(PpoBenchmark.options(), "--help", "--prompt-len", "Default: 48", "--with-torch-ref");
+        helps(MethodsBenchmark.options(), "-h", "--pairs", "Default: 16");
+        refuses(MethodsBenchmark.options(), "--pairz", "--pairz", "3");
+        refuses(PpoBenchmark.options(), "--promptLen is now --prompt-len", "--promptLen", "3");
         assertEquals("7", PpoBenchmark.options().parse("--iterations", "7").get("iterations"));
     }
 
     @Test
     void lmRewardAndLabelingBenchmarks() throws Exception {
-        String[] lm = run(LmBenchmark.options(), "--help");
-        assertEquals("0", lm[0]);
-        assertTrue(lm[1].contains("--n-kv-head") && lm[1].contains("Default: gemm,train,sample"), lm[1]);
-        String[] lmOld = run(LmBenchmark.options(), "--gen_batch", "3");
-        assertEquals("2", lmOld[0]);
-        assertTrue(lmOld[2].contains("--gen_batch is now --gen-batch"), lmOld[2]);
-        String[] lmBad = run(LmBenchmark.options(), "--steps", "many");
-        assertEquals("2", lmBad[0]);
-        assertTrue(lmBad[2].contains("--steps"), lmBad[2]);
+        helps(LmBenchmark.options(), "--help", "--n-kv-head", "Default: gemm,train,sample");
+        refuses(LmBenchmark.options(), "--gen_batch is now --gen-batch", "--gen_batch", "3");
+        refuses(LmBenchmark.options(), "--steps", "--steps", "many");
 
-        String[] reward = run(RewardBenchmark.options(), "--help");
-        assertEquals("0", reward[0]);
-        assertTrue(reward[1].contains("--timed-steps") && reward[1].contains("Default: 10"), reward[1]);
-        String[] rewardOld = run(RewardBenchmark.options(), "--timedSteps", "3");
-        assertEquals("2", rewardOld[0]);
-        assertTrue(rewardOld[2].contains("--timedSteps is now --timed-steps"), rewardOld[2]);
+        helps(RewardBenchmark.options(), "--help", "--timed-steps", "Default: 10");
+        refuses(RewardBenchmark.options(), "--timedSteps is now --timed-steps", "--timedSteps", "3");
         assertEquals("2", run(RewardBenchmark.options(), "2", "10")[0], "the old positional form");
         assertEquals("5", RewardBenchmark.options().parse("--timed-steps", "5").get("timed-steps"));
 
-        String[] labeling = run(LabelingBenchmark.options(), "--help");
-        assertEquals("0", labeling[0]);
-        assertTrue(labeling[1].contains("--labelers") && labeling[1].contains("Default: 64"), labeling[1]);
-        String[] labelingTypo = run(LabelingBenchmark.options(), "--labelres=3");
-        assertEquals("2", labelingTypo[0]);
-        assertTrue(labelingTypo[2].contains("--labelres"), labelingTypo[2]);
+        helps(LabelingBenchmark.options(), "--help", "--labelers", "Default: 64");
+        refuses(LabelingBenchmark.options(), "--labelres", "--labelres=3");
     }
 }

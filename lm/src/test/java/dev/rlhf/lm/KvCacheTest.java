@@ -4,8 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -14,21 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KvCacheTest {
 
-    static NDManager root;
-    static GPT2 model;
     static final GPT2Config CONFIG = GPT2Config.of(50, 32, 32, 2, 4);
-
-    @BeforeAll
-    static void setUp() {
-        root = NDManager.newBaseManager(Devices.best(), "PyTorch");
-        model = new GPT2(CONFIG, root, 7);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        model.close();
-        root.close();
-    }
+    @AutoClose
+    static final RandomGpt2 RANDOM = RandomGpt2.of(CONFIG, 7);
+    static final NDManager root = RANDOM.root();
+    static final GPT2 model = RANDOM.model();
 
     /** Rows of different lengths, left padded with token 0 and mask 0. */
     static final int[][] ROWS = {{5, 9, 3, 7, 1, 2, 8}, {4, 4, 6}, {11, 12, 13, 14, 15}};

@@ -4,8 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -19,20 +18,10 @@ class SamplerTest {
     static final GPT2Config CONFIG = GPT2Config.of(40, 48, 32, 2, 4);
     static final int EOS = CONFIG.eos_token_id();
     static final int[][] PROMPTS = {{1, 2, 3, 4, 5}, {6, 7}, {8, 9, 10}, {11}};
-    static NDManager root;
-    static GPT2 model;
-
-    @BeforeAll
-    static void setUp() {
-        root = NDManager.newBaseManager(Devices.best(), "PyTorch");
-        model = new GPT2(CONFIG, root, 11);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        model.close();
-        root.close();
-    }
+    @AutoClose
+    static final RandomGpt2 RANDOM = RandomGpt2.of(CONFIG, 11);
+    static final NDManager root = RANDOM.root();
+    static final GPT2 model = RANDOM.model();
 
     @Test
     void sameSeedSameSamplesOtherSeedOtherSamples() {

@@ -38,9 +38,22 @@ class SessionsEndTest extends MockMvcTest {
         return mvc.perform(get("/api/labeling/stats").session(session)).andReturn().getResponse().getStatus();
     }
 
-    private int admin(MockHttpSession session, String path, String body) throws Exception {
-        return mvc.perform(post(path).session(session).with(csrf()).contentType(MediaType.APPLICATION_JSON).content(body))
-                .andReturn().getResponse().getStatus();
+    /** A session of an admin account made for the test. */
+    private MockHttpSession newAdminSession() throws Exception {
+        return signIn(fixtures.user(Role.ADMIN));
+    }
+
+    /** Posts {@code body} to the accounts API's {@code setting} (enabled, paused, role) of {@code account}: the status. */
+    private int change(MockHttpSession session, UserAccount account, String setting, String body) throws Exception {
+        return mvc.perform(post("/api/accounts/" + account.getId() + "/" + setting).session(session).with(csrf())
+                .contentType(MediaType.APPLICATION_JSON).content(body)).andReturn().getResponse().getStatus();
+    }
+
+    /** Signs {@code account} in, then an admin changes its {@code setting} to {@code body}: the session from before. */
+    private MockHttpSession signedInThenChanged(UserAccount account, String setting, String body) throws Exception {
+        MockHttpSession session = signIn(account);
+        assertThat(change(newAdminSession(), account, setting, body)).isEqualTo(200);
+        return session;
     }
 
     @Test
@@ -50,11 +63,11 @@ class SessionsEndTest extends MockMvcTest {
         UserAccount colleague = fixtures.user(Role.LABELER);
         MockHttpSession session = signIn(labeler);
         MockHttpSession colleagues = signIn(colleague);
-        MockHttpSession admin = signIn(fixtures.user(Role.ADMIN));
+        MockHttpSession admin = newAdminSession();
         long held = fixtures.heldAssignment(labeler.getId());
         assertThat(stats(session)).isEqualTo(200);
 
-        assertThat(admin(admin, "/api/accounts/" + labeler.getId() + "/enabled", "{\"value\":false}")).isEqualTo(200);
+        assertThat(change(admin, labeler, "enabled", "{\"value\":false}")).isEqualTo(200);
 
         long labelsBefore = fixtures.labelCount();
         assertThat(mvc.perform(post("/api/labeling/labels-and-next").session(session).with(csrf())
@@ -70,24 +83,22 @@ class SessionsEndTest extends MockMvcTest {
     void aDisabledAdminCannotEnableItselfThroughItsOldSession() throws Exception {
         UserAccount disabled = fixtures.user(Role.ADMIN);
         MockHttpSession old = signIn(disabled);
-        MockHttpSession other = signIn(fixtures.user(Role.ADMIN));
-        assertThat(admin(other, "/api/accounts/" + disabled.getId() + "/enabled", "{\"value\":false}")).isEqualTo(200);
+        MockHttpSession other = newAdminSession();
+        assertThat(change(other, disabled, "enabled", "{\"value\":false}")).isEqualTo(200);
 
-        assertThat(admin(old, "/api/accounts/" + disabled.getId() + "/enabled", "{\"value\":true}")).isEqualTo(401);
+        assertThat(change(old, disabled, "enabled", "{\"value\":true}")).isEqualTo(401);
         assertThat(fixtures.jdbc().sql("SELECT enabled FROM users WHERE id = ?").param(disabled.getId())
                 .query(Boolean.class).single()).isFalse();
         // a page request of the ended session goes to the login page
-        MockHttpSession again = signIn(fixtures.user(Role.ADMIN));
-        assertThat(admin(again, "/api/accounts/" + disabled.getId() + "/enabled", "{\"value\":true}")).isEqualTo(200);
+        MockHttpSession again = newAdminSession();
+        assertThat(change(again, disabled, "enabled", "{\"value\":true}")).isEqualTo(200);
         assertThat(mvc.perform(get("/admin").session(old)).andReturn().getResponse().getRedirectedUrl()).endsWith("/login");
     }
 
     @Test
     void pausingEndsTheSessionAndTheLabelerMaySignInAgain() throws Exception {
         UserAccount labeler = fixtures.user(Role.LABELER);
-        MockHttpSession session = signIn(labeler);
-        MockHttpSession admin = signIn(fixtures.user(Role.ADMIN));
-        assertThat(admin(admin, "/api/accounts/" + labeler.getId() + "/paused", "{\"value\":true}")).isEqualTo(200);
+        MockHttpSession session = signedInThenChanged(labeler, "paused", "{\"value\":true}");
 
         assertThat(stats(session)).isEqualTo(401);
         assertThat(mvc.perform(get("/labeling").session(signIn(labeler))).andReturn().getResponse().getStatus())
@@ -97,9 +108,7 @@ class SessionsEndTest extends MockMvcTest {
     @Test
     void aRoleChangeEndsTheSessionAndTheNextSignInHasTheNewRole() throws Exception {
         UserAccount labeler = fixtures.user(Role.LABELER);
-        MockHttpSession session = signIn(labeler);
-        MockHttpSession admin = signIn(fixtures.user(Role.ADMIN));
-        assertThat(admin(admin, "/api/accounts/" + labeler.getId() + "/role", "{\"value\":\"RESEARCHER\"}")).isEqualTo(200);
+        MockHttpSession session = signedInThenChanged(labeler, "role", "{\"value\":\"RESEARCHER\"}");
 
         assertThat(stats(session)).as("neither the old role's 200 nor the new role's 403").isEqualTo(401);
         MockHttpSession researcher = signIn(labeler);
@@ -111,7 +120,7 @@ class SessionsEndTest extends MockMvcTest {
     void aPasswordResetEndsTheSessionAndTheNewPasswordSignsIn() throws Exception {
         UserAccount labeler = fixtures.user(Role.LABELER);
         MockHttpSession session = signIn(labeler);
-        MockHttpSession admin = signIn(fixtures.user(Role.ADMIN));
+        MockHttpSession admin = newAdminSession();
         String body = mvc.perform(post("/api/accounts/" + labeler.getId() + "/password").session(admin).with(csrf()))
                 .andReturn().getResponse().getContentAsString();
         String password = JsonMapper.builder().build().readTree(body).get("password").asString();
@@ -124,8 +133,8 @@ class SessionsEndTest extends MockMvcTest {
     void noOneChangesTheirOwnRoleAndAnImportedWorkerStaysALabeler() throws Exception {
         UserAccount adminAccount = fixtures.user(Role.ADMIN);
         MockHttpSession admin = signIn(adminAccount);
-        assertThat(admin(admin, "/api/accounts/" + adminAccount.getId() + "/role", "{\"value\":\"LABELER\"}")).isEqualTo(409);
-        assertThat(admin(admin, "/api/accounts/" + adminAccount.getId() + "/role", "{}")).isEqualTo(400);
+        assertThat(change(admin, adminAccount, "role", "{\"value\":\"LABELER\"}")).isEqualTo(409);
+        assertThat(change(admin, adminAccount, "role", "{}")).isEqualTo(400);
         assertThat(stats(admin)).as("a refused change ends nothing").isEqualTo(403);
     }
 }

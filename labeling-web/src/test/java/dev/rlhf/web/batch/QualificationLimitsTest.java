@@ -52,13 +52,24 @@ class QualificationLimitsTest extends MockMvcTest {
         return mvc.perform(get("/labeling/qualification").with(user(labeler))).andReturn().getResponse().getContentAsString();
     }
 
+    /** Answers attempt {@code attemptId} of {@code page}, every item right or every item wrong. */
+    private MockHttpServletResponse submit(SignedInUser labeler, long attemptId, String page, boolean wrong) throws Exception {
+        return mvc.perform(QualificationPage.answers(post("/labeling/qualification").with(csrf()).with(user(labeler))
+                        .param("attemptId", String.valueOf(attemptId)), QualificationPage.answersFor(page, wrong)))
+                .andReturn().getResponse();
+    }
+
     private String submitWrong(SignedInUser labeler) throws Exception {
         String page = page(labeler);
-        MockHttpServletResponse result = mvc.perform(QualificationPage.answers(post("/labeling/qualification")
-                .with(csrf()).with(user(labeler)).param("attemptId", String.valueOf(QualificationPage.attemptId(page))),
-                QualificationPage.answersFor(page, true))).andReturn().getResponse();
+        MockHttpServletResponse result = submit(labeler, QualificationPage.attemptId(page), page, true);
         assertThat(result.getStatus()).isEqualTo(200);
         return result.getContentAsString();
+    }
+
+    /** A qualification test ({@code run}-test, pass mark 1.0) on the two gold items of six posts imported for it. */
+    private QualificationTests.Test qualificationTest(String run, Integer maxAttempts, Integer coolDownMinutes) {
+        return qualification.create(run + "-test", new BigDecimal("1.0"),
+                GoldSource.importSixPostsTwoGold(importer, fixtures, dir, run), maxAttempts, coolDownMinutes);
     }
 
     private long attempts(SignedInUser labeler) {
@@ -69,8 +80,7 @@ class QualificationLimitsTest extends MockMvcTest {
     @Test
     void attemptsAreLimitedAndTheLabelerLearnsOnlyWhetherTheyPassed() throws Exception {
         String run = "limit" + System.nanoTime();
-        qualification.create(run + "-test", new BigDecimal("1.0"),
-                GoldSource.importSixPostsTwoGold(importer, fixtures, dir, run), 2, 0);
+        qualificationTest(run, 2, 0);
         SignedInUser labeler = fixtures.signedIn(Role.LABELER);
 
         String first = submitWrong(labeler);
@@ -86,9 +96,7 @@ class QualificationLimitsTest extends MockMvcTest {
         assertThat(QualificationPage.hasAttempt(after)).isFalse();
         assertThat(after).contains("You have used all").contains("2</span> attempts");
         assertThat(attempts(labeler)).isEqualTo(2);
-        assertThat(mvc.perform(QualificationPage.answers(post("/labeling/qualification").with(csrf()).with(user(labeler))
-                        .param("attemptId", String.valueOf(lastAttempt)), QualificationPage.answersFor(lastPage, false)))
-                .andReturn().getResponse().getStatus()).isEqualTo(404);
+        assertThat(submit(labeler, lastAttempt, lastPage, false).getStatus()).isEqualTo(404);
         assertThat(fixtures.jdbc().sql("SELECT count(*) FROM qualification_results WHERE user_id = ? AND passed")
                 .param(labeler.id()).query(Long.class).single()).isZero();
         assertThat(mvc.perform(get("/labeling").with(user(labeler))).andReturn().getResponse().getRedirectedUrl())
@@ -98,8 +106,7 @@ class QualificationLimitsTest extends MockMvcTest {
     @Test
     void aCoolDownSeparatesAttempts() throws Exception {
         String run = "cool" + System.nanoTime();
-        qualification.create(run + "-test", new BigDecimal("1.0"),
-                GoldSource.importSixPostsTwoGold(importer, fixtures, dir, run), 3, 60);
+        qualificationTest(run, 3, 60);
         SignedInUser labeler = fixtures.signedIn(Role.LABELER);
 
         assertThat(submitWrong(labeler)).contains("2</span> attempt(s) left; the next one opens at");
@@ -112,9 +119,7 @@ class QualificationLimitsTest extends MockMvcTest {
         fixtures.jdbc().sql("UPDATE qualification_attempts SET submitted_at = submitted_at - interval '61 minutes' WHERE user_id = ?")
                 .param(labeler.id()).update();
         String open = page(labeler);
-        assertThat(mvc.perform(QualificationPage.answers(post("/labeling/qualification").with(csrf()).with(user(labeler))
-                        .param("attemptId", String.valueOf(QualificationPage.attemptId(open))), QualificationPage.answersFor(open, false)))
-                .andReturn().getResponse().getContentAsString()).contains("Passed");
+        assertThat(submit(labeler, QualificationPage.attemptId(open), open, false).getContentAsString()).contains("Passed");
     }
 
     private String refusedTest(SignedInUser admin, String name, String source) throws Exception {
@@ -175,8 +180,7 @@ class QualificationLimitsTest extends MockMvcTest {
         String run = "apart" + System.nanoTime();
         String other = "other" + System.nanoTime();
         GoldSource.importSixPostsTwoGold(importer, fixtures, dir, other);
-        var test = qualification.create(run + "-test", new BigDecimal("1.0"),
-                GoldSource.importSixPostsTwoGold(importer, fixtures, dir, run), null, null);
+        var test = qualificationTest(run, null, null);
         assertThat(test.maxAttempts()).isEqualTo(QualificationTests.DEFAULT_MAX_ATTEMPTS);
         SignedInUser admin = fixtures.signedIn(Role.ADMIN);
 

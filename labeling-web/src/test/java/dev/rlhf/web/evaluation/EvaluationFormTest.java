@@ -9,18 +9,13 @@ import dev.rlhf.web.support.MockMvcTest;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrlPattern;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -38,9 +33,7 @@ class EvaluationFormTest extends MockMvcTest {
     RunQueue queue;
 
     MockHttpServletRequestBuilder form(SignedInUser who, String... fields) {
-        MockHttpServletRequestBuilder request = post("/research/runs").with(user(who)).with(csrf()).param("kind", "EVALUATION");
-        for (int i = 0; i < fields.length; i += 2) request.param(fields[i], fields[i + 1]);
-        return request;
+        return runForm(who, fields).param("kind", "EVALUATION");
     }
 
     @Test
@@ -62,34 +55,27 @@ class EvaluationFormTest extends MockMvcTest {
         String p = Long.toString(policy), r = Long.toString(rm);
         long before = fixtures.runCount();
 
-        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "temperature", "-1")).andExpect(status().isBadRequest())
-                .andExpect(content().string(containsString("temperature: must be ≥ 0 (0 is greedy)")))
-                .andExpect(content().string(containsString("value=\"-1\"")));
-        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "topP", "0")).andExpect(status().isBadRequest())
-                .andExpect(content().string(containsString("topP: must be in (0, 1]")));
-        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "topK", "-3", "maxNewTokens", "0")).andExpect(status().isBadRequest())
-                .andExpect(content().string(containsString("topK: must be ≥ 0")))
-                .andExpect(content().string(containsString("maxNewTokens: must be between 1 and 512")));
-        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "overlapK", "21", "postCount", "0")).andExpect(status().isBadRequest())
-                .andExpect(content().string(containsString("overlapK: must be between 1 and 20")))
-                .andExpect(content().string(containsString("postCount: must be between 1 and 5000")));
-        mvc.perform(form(researcher, "name", tag)).andExpect(status().isBadRequest())
-                .andExpect(content().string(containsString("baseModelId: is required")));
-        mvc.perform(form(researcher, "name", tag, "baseModelId", r)).andExpect(status().isBadRequest())
-                .andExpect(content().string(containsString("baseModelId: model " + rm + " is REWARD_MODEL, not POLICY or SFT")));
-        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "rewardModelId", p)).andExpect(status().isBadRequest())
-                .andExpect(content().string(containsString("rewardModelId: model " + policy + " is POLICY, not REWARD_MODEL")));
-        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "opponentModelId", p)).andExpect(status().isBadRequest())
-                .andExpect(content().string(containsString("opponentModelId: must differ from the policy")));
-        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "opponentModelId", "987654321")).andExpect(status().isBadRequest())
-                .andExpect(content().string(containsString("opponentModelId: no model 987654321 in the registry")));
-        mvc.perform(form(researcher, "name", tag, "baseModelId", p, "tiesAllowed", "maybe", "seed", "x")).andExpect(status().isBadRequest())
-                .andExpect(content().string(containsString("tiesAllowed: must be true or false")))
-                .andExpect(content().string(containsString("seed: must be a whole number")));
-        mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"kind\": \"EVALUATION\", \"name\": \"x\", \"baseModelId\": " + policy + ", \"temperature\": \"NaN\"}"))
-                .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.fields.temperature").value("must be a finite number"));
+        refusedShowing(form(researcher, "name", tag, "baseModelId", p, "temperature", "-1"),
+                "temperature: must be ≥ 0 (0 is greedy)", "value=\"-1\"");
+        refusedShowing(form(researcher, "name", tag, "baseModelId", p, "topP", "0"), "topP: must be in (0, 1]");
+        refusedShowing(form(researcher, "name", tag, "baseModelId", p, "topK", "-3", "maxNewTokens", "0"),
+                "topK: must be ≥ 0", "maxNewTokens: must be between 1 and 512");
+        refusedShowing(form(researcher, "name", tag, "baseModelId", p, "overlapK", "21", "postCount", "0"),
+                "overlapK: must be between 1 and 20", "postCount: must be between 1 and 5000");
+        refusedShowing(form(researcher, "name", tag), "baseModelId: is required");
+        refusedShowing(form(researcher, "name", tag, "baseModelId", r),
+                "baseModelId: model " + rm + " is REWARD_MODEL, not POLICY or SFT");
+        refusedShowing(form(researcher, "name", tag, "baseModelId", p, "rewardModelId", p),
+                "rewardModelId: model " + policy + " is POLICY, not REWARD_MODEL");
+        refusedShowing(form(researcher, "name", tag, "baseModelId", p, "opponentModelId", p),
+                "opponentModelId: must differ from the policy");
+        refusedShowing(form(researcher, "name", tag, "baseModelId", p, "opponentModelId", "987654321"),
+                "opponentModelId: no model 987654321 in the registry");
+        refusedShowing(form(researcher, "name", tag, "baseModelId", p, "tiesAllowed", "maybe", "seed", "x"),
+                "tiesAllowed: must be true or false", "seed: must be a whole number");
+        launchRefused(researcher,
+                "{\"kind\": \"EVALUATION\", \"name\": \"x\", \"baseModelId\": " + policy + ", \"temperature\": \"NaN\"}",
+                "temperature", "must be a finite number");
         assertThat(fixtures.runCount()).isEqualTo(before);
     }
 
@@ -107,8 +93,8 @@ class EvaluationFormTest extends MockMvcTest {
         long child = registry.register(tag + "-ppo", "POLICY", "/nowhere/ppo", sawEverything, null, null, null);
         long before = fixtures.runCount();
         for (long model : new long[]{sawEverything, child}) {
-            mvc.perform(form(researcher, "name", tag, "baseModelId", Long.toString(model))).andExpect(status().isBadRequest())
-                    .andExpect(content().string(containsString("postCount: there are no held-out posts for these models")));
+            refusedShowing(form(researcher, "name", tag, "baseModelId", Long.toString(model)),
+                    "postCount: there are no held-out posts for these models");
         }
         assertThat(fixtures.runCount()).isEqualTo(before);
 

@@ -210,9 +210,7 @@ class EvaluationWinRateTest extends MockMvcTest {
         browser = Chromium.start();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         Chromium.signIn(browser, wait, "http://localhost:" + port + "/research/runs", "researcher", PlatformTest.DEMO_RESEARCHER_PASSWORD);
-        wait.until(d -> !d.findElements(By.id("evaluations-link")).isEmpty());
-        browser.findElement(By.id("evaluations-link")).click();
-        wait.until(d -> !d.findElements(By.id("evaluation-list")).isEmpty());
+        Chromium.follow(browser, wait, "evaluations-link", "evaluation-list");
         browser.findElement(By.cssSelector("tr[data-evaluation='" + built.evaluationId() + "'] a")).click();
         wait.until(d -> !d.findElements(By.id("evaluation-page")).isEmpty());
         assertThat(browser.getCurrentUrl()).endsWith("/research/evaluations/" + built.evaluationId());

@@ -18,7 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 @PlatformTest
 class LabelingFlowTest {
@@ -30,6 +30,14 @@ class LabelingFlowTest {
     LabelerStatsQuery stats;
     @Autowired
     Fixtures fixtures;
+
+    /** {@code labeler} labels {@code assignmentId} (a fresh key starting {@code key}): refused, the exception thrown. */
+    private LabelingException refused(long labeler, long assignmentId, String key, int confidence) {
+        Throwable thrown = catchThrowable(() -> submissions.submit(labeler,
+                new LabelSubmission(assignmentId, key + UUID.randomUUID(), confidence, null, null, null)));
+        assertThat(thrown).isInstanceOf(LabelingException.class);
+        return (LabelingException) thrown;
+    }
 
     @Test
     void reloadingReturnsTheCurrentAssignment() {
@@ -79,10 +87,7 @@ class LabelingFlowTest {
         long labeler = fixtures.user(Role.LABELER).getId();
         AssignmentView view = assignments.currentOrNext(labeler).orElseThrow();
         submissions.submit(labeler, new LabelSubmission(view.assignmentId(), "once-" + UUID.randomUUID(), 1, null, null, null));
-        assertThatThrownBy(() -> submissions.submit(labeler,
-                new LabelSubmission(view.assignmentId(), "twice-" + UUID.randomUUID(), 9, null, null, null)))
-                .isInstanceOfSatisfying(LabelingException.class,
-                        e -> assertThat(e.status()).isEqualTo(HttpStatus.CONFLICT));
+        assertThat(refused(labeler, view.assignmentId(), "twice-", 9).status()).isEqualTo(HttpStatus.CONFLICT);
     }
 
     @Test
@@ -97,10 +102,7 @@ class LabelingFlowTest {
 
         AssignmentView taken = assignments.currentOrNext(other).orElseThrow();
         assertThat(taken.title()).isEqualTo(abandoned.title());
-        assertThatThrownBy(() -> submissions.submit(walkedAway,
-                new LabelSubmission(abandoned.assignmentId(), "late-" + UUID.randomUUID(), 2, null, null, null)))
-                .isInstanceOfSatisfying(LabelingException.class,
-                        e -> assertThat(e.status()).isEqualTo(HttpStatus.GONE));
+        assertThat(refused(walkedAway, abandoned.assignmentId(), "late-", 2).status()).isEqualTo(HttpStatus.GONE);
         submissions.submit(other, new LabelSubmission(taken.assignmentId(), "ontime-" + UUID.randomUUID(), 2, null, null, null));
         assertThat(fixtures.labelsOfBatch(batch.getId())).isEqualTo(1);
         assertThat(assignments.currentOrNext(walkedAway)).as("never the same comparison twice").isEmpty();
@@ -125,12 +127,9 @@ class LabelingFlowTest {
         long owner = fixtures.user(Role.LABELER).getId();
         long intruder = fixtures.user(Role.LABELER).getId();
         AssignmentView view = assignments.currentOrNext(owner).orElseThrow();
-        assertThatThrownBy(() -> submissions.submit(intruder,
-                new LabelSubmission(view.assignmentId(), "steal-" + UUID.randomUUID(), 2, null, null, null)))
-                .isInstanceOfSatisfying(LabelingException.class, e -> {
-                    assertThat(e.status()).isEqualTo(HttpStatus.FORBIDDEN);
-                    assertThat(e.field()).isEqualTo("assignmentId");
-                });
+        LabelingException refusal = refused(intruder, view.assignmentId(), "steal-", 2);
+        assertThat(refusal.status()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(refusal.field()).isEqualTo("assignmentId");
         assertThat(fixtures.labelsOfBatch(batch.getId())).isZero();
     }
 

@@ -3,8 +3,6 @@ package dev.rlhf.web.runs;
 import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,15 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @PlatformTest
 class DpoAndRlooRunTest extends OwnWorkerTest {
-    @Autowired
-    RunLauncher launcher;
-
-    @TempDir
-    Path dir;
-
     @Test
     void dpoRunTrainsAPolicyOnASnapshotAndRefusesBadFields() throws Exception {
-        dev.rlhf.lm.OfflineEngine.use();
         String tag = "dpo" + System.nanoTime();
         RunTestSupport.TinyModels tiny = RunTestSupport.tinyPolicyAndRewardModel(registry, dir, tag);
         long snapshot = fixtures.syntheticSnapshot(dir, tag);
@@ -49,15 +40,11 @@ class DpoAndRlooRunTest extends OwnWorkerTest {
         assertThat(jdbc.sql("SELECT config -> 'dpo' ->> 'beta' FROM runs WHERE id = ?").param(id).query(String.class).single())
                 .isEqualTo("0.1");
 
-        RunWorker.Settings settings = RunTestSupport.fast(workers, Duration.ofSeconds(30));
-        worker = workers.create("w-dpo", settings).start();
+        startWorker("w-dpo", Duration.ofSeconds(30));
         Run run = succeeded("the DPO run", id, Duration.ofSeconds(90));
-        ModelRegistry.Model model = registry.find(run.outputModelId()).orElseThrow();
-        assertThat(model.kind()).isEqualTo("POLICY");
-        assertThat(model.parentModelId()).isEqualTo(tiny.policyId());
+        ModelRegistry.Model model = trainedPolicy(run, tiny.policyId());
         assertThat(model.snapshotId()).isEqualTo(snapshot);
         assertThat(model.metrics()).contains("\"method\": \"DPO\"", "\"validation_accuracy\"");
-        assertThat(Path.of(model.path()).resolve("model.safetensors")).exists();
         assertThat(queue.metricsOf(id, -1)).extracting(RunQueue.MetricPoint::name)
                 .contains("dpo/loss", "dpo/rewards/chosen", "dpo/rewards/rejected", "dpo/rewards/accuracies",
                         "dpo/rewards/margins", "dpo/logps/chosen", "dpo/logps/rejected", "dpo/validation/accuracy");
@@ -69,7 +56,6 @@ class DpoAndRlooRunTest extends OwnWorkerTest {
 
     @Test
     void rlooRunTrainsARegisteredPolicyAgainstTheRewardModel() throws Exception {
-        dev.rlhf.lm.OfflineEngine.use();
         String tag = "rloo" + System.nanoTime();
         RunTestSupport.TinyModels tiny = RunTestSupport.tinyPolicyAndRewardModel(registry, dir, tag);
         Map<String, String> form = new HashMap<>(Map.of("kind", "RLOO", "name", tag, "baseModelId", Long.toString(tiny.policyId()),
@@ -86,11 +72,8 @@ class DpoAndRlooRunTest extends OwnWorkerTest {
 
         startWorker("w-rloo", Duration.ofSeconds(30));
         Run run = succeeded("the RLOO run", id, Duration.ofSeconds(90));
-        ModelRegistry.Model model = registry.find(run.outputModelId()).orElseThrow();
-        assertThat(model.kind()).isEqualTo("POLICY");
-        assertThat(model.parentModelId()).isEqualTo(tiny.policyId());
+        ModelRegistry.Model model = trainedPolicy(run, tiny.policyId());
         assertThat(model.metrics()).contains("\"method\": \"RLOO\"", "\"reward_model_id\": " + tiny.rewardModelId());
-        assertThat(Path.of(model.path()).resolve("model.safetensors")).exists();
         assertThat(queue.metricsOf(id, -1)).extracting(RunQueue.MetricPoint::name)
                 .contains("rloo/score", "rloo/kl", "rloo/entropy", "rloo/loss", "rloo/clip_fraction", "rloo/eos_fraction");
         assertThat(queue.metricsOf(id, -1).stream().filter(p -> p.name().equals("rloo/kl")).count()).isEqualTo(2);

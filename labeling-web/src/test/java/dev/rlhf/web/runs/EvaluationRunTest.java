@@ -12,11 +12,9 @@ import dev.rlhf.web.evaluation.EvaluationStore;
 import dev.rlhf.web.evaluation.HeldOutPosts;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -37,18 +35,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @PlatformTest
 class EvaluationRunTest extends OwnWorkerTest {
     @Autowired
-    RunLauncher launcher;
-    @Autowired
     EvaluationStore evaluations;
     @Autowired
     HeldOutPosts heldOut;
 
-    @TempDir
-    Path dir;
-
     @Test
     void anEvaluationRunSamplesHeldOutPostsAndItsBatchIsLabelled() throws Exception {
-        dev.rlhf.lm.OfflineEngine.use();
         String tag = "eval" + System.nanoTime();
         RunTestSupport.TinyModels tiny = RunTestSupport.tinyPolicyAndRewardModel(registry, dir, tag);
         long policyId = tiny.policyId(), rmId = tiny.rewardModelId();

@@ -38,8 +38,6 @@ class LlamaLoopTest extends OwnWorkerTest {
     static final Path FIXTURE = Path.of("../lm/src/test/resources/hf-tiny-families/llama");
 
     @Autowired
-    RunLauncher launcher;
-    @Autowired
     EvaluationStore evaluations;
 
     @Test

@@ -8,10 +8,8 @@ import dev.rlhf.web.evaluation.EvaluationStore;
 import dev.rlhf.web.evaluation.MethodComparison;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -31,18 +29,12 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 @PlatformTest
 class MethodsPageTest extends OwnWorkerTest {
     @Autowired
-    RunLauncher launcher;
-    @Autowired
     EvaluationStore evaluations;
     @Autowired
     MethodComparison comparison;
 
-    @TempDir
-    Path dir;
-
     @Test
     void listsThePoliciesOfASnapshotLaunchesTheirEvaluationsAndShowsWinRateAgainstKl() throws Exception {
-        dev.rlhf.lm.OfflineEngine.use();
         String tag = "methods" + System.nanoTime();
         RunTestSupport.TinyModels tiny = RunTestSupport.tinyPolicyAndRewardModel(registry, dir, tag);
         long snapshot = fixtures.syntheticSnapshot(dir, tag);

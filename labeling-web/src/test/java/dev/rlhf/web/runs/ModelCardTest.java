@@ -19,7 +19,6 @@ import dev.rlhf.web.support.Chromium;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -70,9 +69,6 @@ class ModelCardTest extends OwnWorkerTest {
     TrainedModels trained;
     @Autowired
     ModelLineage lineage;
-
-    @TempDir
-    Path dir;
 
     ChromeDriver browser;
 
@@ -208,9 +204,7 @@ class ModelCardTest extends OwnWorkerTest {
         browser = Chromium.start();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         Chromium.signIn(browser, wait, "http://localhost:" + port + "/research/runs", "researcher", PlatformTest.DEMO_RESEARCHER_PASSWORD);
-        wait.until(d -> !d.findElements(By.id("registry-link")).isEmpty());
-        browser.findElement(By.id("registry-link")).click();
-        wait.until(d -> !d.findElements(By.id("registry")).isEmpty());
+        Chromium.follow(browser, wait, "registry-link", "registry");
         WebElement row = browser.findElement(By.cssSelector("#registry tr[data-model='" + child.id() + "']"));
         assertThat(row.findElement(By.className("kind")).getText()).isEqualTo("SFT");
         assertThat(row.findElement(By.className("run")).getText()).isEqualTo("#" + run2 + " " + tag + "-child");

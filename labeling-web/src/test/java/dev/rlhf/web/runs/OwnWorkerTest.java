@@ -5,9 +5,11 @@ import dev.rlhf.web.support.MockMvcTest;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,12 @@ abstract class OwnWorkerTest extends MockMvcTest {
     ModelRegistry registry;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    RunLauncher launcher;
+
+    /** A fresh directory for what the test writes (models, snapshots). */
+    @TempDir
+    Path dir;
 
     RunWorker worker;
     final List<RunWorker> started = new ArrayList<>();
@@ -59,5 +67,14 @@ abstract class OwnWorkerTest extends MockMvcTest {
         assertThat(run.state()).as("%s: run %s (%s), error %s, log %s", what, id, run.name(), run.error(), run.log())
                 .isEqualTo(RunState.SUCCEEDED);
         return run;
+    }
+
+    /** The model {@code run} registered: a POLICY whose parent is {@code parentId}, with its weights written. */
+    ModelRegistry.Model trainedPolicy(Run run, long parentId) {
+        ModelRegistry.Model model = registry.find(run.outputModelId()).orElseThrow();
+        assertThat(model.kind()).isEqualTo("POLICY");
+        assertThat(model.parentModelId()).isEqualTo(parentId);
+        assertThat(Path.of(model.path()).resolve("model.safetensors")).exists();
+        return model;
     }
 }

@@ -5,8 +5,6 @@ import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.account.Role;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,15 +19,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 /** PPO from a registered policy and reward model, with prompts from the posts, through the queue. */
 @PlatformTest
 class PpoRunTest extends OwnWorkerTest {
-    @Autowired
-    RunLauncher launcher;
-
-    @TempDir
-    Path dir;
-
     @Test
     void ppoRunTrainsARegisteredPolicyAndTheFormNamesBadFields() throws Exception {
-        dev.rlhf.lm.OfflineEngine.use();
         String tag = "ppo" + System.nanoTime();
         RunTestSupport.TinyModels tiny = RunTestSupport.tinyPolicyAndRewardModel(registry, dir, tag);
         long policyId = tiny.policyId(), rmId = tiny.rewardModelId();
@@ -56,20 +47,17 @@ class PpoRunTest extends OwnWorkerTest {
                 + " || ' ' || (config -> 'ppo' ->> 'klCoef') FROM runs WHERE id = ?").param(id).query(String.class).single())
                 .isEqualTo("number boolean 0.05");
 
-        RunWorker.Settings settings = RunTestSupport.fast(workers, Duration.ofSeconds(30));
-        worker = workers.create("w-ppo", settings).start();
+        startWorker("w-ppo", Duration.ofSeconds(30));
+        Path models = workers.settings().modelsDir();
         Run run = succeeded("the PPO run", id, Duration.ofSeconds(90));
-        ModelRegistry.Model model = registry.find(run.outputModelId()).orElseThrow();
-        assertThat(model.kind()).isEqualTo("POLICY");
-        assertThat(model.parentModelId()).isEqualTo(policyId);
+        ModelRegistry.Model model = trainedPolicy(run, policyId);
         assertThat(model.metrics()).contains("\"reward_model_id\": " + rmId);
-        assertThat(Path.of(model.path()).resolve("model.safetensors")).exists();
         assertThat(queue.metricsOf(id, -1)).extracting(RunQueue.MetricPoint::name)
                 .contains("ppo/score", "ppo/kl", "ppo/policy_loss", "ppo/value_loss", "ppo/total_reward", "ppo/clip_fraction")
                 .allMatch(n -> n.startsWith("ppo/"));
         assertThat(queue.metricsOf(id, -1).stream().filter(p -> p.name().equals("ppo/kl")).count()).isEqualTo(3);
         // metrics.jsonl beside the checkpoints, offered on the run page with its CSV, to researchers only
-        Path jsonl = settings.modelsDir().resolve("run-" + id).resolve("metrics.jsonl");
+        Path jsonl = models.resolve("run-" + id).resolve("metrics.jsonl");
         assertThat(java.nio.file.Files.readAllLines(jsonl)).hasSize(3)
                 .allSatisfy(l -> assertThat(l).startsWith("{\"step\": ").contains("\"time\": ", "\"ppo/score\": ", "\"ppo/kl\": "));
         var researcher = fixtures.signedIn(Role.RESEARCHER);
@@ -93,7 +81,7 @@ class PpoRunTest extends OwnWorkerTest {
         // a diverged step keeps its NaN and infinities: in the database, the JSON API and the downloads
         long divergedStep = 4;
         RunContext ctx = new RunContext(run, tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode(),
-                "w-test", queue, registry, settings.modelsDir(), () -> false, () -> false);
+                "w-test", queue, registry, models, () -> false, () -> false);
         ctx.metrics(divergedStep, new java.util.LinkedHashMap<>(Map.of("ppo/kl", Double.NaN, "ppo/score", Double.POSITIVE_INFINITY)));
         ctx.close();
         assertThat(queue.metricsOf(id, 3)).extracting(RunQueue.MetricPoint::value)
@@ -106,7 +94,7 @@ class PpoRunTest extends OwnWorkerTest {
         assertThat(queue.samplesOf(id, 20)).isNotEmpty().allSatisfy(s -> assertThat(s.reward()).isNotNull());
         assertThat(run.checkpointPath()).isNotNull();
         // the run's directory says how the policy was made: the resolved config beside the checkpoints
-        tools.jackson.databind.JsonNode written = RunConfigFile.read(settings.modelsDir().resolve("run-" + id));
+        tools.jackson.databind.JsonNode written = RunConfigFile.read(models.resolve("run-" + id));
         assertThat(written.path("kind").asString()).isEqualTo("PPO");
         assertThat(written.path("config").path("rewardModelId").asLong()).isEqualTo(rmId);
         assertThat(written.path("config").path("ppo").path("iterations").asInt()).isEqualTo(3);

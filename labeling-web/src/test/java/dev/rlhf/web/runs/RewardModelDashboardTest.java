@@ -10,7 +10,6 @@ import dev.rlhf.web.support.Chromium;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -44,9 +43,6 @@ class RewardModelDashboardTest extends OwnWorkerTest {
 
     @LocalServerPort
     int port;
-
-    @TempDir
-    Path dir;
 
     ChromeDriver browser;
 

@@ -6,7 +6,6 @@ import dev.rlhf.web.snapshots.LabelSnapshots;
 import dev.rlhf.lm.formats.Comparison;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.nio.file.Path;
@@ -20,11 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RewardModelRunTest extends OwnWorkerTest {
     @Autowired
     LabelSnapshots snapshots;
-    @Autowired
-    RunLauncher launcher;
-
-    @TempDir
-    Path dir;
 
     @Test
     void snapshotOfABatchTrainsARegisteredRewardModel() throws Exception {

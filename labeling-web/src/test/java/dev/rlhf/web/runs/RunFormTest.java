@@ -110,10 +110,8 @@ class RunFormTest extends MockMvcTest {
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         assertThat(html).contains("name=\"whitenRewards\" value=\"false\"")
                 .contains("true: scale each batch&#39;s per-token rewards to unit variance, mean kept, before GAE");
-        mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"kind\": \"PPO\", \"name\": \"x\", \"whitenRewards\": \"sometimes\"}"))
-                .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.fields.whitenRewards").value("PPO config field whitenRewards must be true or false, was \"sometimes\""));
+        launchRefused(researcher, "{\"kind\": \"PPO\", \"name\": \"x\", \"whitenRewards\": \"sometimes\"}", "whitenRewards",
+                "PPO config field whitenRewards must be true or false, was \"sometimes\"");
     }
 
     @Test
@@ -129,16 +127,11 @@ class RunFormTest extends MockMvcTest {
                 "REWARD_MODEL", "must be one of [FLOAT32, BFLOAT16, FLOAT16]",
                 "PPO", "PPO config field precision must be one of FLOAT32, BFLOAT16, FLOAT16, was \"fp8\"");
         for (var e : refusals.entrySet()) {
-            mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
-                            .content("{\"kind\": \"" + e.getKey() + "\", \"name\": \"x\", \"precision\": \"fp8\"}"))
-                    .andExpect(status().isBadRequest())
-                    .andExpect(jsonPath("$.fields.precision").value(e.getValue()));
+            launchRefused(researcher, "{\"kind\": \"" + e.getKey() + "\", \"name\": \"x\", \"precision\": \"fp8\"}",
+                    "precision", e.getValue());
         }
         assertThat(fixtures.runCount()).isEqualTo(before);
-        String location = mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
-                        .param("name", "half").param("steps", "5000").param("precision", "float16"))
-                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
-        long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        long id = queuedRun(runForm(researcher, "name", "half", "steps", "5000", "precision", "float16"));
         assertThat(jdbc.sql("SELECT config ->> 'precision' FROM runs WHERE id = ?").param(id).query(String.class).single())
                 .isEqualToIgnoringCase("float16");
         mvc.perform(post("/research/runs/" + id + "/cancel").with(user(researcher)).with(csrf()));
@@ -148,15 +141,10 @@ class RunFormTest extends MockMvcTest {
     void negativeLearningRateIsRefusedNamingTheField() throws Exception {
         var researcher = fixtures.signedIn(Role.RESEARCHER);
         long before = fixtures.runCount();
-        mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
-                        .param("name", "bad lr").param("learningRate", "-0.001"))
-                .andExpect(status().isBadRequest())
-                .andExpect(content().string(org.hamcrest.Matchers.containsString("learningRate: must be a positive number")))
-                .andExpect(content().string(org.hamcrest.Matchers.containsString("value=\"-0.001\"")));
-        mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"name\": \"bad lr\", \"learningRate\": -1e-5}"))
-                .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.fields.learningRate").value("must be a positive number"));
+        refusedShowing(runForm(researcher, "name", "bad lr", "learningRate", "-0.001"),
+                "learningRate: must be a positive number", "value=\"-0.001\"");
+        launchRefused(researcher, "{\"name\": \"bad lr\", \"learningRate\": -1e-5}", "learningRate",
+                "must be a positive number");
         assertThat(fixtures.runCount()).isEqualTo(before);
     }
 
@@ -164,18 +152,11 @@ class RunFormTest extends MockMvcTest {
     void missingModelIsRefusedNamingTheField() throws Exception {
         var researcher = fixtures.signedIn(Role.RESEARCHER);
         long before = fixtures.runCount();
-        mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
-                        .param("name", "no such model").param("baseModelId", "987654"))
-                .andExpect(status().isBadRequest())
-                .andExpect(content().string(org.hamcrest.Matchers.containsString("baseModelId: no model 987654 in the registry")));
-        mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"name\": \"x\", \"baseModelId\": 987654, \"steps\": 0}"))
-                .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.fields.baseModelId").value("no model 987654 in the registry"));
-        mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"name\": \"x\", \"steps\": 0}"))
-                .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.fields.steps").value("must be positive"));
+        refusedShowing(runForm(researcher, "name", "no such model", "baseModelId", "987654"),
+                "baseModelId: no model 987654 in the registry");
+        launchRefused(researcher, "{\"name\": \"x\", \"baseModelId\": 987654, \"steps\": 0}", "baseModelId",
+                "no model 987654 in the registry");
+        launchRefused(researcher, "{\"name\": \"x\", \"steps\": 0}", "steps", "must be positive");
         assertThat(fixtures.runCount()).isEqualTo(before);
     }
 
@@ -183,19 +164,12 @@ class RunFormTest extends MockMvcTest {
     void aPromptSetThatIsNotASplitOrHoldsNoPostIsRefusedNamingTheField() throws Exception {
         var researcher = fixtures.signedIn(Role.RESEARCHER);
         long before = fixtures.runCount();
-        mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
-                        .param("name", "bad split").param("promptSplit", "holdout"))
-                .andExpect(status().isBadRequest())
-                .andExpect(content().string(org.hamcrest.Matchers.containsString("promptSplit: must be one of any, train, valid, valid1, valid2, test")));
-        mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"name\": \"x\", \"promptSubreddit\": \"no-such-subreddit\"}"))
-                .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.fields.promptSplit").value("no post with a summary in this prompt set (up to 1000 posts, subreddit no-such-subreddit)"));
+        refusedShowing(runForm(researcher, "name", "bad split", "promptSplit", "holdout"),
+                "promptSplit: must be one of any, train, valid, valid1, valid2, test");
+        launchRefused(researcher, "{\"name\": \"x\", \"promptSubreddit\": \"no-such-subreddit\"}", "promptSplit",
+                "no post with a summary in this prompt set (up to 1000 posts, subreddit no-such-subreddit)");
         assertThat(fixtures.runCount()).isEqualTo(before);
-        String location = mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
-                        .param("name", "train split").param("promptSplit", "train").param("steps", "5000"))
-                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
-        long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        long id = queuedRun(runForm(researcher, "name", "train split", "promptSplit", "train", "steps", "5000"));
         assertThat(jdbc.sql("SELECT config ->> 'promptSplit' FROM runs WHERE id = ?").param(id).query(String.class).single())
                 .isEqualTo("train");
         mvc.perform(post("/research/runs/" + id + "/cancel").with(user(researcher)).with(csrf()));
@@ -204,10 +178,7 @@ class RunFormTest extends MockMvcTest {
     @Test
     void aValidFormQueuesTheRunAndCancelStopsIt() throws Exception {
         var researcher = fixtures.signedIn(Role.RESEARCHER);
-        String location = mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
-                        .param("name", "queued from the form").param("steps", "5000"))
-                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
-        long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        long id = queuedRun(runForm(researcher, "name", "queued from the form", "steps", "5000"));
         assertThat(jdbc.sql("SELECT created_by FROM runs WHERE id = ?").param(id).query(Long.class).single())
                 .isEqualTo(researcher.id());
         assertThat(jdbc.sql("SELECT config ->> 'steps' FROM runs WHERE id = ?").param(id).query(String.class).single())
@@ -224,15 +195,10 @@ class RunFormTest extends MockMvcTest {
     void rewardModelFormNeedsAnExistingSnapshotAndAPositiveLearningRate() throws Exception {
         var researcher = fixtures.signedIn(Role.RESEARCHER);
         long before = fixtures.runCount();
-        mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
-                        .param("kind", "REWARD_MODEL").param("name", "rm").param("learningRate", "-1"))
-                .andExpect(status().isBadRequest())
-                .andExpect(content().string(org.hamcrest.Matchers.containsString("snapshotId: is required")))
-                .andExpect(content().string(org.hamcrest.Matchers.containsString("learningRate: must be a positive number")));
-        mvc.perform(post("/api/runs").with(user(researcher)).with(csrf()).contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"kind\": \"REWARD_MODEL\", \"name\": \"rm\", \"snapshotId\": 987654}"))
-                .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.fields.snapshotId").value("no label snapshot 987654"));
+        refusedShowing(runForm(researcher, "kind", "REWARD_MODEL", "name", "rm", "learningRate", "-1"),
+                "snapshotId: is required", "learningRate: must be a positive number");
+        launchRefused(researcher, "{\"kind\": \"REWARD_MODEL\", \"name\": \"rm\", \"snapshotId\": 987654}", "snapshotId",
+                "no label snapshot 987654");
         assertThat(fixtures.runCount()).isEqualTo(before);
 
         String name = "form-snapshot-" + System.nanoTime();
@@ -243,10 +209,8 @@ class RunFormTest extends MockMvcTest {
                         .content("{\"name\": \"" + name + "\"}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.fields.name").value("a snapshot named " + name + " exists"));
-        String location = mvc.perform(post("/research/runs").with(user(researcher)).with(csrf())
-                        .param("kind", "REWARD_MODEL").param("name", "rm from the form").param("snapshotId", Long.toString(snapshot)))
-                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
-        long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        long id = queuedRun(runForm(researcher, "kind", "REWARD_MODEL", "name", "rm from the form",
+                "snapshotId", Long.toString(snapshot)));
         assertThat(jdbc.sql("SELECT kind || ' ' || snapshot_id FROM runs WHERE id = ?").param(id).query(String.class).single())
                 .isEqualTo("REWARD_MODEL " + snapshot);
         mvc.perform(post("/api/runs/" + id + "/cancel").with(user(researcher)).with(csrf())).andExpect(status().isOk());
@@ -263,16 +227,12 @@ class RunFormTest extends MockMvcTest {
         long snapshot = jdbc.sql("SELECT id FROM label_snapshots WHERE name = ?").param(name).query(Long.class).single();
         long before = fixtures.runCount();
         for (String bad : java.util.List.of("0.5, 1.5", "half")) {
-            mvc.perform(post("/research/runs").with(user(researcher)).with(csrf()).param("kind", "REWARD_MODEL")
-                            .param("name", "curve").param("snapshotId", Long.toString(snapshot)).param("learningCurve", bad))
-                    .andExpect(status().isBadRequest())
-                    .andExpect(content().string(org.hamcrest.Matchers.containsString("learningCurve: ")));
+            refusedShowing(runForm(researcher, "kind", "REWARD_MODEL", "name", "curve", "snapshotId", Long.toString(snapshot),
+                    "learningCurve", bad), "learningCurve: ");
         }
         assertThat(fixtures.runCount()).isEqualTo(before);
-        String location = mvc.perform(post("/research/runs").with(user(researcher)).with(csrf()).param("kind", "REWARD_MODEL")
-                        .param("name", "curve").param("snapshotId", Long.toString(snapshot)).param("learningCurve", "0.25, 0.5"))
-                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
-        long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        long id = queuedRun(runForm(researcher, "kind", "REWARD_MODEL", "name", "curve", "snapshotId", Long.toString(snapshot),
+                "learningCurve", "0.25, 0.5"));
         assertThat(jdbc.sql("SELECT config->>'learningCurve' FROM runs WHERE id = ?").param(id).query(String.class).single())
                 .isEqualTo("[0.25, 0.5]");
         mvc.perform(post("/api/runs/" + id + "/cancel").with(user(researcher)).with(csrf())).andExpect(status().isOk());

@@ -251,9 +251,7 @@ class RunPageBrowserTest {
         browser = Chromium.start();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         Chromium.signIn(browser, wait, "http://localhost:" + port + "/research/runs/" + source, "researcher", PlatformTest.DEMO_RESEARCHER_PASSWORD);
-        wait.until(d -> !d.findElements(By.id("launch-again")).isEmpty());
-        browser.findElement(By.id("launch-again")).click();
-        wait.until(d -> !d.findElements(By.id("run-form")).isEmpty());
+        Chromium.follow(browser, wait, "launch-again", "run-form");
 
         assertThat(browser.findElements(By.cssSelector("#run-form fieldset > legend"))).extracting(WebElement::getText)
                 .containsExactly("Model", "Data", "Optimisation");

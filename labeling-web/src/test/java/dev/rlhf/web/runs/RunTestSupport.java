@@ -29,8 +29,12 @@ final class RunTestSupport {
     /** A tiny registered policy (kind SFT) and reward model, both byte-level and untrained. */
     record TinyModels(long policyId, long rewardModelId) {}
 
-    /** Writes a tiny GPT-2 policy and a reward model of the same shape under {@code dir} and registers them. */
+    /**
+     * Writes a tiny GPT-2 policy and a reward model of the same shape under {@code dir} and registers them; the engine
+     * they are built on loads offline.
+     */
     static TinyModels tinyPolicyAndRewardModel(ModelRegistry registry, java.nio.file.Path dir, String tag) throws java.io.IOException {
+        dev.rlhf.lm.OfflineEngine.use();
         dev.rlhf.lm.tokenizer.ByteTokenizer tokenizer = new dev.rlhf.lm.tokenizer.ByteTokenizer();
         dev.rlhf.lm.GPT2Config shape = dev.rlhf.lm.GPT2Config.of(tokenizer.vocabSize(), 256, 16, 1, 1);
         java.nio.file.Path policyDir = dir.resolve("policy"), rmDir = dir.resolve("rm");

@@ -16,7 +16,6 @@ import dev.rlhf.web.batch.BatchSpec;
 import dev.rlhf.web.batch.ComparisonStore;
 import dev.rlhf.web.support.PlatformTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.math.BigDecimal;
@@ -47,16 +46,11 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @PlatformTest
 class SelectBatchRunTest extends OwnWorkerTest {
     @Autowired
-    RunLauncher launcher;
-    @Autowired
     ComparisonStore store;
     @Autowired
     BatchBuilder builder;
     @Autowired
     SelectedComparisons selections;
-
-    @TempDir
-    Path dir;
 
     record Summary(long id, long postId, String prompt, String text) {
     }

@@ -53,4 +53,11 @@ public final class Chromium {
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("sign-in")).click();
     }
+
+    /** Waits for the link {@code linkId}, clicks it, and waits for the page it leads to to show {@code pageId}. */
+    public static void follow(WebDriver browser, WebDriverWait wait, String linkId, String pageId) {
+        wait.until(d -> !d.findElements(By.id(linkId)).isEmpty());
+        browser.findElement(By.id(linkId)).click();
+        wait.until(d -> !d.findElements(By.id(pageId)).isEmpty());
+    }
 }

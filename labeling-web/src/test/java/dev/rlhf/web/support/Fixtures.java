@@ -35,27 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its own work).
  */
 @TestComponent
-public class Fixtures {
+public record Fixtures(AccountService accounts, DemoBatches batches, JdbcClient jdbc, UserDetailsService userDetails,
+                       AssignmentService assignments, FileImporter importer, LabelSnapshots snapshots) {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
-
-    private final AccountService accounts;
-    private final DemoBatches batches;
-    private final JdbcClient jdbc;
-    private final UserDetailsService userDetails;
-    private final AssignmentService assignments;
-    private final FileImporter importer;
-    private final LabelSnapshots snapshots;
-
-    Fixtures(AccountService accounts, DemoBatches batches, JdbcClient jdbc, UserDetailsService userDetails,
-             AssignmentService assignments, FileImporter importer, LabelSnapshots snapshots) {
-        this.accounts = accounts;
-        this.batches = batches;
-        this.jdbc = jdbc;
-        this.userDetails = userDetails;
-        this.assignments = assignments;
-        this.importer = importer;
-        this.snapshots = snapshots;
-    }
 
     public UserAccount user(Role role) {
         String name = role.name().toLowerCase() + "-" + SEQUENCE.incrementAndGet() + "-" + System.nanoTime() % 100000;
@@ -122,9 +104,5 @@ public class Fixtures {
     public void expireLease(long assignmentId) {
         jdbc.sql("UPDATE assignments SET lease_expires_at = now() - interval '1 minute', assigned_at = now() - interval '2 hours' WHERE id = ?")
                 .param(assignmentId).update();
-    }
-
-    public JdbcClient jdbc() {
-        return jdbc;
     }
 }

@@ -20,24 +20,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The application in a child JVM (the test's own class path), on its own data directory and port, so a test can
- * kill it for real ({@code kill -9}: no shutdown hook, no clean stop) and start it again on the same data.
+ * kill it for real ({@code kill -9}: no shutdown hook, no clean stop) and start it again on the same data; what the
+ * child prints goes to {@code log}.
  */
-public final class ForkedPlatform implements AutoCloseable {
+public record ForkedPlatform(Path dataDir, int port, Process process, Path log) implements AutoCloseable {
     public static final String LABELER_PASSWORD = "forked-labeler-password";
     public static final String RESEARCHER_PASSWORD = "forked-researcher-password";
     public static final String ADMIN_PASSWORD = "forked-admin-password";
-
-    private final Path dataDir;
-    private final int port;
-    private final Process process;
-    private final Path output;
-
-    private ForkedPlatform(Path dataDir, int port, Process process, Path output) {
-        this.dataDir = dataDir;
-        this.port = port;
-        this.process = process;
-        this.output = output;
-    }
 
     /** Starts the application on {@code dataDir} with {@code properties} (as {@code --key=value}) and waits for it. */
     public static ForkedPlatform start(Path dataDir, Map<String, String> properties) throws IOException, InterruptedException {
@@ -86,15 +75,15 @@ public final class ForkedPlatform implements AutoCloseable {
         all.putAll(properties);
         all.forEach((k, v) -> command.add("--" + k + "=" + v));
         Files.createDirectories(dataDir.toAbsolutePath().getParent());
-        Path output = dataDir.toAbsolutePath().resolveSibling(dataDir.getFileName() + "-app-" + System.nanoTime() + ".log");
+        Path log = dataDir.toAbsolutePath().resolveSibling(dataDir.getFileName() + "-app-" + System.nanoTime() + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(output.toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().put("RLHF_DEMO_LABELER_PASSWORD", LABELER_PASSWORD);
         builder.environment().put("RLHF_DEMO_RESEARCHER_PASSWORD", RESEARCHER_PASSWORD);
         builder.environment().put("RLHF_DEMO_ADMIN_PASSWORD", ADMIN_PASSWORD);
         builder.environment().remove("SPRING_DATASOURCE_URL");
         builder.environment().putAll(env);
-        return new ForkedPlatform(dataDir.toAbsolutePath(), port, builder.start(), output);
+        return new ForkedPlatform(dataDir.toAbsolutePath(), port, builder.start(), log);
     }
 
     public static ForkedPlatform start(Path dataDir) throws IOException, InterruptedException {
@@ -103,14 +92,6 @@ public final class ForkedPlatform implements AutoCloseable {
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    public int port() {
-        return port;
-    }
-
-    public Path dataDir() {
-        return dataDir;
     }
 
     public long pid() {
@@ -124,7 +105,7 @@ public final class ForkedPlatform implements AutoCloseable {
     /** What the child printed, for assertion messages. */
     public String output() {
         try {
-            String all = Files.readString(output, StandardCharsets.UTF_8);
+            String all = Files.readString(log, StandardCharsets.UTF_8);
             return all.length() > 20_000 ? all.substring(all.length() - 20_000) : all;
         } catch (IOException e) {
             return "(no output: " + e.getMessage() + ")";
@@ -134,7 +115,7 @@ public final class ForkedPlatform implements AutoCloseable {
     /** Whether the child printed {@code text} anywhere in its output. */
     public boolean printed(String text) {
         try {
-            return Files.readString(output, StandardCharsets.UTF_8).contains(text);
+            return Files.readString(log, StandardCharsets.UTF_8).contains(text);
         } catch (IOException e) {
             return false;
         }
