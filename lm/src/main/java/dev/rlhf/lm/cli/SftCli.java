@@ -162,12 +162,7 @@ public final class SftCli implements Commands.Renamed {
      */
     static List<SftExample> examples(Path data, Tokenizer tokenizer, int nPositions, String subreddit, int maxPosts)
             throws Exception {
-        List<TldrPost> posts = TldrReader.readAll(data).stream()
-                .filter(p -> subreddit == null || subreddit.isEmpty() || subreddit.equals(p.subreddit())).toList();
-        if (maxPosts > 0 && posts.size() > maxPosts) posts = posts.subList(0, maxPosts);
-        if (posts.isEmpty()) {
-            throw new IllegalArgumentException(data + " holds no posts" + (subreddit == null || subreddit.isEmpty() ? "" : " of r/" + subreddit));
-        }
+        List<TldrPost> posts = TldrReader.select(data, subreddit == null ? "" : subreddit, maxPosts);
         List<String> leftOut = new ArrayList<>();
         List<SftExample> out = SftExample.ofPosts(posts, tokenizer, nPositions, leftOut);
         if (!leftOut.isEmpty()) {

@@ -20,6 +20,20 @@ public final class TldrReader {
         return JsonLines.readAll(file, TldrReader::parse);
     }
 
+    /**
+     * The posts of {@code file} in file order, only those of {@code subreddit} when it is not empty, the first
+     * {@code maxPosts} of them when it is positive; a selection that keeps none is refused naming the file.
+     */
+    public static List<TldrPost> select(Path file, String subreddit, int maxPosts) throws IOException {
+        List<TldrPost> posts = readAll(file).stream()
+                .filter(p -> subreddit.isEmpty() || subreddit.equals(p.subreddit())).toList();
+        if (maxPosts > 0 && posts.size() > maxPosts) posts = posts.subList(0, maxPosts);
+        if (posts.isEmpty()) {
+            throw new IllegalArgumentException(file + " holds no posts" + (subreddit.isEmpty() ? "" : " of r/" + subreddit));
+        }
+        return posts;
+    }
+
     /** One line's object; {@code source} and {@code lineNo} only name the place in errors. */
     public static TldrPost parse(JsonObject o, String source, long lineNo) {
         JsonFields f = new JsonFields(source, lineNo);

@@ -49,4 +49,18 @@ class TldrReaderTest {
         assertEquals(2, e.line());
         assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
     }
+
+    @Test
+    void aSelectionKeepsOneSubredditsFirstPostsAndRefusesAnEmptyOne(@TempDir Path dir) throws Exception {
+        Path f = posts(dir, """
+                {"id":"1","subreddit":"a","title":"t","post":"p","summary":"s"}
+                {"id":"2","subreddit":"b","title":"t","post":"p","summary":"s"}
+                {"id":"3","subreddit":"a","title":"t","post":"p","summary":"s"}
+                {"id":"4","subreddit":"a","title":"t","post":"p","summary":"s"}
+                """);
+        assertEquals(List.of("1", "3"), TldrReader.select(f, "a", 2).stream().map(TldrPost::id).toList());
+        assertEquals(List.of("1", "2", "3", "4"), TldrReader.select(f, "", 0).stream().map(TldrPost::id).toList());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TldrReader.select(f, "c", 0));
+        assertEquals(f + " holds no posts of r/c", e.getMessage());
+    }
 }

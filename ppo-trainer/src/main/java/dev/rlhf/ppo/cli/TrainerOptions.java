@@ -94,14 +94,7 @@ final class TrainerOptions {
 
         /** The posts of {@code --prompts} that the prompt-set options keep; none kept is refused. */
         List<TldrPost> prompts() throws IOException {
-            Path file = inputs.get("prompts");
-            List<TldrPost> posts = TldrReader.readAll(file).stream()
-                    .filter(p -> promptSubreddit.isEmpty() || promptSubreddit.equals(p.subreddit())).toList();
-            if (maxPosts > 0 && posts.size() > maxPosts) posts = posts.subList(0, maxPosts);
-            if (posts.isEmpty()) {
-                throw new IllegalArgumentException(file + " holds no posts" + (promptSubreddit.isEmpty() ? "" : " of r/" + promptSubreddit));
-            }
-            return posts;
+            return TldrReader.select(inputs.get("prompts"), promptSubreddit, maxPosts);
         }
     }
 
