@@ -68,7 +68,7 @@ record AccountPagesController(AccountAdministration administration) {
         page.setStatus(problem.status());
         page.addObject("accounts", administration.all());
         page.addObject("roles", Role.values());
-        page.addObject("error", (problem.field() == null ? "" : problem.field() + ": ") + problem.getMessage());
+        page.addObject("error", problem.describe());
         return page;
     }
 }

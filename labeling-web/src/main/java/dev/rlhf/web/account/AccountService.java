@@ -2,22 +2,13 @@ package dev.rlhf.web.account;
 
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Creates users with BCrypt-hashed passwords. */
 @Service
-public class AccountService {
-    private final UserAccountRepository users;
-    private final PasswordEncoder passwordEncoder;
-
-    AccountService(UserAccountRepository users, PasswordEncoder passwordEncoder) {
-        this.users = users;
-        this.passwordEncoder = passwordEncoder;
-    }
-
-    @Transactional
+public record AccountService(UserAccountRepository users, PasswordEncoder passwordEncoder, TransactionTemplate tx) {
     public UserAccount create(String username, String password, Role role, String pseudonym) {
-        return users.save(new UserAccount(username, passwordEncoder.encode(password), role, pseudonym));
+        return tx.execute(status -> users.save(new UserAccount(username, passwordEncoder.encode(password), role, pseudonym)));
     }
 
     public boolean noUsers() {

@@ -23,14 +23,8 @@ import java.util.Set;
  */
 @RestController
 @RequestMapping("/api/tokens")
-class ApiTokenApiController {
+record ApiTokenApiController(ApiTokens tokens) {
     private static final Set<String> FIELDS = Set.of("name", "expiresInDays");
-
-    private final ApiTokens tokens;
-
-    ApiTokenApiController(ApiTokens tokens) {
-        this.tokens = tokens;
-    }
 
     @PostMapping
     ResponseEntity<ApiTokens.Created> create(@AuthenticationPrincipal SignedInUser user, Authentication authentication,

@@ -38,7 +38,7 @@ record ApiTokenPagesController(ApiTokens tokens) {
             response.setHeader("Cache-Control", "no-store");
         } catch (ApiProblem problem) {
             response.setStatus(problem.status().value());
-            model.addAttribute("error", (problem.field() == null ? "" : problem.field() + ": ") + problem.getMessage());
+            model.addAttribute("error", problem.describe());
         }
         return render(user, model);
     }
@@ -57,7 +57,7 @@ record ApiTokenPagesController(ApiTokens tokens) {
         page.addObject("tokens", tokens.of(user.id()));
         page.addObject("defaultDays", ApiTokens.DEFAULT_DAYS);
         page.addObject("maxDays", ApiTokens.MAX_DAYS);
-        page.addObject("error", (problem.field() == null ? "" : problem.field() + ": ") + problem.getMessage());
+        page.addObject("error", problem.describe());
         return page;
     }
 

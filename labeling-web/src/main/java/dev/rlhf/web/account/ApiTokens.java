@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * account is enabled and not paused, and the token is neither expired nor revoked.
  */
 @Service
-public class ApiTokens {
+public record ApiTokens(JdbcClient jdbc) {
     public static final String PREFIX = "rlhf_";
     public static final int DEFAULT_DAYS = 30;
     public static final int MAX_DAYS = 365;
@@ -33,12 +33,6 @@ public class ApiTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** last_used_at is written at most this often per token, so a busy script costs no write per request. */
     private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
-
-    private final JdbcClient jdbc;
-
-    ApiTokens(JdbcClient jdbc) {
-        this.jdbc = jdbc;
-    }
 
     public enum State { ACTIVE, EXPIRED, REVOKED }
 

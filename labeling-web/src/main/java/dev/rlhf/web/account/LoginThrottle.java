@@ -21,18 +21,12 @@ import java.util.Optional;
  * address's: one known password must not reset a guessing address). Every failure and refusal is logged.
  */
 @Component
-public class LoginThrottle {
+public record LoginThrottle(JdbcClient jdbc) {
     static final int ACCOUNT_FREE = 5;
     static final int ADDRESS_FREE = 20;
     static final Duration ACCOUNT_CAP = Duration.ofMinutes(1);
     static final Duration ADDRESS_CAP = Duration.ofMinutes(15);
     private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
-
-    private final JdbcClient jdbc;
-
-    LoginThrottle(JdbcClient jdbc) {
-        this.jdbc = jdbc;
-    }
 
     static String accountKey(String username) {
         String name = printable(username).strip().toLowerCase(Locale.ROOT);

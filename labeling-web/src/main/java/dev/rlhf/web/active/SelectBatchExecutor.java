@@ -9,7 +9,6 @@ import dev.rlhf.web.api.ApiProblem;
 import dev.rlhf.web.batch.BuiltBatch;
 import dev.rlhf.web.runs.RunContext;
 import dev.rlhf.web.runs.RunExecutor;
-import dev.rlhf.web.runs.RunKind;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Path;
@@ -30,11 +29,6 @@ import java.util.Map;
 public record SelectBatchExecutor(CandidatePool pool, SelectedBatchWriter writer, SelectedComparisons selections) implements RunExecutor {
     /** Chosen pairs written to the log one per line (the rest are on the run and batch pages). */
     static final int LOGGED_PAIRS = 100;
-
-    @Override
-    public RunKind kind() {
-        return RunKind.SELECT_BATCH;
-    }
 
     @Override
     public long execute(RunContext ctx) throws Exception {

@@ -68,6 +68,11 @@ record SelectBatchRunType(RunQueue queue, ModelRegistry registry, BatchBuilder b
     }
 
     @Override
+    public RunKind kind() {
+        return RunKind.SELECT_BATCH;
+    }
+
+    @Override
     public List<FormField> fields() {
         return LAYOUT.apply(List.of(FormField.of("name", ""), FormField.of("batchName", ""), FormField.of("members", ""),
                 FormField.of("method", SelectionMethod.DISAGREEMENT), FormField.of("measure", DisagreementMeasure.STD_PROBABILITY),
@@ -131,7 +136,7 @@ record SelectBatchRunType(RunQueue queue, ModelRegistry registry, BatchBuilder b
         if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
         SelectBatchSpec spec = new SelectBatchSpec(batchName, members, posts, sources, batchSize, method, measure, seed,
                 overlapK, tiesAllowed, goldRate, priority);
-        return RunLauncher.Result.queued(queue.enqueue(name, RunKind.SELECT_BATCH, spec.toJson(), null, null, userId));
+        return RunLauncher.Result.queued(queue.enqueue(name, kind(), spec.toJson(), null, null, userId));
     }
 
     /** Two or more distinct registered reward models, as ids separated by commas or spaces (a JSON array too). */

@@ -32,4 +32,9 @@ public class ApiProblem extends RuntimeException {
     public String field() {
         return field;
     }
+
+    /** The refusal as a page shows it: "field: message", or the message alone when no field is at fault. */
+    public String describe() {
+        return (field == null ? "" : field + ": ") + getMessage();
+    }
 }

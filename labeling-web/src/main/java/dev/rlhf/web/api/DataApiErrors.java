@@ -8,7 +8,6 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
-import tools.jackson.core.JacksonException;
 
 /**
  * Bad input to the data API (imports, exports, batches, quality, accounts) becomes a 4xx naming the field; a bad line
@@ -43,13 +42,7 @@ class DataApiErrors {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ApiErrorBody> unreadable(HttpMessageNotReadableException unreadable) {
-        String field = null;
-        for (Throwable cause = unreadable.getCause(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
-                field = jackson.getPath().get(jackson.getPath().size() - 1).getPropertyName();
-                break;
-            }
-        }
+        String field = UnreadableJson.field(unreadable);
         return body(HttpStatus.BAD_REQUEST, field, null, field == null ? "the request body is not valid JSON"
                 : "'" + field + "' has a value of the wrong type");
     }

@@ -26,15 +26,7 @@ import java.nio.charset.StandardCharsets;
 @ControllerAdvice
 @ConditionalOnWebApplication // the import/export command line has no uploads (and no multipart settings)
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class UploadTooLarge {
-    private final MultipartProperties limits;
-    private final JsonMapper json;
-
-    UploadTooLarge(MultipartProperties limits, JsonMapper json) {
-        this.limits = limits;
-        this.json = json;
-    }
-
+record UploadTooLarge(MultipartProperties limits, JsonMapper json) {
     /**
      * The answer goes out with its length (not chunked): the container closes the connection after a refused upload,
      * and a client must still read the whole answer.

@@ -3,7 +3,7 @@ package dev.rlhf.web.batch;
 import dev.rlhf.web.api.ApiProblem;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -24,17 +24,8 @@ import java.util.Set;
  * page in the same shape as real work; the copies keep the gold answer. Qualification gold is never copied.
  */
 @Service
-public class BatchBuilder {
-    private final JdbcClient jdbc;
-    private final BatchRepository batches;
-    private final ComparisonStore comparisons;
-
-    BatchBuilder(JdbcClient jdbc, BatchRepository batches, ComparisonStore comparisons) {
-        this.jdbc = jdbc;
-        this.batches = batches;
-        this.comparisons = comparisons;
-    }
-
+public record BatchBuilder(JdbcClient jdbc, BatchRepository batches, ComparisonStore comparisons,
+                           TransactionTemplate tx) {
     private record Candidate(long id, String policy, boolean reference, String text) {
     }
 
@@ -93,54 +84,56 @@ public class BatchBuilder {
         return !goldPool(mode.candidates(), tiesAllowed).isEmpty();
     }
 
-    @Transactional
     public BuiltBatch build(BatchSpec spec, Long adminId) {
-        Options options = checkOptions(spec);
-        List<String> posts = clean(spec.posts());
-        if (posts.isEmpty()) {
-            throw ApiProblem.badField("posts", "choose at least one post (source ids)");
-        }
-        List<String> sources = clean(spec.sources());
-        if (sources.isEmpty()) {
-            throw ApiProblem.badField("sources", "choose at least one summary source (a policy, or 'reference')");
-        }
-        int n = options.mode().candidates();
+        return tx.execute(status -> {
+            Options options = checkOptions(spec);
+            List<String> posts = clean(spec.posts());
+            if (posts.isEmpty()) {
+                throw ApiProblem.badField("posts", "choose at least one post (source ids)");
+            }
+            List<String> sources = clean(spec.sources());
+            if (sources.isEmpty()) {
+                throw ApiProblem.badField("sources", "choose at least one summary source (a policy, or 'reference')");
+            }
+            int n = options.mode().candidates();
 
-        Map<String, Long> postIds = new LinkedHashMap<>();
-        jdbc.sql("SELECT source_id, id FROM posts WHERE source_id = ANY(?)").param(posts.toArray(String[]::new))
-                .query((rs, i) -> postIds.put(rs.getString(1), rs.getLong(2))).list();
-        List<String> skipped = new ArrayList<>();
-        List<Chosen> real = new ArrayList<>();
-        for (String post : posts) {
-            Long postId = postIds.get(post);
-            if (postId == null) {
-                skipped.add(post + ": no such post");
-                continue;
+            Map<String, Long> postIds = new LinkedHashMap<>();
+            jdbc.sql("SELECT source_id, id FROM posts WHERE source_id = ANY(?)").param(posts.toArray(String[]::new))
+                    .query((rs, i) -> postIds.put(rs.getString(1), rs.getLong(2))).list();
+            List<String> skipped = new ArrayList<>();
+            List<Chosen> real = new ArrayList<>();
+            for (String post : posts) {
+                Long postId = postIds.get(post);
+                if (postId == null) {
+                    skipped.add(post + ": no such post");
+                    continue;
+                }
+                List<Long> chosen = candidates(postId, sources, n);
+                if (chosen.size() < n) {
+                    skipped.add(post + ": " + chosen.size() + " of " + n + " candidate summaries from " + sources);
+                    continue;
+                }
+                real.add(new Chosen(postId, chosen.subList(0, n)));
             }
-            List<Long> chosen = candidates(postId, sources, n);
-            if (chosen.size() < n) {
-                skipped.add(post + ": " + chosen.size() + " of " + n + " candidate summaries from " + sources);
-                continue;
+            if (real.isEmpty()) {
+                throw ApiProblem.badField("posts", "no chosen post has enough candidate summaries: " + skipped);
             }
-            real.add(new Chosen(postId, chosen.subList(0, n)));
-        }
-        if (real.isEmpty()) {
-            throw ApiProblem.badField("posts", "no chosen post has enough candidate summaries: " + skipped);
-        }
-        return write(options, real, skipped, adminId).batch();
+            return write(options, real, skipped, adminId).batch();
+        });
     }
 
     /**
      * Builds a DRAFT batch from comparisons chosen elsewhere (e.g. by ensemble disagreement) with the options of
      * {@code spec}, gold mixed in as {@link #build} does.
      */
-    @Transactional
     public BuiltChosen buildChosen(BatchSpec spec, List<Chosen> real, Long createdBy) {
-        Options options = checkOptions(spec);
-        if (real.isEmpty()) {
-            throw ApiProblem.badField("posts", "no comparisons to put in the batch");
-        }
-        return write(options, real, List.of(), createdBy);
+        return tx.execute(status -> {
+            Options options = checkOptions(spec);
+            if (real.isEmpty()) {
+                throw ApiProblem.badField("posts", "no comparisons to put in the batch");
+            }
+            return write(options, real, List.of(), createdBy);
+        });
     }
 
     private BuiltChosen write(Options options, List<Chosen> real, List<String> skipped, Long createdBy) {

@@ -12,14 +12,8 @@ import java.sql.Types;
  * the new text with their next comparison.
  */
 @Service
-public class BatchInstructions {
+public record BatchInstructions(JdbcClient jdbc) {
     public static final int MAX_LENGTH = 4000;
-
-    private final JdbcClient jdbc;
-
-    BatchInstructions(JdbcClient jdbc) {
-        this.jdbc = jdbc;
-    }
 
     /**
      * The text to store: null for none (absent or blank), otherwise stripped of surrounding blank space, with line

@@ -60,7 +60,7 @@ record BatchPagesController(BatchProgressQuery progress, BatchBuilder builder, B
         page.setStatus(problem.status());
         page.addObject("batches", progress.all());
         page.addObject("modes", BatchMode.values());
-        page.addObject("error", (problem.field() == null ? "" : problem.field() + ": ") + problem.getMessage());
+        page.addObject("error", problem.describe());
         return page;
     }
 

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The import/export command line: the platform's own Spring application started without a web server (and
@@ -106,12 +107,8 @@ public final class DataCli {
                     return 1;
                 }
             }
-            ExportFormat format = switch (what) {
-                case "comparisons" -> ExportFormat.COMPARISONS;
-                case "pairs" -> ExportFormat.PAIRS;
-                default -> null;
-            };
-            if (format == null) {
+            Optional<ExportFormat> format = ExportFormat.named(what);
+            if (format.isEmpty()) {
                 err.println("export what? 'comparisons' or 'pairs', not '" + what + "'");
                 return 2;
             }
@@ -119,7 +116,7 @@ public final class DataCli {
                     options.containsKey("from") ? LocalDate.parse(options.get("from")) : null,
                     options.containsKey("to") ? LocalDate.parse(options.get("to")) : null);
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
-                long lines = context.getBean(LabelExporter.class).export(format, filter, out);
+                long lines = context.getBean(LabelExporter.class).export(format.get(), filter, out);
                 err.printf("exported %d lines to %s%n", lines, file);
             }
             return 0;

@@ -9,7 +9,7 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.security.SecureRandom;
 
@@ -20,40 +20,30 @@ import java.security.SecureRandom;
  * otherwise they are random and printed once to the log. Later starts change nothing.
  */
 @Component
-class DemoDataSeeder implements ApplicationRunner {
+record DemoDataSeeder(AccountService accounts, DemoBatches batches, DemoProperties properties, Environment environment,
+                      TransactionTemplate tx) implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(DemoDataSeeder.class);
 
-    private final AccountService accounts;
-    private final DemoBatches batches;
-    private final DemoProperties properties;
-    private final Environment environment;
-
-    DemoDataSeeder(AccountService accounts, DemoBatches batches, DemoProperties properties, Environment environment) {
-        this.accounts = accounts;
-        this.batches = batches;
-        this.properties = properties;
-        this.environment = environment;
-    }
-
     @Override
-    @Transactional
     public void run(ApplicationArguments args) {
-        if (!properties.enabled() || !accounts.noUsers()) {
-            return;
-        }
-        StringBuilder printed = new StringBuilder();
-        createUser("labeler", Role.LABELER, "RLHF_DEMO_LABELER_PASSWORD", printed);
-        createUser("researcher", Role.RESEARCHER, "RLHF_DEMO_RESEARCHER_PASSWORD", printed);
-        createUser("admin", Role.ADMIN, "RLHF_DEMO_ADMIN_PASSWORD", printed);
-        DemoPostGenerator generator = new DemoPostGenerator(20190918L);
-        batches.create("demo-pairwise", BatchMode.PAIRWISE, 3, true, 10, properties.pairwiseComparisons(), generator);
-        batches.create("demo-best-of-4", BatchMode.BEST_OF_4, 2, false, 5, properties.bestOf4Comparisons(), generator);
-        log.info("First start: demo users labeler, researcher, admin and batches demo-pairwise ({} comparisons, K=3, ties) "
-                + "and demo-best-of-4 ({} comparisons, K=2) created", properties.pairwiseComparisons(),
-                properties.bestOf4Comparisons());
-        if (!printed.isEmpty()) {
-            log.warn("Demo passwords (shown once, not stored in clear):{}", printed);
-        }
+        tx.executeWithoutResult(status -> {
+            if (!properties.enabled() || !accounts.noUsers()) {
+                return;
+            }
+            StringBuilder printed = new StringBuilder();
+            createUser("labeler", Role.LABELER, "RLHF_DEMO_LABELER_PASSWORD", printed);
+            createUser("researcher", Role.RESEARCHER, "RLHF_DEMO_RESEARCHER_PASSWORD", printed);
+            createUser("admin", Role.ADMIN, "RLHF_DEMO_ADMIN_PASSWORD", printed);
+            DemoPostGenerator generator = new DemoPostGenerator(20190918L);
+            batches.create("demo-pairwise", BatchMode.PAIRWISE, 3, true, 10, properties.pairwiseComparisons(), generator);
+            batches.create("demo-best-of-4", BatchMode.BEST_OF_4, 2, false, 5, properties.bestOf4Comparisons(), generator);
+            log.info("First start: demo users labeler, researcher, admin and batches demo-pairwise ({} comparisons, K=3, ties) "
+                    + "and demo-best-of-4 ({} comparisons, K=2) created", properties.pairwiseComparisons(),
+                    properties.bestOf4Comparisons());
+            if (!printed.isEmpty()) {
+                log.warn("Demo passwords (shown once, not stored in clear):{}", printed);
+            }
+        });
     }
 
     private void createUser(String username, Role role, String passwordVariable, StringBuilder printed) {

@@ -18,7 +18,6 @@ import dev.rlhf.reward.RewardScorer;
 import dev.rlhf.web.runs.Run;
 import dev.rlhf.web.runs.RunContext;
 import dev.rlhf.web.runs.RunExecutor;
-import dev.rlhf.web.runs.RunKind;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -40,11 +39,6 @@ import java.util.Locale;
 public record EvaluationExecutor(HeldOutPosts heldOut, EvaluationStore store) implements RunExecutor {
     /** Prompts sampled together. */
     static final int SAMPLING_BATCH = 8;
-
-    @Override
-    public RunKind kind() {
-        return RunKind.EVALUATION;
-    }
 
     @Override
     public long execute(RunContext ctx) throws Exception {

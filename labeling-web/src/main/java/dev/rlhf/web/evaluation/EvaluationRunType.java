@@ -44,6 +44,11 @@ record EvaluationRunType(RunInputs inputs, HeldOutPosts heldOut, EvaluationExecu
             .help("maxNewTokens", "new tokens per summary at most");
 
     @Override
+    public RunKind kind() {
+        return RunKind.EVALUATION;
+    }
+
+    @Override
     public List<FormField> fields() {
         EvaluationSpec d = EvaluationSpec.defaults();
         return LAYOUT.apply(List.of(FormField.of("name", ""), FormField.of("baseModelId", ""), FormField.of("opponentModelId", ""),
@@ -79,7 +84,7 @@ record EvaluationRunType(RunInputs inputs, HeldOutPosts heldOut, EvaluationExecu
             errors.put("postCount", HeldOutPosts.noneExplained());
         }
         if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
-        return inputs.queue(name, RunKind.EVALUATION, spec.toJson().toString(), policy, null, userId);
+        return inputs.queue(name, kind(), spec.toJson().toString(), policy, null, userId);
     }
 
     private static <T> T or(T value, T fallback) {

@@ -24,21 +24,10 @@ import java.util.Random;
  * labels their batches got.
  */
 @Component
-public class EvaluationStore {
+public record EvaluationStore(JdbcClient jdbc, TransactionTemplate tx, BatchRepository batches,
+                              ComparisonStore comparisons) {
     /** The opponent's name when it is the posts' reference summaries. */
     public static final String REFERENCE = "reference summaries";
-
-    private final JdbcClient jdbc;
-    private final TransactionTemplate tx;
-    private final BatchRepository batches;
-    private final ComparisonStore comparisons;
-
-    public EvaluationStore(JdbcClient jdbc, TransactionTemplate tx, BatchRepository batches, ComparisonStore comparisons) {
-        this.jdbc = jdbc;
-        this.tx = tx;
-        this.batches = batches;
-        this.comparisons = comparisons;
-    }
 
     /** What an evaluation run sampled and scored, one entry per post, ready to be written. */
     public record Sampled(List<HeldOutPosts.Post> posts, String policyName, List<String> policyTexts,

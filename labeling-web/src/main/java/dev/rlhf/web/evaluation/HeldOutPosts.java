@@ -25,17 +25,11 @@ import java.util.List;
  * The first {@code postCount} such posts by id are used, so evaluations of different policies share their posts.
  */
 @Component
-public class HeldOutPosts {
+public record HeldOutPosts(JdbcClient jdbc) {
     static final List<String> HELD_OUT_SPLITS = List.of("valid", "valid1", "valid2", "test");
 
     /** A held-out post with its reference summary (id and text; both null when it has none). */
     public record Post(long id, TldrPost post, Long referenceId) {}
-
-    private final JdbcClient jdbc;
-
-    public HeldOutPosts(JdbcClient jdbc) {
-        this.jdbc = jdbc;
-    }
 
     /** The first {@code limit} held-out posts for this evaluation, by id. */
     public List<Post> find(long policyId, Long opponentId, Long rewardModelId, int limit) {

@@ -17,16 +17,8 @@ import java.util.Optional;
  * those samples. Win rate against KL is the over-optimisation view of Gao et al. (2022).
  */
 @Component
-public class MethodComparison {
+public record MethodComparison(JdbcClient jdbc, EvaluationStore store) {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    private final JdbcClient jdbc;
-    private final EvaluationStore store;
-
-    MethodComparison(JdbcClient jdbc, EvaluationStore store) {
-        this.jdbc = jdbc;
-        this.store = store;
-    }
 
     /** One policy: how it was made, and its newest evaluation against the reference (null fields without one). */
     public record Row(long modelId, String name, String method, Long evaluationId, long labels, double winRate,

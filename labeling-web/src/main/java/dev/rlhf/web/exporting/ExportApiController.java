@@ -32,11 +32,8 @@ record ExportApiController(LabelExporter exporter) {
                                                  @RequestParam(required = false) String labeler,
                                                  @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
                                                  @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to) {
-        ExportFormat exportFormat = switch (format) {
-            case "comparisons" -> ExportFormat.COMPARISONS;
-            case "pairs" -> ExportFormat.PAIRS;
-            default -> throw ApiProblem.notFound("format", "export format must be 'comparisons' or 'pairs', got '" + format + "'");
-        };
+        ExportFormat exportFormat = ExportFormat.named(format).orElseThrow(() ->
+                ApiProblem.notFound("format", "export format must be 'comparisons' or 'pairs', got '" + format + "'"));
         if (split != null && !split.isBlank() && !ImportLimits.SPLITS.contains(split)) {
             throw ApiProblem.badField("split", "split must be one of " + ImportLimits.SPLITS.stream().sorted().toList());
         }

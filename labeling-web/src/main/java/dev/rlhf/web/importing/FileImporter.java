@@ -30,22 +30,10 @@ import java.util.function.LongConsumer;
  * Imports run one at a time (a transaction-scoped advisory lock), so two imports of one file cannot race.
  */
 @Service
-public class FileImporter {
+public record FileImporter(ImportJobStore jobs, JdbcTemplate jdbcTemplate, JdbcClient jdbc, TransactionTemplate tx) {
     private static final Logger log = LoggerFactory.getLogger(FileImporter.class);
     private static final int JDBC_BATCH = 500;
     private static final long IMPORT_LOCK = 8231002L;
-
-    private final ImportJobStore jobs;
-    private final JdbcTemplate jdbcTemplate;
-    private final JdbcClient jdbc;
-    private final TransactionTemplate tx;
-
-    FileImporter(ImportJobStore jobs, JdbcTemplate jdbcTemplate, JdbcClient jdbc, TransactionTemplate tx) {
-        this.jobs = jobs;
-        this.jdbcTemplate = jdbcTemplate;
-        this.jdbc = jdbc;
-        this.tx = tx;
-    }
 
     /** Creates a job and runs it here and now; throws {@link BadLineException} (after recording it) for a bad file. */
     public ImportJob importFile(ImportKind kind, Path file, String filename, Long userId, ImportProgress progress) {

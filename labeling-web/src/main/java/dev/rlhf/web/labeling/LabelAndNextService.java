@@ -17,23 +17,11 @@ import java.util.Optional;
  * first and names the field of a refusal, exactly as before.
  */
 @Service
-public class LabelAndNextService {
+public record LabelAndNextService(JdbcClient jdbc, LabelSubmissionService submissions, AssignmentService assignments,
+                                  LabelingMetrics metrics) {
     private static final String STORE_AND_CLAIM = """
             SELECT * FROM store_label_and_claim(:labeler, :assignment, :key, :confidence, :choice,
                                                 string_to_array(:flags, ','), :note, :leaseSeconds)""";
-
-    private final JdbcClient jdbc;
-    private final LabelSubmissionService submissions;
-    private final AssignmentService assignments;
-    private final LabelingMetrics metrics;
-
-    LabelAndNextService(JdbcClient jdbc, LabelSubmissionService submissions, AssignmentService assignments,
-                        LabelingMetrics metrics) {
-        this.jdbc = jdbc;
-        this.submissions = submissions;
-        this.assignments = assignments;
-        this.metrics = metrics;
-    }
 
     public LabelAndNext submitAndNext(long labelerId, LabelSubmission submission) {
         return metrics.submit.record(() -> submitAndNextTimed(labelerId, submission));
@@ -60,7 +48,8 @@ public class LabelAndNextService {
         long assignmentId = LabelSubmissionService.required(submission.assignmentId(), "assignmentId");
         String key = LabelSubmissionService.validKey(submission.idempotencyKey());
         String flags = String.join(",", LabelSubmissionService.validFlags(submission.flags()));
-        String note = LabelSubmissionService.validNote(submission.note());
+        String note = LabelSubmissionService.optionalText(submission.note(), "note",
+                LabelSubmissionService.MAX_NOTE_LENGTH);
         try {
             return jdbc.sql(STORE_AND_CLAIM)
                     .param("labeler", labelerId)

@@ -4,7 +4,6 @@ import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A labeler's answer as sent from the screen: {@code confidence} (pairwise, screen scale 1-9) or
@@ -14,7 +13,6 @@ public record LabelSubmission(Long assignmentId, String idempotencyKey, Integer 
                               List<String> flags, String note) {
     private static final List<String> FIELDS = List.of("assignmentId", "idempotencyKey", "confidence", "choice",
             "flags", "note");
-    private static final Set<String> KNOWN = Set.copyOf(FIELDS);
 
     /**
      * Reads the JSON API's body with strict types, each refusal naming its field: numbers must be JSON integers
@@ -23,26 +21,15 @@ public record LabelSubmission(Long assignmentId, String idempotencyKey, Integer 
      * {@code null} are the same.
      */
     static LabelSubmission fromJson(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw LabelingException.badField(null, "the request body must be a JSON object with the fields " + FIELDS);
-        }
-        for (String name : body.propertyNames()) {
-            if (!KNOWN.contains(name)) {
-                throw LabelingException.badField(name, "unknown field '" + name + "'; a label has the fields " + FIELDS);
-            }
-        }
+        StrictJson.checkFields(body, FIELDS, "a label");
         Integer assignmentId = integer(body, "assignmentId");
-        return new LabelSubmission(assignmentId == null ? null : assignmentId.longValue(), text(body, "idempotencyKey"),
-                integer(body, "confidence"), integer(body, "choice"), flags(body), text(body, "note"));
-    }
-
-    private static JsonNode value(JsonNode body, String field) {
-        JsonNode node = body.get(field);
-        return node == null || node.isNull() ? null : node;
+        return new LabelSubmission(assignmentId == null ? null : assignmentId.longValue(),
+                StrictJson.text(body, "idempotencyKey"), integer(body, "confidence"), integer(body, "choice"), flags(body),
+                StrictJson.text(body, "note"));
     }
 
     private static Integer integer(JsonNode body, String field) {
-        JsonNode node = value(body, field);
+        JsonNode node = StrictJson.value(body, field);
         if (node == null) {
             return null;
         }
@@ -52,19 +39,8 @@ public record LabelSubmission(Long assignmentId, String idempotencyKey, Integer 
         return node.intValue();
     }
 
-    private static String text(JsonNode body, String field) {
-        JsonNode node = value(body, field);
-        if (node == null) {
-            return null;
-        }
-        if (!node.isString()) {
-            throw LabelingException.badField(field, field + " must be a JSON string, got " + node);
-        }
-        return node.stringValue();
-    }
-
     private static List<String> flags(JsonNode body) {
-        JsonNode node = value(body, "flags");
+        JsonNode node = StrictJson.value(body, "flags");
         if (node == null) {
             return List.of();
         }

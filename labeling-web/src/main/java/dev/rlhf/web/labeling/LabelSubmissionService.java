@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * a race between them is caught by the second (no row, or a unique violation) and judged again.
  */
 @Service
-public class LabelSubmissionService {
+public record LabelSubmissionService(JdbcClient jdbc, LabelingMetrics metrics) {
     static final int MAX_NOTE_LENGTH = 2000;
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{8,64}");
 
@@ -57,15 +57,6 @@ public class LabelSubmissionService {
             FROM done
             RETURNING id""";
 
-    private final JdbcClient jdbc;
-
-    private final LabelingMetrics metrics;
-
-    LabelSubmissionService(JdbcClient jdbc, LabelingMetrics metrics) {
-        this.jdbc = jdbc;
-        this.metrics = metrics;
-    }
-
     public LabelReceipt submit(long labelerId, LabelSubmission submission) {
         return metrics.submit.record(() -> submitUntimed(labelerId, submission));
     }
@@ -75,7 +66,7 @@ public class LabelSubmissionService {
         long assignmentId = required(submission.assignmentId(), "assignmentId");
         String key = validKey(submission.idempotencyKey());
         String flags = String.join(",", validFlags(submission.flags()));
-        String note = validNote(submission.note());
+        String note = optionalText(submission.note(), "note", MAX_NOTE_LENGTH);
         for (int attempt = 0; ; attempt++) {
             try {
                 Optional<LabelReceipt> receipt = store(labelerId, assignmentId, key, flags, note, submission);
@@ -182,14 +173,15 @@ public class LabelSubmissionService {
         return result;
     }
 
-    static String validNote(String note) {
-        if (note == null || note.isBlank()) {
+    /** An optional free text (a note, a skip's text): null when blank, stripped, refused when longer than {@code max}. */
+    static String optionalText(String text, String field, int max) {
+        if (text == null || text.isBlank()) {
             return null;
         }
-        if (note.length() > MAX_NOTE_LENGTH) {
-            throw LabelingException.badField("note", "note is longer than " + MAX_NOTE_LENGTH + " characters");
+        if (text.length() > max) {
+            throw LabelingException.badField(field, field + " is longer than " + max + " characters");
         }
-        return note.strip();
+        return text.strip();
     }
 
     private record Context(Long assignmentId, Long labelerId, String state, boolean live, int[] displayOrder,

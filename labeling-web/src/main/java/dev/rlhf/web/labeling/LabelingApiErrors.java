@@ -1,12 +1,12 @@
 package dev.rlhf.web.labeling;
 
 import dev.rlhf.web.api.ApiError;
+import dev.rlhf.web.api.UnreadableJson;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import tools.jackson.core.JacksonException;
 
 /** Turns refusals and unreadable JSON into 4xx answers that name the field. */
 @RestControllerAdvice(assignableTypes = LabelingApiController.class)
@@ -20,13 +20,7 @@ class LabelingApiErrors {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ApiError> unreadable(HttpMessageNotReadableException unreadable) {
-        String field = null;
-        for (Throwable cause = unreadable.getCause(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
-                field = jackson.getPath().get(jackson.getPath().size() - 1).getPropertyName();
-                break;
-            }
-        }
+        String field = UnreadableJson.field(unreadable);
         String message = field == null ? "the request body is not valid JSON for a label"
                 : "'" + field + "' has a value of the wrong type";
         return ResponseEntity.badRequest().body(new ApiError(HttpStatus.BAD_REQUEST.value(), field, message));

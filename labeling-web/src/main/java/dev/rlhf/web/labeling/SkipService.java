@@ -51,7 +51,7 @@ public class SkipService {
     public SkipReceipt skip(long labelerId, SkipRequest request) {
         long assignmentId = LabelSubmissionService.required(request.assignmentId(), "assignmentId");
         SkipReason reason = SkipReason.of(request.reason());
-        String text = validText(request.text());
+        String text = LabelSubmissionService.optionalText(request.text(), "text", MAX_TEXT_LENGTH);
         Stored stored = tx.execute(status -> store(labelerId, assignmentId, reason, text));
         return new SkipReceipt(stored.id(), assignmentId, stored.reason(), stored.text(),
                 assignments.currentOrNext(labelerId).orElse(null));
@@ -89,15 +89,5 @@ public class SkipService {
                 .param("text", text, Types.VARCHAR)
                 .query(Long.class).single();
         return new Stored(id, reason.code(), text);
-    }
-
-    static String validText(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        if (text.length() > MAX_TEXT_LENGTH) {
-            throw LabelingException.badField("text", "text is longer than " + MAX_TEXT_LENGTH + " characters");
-        }
-        return text.strip();
     }
 }

@@ -27,7 +27,7 @@ import java.util.Map;
  * with it.
  */
 @Component
-public class ModelCards {
+public record ModelCards(ModelLineage lineages, SnapshotStatisticsQuery statistics, JdbcClient jdbc) {
     /** A 95% interval wider than ± this is called wide: accuracy differences below it are not evidence. */
     static final double WIDE_INTERVAL = 0.05;
     /** Fewer labelers than this: the preferences of few people. */
@@ -40,16 +40,6 @@ public class ModelCards {
     static final double HIGH_ECE = 0.1;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    private final ModelLineage lineages;
-    private final SnapshotStatisticsQuery statistics;
-    private final JdbcClient jdbc;
-
-    public ModelCards(ModelLineage lineages, SnapshotStatisticsQuery statistics, JdbcClient jdbc) {
-        this.lineages = lineages;
-        this.statistics = statistics;
-        this.jdbc = jdbc;
-    }
 
     public Card of(ModelRegistry.Model m) {
         JsonNode metrics = json(m.metrics());

@@ -14,14 +14,8 @@ import java.nio.file.StandardCopyOption;
  * to a temporary file and moved into place, so a reader sees the old card or the new one, never half of one.
  */
 @Component
-public class ModelReadme {
+public record ModelReadme(ModelCards cards) {
     public static final String FILE = "README.md";
-
-    private final ModelCards cards;
-
-    public ModelReadme(ModelCards cards) {
-        this.cards = cards;
-    }
 
     /** Writes the card of {@code model} to {@code README.md} in its directory (replacing an older one whole). */
     public Path write(ModelRegistry.Model model) {

@@ -19,19 +19,9 @@ import java.util.Map;
  * always at {@code /research/models/ID/card.md}).
  */
 @Component
-public class ModelRegistration {
+public record ModelRegistration(ModelRegistry registry, ModelReadme readme, ModelsDirectory directory) {
     /** The kinds a brought model may be registered as. */
     public static final List<String> KINDS = List.of("BASE", ModelKinds.SFT, ModelKinds.REWARD_MODEL, ModelKinds.POLICY);
-
-    private final ModelRegistry registry;
-    private final ModelReadme readme;
-    private final Path modelsDir;
-
-    ModelRegistration(ModelRegistry registry, ModelReadme readme, ModelsDirectory modelsDir) {
-        this.registry = registry;
-        this.readme = readme;
-        this.modelsDir = modelsDir.path();
-    }
 
     /** The registered model's id, or the refused fields (nothing registered). */
     public record Result(Long id, Map<String, String> errors) {
@@ -41,7 +31,7 @@ public class ModelRegistration {
     }
 
     public Path modelsDir() {
-        return modelsDir;
+        return directory.path();
     }
 
     /** Registers {@code path} (absolute, or relative to the models directory) as a model named {@code name}. */
@@ -54,9 +44,9 @@ public class ModelRegistration {
         if (!KINDS.contains(k)) errors.put("kind", "must be one of " + String.join(", ", KINDS) + ", was " + k);
         Path dir = null;
         if (path == null || path.isBlank()) {
-            errors.put("path", "is required: a Hugging Face model directory inside " + modelsDir);
+            errors.put("path", "is required: a Hugging Face model directory inside " + modelsDir());
         } else {
-            dir = modelsDir.resolve(path.strip()).toAbsolutePath().normalize();
+            dir = modelsDir().resolve(path.strip()).toAbsolutePath().normalize();
             errors.putAll(checkDirectory(dir));
         }
         if (!errors.isEmpty()) return new Result(null, errors);
@@ -68,8 +58,8 @@ public class ModelRegistration {
     private Map<String, String> checkDirectory(Path dir) {
         if (!Files.isDirectory(dir)) return Map.of("path", "no directory " + dir);
         try {
-            if (!Files.isDirectory(modelsDir) || !dir.toRealPath().startsWith(modelsDir.toRealPath())) {
-                return Map.of("path", "must be inside the models directory " + modelsDir + ", was " + dir);
+            if (!Files.isDirectory(modelsDir()) || !dir.toRealPath().startsWith(modelsDir().toRealPath())) {
+                return Map.of("path", "must be inside the models directory " + modelsDir() + ", was " + dir);
             }
         } catch (IOException e) {
             return Map.of("path", dir + " could not be resolved (" + e.getMessage() + ")");

@@ -8,18 +8,12 @@ import java.util.Optional;
 
 /** The {@code models} table: every trained model with its lineage (run, parent model, label snapshot) and metrics. */
 @Component
-public class ModelRegistry {
+public record ModelRegistry(JdbcClient jdbc) {
     public record Model(long id, String name, String kind, String path, Long parentModelId, Long runId, Long snapshotId,
                         String metrics, java.time.Instant createdAt) {}
 
     /** The run that made a model, as the registry's pages and cards show it (its config as stored, JSON text). */
     public record MadeBy(long id, String name, String kind, String config, java.time.Instant createdAt) {}
-
-    private final JdbcClient jdbc;
-
-    public ModelRegistry(JdbcClient jdbc) {
-        this.jdbc = jdbc;
-    }
 
     public long register(String name, String kind, String path, Long parentModelId, Long runId, Long snapshotId,
                          String metricsJson) {

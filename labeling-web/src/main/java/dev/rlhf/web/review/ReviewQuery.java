@@ -33,14 +33,7 @@ class ReviewQuery {
     ReviewPage page(ReviewFilter filter) {
         List<String> where = new ArrayList<>(List.of("(l.note IS NOT NULL OR l.flags <> '{}'::text[])"));
         Map<String, Object> params = new HashMap<>();
-        if (filter.batchId() != null) {
-            where.add("c.batch_id = :batch");
-            params.put("batch", filter.batchId());
-        }
-        if (filter.labelerId() != null) {
-            where.add("l.labeler_id = :labeler");
-            params.put("labeler", filter.labelerId());
-        }
+        byBatchAndLabeler(filter, "c.batch_id", "l.labeler_id", where, params);
         if (filter.flag() != null) {
             where.add("l.flags @> ARRAY[:flag]::text[]");
             params.put("flag", filter.flag());
@@ -65,14 +58,7 @@ class ReviewQuery {
 
         List<String> skipWhere = new ArrayList<>(List.of("true"));
         Map<String, Object> skipParams = new HashMap<>();
-        if (filter.batchId() != null) {
-            skipWhere.add("s.batch_id = :batch");
-            skipParams.put("batch", filter.batchId());
-        }
-        if (filter.labelerId() != null) {
-            skipWhere.add("s.labeler_id = :labeler");
-            skipParams.put("labeler", filter.labelerId());
-        }
+        byBatchAndLabeler(filter, "s.batch_id", "s.labeler_id", skipWhere, skipParams);
         String skipFrom = " FROM skips s WHERE " + String.join(" AND ", skipWhere);
         Map<String, Long> byReason = new LinkedHashMap<>();
         jdbc.sql("SELECT s.reason, count(*) AS n" + skipFrom + " GROUP BY s.reason ORDER BY count(*) DESC, s.reason")
@@ -103,6 +89,19 @@ class ReviewQuery {
                                        UNION SELECT s.labeler_id FROM skips s)
                         ORDER BY u.username""")
                 .query((rs, n) -> new Choice(rs.getLong(1), rs.getString(2))).list();
+    }
+
+    /** Adds the filter's batch and labeler (on these columns) to {@code where}, their values to {@code params}. */
+    private static void byBatchAndLabeler(ReviewFilter filter, String batchColumn, String labelerColumn, List<String> where,
+                                          Map<String, Object> params) {
+        if (filter.batchId() != null) {
+            where.add(batchColumn + " = :batch");
+            params.put("batch", filter.batchId());
+        }
+        if (filter.labelerId() != null) {
+            where.add(labelerColumn + " = :labeler");
+            params.put("labeler", filter.labelerId());
+        }
     }
 
     static ReviewedSkip skip(ResultSet rs) throws SQLException {

@@ -43,11 +43,6 @@ import java.util.Optional;
 @Component
 public record DpoExecutor(LabelSnapshots snapshots, TrainedModels trained) implements RunExecutor {
     @Override
-    public RunKind kind() {
-        return RunKind.DPO;
-    }
-
-    @Override
     public long execute(RunContext ctx) throws Exception {
         Run run = ctx.run();
         DpoConfig config = ConfigForm.stored(DpoConfig.defaults(), ctx.config().path("dpo"), "DPO");

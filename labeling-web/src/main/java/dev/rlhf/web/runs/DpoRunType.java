@@ -41,6 +41,11 @@ record DpoRunType(RunInputs inputs, DpoExecutor executor) implements RunType {
             .help("seed", "seeds the split and the order of the pairs");
 
     @Override
+    public RunKind kind() {
+        return RunKind.DPO;
+    }
+
+    @Override
     public List<FormField> fields() {
         List<FormField> f = new ArrayList<>(List.of(FormField.of("name", ""), FormField.of("snapshotId", ""),
                 FormField.of("baseModelId", "")));
@@ -59,6 +64,6 @@ record DpoRunType(RunInputs inputs, DpoExecutor executor) implements RunType {
         if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
         ObjectNode stored = JsonNodeFactory.instance.objectNode();
         stored.set("dpo", SpecBinder.toJson(config));
-        return inputs.queue(name, RunKind.DPO, stored.toString(), policy, snapshotId, userId);
+        return inputs.queue(name, kind(), stored.toString(), policy, snapshotId, userId);
     }
 }

@@ -25,11 +25,6 @@ import java.util.Locale;
 @Component
 public record PpoExecutor(PromptSets promptSets, TrainedModels trained) implements RunExecutor {
     @Override
-    public RunKind kind() {
-        return RunKind.PPO;
-    }
-
-    @Override
     public long execute(RunContext ctx) throws Exception {
         Run run = ctx.run();
         PpoConfig config = ConfigForm.stored(PpoConfig.defaults(), ctx.config().path("ppo"), "PPO"); // numbers, or text in older runs

@@ -44,6 +44,11 @@ record PpoRunType(RunInputs inputs, PpoExecutor executor) implements RunType {
             .help("samplesShown", "rows in that table");
 
     @Override
+    public RunKind kind() {
+        return RunKind.PPO;
+    }
+
+    @Override
     public List<FormField> fields() {
         return LAYOUT.apply(PpoSpec.formFields(PpoConfig.defaults()), "PPO details");
     }
@@ -65,6 +70,6 @@ record PpoRunType(RunInputs inputs, PpoExecutor executor) implements RunType {
         ObjectNode stored = SpecBinder.toJson(spec.spec());
         stored.put("rewardModelId", rewardModel);
         stored.set("ppo", SpecBinder.toJson(config));
-        return inputs.queue(name, RunKind.PPO, stored.toString(), policy, null, userId);
+        return inputs.queue(name, kind(), stored.toString(), policy, null, userId);
     }
 }

@@ -42,11 +42,6 @@ public record RewardModelExecutor(LabelSnapshots snapshots, TrainedModels traine
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Override
-    public RunKind kind() {
-        return RunKind.REWARD_MODEL;
-    }
-
-    @Override
     public long execute(RunContext ctx) throws Exception {
         Run run = ctx.run();
         if (run.snapshotId() == null) throw new IllegalArgumentException("snapshotId: a reward-model run needs a label snapshot");

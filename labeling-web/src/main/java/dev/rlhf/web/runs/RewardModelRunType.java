@@ -31,6 +31,11 @@ record RewardModelRunType(RunInputs inputs, TransactionTemplate tx, RewardModelE
             .help("seed", "seeds the initialisation and the order of the comparisons (and the split, unless splitSeed)")
             .help("ensembleSize", "members trained together with seeds seed, seed + 1, …; 1: one model");
 
+    @Override
+    public RunKind kind() {
+        return RunKind.REWARD_MODEL;
+    }
+
     /**
      * The inputs, then the spec's fields with their defaults; the {@link RewardModelSpec#TRUNK_DEPENDENT} fields are
      * empty (left empty, they take the chosen trunk's defaults), so is {@code splitSeed} (the seed).
@@ -87,13 +92,13 @@ record RewardModelRunType(RunInputs inputs, TransactionTemplate tx, RewardModelE
         if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
         RewardModelSpec spec = bound.spec();
         if (spec.ensembleSize() == 1) {
-            return inputs.queue(name, RunKind.REWARD_MODEL, SpecBinder.toJson(spec.member(0)).toString(), baseModelId, snapshotId, userId);
+            return inputs.queue(name, kind(), SpecBinder.toJson(spec.member(0)).toString(), baseModelId, snapshotId, userId);
         }
         List<Long> ids = tx.execute(status -> {
             List<Long> queued = new ArrayList<>();
             for (int i = 0; i < spec.ensembleSize(); i++) {
                 RewardModelSpec member = spec.member(i);
-                queued.add(inputs.enqueue(name + " · seed " + member.seed(), RunKind.REWARD_MODEL,
+                queued.add(inputs.enqueue(name + " · seed " + member.seed(), kind(),
                         SpecBinder.toJson(member).toString(), baseModelId, snapshotId, userId));
             }
             return queued;

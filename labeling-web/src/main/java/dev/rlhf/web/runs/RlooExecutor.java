@@ -37,11 +37,6 @@ import java.util.Optional;
 @Component
 public record RlooExecutor(PromptSets promptSets, TrainedModels trained) implements RunExecutor {
     @Override
-    public RunKind kind() {
-        return RunKind.RLOO;
-    }
-
-    @Override
     public long execute(RunContext ctx) throws Exception {
         Run run = ctx.run();
         RlooConfig config = ConfigForm.stored(RlooConfig.defaults(), ctx.config().path("rloo"), "RLOO");

@@ -39,6 +39,11 @@ record RlooRunType(RunInputs inputs, RlooExecutor executor) implements RunType {
             .help("klCoef", "β in R = score − β·KL to the reference, folded into each response's reward");
 
     @Override
+    public RunKind kind() {
+        return RunKind.RLOO;
+    }
+
+    @Override
     public List<FormField> fields() {
         return LAYOUT.apply(PpoSpec.formFields(RlooConfig.defaults()), "RLOO details");
     }
@@ -57,6 +62,6 @@ record RlooRunType(RunInputs inputs, RlooExecutor executor) implements RunType {
         ObjectNode stored = SpecBinder.toJson(spec.spec());
         stored.put("rewardModelId", rewardModel);
         stored.set("rloo", SpecBinder.toJson(config));
-        return inputs.queue(name, RunKind.RLOO, stored.toString(), policy, null, userId);
+        return inputs.queue(name, kind(), stored.toString(), policy, null, userId);
     }
 }

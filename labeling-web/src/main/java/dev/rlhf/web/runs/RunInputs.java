@@ -15,21 +15,8 @@ import java.util.Set;
  * set with posts; reading the spec ({@link SpecBinder}); queueing the run.
  */
 @Component
-public class RunInputs {
-    private final ModelRegistry registry;
-    private final LabelSnapshots snapshots;
-    private final PromptSets promptSets;
-    private final SpecBinder binder;
-    private final RunQueue queue;
-
-    public RunInputs(ModelRegistry registry, LabelSnapshots snapshots, PromptSets promptSets, SpecBinder binder, RunQueue queue) {
-        this.registry = registry;
-        this.snapshots = snapshots;
-        this.promptSets = promptSets;
-        this.binder = binder;
-        this.queue = queue;
-    }
-
+public record RunInputs(ModelRegistry registry, LabelSnapshots snapshots, PromptSets promptSets, SpecBinder binder,
+                        RunQueue queue) {
     public <R extends Record & RunSpec> SpecBinder.Bound<R> spec(Class<R> type, R defaults, Map<String, String> values) {
         return binder.bind(type, defaults, values);
     }

@@ -21,16 +21,8 @@ import java.util.Set;
  * (or to FAILED once its attempts are spent). Every write a worker makes is conditional on still holding the run.
  */
 @Component
-public class RunQueue {
+public record RunQueue(JdbcClient jdbc, TransactionTemplate tx) {
     static final int LOG_TAIL_CHARS = 20_000;
-
-    private final JdbcClient jdbc;
-    private final TransactionTemplate tx;
-
-    public RunQueue(JdbcClient jdbc, TransactionTemplate tx) {
-        this.jdbc = jdbc;
-        this.tx = tx;
-    }
 
     public long enqueue(String name, RunKind kind, String configJson, Long baseModelId, Long snapshotId, Long createdBy) {
         return jdbc.sql("""

@@ -10,10 +10,8 @@ import java.util.Map;
  * registration; the launcher, the pages, the API and the worker look a kind up there and switch on nothing.
  */
 public interface RunType {
-    /** The kind: its executor's. */
-    default RunKind kind() {
-        return executor().kind();
-    }
+    /** The kind, declared here only: its runs are queued as this kind and executed by {@link #executor()}. */
+    RunKind kind();
 
     /** The form's fields in the order the form shows them, each in its group (see {@link FormLayout}). */
     List<FormField> fields();

@@ -16,9 +16,6 @@ public class RunTypes {
     public RunTypes(List<RunType> registered) {
         for (RunType t : registered) {
             if (types.put(t.kind(), t) != null) throw new IllegalStateException("two registrations of run kind " + t.kind());
-            if (t.executor().kind() != t.kind()) {
-                throw new IllegalStateException("run kind " + t.kind() + " registers the executor of " + t.executor().kind());
-            }
         }
         for (RunKind k : RunKind.values()) {
             if (!types.containsKey(k)) throw new IllegalStateException("no registration of run kind " + k);

@@ -42,11 +42,6 @@ public record SftExecutor(PromptSets promptSets, TrainedModels trained, SpecBind
     private static final Pattern CHECKPOINT_STEP = Pattern.compile("checkpoint-(\\d+)$");
 
     @Override
-    public RunKind kind() {
-        return RunKind.SFT;
-    }
-
-    @Override
     public long execute(RunContext ctx) throws Exception {
         SftSpec spec = binder.stored(SftSpec.class, SftSpec.defaults(), ctx.config());
         Run run = ctx.run();

@@ -19,6 +19,11 @@ record SftRunType(RunInputs inputs, SftExecutor executor) implements RunType {
             .help("baseModelId", "the registered model to fine-tune; empty: a new model from scratch (byte tokenizer)");
 
     @Override
+    public RunKind kind() {
+        return RunKind.SFT;
+    }
+
+    @Override
     public List<FormField> fields() {
         List<FormField> f = new ArrayList<>(List.of(FormField.of("name", ""), FormField.of("baseModelId", "")));
         f.addAll(SpecBinder.fields(SftSpec.defaults()));
@@ -34,6 +39,6 @@ record SftRunType(RunInputs inputs, SftExecutor executor) implements RunType {
         spec.errors().forEach(errors::putIfAbsent);
         if (spec.ok()) inputs.promptSetHasPosts(spec.spec().promptSet(), errors);
         if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
-        return inputs.queue(name, RunKind.SFT, SpecBinder.toJson(spec.spec()).toString(), baseModelId, null, userId);
+        return inputs.queue(name, kind(), SpecBinder.toJson(spec.spec()).toString(), baseModelId, null, userId);
     }
 }

@@ -21,7 +21,7 @@ import java.util.Map;
  * Validation constraints and {@link RunSpec#crossFieldErrors()}. Errors are keyed by field, in component order.
  */
 @Component
-public class SpecBinder {
+public record SpecBinder(Validator validator) {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** The spec, or the refused fields (the spec is then null). */
@@ -29,12 +29,6 @@ public class SpecBinder {
         public boolean ok() {
             return errors.isEmpty();
         }
-    }
-
-    private final Validator validator;
-
-    public SpecBinder(Validator validator) {
-        this.validator = validator;
     }
 
     public <R extends Record & RunSpec> Bound<R> bind(Class<R> type, R defaults, Map<String, String> values) {

@@ -26,10 +26,6 @@ class RunQueueTest extends OwnWorkerTest {
     Map<RunKind, RunExecutor> counting(Map<Long, AtomicInteger> executions) {
         Map<RunKind, RunExecutor> m = new EnumMap<>(RunKind.class);
         m.put(RunKind.SFT, new RunExecutor() {
-            public RunKind kind() {
-                return RunKind.SFT;
-            }
-
             public long execute(RunContext context) throws Exception {
                 executions.computeIfAbsent(context.run().id(), k -> new AtomicInteger()).incrementAndGet();
                 return sft.execute(context);

@@ -10,7 +10,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +24,7 @@ class WorkerKilledMidRunTest extends OwnWorkerTest {
     static final String CONFIG = RunTestSupport.slowSft(120, 10);
 
     @Autowired
-    List<RunExecutor> executors;
+    RunTypes types;
     @Autowired
     EmbeddedDatabase database;
 
@@ -33,9 +32,7 @@ class WorkerKilledMidRunTest extends OwnWorkerTest {
     Path workDir;
 
     RunWorker worker(String id) {
-        Map<RunKind, RunExecutor> byKind = new java.util.EnumMap<>(RunKind.class);
-        executors.forEach(e -> byKind.put(e.kind(), e));
-        RunWorker w = new RunWorker(id, queue, registry, byKind, RunTestSupport.fast(workers, Duration.ofSeconds(2))).start();
+        RunWorker w = new RunWorker(id, queue, registry, types.executors(), RunTestSupport.fast(workers, Duration.ofSeconds(2))).start();
         started.add(w);
         return w;
     }
