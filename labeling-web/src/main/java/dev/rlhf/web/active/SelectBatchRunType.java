@@ -39,21 +39,7 @@ record SelectBatchRunType(RunQueue queue, ModelRegistry registry, BatchBuilder b
     static final FormLayout LAYOUT = new FormLayout()
             .group(FormLayout.MODEL, "name", "members")
             .group(FormLayout.DATA, "posts", "sources")
-            .group("Selection", "method", "measure", "batchSize", "seed")
-            .help("name", "shown in the queue and on the run's page")
-            .help("members", "the ensemble: two or more registered reward models that score every candidate pair")
-            .help("posts", "the posts whose summaries form the candidate pairs (source ids, comma or space separated)")
-            .help("sources", "the summaries' sources: policies by name, or reference")
-            .help("method", "DISAGREEMENT: the pairs the members disagree on most; RANDOM: as many at random from the same pool")
-            .help("measure", "std over the members of σ(Δr) (STD_PROBABILITY) or of Δr (STD_DELTA)")
-            .help("batchSize", "pairs the new batch gets (N)")
-            .help("seed", "seeds the RANDOM selection")
-            .help("batchName", "the name of the DRAFT batch the run builds")
-            .help("mode", "PAIRWISE: disagreement is measured on pairs")
-            .help("overlapK", "labels collected per comparison (K labellers each)")
-            .help("tiesAllowed", "true: labellers may answer that both summaries are equally good")
-            .help("goldRate", "share of gold comparisons mixed in to check the labellers; 0: none")
-            .help("priority", "a higher priority batch is assigned first");
+            .group("Selection", "method", "measure", "batchSize", "seed");
 
     @Override
     public String template() {
@@ -74,7 +60,7 @@ record SelectBatchRunType(RunQueue queue, ModelRegistry registry, BatchBuilder b
 
     @Override
     public List<FormField> fields() {
-        return LAYOUT.apply(List.of(FormField.of("name", ""), FormField.of("batchName", ""), FormField.of("members", ""),
+        return LAYOUT.apply(kind(), List.of(FormField.of("name", ""), FormField.of("batchName", ""), FormField.of("members", ""),
                 FormField.of("method", SelectionMethod.DISAGREEMENT), FormField.of("measure", DisagreementMeasure.STD_PROBABILITY),
                 FormField.of("batchSize", 50), FormField.of("seed", 0), FormField.of("posts", ""),
                 FormField.of("sources", BatchSpec.REFERENCE), FormField.of("mode", BatchMode.PAIRWISE),

@@ -30,18 +30,7 @@ record EvaluationRunType(RunInputs inputs, HeldOutPosts heldOut, EvaluationExecu
             .group(FormLayout.MODEL, "name", "baseModelId", "opponentModelId", "rewardModelId")
             .group(FormLayout.DATA, "postCount", "seed")
             .group("Evaluation", "overlapK", "tiesAllowed")
-            .group("Sampling", "temperature", "topP", "topK", "maxNewTokens")
-            .help("baseModelId", "the policy to evaluate (an SFT or PPO/DPO/RLOO policy)")
-            .help("opponentModelId", "the policy it is compared with; empty: the posts' reference summaries")
-            .help("rewardModelId", "optional: a reward model whose predicted win rate is shown beside the labellers'")
-            .help("postCount", "held-out posts sampled; each gets one policy-vs-opponent comparison")
-            .help("seed", "seeds the draw of the posts and the sampling")
-            .help("overlapK", "labels collected per comparison (K labellers each)")
-            .help("tiesAllowed", "true: labellers may answer that both summaries are equally good")
-            .help("temperature", "sampling temperature of both policies")
-            .help("topP", "nucleus sampling: sample among the likeliest tokens that hold this much probability; 1: all")
-            .help("topK", "sample among the k likeliest tokens; 0: all")
-            .help("maxNewTokens", "new tokens per summary at most");
+            .group("Sampling", "temperature", "topP", "topK", "maxNewTokens");
 
     @Override
     public RunKind kind() {
@@ -51,7 +40,7 @@ record EvaluationRunType(RunInputs inputs, HeldOutPosts heldOut, EvaluationExecu
     @Override
     public List<FormField> fields() {
         EvaluationSpec d = EvaluationSpec.defaults();
-        return LAYOUT.apply(List.of(FormField.of("name", ""), FormField.of("baseModelId", ""), FormField.of("opponentModelId", ""),
+        return LAYOUT.apply(kind(), List.of(FormField.of("name", ""), FormField.of("baseModelId", ""), FormField.of("opponentModelId", ""),
                 FormField.of("rewardModelId", ""), FormField.of("postCount", d.postCount()), FormField.of("overlapK", d.overlapK()),
                 FormField.of("tiesAllowed", d.tiesAllowed()), FormField.of("temperature", d.temperature()),
                 FormField.of("topP", d.topP()), FormField.of("topK", d.topK()), FormField.of("maxNewTokens", d.maxNewTokens()),

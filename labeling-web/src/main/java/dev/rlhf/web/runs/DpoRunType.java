@@ -28,17 +28,7 @@ record DpoRunType(RunInputs inputs, DpoExecutor executor) implements RunType {
             .group(FormLayout.DATA, "snapshotId", "validationFraction", "maxLength")
             .group(FormLayout.OPTIMISATION, "steps", "batchSize", "learningRate", "minLearningRate", "warmupSteps",
                     "maxGradNorm", "weightDecay", "adamBeta1", "adamBeta2", "adamEps", "forwardBatchSize",
-                    "checkpointEvery", "seed")
-            .help("baseModelId", "the policy to start from (an SFT model), also the frozen reference")
-            .help("snapshotId", "the frozen pairwise labels (best-of-4 as its implied pairs)")
-            .help("beta", "strength of the implicit KL constraint to the reference (Rafailov et al. 2023: 0.1)")
-            .help("loss", "sigmoid (DPO) or ipo (Azar et al. 2023)")
-            .help("labelSmoothing", "probability that a label is wrong (conservative DPO); sigmoid only")
-            .help("validationFraction", "share of the snapshot's posts held out to measure the implicit reward's accuracy")
-            .help("maxLength", "prompt + response tokens at most; a longer prompt is shortened at a word boundary")
-            .help("batchSize", "preference pairs per optimizer step")
-            .help("forwardBatchSize", "pairs per gradient-free pass (reference log-probs, validation)")
-            .help("seed", "seeds the split and the order of the pairs");
+                    "checkpointEvery", "seed");
 
     @Override
     public RunKind kind() {
@@ -50,7 +40,7 @@ record DpoRunType(RunInputs inputs, DpoExecutor executor) implements RunType {
         List<FormField> f = new ArrayList<>(List.of(FormField.of("name", ""), FormField.of("snapshotId", ""),
                 FormField.of("baseModelId", "")));
         f.addAll(SpecBinder.fields(DpoConfig.defaults()));
-        return LAYOUT.apply(f, "DPO details");
+        return LAYOUT.apply(kind(), f, "DPO details");
     }
 
     @Override

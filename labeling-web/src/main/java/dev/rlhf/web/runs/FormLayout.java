@@ -7,35 +7,32 @@ import java.util.Map;
 
 /**
  * Where a kind's form fields are shown: each named group (a fieldset with that legend, in the order the groups are
- * named) lists its fields; a field no group names goes to the last group, the kind's own ("PPO details"). Help lines
- * given here replace the shared ones of {@link FieldHelp}. Each kind declares its layout once, next to its fields.
+ * named) lists its fields; a field no group names goes to the last group, the kind's own ("PPO details"). A kind's
+ * own help lines ({@link FieldHelp}) replace the shared ones. Each kind declares its layout once, next to its fields.
  */
 public final class FormLayout {
     public static final String MODEL = "Model", DATA = "Data", OPTIMISATION = "Optimisation";
 
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
-    private final Map<String, String> help = new LinkedHashMap<>();
 
     public FormLayout group(String legend, String... names) {
         groups.computeIfAbsent(legend, g -> new ArrayList<>()).addAll(List.of(names));
         return this;
     }
 
-    public FormLayout help(String name, String text) {
-        help.put(name, text);
-        return this;
-    }
-
-    /** The fields with their groups and help, ordered by group (each group keeps the fields' own order). */
-    public List<FormField> apply(List<FormField> fields, String rest) {
+    /**
+     * The fields with their groups, and {@code kind}'s own help lines ({@link FieldHelp#of(RunKind, String)}) where it
+     * has them, ordered by group (each group keeps the fields' own order).
+     */
+    public List<FormField> apply(RunKind kind, List<FormField> fields, String rest) {
         Map<String, List<FormField>> byGroup = new LinkedHashMap<>();
         groups.keySet().forEach(g -> byGroup.put(g, new ArrayList<>()));
         byGroup.putIfAbsent(rest, new ArrayList<>());
         for (FormField f : fields) {
             String group = rest;
             for (var g : groups.entrySet()) if (g.getValue().contains(f.name())) group = g.getKey();
-            FormField placed = f.in(group);
-            byGroup.get(group).add(help.containsKey(f.name()) ? placed.help(help.get(f.name())) : placed);
+            String own = FieldHelp.of(kind, f.name());
+            byGroup.get(group).add(own == null ? f.in(group) : f.in(group).help(own));
         }
         List<FormField> out = new ArrayList<>();
         byGroup.values().forEach(out::addAll);

@@ -20,16 +20,7 @@ record RewardModelRunType(RunInputs inputs, TransactionTemplate tx, RewardModelE
             .group(FormLayout.MODEL, "name", "baseModelId", "nLayer", "nHead", "nEmbd", "nPositions")
             .group(FormLayout.DATA, "snapshotId", "validationFraction", "splitSeed")
             .group(FormLayout.OPTIMISATION, "learningRate", "minLearningRate", "epochs", "batchSize", "microBatchSize",
-                    "maxGradNorm", "checkpointEvery", "seed", "precision")
-            .help("baseModelId", "the trunk: a registered SFT or pretrained model; empty: a new trunk from scratch (byte tokenizer)")
-            .help("snapshotId", "the frozen labels to train on (best-of-4 as its implied pairs)")
-            .help("epochs", "passes over the training comparisons")
-            .help("microBatchSize", "comparisons per forward and backward pass; their gradients add up to batchSize")
-            .help("validationFraction", "share of the snapshot's posts held out (by post) to measure validation accuracy")
-            .help("learningCurve", "fractions of the training examples, e.g. 0.25, 0.5: each retrains a fresh model on that share; empty: none")
-            .help("checkpointEvery", "save a checkpoint every this many steps (and always at the end)")
-            .help("seed", "seeds the initialisation and the order of the comparisons (and the split, unless splitSeed)")
-            .help("ensembleSize", "members trained together with seeds seed, seed + 1, …; 1: one model");
+                    "maxGradNorm", "checkpointEvery", "seed", "precision");
 
     @Override
     public RunKind kind() {
@@ -58,7 +49,7 @@ record RewardModelRunType(RunInputs inputs, TransactionTemplate tx, RewardModelE
                 f.add(field);
             }
         }
-        return LAYOUT.apply(f, "Reward model details");
+        return LAYOUT.apply(kind(), f, "Reward model details");
     }
 
     /** The defaults of the trunk-dependent fields, as form text, for a registered trunk or one from scratch. */

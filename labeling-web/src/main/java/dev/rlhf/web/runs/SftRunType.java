@@ -15,8 +15,7 @@ record SftRunType(RunInputs inputs, SftExecutor executor) implements RunType {
     static final FormLayout LAYOUT = new FormLayout()
             .group(FormLayout.MODEL, "name", "baseModelId", "nLayer", "nHead", "nEmbd", "nPositions")
             .group(FormLayout.DATA, "maxPosts", "promptSplit", "promptSubreddit")
-            .group(FormLayout.OPTIMISATION)
-            .help("baseModelId", "the registered model to fine-tune; empty: a new model from scratch (byte tokenizer)");
+            .group(FormLayout.OPTIMISATION);
 
     @Override
     public RunKind kind() {
@@ -27,7 +26,7 @@ record SftRunType(RunInputs inputs, SftExecutor executor) implements RunType {
     public List<FormField> fields() {
         List<FormField> f = new ArrayList<>(List.of(FormField.of("name", ""), FormField.of("baseModelId", "")));
         f.addAll(SpecBinder.fields(SftSpec.defaults()));
-        return LAYOUT.apply(f, FormLayout.OPTIMISATION);
+        return LAYOUT.apply(kind(), f, FormLayout.OPTIMISATION);
     }
 
     @Override

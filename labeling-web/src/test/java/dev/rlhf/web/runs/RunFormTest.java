@@ -60,6 +60,28 @@ class RunFormTest extends MockMvcTest {
     }
 
     @Test
+    void everyKindsOwnHelpLineNamesAFieldOfItsFormAndReplacesTheSharedOne() throws Exception {
+        java.util.Properties lines = new java.util.Properties();
+        try (var in = FieldHelp.class.getResourceAsStream("field-help.properties")) {
+            lines.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        int own = 0;
+        for (String key : lines.stringPropertyNames()) {
+            if (!key.contains(".")) continue;
+            own++;
+            RunKind kind = RunKind.valueOf(key.substring(0, key.indexOf('.')));
+            String field = key.substring(key.indexOf('.') + 1);
+            assertThat(types.get(kind).fields()).as(key).filteredOn(f -> f.name().equals(field)).singleElement()
+                    .satisfies(f -> assertThat(f.help()).isEqualTo(lines.getProperty(key)));
+        }
+        assertThat(own).isGreaterThan(50);
+        assertThat(types.get(RunKind.PPO).fields()).filteredOn(f -> f.name().equals("baseModelId")).singleElement()
+                .satisfies(f -> assertThat(f.help()).isEqualTo("the policy to start from (an SFT model); also the frozen reference of the KL penalty"));
+        assertThat(types.get(RunKind.SFT).fields()).filteredOn(f -> f.name().equals("learningRate")).singleElement()
+                .satisfies(f -> assertThat(f.help()).isEqualTo(FieldHelp.of("learningRate")));
+    }
+
+    @Test
     void everyFormShowsItsFieldsInFieldsetsEachWithItsHelpAndItsDefault() throws Exception {
         var researcher = fixtures.signedIn(Role.RESEARCHER);
         Map<RunKind, List<String>> legends = Map.of(
