@@ -16,39 +16,20 @@ import java.util.function.BooleanSupplier;
  * {@link RunStopped} once the run was cancelled (seen on the heartbeat) or the worker is shutting down. After the
  * worker was killed every write is dropped, as a dead process would write nothing.
  */
-public final class RunContext {
-    private final Run run;
-    private final JsonNode config;
-    private final String workerId;
-    private final RunQueue queue;
-    private final ModelRegistry registry;
-    private final Path modelsDir;
-    private final BooleanSupplier stopRequested;
-    private final BooleanSupplier killed;
-    private JsonlSink jsonl;
+public record RunContext(Run run, JsonNode config, ModelRegistry registry, Path runDir, Attempt attempt) {
 
-    RunContext(Run run, JsonNode config, String workerId, RunQueue queue, ModelRegistry registry, Path modelsDir,
-               BooleanSupplier stopRequested, BooleanSupplier killed) {
-        this.run = run;
-        this.config = config;
-        this.workerId = workerId;
-        this.queue = queue;
-        this.registry = registry;
-        this.modelsDir = modelsDir;
-        this.stopRequested = stopRequested;
-        this.killed = killed;
-    }
+    /**
+     * The worker's side of one attempt at the run, which only the worker sees: its id, the queue the writes go to,
+     * whether the run should stop or the worker was killed, and the run's {@code metrics.jsonl}.
+     */
+    record Attempt(String workerId, RunQueue queue, BooleanSupplier stopRequested, BooleanSupplier killed, JsonlSink jsonl) {}
 
-    public Run run() {
-        return run;
-    }
-
-    public JsonNode config() {
-        return config;
-    }
-
-    public ModelRegistry registry() {
-        return registry;
+    /** The context of an attempt by worker {@code workerId}; the run's directory is {@code modelsDir/run-ID}. */
+    static RunContext of(Run run, JsonNode config, String workerId, RunQueue queue, ModelRegistry registry, Path modelsDir,
+                         BooleanSupplier stopRequested, BooleanSupplier killed) {
+        Path runDir = modelsDir.resolve("run-" + run.id());
+        return new RunContext(run, config, registry, runDir,
+                new Attempt(workerId, queue, stopRequested, killed, JsonlSink.in(runDir)));
     }
 
     /** The registered model {@code id}; none is refused naming {@code field} ("baseModelId: no model 7"). */
@@ -61,14 +42,9 @@ public final class RunContext {
         return Path.of(model("baseModelId", run.baseModelId()).path());
     }
 
-    /** This run's own directory under the models directory: checkpoints and the final model. */
-    public Path runDir() {
-        return modelsDir.resolve("run-" + run.id());
-    }
-
     public void checkStop() {
-        if (killed.getAsBoolean()) throw new RunStopped("worker " + workerId + " was killed");
-        if (stopRequested.getAsBoolean()) throw new RunStopped("stopped: the run was cancelled or its lease was lost");
+        if (attempt.killed().getAsBoolean()) throw new RunStopped("worker " + attempt.workerId() + " was killed");
+        if (attempt.stopRequested().getAsBoolean()) throw new RunStopped("stopped: the run was cancelled or its lease was lost");
     }
 
     /**
@@ -76,9 +52,9 @@ public final class RunContext {
      * kept; a step already in the file is not written again).
      */
     public void metrics(long step, Map<String, Double> values) {
-        if (killed.getAsBoolean()) return;
-        queue.metrics(run.id(), step, values);
-        jsonl().log(step, values);
+        if (killed()) return;
+        attempt.queue().metrics(run.id(), step, values);
+        attempt.jsonl().log(step, values);
     }
 
     /** The sink trainers report to: {@link #metrics}, {@link #progress}, {@link #checkpoint} and {@link #log}. */
@@ -86,34 +62,32 @@ public final class RunContext {
         return new RunSink(this);
     }
 
-    private synchronized JsonlSink jsonl() {
-        if (jsonl == null) jsonl = JsonlSink.in(runDir());
-        return jsonl;
-    }
-
     /** Closes {@code metrics.jsonl}; the worker calls it when the run's attempt ends. */
-    synchronized void close() {
-        if (jsonl != null) jsonl.close();
-        jsonl = null;
+    void close() {
+        attempt.jsonl().close();
     }
 
     public void progress(int step, int total) {
-        if (!killed.getAsBoolean()) queue.progress(run.id(), workerId, step, total);
+        if (!killed()) attempt.queue().progress(run.id(), attempt.workerId(), step, total);
     }
 
     public void log(String line) {
-        if (!killed.getAsBoolean()) queue.appendLog(run.id(), line);
+        if (!killed()) attempt.queue().appendLog(run.id(), line);
     }
 
     public void device(String device) {
-        if (!killed.getAsBoolean()) queue.device(run.id(), device);
+        if (!killed()) attempt.queue().device(run.id(), device);
     }
 
     public void checkpoint(Path dir) {
-        if (!killed.getAsBoolean()) queue.checkpoint(run.id(), workerId, dir.toString());
+        if (!killed()) attempt.queue().checkpoint(run.id(), attempt.workerId(), dir.toString());
     }
 
     public void sample(long step, Long postId, String prompt, String completion, Double reward, Double kl) {
-        if (!killed.getAsBoolean()) queue.sample(run.id(), step, postId, prompt, completion, reward, kl);
+        if (!killed()) attempt.queue().sample(run.id(), step, postId, prompt, completion, reward, kl);
+    }
+
+    private boolean killed() {
+        return attempt.killed().getAsBoolean();
     }
 }

@@ -1,12 +1,15 @@
 package dev.rlhf.web.runs;
 
+import dev.rlhf.web.models.ModelKinds;
 import dev.rlhf.web.models.ModelRegistry;
 import dev.rlhf.web.snapshots.LabelSnapshots;
 import dev.rlhf.web.snapshots.PromptSet;
 import dev.rlhf.web.snapshots.PromptSets;
 
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ObjectNode;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,6 +22,29 @@ public record RunInputs(ModelRegistry registry, LabelSnapshots snapshots, Prompt
                         RunQueue queue) {
     public <R extends Record & RunSpec> SpecBinder.Bound<R> spec(Class<R> type, R defaults, Map<String, String> values) {
         return binder.bind(type, defaults, values);
+    }
+
+    /**
+     * Checks and queues a run of a policy trainer against a reward model (PPO, RLOO): the policy in {@code baseModelId}
+     * and the reward model in {@code rewardModelId}, both registered with their kinds, {@link PpoSpec}'s prompt set
+     * (which must hold posts) and the trainer's config record (its fields by name, {@code what} in messages), stored
+     * as {@code {maxPosts, promptSplit, promptSubreddit, rewardModelId, KEY: {every config field}}}.
+     */
+    public RunLauncher.Result queueAgainstRewardModel(RunKind kind, Map<String, String> values, Record defaults, String what,
+                                                      String key, Long userId) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String name = name(values, errors);
+        Long policy = requiredModel(values, "baseModelId", ModelKinds.POLICIES, ": the policy to start from (an SFT model)", errors);
+        Long rewardModel = requiredModel(values, "rewardModelId", Set.of(ModelKinds.REWARD_MODEL), "", errors);
+        SpecBinder.Bound<PpoSpec> spec = spec(PpoSpec.class, PpoSpec.defaults(), values);
+        spec.errors().forEach(errors::putIfAbsent);
+        if (spec.ok()) promptSetHasPosts(spec.spec().promptSet(), errors);
+        Record config = ConfigForm.bind(defaults, values, errors, what);
+        if (!errors.isEmpty()) return RunLauncher.Result.refused(errors);
+        ObjectNode stored = SpecBinder.toJson(spec.spec());
+        stored.put("rewardModelId", rewardModel);
+        stored.set(key, SpecBinder.toJson(config));
+        return queue(name, kind, stored.toString(), policy, null, userId);
     }
 
     /** Queues one run with {@code config} (JSON) as its config. */

@@ -154,7 +154,7 @@ public final class RunWorker implements AutoCloseable {
         RunContext context = null;
         try {
             JsonNode config = JSON.readTree(run.config() == null ? "{}" : run.config());
-            context = new RunContext(run, config, id, queue, registry, settings.modelsDir(),
+            context = RunContext.of(run, config, id, queue, registry, settings.modelsDir(),
                     () -> stopCurrent, () -> killed);
             context.log("attempt " + run.attempts() + " of " + run.maxAttempts() + " on worker " + id
                     + (run.checkpointPath() == null ? "" : ", resuming from " + run.checkpointPath()));

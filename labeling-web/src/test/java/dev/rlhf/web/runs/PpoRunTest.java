@@ -30,7 +30,7 @@ class PpoRunTest extends OwnWorkerTest {
         assertThat(launcher.launch(form, null).errors()).containsKey("learningRate");
         form.put("learningRate", "0.0001");
         form.put("rewardModelId", Long.toString(policyId));
-        assertThat(launcher.launch(form, null).errors()).containsEntry("rewardModelId", "model " + policyId + " is not a reward model");
+        assertThat(launcher.launch(form, null).errors()).containsEntry("rewardModelId", "model " + policyId + " is SFT, not REWARD_MODEL");
         form.put("rewardModelId", Long.toString(rmId));
         form.putAll(Map.of("iterations", "3", "batchSize", "4", "minibatchSize", "2", "ppoEpochs", "1",
                 "responseLength", "8", "maxPromptTokens", "220", "forwardBatchSize", "4", "sampleEvery", "1",
@@ -80,7 +80,7 @@ class PpoRunTest extends OwnWorkerTest {
         mvc.perform(get("/research/runs/999999999/metrics.jsonl").with(user(researcher))).andExpect(status().isNotFound());
         // a diverged step keeps its NaN and infinities: in the database, the JSON API and the downloads
         long divergedStep = 4;
-        RunContext ctx = new RunContext(run, tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode(),
+        RunContext ctx = RunContext.of(run, tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode(),
                 "w-test", queue, registry, models, () -> false, () -> false);
         ctx.metrics(divergedStep, new java.util.LinkedHashMap<>(Map.of("ppo/kl", Double.NaN, "ppo/score", Double.POSITIVE_INFINITY)));
         ctx.close();

@@ -65,15 +65,7 @@ public final class PpoCli {
     }
 
     /** The start line and the sample tables, on their own lines beside the sink's progress bar. */
-    static final class SampleTables implements PpoListener {
-        private final MetricsSink sink;
-        private final int total;
-
-        SampleTables(MetricsSink sink, int total) {
-            this.sink = sink;
-            this.total = total;
-        }
-
+    record SampleTables(MetricsSink sink, int total) implements PpoListener {
         @Override
         public void onStart(String device, PpoConfig config, int firstIteration) {
             sink.text(String.format(Locale.ROOT, "PPO on %s from iteration %d of %d", device, firstIteration, total));
