@@ -27,9 +27,14 @@ public record RunContext(Run run, JsonNode config, ModelRegistry registry, Path 
     /** The context of an attempt by worker {@code workerId}; the run's directory is {@code modelsDir/run-ID}. */
     static RunContext of(Run run, JsonNode config, String workerId, RunQueue queue, ModelRegistry registry, Path modelsDir,
                          BooleanSupplier stopRequested, BooleanSupplier killed) {
-        Path runDir = modelsDir.resolve("run-" + run.id());
+        Path runDir = runDir(modelsDir, run.id());
         return new RunContext(run, config, registry, runDir,
                 new Attempt(workerId, queue, stopRequested, killed, JsonlSink.in(runDir)));
+    }
+
+    /** Run {@code runId}'s own directory under the models directory: its config, metrics, checkpoints and final model. */
+    static Path runDir(Path modelsDir, long runId) {
+        return modelsDir.resolve("run-" + runId);
     }
 
     /** The registered model {@code id}; none is refused naming {@code field} ("baseModelId: no model 7"). */
@@ -43,7 +48,7 @@ public record RunContext(Run run, JsonNode config, ModelRegistry registry, Path 
     }
 
     public void checkStop() {
-        if (attempt.killed().getAsBoolean()) throw new RunStopped("worker " + attempt.workerId() + " was killed");
+        if (killed()) throw new RunStopped("worker " + attempt.workerId() + " was killed");
         if (attempt.stopRequested().getAsBoolean()) throw new RunStopped("stopped: the run was cancelled or its lease was lost");
     }
 

@@ -168,7 +168,7 @@ class RunPagesController {
 
     private Path metricsFile(long id) {
         queue.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no run " + id));
-        Path file = modelsDir.resolve("run-" + id).resolve(JsonlSink.NAME);
+        Path file = RunContext.runDir(modelsDir, id).resolve(JsonlSink.NAME);
         if (!Files.isRegularFile(file)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "run " + id + " has no " + JsonlSink.NAME
                     + " (not started yet, or stored before runs wrote one; its charts read the database)");
