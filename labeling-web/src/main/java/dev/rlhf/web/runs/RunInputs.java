@@ -94,11 +94,6 @@ public record RunInputs(ModelRegistry registry, LabelSnapshots snapshots, Prompt
         return id;
     }
 
-    /** Whether model {@code id} is registered with {@code kind}. */
-    public boolean isA(long id, String kind) {
-        return registry.find(id).map(m -> m.kind().equals(kind)).orElse(false);
-    }
-
     /** The required label snapshot in {@code snapshotId}. */
     public Long snapshot(Map<String, String> values, Map<String, String> errors) {
         String snap = FormValues.text(values, "snapshotId");
