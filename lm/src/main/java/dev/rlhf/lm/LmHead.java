@@ -31,9 +31,8 @@ public final class LmHead {
         return logProbs(logits, tokens, 1.0);
     }
 
-    /** H = −Σ_v p_v·log p_v per position: [B, T, V] → [B, T]. */
-    public static NDArray entropy(NDArray logits) {
-        NDArray logp = logSoftmax(logits);
+    /** H = −Σ_v p_v·log p_v per position, from log-probabilities ({@link #logSoftmax}): [..., V] → [...]. */
+    public static NDArray entropy(NDArray logp) {
         return logp.exp().mul(logp).sum(new int[] {-1}).neg();
     }
 

@@ -15,7 +15,9 @@ import java.util.Random;
  * positions are masked. No gradients are recorded.
  *
  * <p>Log-probs are those of the sampled tokens under softmax(logits / temperature) (under softmax(logits) for
- * greedy decoding), before any top-k/top-p truncation — the distribution PPO's ratio and KL use.
+ * greedy decoding), before any top-k/top-p truncation — the distribution PPO's ratio and KL use; the entropy of
+ * each position is that distribution's. They come from the very logits each token was drawn from, so a policy
+ * trainer takes log π_old from here instead of running the policy over the responses once more.
  */
 public final class Sampler {
 
@@ -23,8 +25,10 @@ public final class Sampler {
      * @param tokens   [B][maxNewTokens]: the generated tokens; after a row's EOS, EOS again as padding
      * @param lengths  per row, the tokens generated up to and including the first EOS (maxNewTokens if none)
      * @param logProbs [B][maxNewTokens]: log-prob of each generated token; 0 after the row finished
+     * @param entropies [B][maxNewTokens]: H = −Σ_v p_v·log p_v of the distribution each token was drawn from; 0 after
+     *                  the row finished
      */
-    public record Result(int[][] tokens, int[] lengths, float[][] logProbs) {
+    public record Result(int[][] tokens, int[] lengths, float[][] logProbs, float[][] entropies) {
 
         /** Each row's tokens up to and including its first EOS (all of them when it has none). */
         public int[][] finished() {
@@ -75,7 +79,7 @@ public final class Sampler {
             }
         }
         int[][] tokens = new int[b][n];
-        float[][] logProbs = new float[b][n];
+        float[][] logProbs = new float[b][n], entropies = new float[b][n];
         int[] lengths = new int[b];
         boolean[] finished = new boolean[b];
         Random rng = new Random(config.seed());
@@ -94,7 +98,8 @@ public final class Sampler {
                         last = lastLogits(step, ids, mask, b, total, len - 1, len, cache); // one new token
                     }
                     int[] next = pick(last, config, rng, finished);
-                    float[] lp = tokenLogProbs(last, next, config);
+                    float[][] lpAndH = tokenLogProbsAndEntropy(last, next, config);
+                    float[] lp = lpAndH[0], entropy = lpAndH[1];
                     for (int r = 0; r < b; r++) {
                         if (finished[r]) {
                             tokens[r][s] = eos;
@@ -102,6 +107,7 @@ public final class Sampler {
                         }
                         tokens[r][s] = next[r];
                         logProbs[r][s] = lp[r];
+                        entropies[r][s] = entropy[r];
                         lengths[r] = s + 1;
                         ids[r * total + len] = next[r];
                         mask[r * total + len] = 1;
@@ -114,7 +120,7 @@ public final class Sampler {
                 }
             }
         }
-        return new Result(tokens, lengths, logProbs);
+        return new Result(tokens, lengths, logProbs, entropies);
     }
 
     /** Logits [B, V] at position {@code to − 1}, feeding columns [from, to) of the sequences. */
@@ -176,11 +182,20 @@ public final class Sampler {
         return out;
     }
 
-    /** log softmax(logits / τ)[token] per row (τ = 1 for greedy). */
-    private static float[] tokenLogProbs(NDArray logits, int[] next, SamplingConfig c) {
+    /**
+     * {log softmax(logits / τ)[token], −Σ_v p_v·log p_v} per row (τ = 1 for greedy), read back to the host in one
+     * copy.
+     */
+    private static float[][] tokenLogProbsAndEntropy(NDArray logits, int[] next, SamplingConfig c) {
         NDManager m = logits.getManager();
-        NDArray tok = Constants.ints(m, next, new Shape(next.length, 1));
-        return LmHead.logProbs(logits.expandDims(1), tok, c.greedy() ? 1.0 : c.temperature()).toFloatArray();
+        double tau = c.greedy() ? 1.0 : c.temperature();
+        NDArray logp = LmHead.logSoftmax(tau == 1.0 ? logits : logits.div(Constants.scalar(logits, tau)));  // [B, V]
+        NDArray tok = Ops.longIds(Constants.ints(m, next, new Shape(next.length, 1)));
+        NDArray picked = logp.gather(tok, -1).squeeze(-1);                                              // [B]
+        NDArray entropy = LmHead.entropy(logp);                                                           // [B]
+        float[] both = picked.stack(entropy).toFloatArray();
+        int b = next.length;
+        return new float[][] {Arrays.copyOfRange(both, 0, b), Arrays.copyOfRange(both, b, 2 * b)};
     }
 
     private static boolean allTrue(boolean[] a) {

@@ -84,6 +84,7 @@ class SamplerTest {
         assertTrue(hot.size() > 20, "temperature 1 on a fresh model spreads draws: " + hot.size());
     }
 
+    /** The sampler's log-probs and entropies equal those of one uncached forward over prompt + response, at τ. */
     @Test
     void logProbsAreThoseOfTheTemperedDistribution() {
         double temperature = 0.7;
@@ -98,8 +99,13 @@ class SamplerTest {
                 NDArray logits = model.logits(m.create(Arrays.copyOf(seq, n), new Shape(1, n)));
                 NDArray next = m.create(Arrays.copyOfRange(seq, 1, n + 1), new Shape(1, n));
                 float[] lp = LmHead.logProbs(logits, next, temperature).toFloatArray();
+                float[] h = LmHead.entropy(LmHead.logSoftmax(logits.div(temperature))).toFloatArray();
                 int start = prompts[row].length - 1;
-                for (int j = 0; j < r.lengths()[row]; j++) assertEquals(lp[start + j], r.logProbs()[row][j], 1e-4);
+                for (int j = 0; j < r.lengths()[row]; j++) {
+                    assertEquals(lp[start + j], r.logProbs()[row][j], 1e-4);
+                    assertEquals(h[start + j], r.entropies()[row][j], 1e-4);
+                }
+                assertTrue(r.entropies()[row][0] > 0.5, "a fresh model's tempered distribution is spread: H " + r.entropies()[row][0]);
             }
         }
     }
@@ -157,6 +163,7 @@ class SamplerTest {
                     for (int j = first + 1; j < tok.length; j++) {
                         assertEquals(EOS, tok[j]);
                         assertEquals(0f, r.logProbs()[row][j]);
+                        assertEquals(0f, r.entropies()[row][j]);
                     }
                 }
                 assertTrue(stopped >= 12, "rows that stopped: " + stopped);

@@ -47,6 +47,15 @@ public final class PpoMath {
         return kl;
     }
 
+    /** Σ_r Σ_{t < lengths[r]} x[r][t]: a per-token quantity summed over each row's real tokens. */
+    public static double sumOverTokens(float[][] x, int[] lengths) {
+        double sum = 0;
+        for (int r = 0; r < x.length; r++) {
+            for (int t = 0; t < lengths[r]; t++) sum += x[r][t];
+        }
+        return sum;
+    }
+
     /**
      * Generalised advantage estimation (Schulman et al., 2016), backwards over each row's real tokens:
      * δ_t = r_t + γ·V_{t+1} − V_t (V after the last real token is 0), A_t = δ_t + γλ·A_{t+1}.
@@ -157,17 +166,6 @@ public final class PpoMath {
      */
     public static long iterationSeed(long runSeed, int it, int kind) {
         return new java.util.SplittableRandom(runSeed * 0x9E3779B97F4A7C15L + it * 31L + kind).nextLong();
-    }
-
-    /**
-     * From {@code logp}, log softmax(logits / τ) over the response positions of minibatch {@code b}: copies the log-prob
-     * of each target token into {@code logProbs[from ...]} and returns the entropy H = −Σ p·log p summed over the real
-     * response tokens.
-     */
-    public static double targetLogProbsAndEntropy(NDArray logp, Batch.Tensors b, float[][] logProbs, int from, int n) {
-        copyRows(logp.gather(b.targets().expandDims(-1), -1).squeeze(-1).toFloatArray(), logProbs, from, n);
-        NDArray entropy = logp.exp().mul(logp).sum(new int[] {-1}).neg();
-        return entropy.mul(b.responseMask()).sum().getFloat();
     }
 
     /** The mean of {@code x}; 0 when it is empty. */

@@ -33,8 +33,8 @@ import java.util.function.Consumer;
  * <ol>
  *   <li>sample a batch of prompts; generate responses with the KV-cache sampler at temperature τ;</li>
  *   <li>score query + response with the reward function; a response without EOS gets the fixed penalty instead;</li>
- *   <li>log π_old and log π_ref of the response tokens (softmax(logits / τ)); per-token rewards
- *       −β·(log π_old − log π_ref), plus the score on the last token;</li>
+ *   <li>log π_old of the response tokens (softmax(logits / τ)) as the sampler drew them, log π_ref from a pass of
+ *       the reference; per-token rewards −β·(log π_old − log π_ref), plus the score on the last token;</li>
  *   <li>values V_old from the value network; optionally whiten the rewards (mean kept); GAE(γ, λ); whiten the
  *       advantages;</li>
  *   <li>{@code ppoEpochs} passes of shuffled minibatches: clipped policy loss + c_v · clipped value loss, global-norm
@@ -254,16 +254,16 @@ public final class PpoTrainer implements AutoCloseable {
         int rows = queries.length;
         int[] lengths = sr.lengths();
 
-        // (3) log π_old, log π_ref (and the entropy of π_old) of the response tokens, and (4) V_old: no gradients.
-        float[][] logProbs = new float[rows][n], refLogProbs = new float[rows][n], values = new float[rows][n];
-        double entropySum = 0;
+        // (3) log π_old and the entropy of π_old: the sampler's, from the logits each token was drawn from (the
+        // policy's weights have not moved since), so the policy needs no pass of its own here.
+        float[][] logProbs = sr.generation().logProbs(), refLogProbs = new float[rows][n], values = new float[rows][n];
+        double entropySum = PpoMath.sumOverTokens(sr.generation().entropies(), lengths);    // H = −Σ p·log p
+        // (3) log π_ref of the response tokens, and (4) V_old: no gradients.
         Batch all = Batch.of(queries, sr.generation().tokens(), lengths);
         for (int from = 0; from < rows; from += config.forwardBatchSize()) {
             int to = Math.min(rows, from + config.forwardBatchSize());
             try (NDManager m = policy.manager().newSubManager()) {
                 Batch.Tensors b = all.rows(from, to, m);
-                NDArray logp = LmHead.logSoftmax(responseLogits(computePolicy, b));  // log softmax(logits / τ), float32
-                entropySum += PpoMath.targetLogProbsAndEntropy(logp, b, logProbs, from, n);   // H = −Σ p·log p
                 NDArray refLogp = LmHead.logProbs(ResponseForward.logits(computeReference, b), b.targets(), tau);
                 PpoMath.copyRows(refLogp.toFloatArray(), refLogProbs, from, n);
                 NDArray v = MixedPrecision.toFloat32(computeValue.values(ResponseForward.hidden(computeValue.trunk(), b))); // V(s_t)
@@ -353,14 +353,6 @@ public final class PpoTrainer implements AutoCloseable {
                 tokens == 0 ? 0 : approxKl / tokens, lr, norm, skipped);
     }
 
-    // ---- forward passes over the response positions ----
-
-    /** logits / τ of the response tokens. */
-    private NDArray responseLogits(CausalLm model, Batch.Tensors b) {
-        NDArray logits = ResponseForward.logits(model, b);
-        return logits.div(Constants.scalar(logits, config.temperature()));
-    }
-
     // ---- bookkeeping ----
 
     /** The prompts of iteration {@code it}: a seeded draw without replacement (with, when there are too few). */
@@ -394,10 +386,9 @@ public final class PpoTrainer implements AutoCloseable {
 
     private PpoMetrics metrics(int it, Rollout ro, UpdateStats u, double scoringSeconds, double updateSeconds) {
         int rows = ro.queries().length;
-        double score = 0, total = 0, length = 0, eos = 0;
+        double score = 0, total = PpoMath.sumOverTokens(ro.rewards(), ro.lengths()), length = 0, eos = 0;
         for (int r = 0; r < rows; r++) {
             score += ro.rawScores()[r];
-            for (int t = 0; t < ro.lengths()[r]; t++) total += ro.rewards()[r][t];
             length += ro.lengths()[r];
             if (ro.hasEos()[r]) eos++;
         }

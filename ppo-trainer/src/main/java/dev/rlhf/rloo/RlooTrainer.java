@@ -167,17 +167,15 @@ public final class RlooTrainer implements AutoCloseable {
         int rows = queries.length;
         int[] lengths = sr.lengths();
 
-        // (3) log π_old, log π_ref (and the entropy of π_old) of the response tokens, without gradients.
-        float[][] logProbs = new float[rows][n], refLogProbs = new float[rows][n];
-        double entropySum = 0;
+        // (3) log π_old and its entropy: the sampler's, from the logits each token was drawn from; log π_ref of the
+        // response tokens from a pass of the reference, without gradients.
+        float[][] logProbs = sr.generation().logProbs(), refLogProbs = new float[rows][n];
+        double entropySum = PpoMath.sumOverTokens(sr.generation().entropies(), lengths);    // H = −Σ p·log p
         Batch all = Batch.of(queries, sr.generation().tokens(), lengths);
         for (int from = 0; from < rows; from += config.forwardBatchSize()) {
             int to = Math.min(rows, from + config.forwardBatchSize());
             try (NDManager m = policy.manager().newSubManager()) {
                 Batch.Tensors b = all.rows(from, to, m);
-                NDArray logits = ResponseForward.logits(policy, b);
-                NDArray logp = logits.div(Constants.scalar(logits, tau)).logSoftmax(-1);   // log softmax(logits / τ)
-                entropySum += PpoMath.targetLogProbsAndEntropy(logp, b, logProbs, from, n);      // H = −Σ p·log p
                 PpoMath.copyRows(LmHead.logProbs(ResponseForward.logits(reference, b), b.targets(), tau).toFloatArray(),
                         refLogProbs, from, n);
             }
