@@ -1,6 +1,8 @@
 package dev.rlhf.lm;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -161,23 +163,28 @@ public final class Sampler {
             NDArray threshold = sorted.sub(drop.muli(masked)).min(new int[] {1}, true); // smallest kept logit
             scaled = scaled.add(scaled.lt(threshold).toType(DataType.FLOAT32, false).muli(masked));
         }
-        float[] probs = scaled.softmax(-1).toFloatArray();
+        // Inverse CDF on the device: row r takes the first token whose cumulative probability exceeds its uniform
+        // u_r (drawn on the host from the seeded RNG, finished rows draw none), so only B numbers travel each way.
+        NDArray probs = scaled.softmax(-1);                                              // [B, V]
+        float[] u = new float[b];
+        for (int r = 0; r < b; r++) if (!finished[r]) u[r] = (float) rng.nextDouble();
+        NDArray uniform = Constants.floats(probs.getManager(), u, new Shape(b, 1));
+        NDArray hasMass = probs.gt(Constants.scalar(probs, 0));
+        NDArray first = probs.cumSum(1).lte(uniform).toType(DataType.INT64, false).sum(new int[] {1}); // # of cdf_j ≤ u
+        NDArray positions = probs.getManager().arange(0, v, 1, DataType.INT64).reshape(1, v);
+        NDArray lastWithMass = positions.mul(hasMass.toType(DataType.INT64, false)).max(new int[] {1});
+        NDArray withMass = hasMass.toType(DataType.INT64, false).sum(new int[] {1});
+        long[] picked = NDArrays.stack(new NDList(first, lastWithMass, withMass)).toLongArray();   // [3, B]
         int[] out = new int[b];
         for (int r = 0; r < b; r++) {
             if (finished[r]) continue;
-            double u = rng.nextDouble(), acc = 0;
-            int tok = -1;
-            for (int j = 0; j < v; j++) {
-                float q = probs[r * v + j];
-                if (q > 0) tok = j;   // the last token with mass, in case rounding leaves u above the sum
-                acc += q;
-                if (u < acc) break;
-            }
-            if (tok < 0) {
+            if (picked[2 * b + r] == 0) {
+                float[] row = probs.get(r).toFloatArray();
                 throw new IllegalStateException("row " + r + " has no valid next-token distribution (NaN logits?): "
-                        + Arrays.toString(Arrays.copyOfRange(probs, r * v, Math.min(r * v + 8, (r + 1) * v))));
+                        + Arrays.toString(Arrays.copyOf(row, Math.min(8, row.length))));
             }
-            out[r] = tok;
+            // u at or above the last cumulative sum (rounding): the last token with mass
+            out[r] = (int) (picked[r] < v ? picked[r] : picked[b + r]);
         }
         return out;
     }

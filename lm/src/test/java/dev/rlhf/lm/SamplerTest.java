@@ -44,6 +44,32 @@ class SamplerTest {
         assertTrue(Arrays.deepEquals(greedy, s.generate(PROMPTS, SamplingConfig.greedy(12), false).tokens()));
     }
 
+    /**
+     * 8,000 draws of one token after the same prompt, at τ 0.7: each token's share is its probability under
+     * softmax(logits / τ) within four standard errors, so a draw shifted by one token, or one that ignores τ, fails.
+     */
+    @Test
+    void drawsFollowTheTemperedDistribution() {
+        int n = 8000;
+        double tau = 0.7;
+        int[][] prompt = new int[n][];
+        Arrays.fill(prompt, new int[] {3, 1, 4});
+        double[] p = new double[CONFIG.vocab_size()];
+        try (NDManager m = root.newSubManager()) {
+            float[] q = model.logits(m.create(new int[] {3, 1, 4}, new Shape(1, 3))).get(0, 2).div(tau).softmax(-1).toFloatArray();
+            for (int i = 0; i < p.length; i++) p[i] = q[i];
+        }
+        int[] count = new int[p.length];
+        for (int[] row : new Sampler(model).generate(prompt, SamplingConfig.of(1, tau, 21)).tokens()) count[row[0]]++;
+        int checked = 0;
+        for (int i = 0; i < p.length; i++) {
+            double se = Math.sqrt(p[i] * (1 - p[i]) / n), share = (double) count[i] / n;
+            assertEquals(p[i], share, 4 * se + 1e-9, "token " + i + ": p " + p[i] + ", drawn " + count[i] + " of " + n);
+            if (p[i] > 0.02) checked++;
+        }
+        assertTrue(checked >= 10, "tokens with a share above 2%: " + checked);
+    }
+
     @Test
     void topKAndTopPKeepOnlyTheHead() {
         Sampler s = new Sampler(model);
