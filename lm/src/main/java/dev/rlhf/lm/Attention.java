@@ -14,9 +14,14 @@ final class Attention {
 
     /**
      * q [B, H, T, hd]; k, v [B, Hkv, T, hd] (rotary already applied); maskBias [B, 1, T, past + T]. The cache holds
-     * the Hkv heads before repetition. Returns the heads side by side, [B, T, H·hd].
+     * the Hkv heads before repetition. Only the queries of positions {@code from} … T − 1 attend: returns their heads
+     * side by side, [B, T − from, H·hd].
      */
-    static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray maskBias, KvCache cache, int layer) {
+    static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray maskBias, KvCache cache, int layer, int from) {
+        if (from > 0) {                                                            // the queries that are read
+            q = q.get(":, :, {}:", from);
+            maskBias = maskBias.get(":, :, {}:", from);
+        }
         Shape s = q.getShape();
         long b = s.get(0), heads = s.get(1), t = s.get(2), hd = s.get(3);
         if (cache != null) {

@@ -37,7 +37,20 @@ public interface CausalLm extends AutoCloseable {
      * @param positionIds   [B, T]; null means cumsum(mask) − 1 (positions that skip left padding)
      * @param cache         keys/values of the prefix, extended by this call; null for a full pass
      */
-    NDArray hidden(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache);
+    default NDArray hidden(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache) {
+        return hidden(ids, attentionMask, positionIds, cache, 0);
+    }
+
+    /**
+     * Final hidden states [B, T − from, d] of the positions {@code from} … T − 1 of this call only: the same numbers as
+     * those rows of the full result, for a pass that reads no earlier position (the response positions of PPO, the
+     * last token of a prompt or a scored sequence). Every layer but the last still runs at every position, since later
+     * positions attend to their keys and values; the last layer computes its queries' attention, its output
+     * projection and its MLP only at the kept positions (its keys and values, and the cache, cover them all).
+     *
+     * @param from the first position kept, 0 ≤ from &lt; T (0: every position)
+     */
+    NDArray hidden(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache, int from);
 
     /** The output projection [V, d] (nn.Linear layout): the tied embedding or the model's own head. */
     NDArray outputEmbedding();

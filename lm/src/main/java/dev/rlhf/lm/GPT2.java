@@ -158,12 +158,16 @@ public final class GPT2 implements CausalLm {
      * @param cache         keys/values of the prefix, extended by this call; null for a full pass
      */
     @Override
-    public NDArray hidden(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache) {
-        PassInputs in = PassInputs.of(ids, attentionMask, positionIds, cache, config.n_positions(), "n_positions");
+    public NDArray hidden(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache, int from) {
+        PassInputs in = PassInputs.of(ids, attentionMask, positionIds, cache, from, config.n_positions(), "n_positions");
         int t = in.t();
         NDArray x = Ops.embedding(ids, wte).add(Ops.embedding(Ops.longIds(in.positionIds()), wpe)); // wte[ids] + wpe[pos]
         NDArray maskBias = maskBias(in.attentionMask(), t, in.past());
-        for (GPT2Block block : blocks) x = LayerScope.apply(x, h -> block.forward(h, maskBias, cache));
+        for (int i = 0; i < blocks.length; i++) {
+            GPT2Block block = blocks[i];
+            int queries = in.queriesFrom(i, blocks.length);
+            x = LayerScope.apply(x, h -> block.forward(h, maskBias, cache, queries));
+        }
         if (cache != null) cache.advance(t);
         return Ops.layerNorm(x, lnFW, lnFB, config.layer_norm_epsilon());
     }

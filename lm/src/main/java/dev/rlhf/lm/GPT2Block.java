@@ -34,15 +34,21 @@ final class GPT2Block {
         mlpProjB = params.get(h + "mlp.c_proj.bias");
     }
 
-    /** x [B, T, d]; maskBias [B, 1, T, past + T] holds 0 where a query may look and -1e9 where it may not. */
-    NDArray forward(NDArray x, NDArray maskBias, KvCache cache) {
+    /**
+     * x [B, T, d]; maskBias [B, 1, T, past + T] holds 0 where a query may look and -1e9 where it may not. Returns
+     * positions {@code from} … T − 1, [B, T − from, d] (keys and values still cover all T).
+     */
+    NDArray forward(NDArray x, NDArray maskBias, KvCache cache, int from) {
         double eps = config.layer_norm_epsilon();
-        x = x.add(attn(Ops.layerNorm(x, ln1W, ln1B, eps), maskBias, cache)); // x + attn(ln_1(x))
-        return x.add(mlp(Ops.layerNorm(x, ln2W, ln2B, eps)));                 // x + mlp(ln_2(x))
+        x = PassInputs.rows(x, from).add(attn(Ops.layerNorm(x, ln1W, ln1B, eps), maskBias, cache, from)); // x + attn(ln_1(x))
+        return x.add(mlp(Ops.layerNorm(x, ln2W, ln2B, eps)));                                            // x + mlp(ln_2(x))
     }
 
-    /** Causal self-attention: softmax(q·kᵀ / sqrt(head_dim) + mask)·v, heads concatenated, then c_proj. */
-    NDArray attn(NDArray x, NDArray maskBias, KvCache cache) {
+    /**
+     * Causal self-attention: softmax(q·kᵀ / sqrt(head_dim) + mask)·v, heads concatenated, then c_proj, for the
+     * queries of positions {@code from} … T − 1.
+     */
+    NDArray attn(NDArray x, NDArray maskBias, KvCache cache, int from) {
         Shape s = x.getShape();
         long b = s.get(0), t = s.get(1), d = s.get(2);
         NDList qkv = Ops.conv1d(x, attnW, attnB).split(3, 2); // q, k, v: [B, T, d] each
@@ -54,9 +60,13 @@ final class GPT2Block {
             k = kv[0];
             v = kv[1];
         }
+        if (from > 0) {                                                   // the queries that are read
+            q = q.get(":, :, {}:", from);
+            maskBias = maskBias.get(":, :, {}:", from);
+        }
         NDArray scale = Constants.scalar(q, 1.0 / Math.sqrt(config.headDim()));
-        NDArray att = q.mul(scale).matMul(k.transpose(0, 1, 3, 2)).addi(maskBias).softmax(-1); // [B, H, T, past + T]
-        NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);                      // heads side by side
+        NDArray att = q.mul(scale).matMul(k.transpose(0, 1, 3, 2)).addi(maskBias).softmax(-1); // [B, H, T − from, past + T]
+        NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t - from, d);               // heads side by side
         return Ops.conv1d(y, attnProjW, attnProjB);
     }
 

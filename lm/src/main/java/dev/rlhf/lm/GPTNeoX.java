@@ -37,13 +37,17 @@ public final class GPTNeoX extends TensorMapLm<GPTNeoXConfig> {
     }
 
     @Override
-    public NDArray hidden(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache) {
-        PassInputs in = PassInputs.of(ids, attentionMask, positionIds, cache, config.max_position_embeddings(), "max_position_embeddings");
+    public NDArray hidden(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache, int from) {
+        PassInputs in = PassInputs.of(ids, attentionMask, positionIds, cache, from, config.max_position_embeddings(), "max_position_embeddings");
         int t = in.t();
         NDArray x = Ops.embedding(ids, embed);
         NDArray[] cosSin = rotary.cosSin(Ops.longIds(in.positionIds()), x.getDataType());
         NDArray maskBias = AttentionMask.bias(in.attentionMask(), t, in.past(), 0);
-        for (Layer layer : layers) x = LayerScope.apply(x, h -> layer.forward(h, cosSin[0], cosSin[1], maskBias, cache));
+        for (int i = 0; i < layers.length; i++) {
+            Layer layer = layers[i];
+            int queries = in.queriesFrom(i, layers.length);
+            x = LayerScope.apply(x, h -> layer.forward(h, cosSin[0], cosSin[1], maskBias, cache, queries));
+        }
         if (cache != null) cache.advance(t);
         return Ops.layerNorm(x, normW, normB, config.layer_norm_eps());
     }
@@ -70,9 +74,11 @@ public final class GPTNeoX extends TensorMapLm<GPTNeoXConfig> {
             downB = p.get(l + "mlp.dense_4h_to_h.bias");
         }
 
-        NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray maskBias, KvCache cache) {
+        /** Positions {@code from} … T − 1 of the layer's output (keys and values still cover all T). */
+        NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray maskBias, KvCache cache, int from) {
             double eps = config.layer_norm_eps();
-            NDArray attn = attention(Ops.layerNorm(x, ln1W, ln1B, eps), cos, sin, maskBias, cache);
+            NDArray attn = attention(Ops.layerNorm(x, ln1W, ln1B, eps), cos, sin, maskBias, cache, from);
+            x = PassInputs.rows(x, from);
             if (config.use_parallel_residual()) {
                 return x.add(attn).add(mlp(Ops.layerNorm(x, ln2W, ln2B, eps)));      // x + attn(ln1(x)) + mlp(ln2(x))
             }
@@ -81,7 +87,7 @@ public final class GPTNeoX extends TensorMapLm<GPTNeoXConfig> {
         }
 
         /** query_key_value holds, per head, q, k and v side by side: [B, T, H, 3·hd] split on the last axis. */
-        private NDArray attention(NDArray x, NDArray cos, NDArray sin, NDArray maskBias, KvCache cache) {
+        private NDArray attention(NDArray x, NDArray cos, NDArray sin, NDArray maskBias, KvCache cache, int from) {
             long b = x.getShape().get(0), t = x.getShape().get(1);
             int hd = config.head_dim();
             NDArray qkv = Ops.linear(x, qkvW, qkvB).reshape(b, t, config.num_attention_heads(), 3L * hd)
@@ -89,7 +95,7 @@ public final class GPTNeoX extends TensorMapLm<GPTNeoXConfig> {
             NDArray q = rotary.apply(qkv.get(":, :, :, :{}", hd), cos, sin);
             NDArray k = rotary.apply(qkv.get(":, :, :, {}:{}", hd, 2 * hd), cos, sin);
             NDArray v = qkv.get(":, :, :, {}:", 2 * hd);
-            return Ops.linear(Attention.attend(q, k, v, maskBias, cache, index), denseW, denseB);
+            return Ops.linear(Attention.attend(q, k, v, maskBias, cache, index, from), denseW, denseB);
         }
 
         /** dense_4h_to_h(act(dense_h_to_4h(x))). */

@@ -43,13 +43,17 @@ public final class Llama extends TensorMapLm<LlamaConfig> {
     }
 
     @Override
-    public NDArray hidden(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache) {
-        PassInputs in = PassInputs.of(ids, attentionMask, positionIds, cache, config.max_position_embeddings(), "max_position_embeddings");
+    public NDArray hidden(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache, int from) {
+        PassInputs in = PassInputs.of(ids, attentionMask, positionIds, cache, from, config.max_position_embeddings(), "max_position_embeddings");
         int t = in.t();
         NDArray x = Ops.embedding(ids, embed);                                         // embed_tokens[ids]
         NDArray[] cosSin = rotary.cosSin(Ops.longIds(in.positionIds()), x.getDataType());   // rotary uses the position ids
         NDArray maskBias = AttentionMask.bias(in.attentionMask(), t, in.past(), config.window());
-        for (LlamaDecoderLayer layer : layers) x = LayerScope.apply(x, h -> layer.forward(h, cosSin[0], cosSin[1], maskBias, cache));
+        for (int i = 0; i < layers.length; i++) {
+            LlamaDecoderLayer layer = layers[i];
+            int queries = in.queriesFrom(i, layers.length);
+            x = LayerScope.apply(x, h -> layer.forward(h, cosSin[0], cosSin[1], maskBias, cache, queries));
+        }
         if (cache != null) cache.advance(t);
         return Ops.rmsNorm(x, norm, config.rms_norm_eps());
     }

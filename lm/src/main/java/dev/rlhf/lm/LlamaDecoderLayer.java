@@ -38,14 +38,15 @@ final class LlamaDecoderLayer {
         downB = p.get(l + "mlp.down_proj.bias");
     }
 
-    NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray maskBias, KvCache cache) {
+    /** Positions {@code from} … T − 1 of the layer's output (keys and values still cover all T). */
+    NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray maskBias, KvCache cache, int from) {
         double eps = config.rms_norm_eps();
-        NDArray h = x.add(attention(Ops.rmsNorm(x, inputNorm, eps), cos, sin, maskBias, cache)); // x + attn(norm(x))
+        NDArray h = PassInputs.rows(x, from).add(attention(Ops.rmsNorm(x, inputNorm, eps), cos, sin, maskBias, cache, from)); // x + attn(norm(x))
         return h.add(mlp(Ops.rmsNorm(h, postNorm, eps)));                                         // h + mlp(norm(h))
     }
 
     /** Rotary grouped-query attention: q, k rotated by position, k/v with num_key_value_heads heads, then o_proj. */
-    private NDArray attention(NDArray x, NDArray cos, NDArray sin, NDArray maskBias, KvCache cache) {
+    private NDArray attention(NDArray x, NDArray cos, NDArray sin, NDArray maskBias, KvCache cache, int from) {
         long b = x.getShape().get(0), t = x.getShape().get(1);
         int hd = config.head_dim();
         NDArray q = Ops.linear(x, qW, qB).reshape(b, t, config.num_attention_heads(), hd).transpose(0, 2, 1, 3);
@@ -53,7 +54,7 @@ final class LlamaDecoderLayer {
         NDArray v = Ops.linear(x, vW, vB).reshape(b, t, config.num_key_value_heads(), hd).transpose(0, 2, 1, 3);
         q = rotary.apply(q, cos, sin);
         k = rotary.apply(k, cos, sin);
-        return Ops.linear(Attention.attend(q, k, v, maskBias, cache, layer), oW, oB);
+        return Ops.linear(Attention.attend(q, k, v, maskBias, cache, layer, from), oW, oB);
     }
 
     /** SwiGLU: down_proj(silu(gate_proj(x)) · up_proj(x)). */

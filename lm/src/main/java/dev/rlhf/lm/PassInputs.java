@@ -12,14 +12,15 @@ import ai.djl.ndarray.types.Shape;
  *
  * @param t    the new tokens of this call
  * @param past the cached positions before them (0 for a full pass)
+ * @param from the first of the T positions whose hidden state the pass returns
  */
-record PassInputs(NDArray attentionMask, NDArray positionIds, int t, int past) {
+record PassInputs(NDArray attentionMask, NDArray positionIds, int t, int past, int from) {
 
     /**
      * @param maxPositions     the model's context, named {@code contextName} in the error (the config field's name)
      */
-    static PassInputs of(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache, int maxPositions,
-                         String contextName) {
+    static PassInputs of(NDArray ids, NDArray attentionMask, NDArray positionIds, KvCache cache, int from,
+                         int maxPositions, String contextName) {
         NDManager m = ids.getManager();
         long b = ids.getShape().get(0);
         int t = Math.toIntExact(ids.getShape().get(1));
@@ -32,7 +33,18 @@ record PassInputs(NDArray attentionMask, NDArray positionIds, int t, int past) {
         if (past + t > maxPositions) {
             throw new IllegalArgumentException("sequence of " + (past + t) + " exceeds " + contextName + " " + maxPositions);
         }
+        if (from < 0 || from >= t) throw new IllegalArgumentException("from " + from + " is outside the " + t + " positions of this pass");
         if (positionIds == null) positionIds = CausalLm.positionIds(attentionMask).get(":, {}:", past);
-        return new PassInputs(attentionMask, positionIds, t, past);
+        return new PassInputs(attentionMask, positionIds, t, past, from);
+    }
+
+    /** The layer that is the {@code index}-th of {@code layers} runs its queries from this position: the last one. */
+    int queriesFrom(int index, int layers) {
+        return index == layers - 1 ? from : 0;
+    }
+
+    /** Positions {@code from} … of a [B, T, …] activation: the residual stream a layer keeps (itself for 0). */
+    static NDArray rows(NDArray x, int from) {
+        return from == 0 ? x : x.get(":, {}:", from);
     }
 }

@@ -134,8 +134,9 @@ public final class Sampler {
             System.arraycopy(ids, r * total + from, x, r * t, t);
             System.arraycopy(mask, r * total, am, r * to, to);
         }
-        NDArray h = model.hidden(Constants.ints(step, x, new Shape(b, t)), Constants.ints(step, am, new Shape(b, to)), null, cache);
-        NDArray last = LmHead.logits(model, h.get(":, -1:, :")).squeeze(1); // only the last position goes through the head
+        NDArray h = model.hidden(Constants.ints(step, x, new Shape(b, t)), Constants.ints(step, am, new Shape(b, to)), null,
+                cache, t - 1);                                                // the last position only: [B, 1, d]
+        NDArray last = LmHead.logits(model, h).squeeze(1);
         return MixedPrecision.toFloat32(last);                               // a half-precision model's, drawn from in float32
     }
 

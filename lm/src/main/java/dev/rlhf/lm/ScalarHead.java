@@ -68,15 +68,23 @@ public final class ScalarHead implements AutoCloseable {
     }
 
     /**
-     * The scalar at each row's last real token (reward-model style): hidden [B, T, d], mask [B, T] → [B].
-     * Works for left and right padding: the index is max_t(t·mask_t).
+     * The scalar at each row's last real token (reward-model style): mask [B, T], hidden [B, T', d] of the last T' ≤ T
+     * of those positions (a pass {@code from} T − T', see {@link dev.rlhf.lm.CausalLm#hidden(NDArray, NDArray, NDArray,
+     * KvCache, int)}) → [B].
      */
     public NDArray atLastToken(NDArray hidden, NDArray attentionMask) {
-        NDArray v = values(hidden);                                                  // [B, T]
-        long t = v.getShape().get(1);
-        NDArray index = attentionMask.toType(DataType.INT64, false)
-                .mul(v.getManager().arange(0L, t, 1L, DataType.INT64)).max(new int[] {1}, true); // [B, 1]
+        NDArray v = values(hidden);                                                  // [B, T']
+        long offset = attentionMask.getShape().get(1) - v.getShape().get(1);
+        NDArray index = lastRealIndex(attentionMask);
+        if (offset > 0) index = index.sub(Constants.scalar(index, offset));
         return v.gather(index, 1).squeeze(1);
+    }
+
+    /** Each row's last real position, max_t(t·mask_t), for left and right padding: mask [B, T] → [B, 1] (int64). */
+    public static NDArray lastRealIndex(NDArray attentionMask) {
+        long t = attentionMask.getShape().get(1);
+        return attentionMask.toType(DataType.INT64, false)
+                .mul(attentionMask.getManager().arange(0L, t, 1L, DataType.INT64)).max(new int[] {1}, true);
     }
 
     /** {@code score.weight}, {@code score.bias} → live arrays. */

@@ -39,7 +39,7 @@ class PassInputsTest {
         try (NDManager m = NDManager.newBaseManager(Devices.best(), "PyTorch")) {
             NDArray ids = m.zeros(new Shape(2, 4), DataType.INT64);
             NDArray mask = m.create(new long[] {0, 0, 1, 1, 1, 1, 1, 1}, new Shape(2, 4));
-            PassInputs in = PassInputs.of(ids, mask, null, null, 8, "n_positions");
+            PassInputs in = PassInputs.of(ids, mask, null, null, 0, 8, "n_positions");
             assertArrayEquals(new long[] {0, 0, 0, 1, 0, 1, 2, 3}, in.positionIds().toLongArray());
             assertEquals(4, in.t());
             assertEquals(0, in.past());

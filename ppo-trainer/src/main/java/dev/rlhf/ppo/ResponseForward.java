@@ -10,10 +10,13 @@ public final class ResponseForward {
 
     private ResponseForward() {}
 
-    /** ln_f(h) at the positions that predict the response tokens, P−1 … P+N−2: [rows, N, d]. */
+    /**
+     * ln_f(h) at the positions that predict the response tokens, P−1 … P+N−2: [rows, N, d]. The pass keeps positions
+     * from P−1 on, so the last layer does no work at the prompt's other positions.
+     */
     public static NDArray hidden(CausalLm model, Batch.Tensors b) {
-        NDArray h = model.hidden(b.ids(), b.attentionMask(), null, null);
-        return h.get(":, {}:{}, :", b.promptLength() - 1, b.promptLength() - 1 + b.responseLength());
+        NDArray h = model.hidden(b.ids(), b.attentionMask(), null, null, b.promptLength() - 1);  // P−1 … T−1
+        return h.get(":, :{}, :", b.responseLength());
     }
 
     /** Logits of the response tokens, [rows, N, V] (only those positions go through the vocabulary projection). */

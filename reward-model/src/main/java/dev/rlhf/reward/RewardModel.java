@@ -119,7 +119,9 @@ public final class RewardModel implements AutoCloseable {
      * of {@code ids}. Differentiable inside a gradient collector.
      */
     public NDArray rewards(NDArray ids, NDArray attentionMask) {
-        return head.atLastToken(trunk.hidden(ids, attentionMask, null, null), attentionMask);
+        // No row reads a position before the earliest last token, so the trunk's last layer starts there.
+        int from = (int) ScalarHead.lastRealIndex(attentionMask).min().getLong();
+        return head.atLastToken(trunk.hidden(ids, attentionMask, null, null, from), attentionMask);
     }
 
     /** Every trainable array: the trunk's (without an untied LM head, which a reward model never reads), then the head's. */
