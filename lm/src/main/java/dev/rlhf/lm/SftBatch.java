@@ -16,9 +16,26 @@ import java.util.List;
  * @param lossMask      [B, T] 1 where the target is a completion token
  * @param tokens        real input tokens in the batch
  * @param supervised    completion tokens in the batch (Σ lossMask)
+ * @param firstSupervised the first position whose target is a completion token in some row (the shortest prompt's
+ *                        length − 1): no position before it is scored
  */
 public record SftBatch(NDArray inputs, NDArray targets, NDArray attentionMask, NDArray lossMask, long tokens,
-                       long supervised) {
+                       long supervised, int firstSupervised) {
+
+    /**
+     * log p(target) under {@code model} at the positions {@link #firstSupervised} … T − 1, [B, T − from]: the pass
+     * keeps only those positions, so the last layer and the vocabulary projection skip the prompt that every row
+     * shares in length.
+     */
+    public NDArray supervisedLogProbs(CausalLm model) {
+        NDArray hidden = model.hidden(inputs, attentionMask, null, null, firstSupervised);
+        return LmHead.logProbs(LmHead.logits(model, hidden), targets.get(":, {}:", firstSupervised));
+    }
+
+    /** {@link #lossMask} at the positions of {@link #supervisedLogProbs}: [B, T − firstSupervised]. */
+    public NDArray supervisedMask() {
+        return lossMask.get(":, {}:", firstSupervised);
+    }
 
     /**
      * Builds a batch in {@code manager}. Nothing is cut here: a sequence longer than {@code maxLen} + 1 is refused
@@ -28,7 +45,7 @@ public record SftBatch(NDArray inputs, NDArray targets, NDArray attentionMask, N
         int b = examples.size();
         int[][] seqs = new int[b][];
         int[] promptLens = new int[b];
-        int t = 0;
+        int t = 0, shortestPrompt = Integer.MAX_VALUE;
         for (int r = 0; r < b; r++) {
             SftExample e = examples.get(r);
             int[] prompt = e.prompt(), completion = e.completion();
@@ -41,6 +58,7 @@ public record SftBatch(NDArray inputs, NDArray targets, NDArray attentionMask, N
             System.arraycopy(completion, 0, seq, prompt.length, completion.length);
             seqs[r] = seq;
             promptLens[r] = prompt.length;
+            shortestPrompt = Math.min(shortestPrompt, prompt.length);
             t = Math.max(t, seq.length - 1);
         }
         int[] inputs = new int[b * t], targets = new int[b * t], mask = new int[b * t];
@@ -61,7 +79,8 @@ public record SftBatch(NDArray inputs, NDArray targets, NDArray attentionMask, N
         }
         Shape shape = new Shape(b, t);
         return new SftBatch(Constants.ints(manager, inputs, shape), Constants.ints(manager, targets, shape),
-                Constants.ints(manager, mask, shape), Constants.floats(manager, loss, shape), tokens, supervised);
+                Constants.ints(manager, mask, shape), Constants.floats(manager, loss, shape), tokens, supervised,
+                Math.max(0, Math.min(shortestPrompt - 1, t - 1)));
     }
 
     /** Completion tokens in these examples, without building arrays. */

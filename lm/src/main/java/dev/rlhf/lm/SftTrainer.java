@@ -164,9 +164,8 @@ public final class SftTrainer implements AutoCloseable {
             for (List<SftExample> mb : microBatches) {
                 try (NDManager m = model.manager().newSubManager()) {
                     SftBatch batch = SftBatch.of(mb, maxLen, m);
-                    NDArray logits = compute.logits(batch.inputs(), batch.attentionMask(), null, null);
-                    NDArray nll = LmHead.logProbs(logits, batch.targets()).neg();              // −log p(target)
-                    NDArray sum = nll.mul(batch.lossMask()).sum();
+                    NDArray nll = batch.supervisedLogProbs(compute).neg();                       // −log p(target)
+                    NDArray sum = nll.mul(batch.supervisedMask()).sum();
                     NDArray loss = sum.div(Constants.scalar(sum, Math.max(1, supervised)));       // Σ_mask nll / N
                     gc.backward(loss);
                     total += loss.getFloat();

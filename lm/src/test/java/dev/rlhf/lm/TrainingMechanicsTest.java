@@ -90,6 +90,23 @@ class TrainingMechanicsTest {
         }
     }
 
+    /** The loss reads positions from the shortest prompt's last token on: the same log-probs as the full pass there. */
+    @Test
+    void supervisedLogProbsAreThoseOfTheFullPassFromTheShortestPrompt() {
+        try (NDManager root = NDManager.newBaseManager(Devices.best(), "PyTorch");
+             GPT2 model = new GPT2(GPT2Config.of(16, 16, 16, 2, 2), root, 5)) {
+            SftBatch b = SftBatch.of(List.of(new SftExample(new int[] {1, 2, 3, 4}, new int[] {5, 6}),
+                    new SftExample(new int[] {7, 8, 9}, new int[] {10})), 16, root);
+            assertEquals(2, b.firstSupervised());
+            NDArray full = LmHead.logProbs(model.logits(b.inputs(), b.attentionMask(), null, null), b.targets()).get(":, 2:");
+            NDArray kept = b.supervisedLogProbs(model);
+            assertEquals(new Shape(2, 3), kept.getShape());
+            KvCacheTest.assertClose(full.toFloatArray(), kept.toFloatArray(), 1e-5f);
+            KvCacheTest.assertClose(new float[] {0, 1, 1, 1, 0, 0}, b.supervisedMask().toFloatArray(), 0);
+            assertEquals(b.supervised(), (long) b.supervisedMask().sum().getFloat());
+        }
+    }
+
     @Test
     void warmupThenCosine() {
         LrSchedule s = new LrSchedule(1e-3, 1e-4, 10, 110);

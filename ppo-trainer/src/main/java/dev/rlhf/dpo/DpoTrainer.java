@@ -7,7 +7,6 @@ import ai.djl.training.GradientCollector;
 import dev.rlhf.lm.AdamW;
 import dev.rlhf.lm.CausalLm;
 import dev.rlhf.lm.Gradients;
-import dev.rlhf.lm.LmHead;
 import dev.rlhf.lm.LrSchedule;
 import dev.rlhf.lm.SftBatch;
 import dev.rlhf.lm.SftExample;
@@ -227,8 +226,7 @@ public final class DpoTrainer implements AutoCloseable {
         for (DpoExample e : pairs) rows.add(new SftExample(e.prompt(), e.chosen()));
         for (DpoExample e : pairs) rows.add(new SftExample(e.prompt(), e.rejected()));
         SftBatch batch = SftBatch.of(rows, model.config().max_position_embeddings(), m);
-        NDArray logits = model.logits(batch.inputs(), batch.attentionMask(), null, null);
-        NDArray tokenLogp = LmHead.logProbs(logits, batch.targets()).mul(batch.lossMask());   // response tokens only
+        NDArray tokenLogp = batch.supervisedLogProbs(model).mul(batch.supervisedMask());     // response tokens only
         NDArray seq = tokenLogp.sum(new int[] {1});                                         // Σ_t log π(y_t|x, y_<t)
         if (config.ipo()) seq = seq.div(batch.lossMask().sum(new int[] {1}));                // per-token mean
         return new LogProbs(seq.get("0:{}", b), seq.get("{}:", b));
