@@ -18,10 +18,8 @@ final class Attention {
      * side by side, [B, T − from, H·hd].
      */
     static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray maskBias, KvCache cache, int layer, int from) {
-        if (from > 0) {                                                            // the queries that are read
-            q = q.get(":, :, {}:", from);
-            maskBias = maskBias.get(":, :, {}:", from);
-        }
+        q = queriesFrom(q, from);                                                  // the queries that are read
+        maskBias = queriesFrom(maskBias, from);
         Shape s = q.getShape();
         long b = s.get(0), heads = s.get(1), t = s.get(2), hd = s.get(3);
         if (cache != null) {
@@ -37,5 +35,10 @@ final class Attention {
         NDArray scale = Constants.scalar(q, 1.0 / Math.sqrt(hd));
         NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).addi(maskBias).softmax(-1); // [B, H, T, past + T]
         return att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
+    }
+
+    /** The query rows {@code from} … of [B, H, T, …] queries or of a [B, 1, T, past + T] mask bias (itself for 0). */
+    static NDArray queriesFrom(NDArray a, int from) {
+        return from == 0 ? a : a.get(":, :, {}:", from);
     }
 }

@@ -165,7 +165,7 @@ public final class GPT2 implements CausalLm {
         NDArray maskBias = maskBias(in.attentionMask(), t, in.past());
         for (int i = 0; i < blocks.length; i++) {
             GPT2Block block = blocks[i];
-            int queries = in.queriesFrom(i, blocks.length);
+            int queries = in.firstQuery(i, blocks.length);
             x = LayerScope.apply(x, h -> block.forward(h, maskBias, cache, queries));
         }
         if (cache != null) cache.advance(t);

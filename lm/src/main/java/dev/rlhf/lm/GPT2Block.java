@@ -60,10 +60,8 @@ final class GPT2Block {
             k = kv[0];
             v = kv[1];
         }
-        if (from > 0) {                                                   // the queries that are read
-            q = q.get(":, :, {}:", from);
-            maskBias = maskBias.get(":, :, {}:", from);
-        }
+        q = Attention.queriesFrom(q, from);                               // the queries that are read
+        maskBias = Attention.queriesFrom(maskBias, from);
         NDArray scale = Constants.scalar(q, 1.0 / Math.sqrt(config.headDim()));
         NDArray att = q.mul(scale).matMul(k.transpose(0, 1, 3, 2)).addi(maskBias).softmax(-1); // [B, H, T − from, past + T]
         NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t - from, d);               // heads side by side

@@ -45,7 +45,7 @@ public final class GPTNeoX extends TensorMapLm<GPTNeoXConfig> {
         NDArray maskBias = AttentionMask.bias(in.attentionMask(), t, in.past(), 0);
         for (int i = 0; i < layers.length; i++) {
             Layer layer = layers[i];
-            int queries = in.queriesFrom(i, layers.length);
+            int queries = in.firstQuery(i, layers.length);
             x = LayerScope.apply(x, h -> layer.forward(h, cosSin[0], cosSin[1], maskBias, cache, queries));
         }
         if (cache != null) cache.advance(t);

@@ -51,7 +51,7 @@ public final class Llama extends TensorMapLm<LlamaConfig> {
         NDArray maskBias = AttentionMask.bias(in.attentionMask(), t, in.past(), config.window());
         for (int i = 0; i < layers.length; i++) {
             LlamaDecoderLayer layer = layers[i];
-            int queries = in.queriesFrom(i, layers.length);
+            int queries = in.firstQuery(i, layers.length);
             x = LayerScope.apply(x, h -> layer.forward(h, cosSin[0], cosSin[1], maskBias, cache, queries));
         }
         if (cache != null) cache.advance(t);

@@ -38,8 +38,8 @@ record PassInputs(NDArray attentionMask, NDArray positionIds, int t, int past, i
         return new PassInputs(attentionMask, positionIds, t, past, from);
     }
 
-    /** The layer that is the {@code index}-th of {@code layers} runs its queries from this position: the last one. */
-    int queriesFrom(int index, int layers) {
+    /** The first position whose query layer {@code index} of {@code layers} computes: {@code from} for the last, 0 before. */
+    int firstQuery(int index, int layers) {
         return index == layers - 1 ? from : 0;
     }
 
