@@ -99,17 +99,16 @@ public final class Sampler {
                     } else {
                         last = lastLogits(step, ids, mask, b, total, len - 1, len, cache); // one new token
                     }
-                    int[] next = pick(last, config, rng, finished);
-                    float[][] lpAndH = tokenLogProbsAndEntropy(last, next, config);
-                    float[] lp = lpAndH[0], entropy = lpAndH[1];
+                    Draw d = draw(last, config, rng, finished);
+                    int[] next = d.tokens();
                     for (int r = 0; r < b; r++) {
                         if (finished[r]) {
                             tokens[r][s] = eos;
                             continue;
                         }
                         tokens[r][s] = next[r];
-                        logProbs[r][s] = lp[r];
-                        entropies[r][s] = entropy[r];
+                        logProbs[r][s] = d.logProbs()[r];
+                        entropies[r][s] = d.entropies()[r];
                         lengths[r] = s + 1;
                         ids[r * total + len] = next[r];
                         mask[r * total + len] = 1;
@@ -140,15 +139,48 @@ public final class Sampler {
         return MixedPrecision.toFloat32(last);                               // a half-precision model's, drawn from in float32
     }
 
-    /** The next token of every row: argmax, or a draw from softmax(filtered logits / τ) with the seeded RNG. */
-    private static int[] pick(NDArray logits, SamplingConfig c, Random rng, boolean[] finished) {
+    /** One step's draw: per row the token, its log-prob and the entropy of the distribution it came from. */
+    private record Draw(int[] tokens, float[] logProbs, float[] entropies) {}
+
+    /**
+     * The next token of every row (argmax, or a draw from softmax(filtered logits / τ) with the seeded RNG), with
+     * log softmax(logits / τ)[token] and −Σ_v p_v·log p_v (τ = 1 for greedy): all computed on the device and read back
+     * in one copy.
+     */
+    private static Draw draw(NDArray logits, SamplingConfig c, Random rng, boolean[] finished) {
         int b = Math.toIntExact(logits.getShape().get(0));
+        NDArray chosen, withMass;
         if (c.greedy()) {
-            long[] am = logits.argMax(-1).toLongArray();
-            int[] out = new int[b];
-            for (int r = 0; r < b; r++) out[r] = (int) am[r];
-            return out;
+            chosen = logits.argMax(-1);
+            withMass = chosen.onesLike();
+        } else {
+            NDArray[] drawn = inverseCdf(filtered(logits, c), rng, finished);
+            chosen = drawn[0];
+            withMass = drawn[1];
         }
+        double tau = c.greedy() ? 1.0 : c.temperature();
+        NDArray logp = LmHead.logSoftmax(tau == 1.0 ? logits : logits.div(Constants.scalar(logits, tau)));  // [B, V]
+        NDArray picked = logp.gather(chosen.expandDims(1), -1).squeeze(-1);                              // [B]
+        NDList parts = new NDList(chosen, withMass, picked, LmHead.entropy(logp));
+        for (int i = 0; i < parts.size(); i++) parts.set(i, parts.get(i).toType(DataType.FLOAT64, false));
+        double[] all = NDArrays.stack(parts).toDoubleArray();                                            // [4, B]
+        Draw d = new Draw(new int[b], new float[b], new float[b]);
+        for (int r = 0; r < b; r++) {
+            if (finished[r]) continue;
+            if (all[b + r] == 0) {
+                float[] row = logits.get(r).toFloatArray();
+                throw new IllegalStateException("row " + r + " has no valid next-token distribution (NaN logits?): "
+                        + Arrays.toString(Arrays.copyOf(row, Math.min(8, row.length))));
+            }
+            d.tokens()[r] = (int) all[r];
+            d.logProbs()[r] = (float) all[2 * b + r];
+            d.entropies()[r] = (float) all[3 * b + r];
+        }
+        return d;
+    }
+
+    /** logits / τ with top-k and top-p applied: the logits outside them get {@link AttentionMask#MASKED} added. */
+    private static NDArray filtered(NDArray logits, SamplingConfig c) {
         NDArray scaled = logits.div(Constants.scalar(logits, c.temperature()));           // logits / τ
         NDArray masked = Constants.scalar(logits, AttentionMask.MASKED);
         int v = Math.toIntExact(scaled.getShape().get(1));
@@ -164,46 +196,26 @@ public final class Sampler {
             NDArray threshold = sorted.sub(drop.muli(masked)).min(new int[] {1}, true); // smallest kept logit
             scaled = scaled.add(scaled.lt(threshold).toType(DataType.FLOAT32, false).muli(masked));
         }
-        // Inverse CDF on the device: row r takes the first token whose cumulative probability exceeds its uniform
-        // u_r (drawn on the host from the seeded RNG, finished rows draw none), so only B numbers travel each way.
+        return scaled;
+    }
+
+    /**
+     * Inverse CDF on the device: row r takes the first token whose cumulative probability under softmax(scaled)
+     * exceeds its uniform u_r (drawn on the host from the seeded RNG; finished rows draw none), or the last token with
+     * mass when rounding leaves u_r at or above the sum. Returns {tokens [B], number of tokens with mass [B]}.
+     */
+    private static NDArray[] inverseCdf(NDArray scaled, Random rng, boolean[] finished) {
+        int b = finished.length, v = Math.toIntExact(scaled.getShape().get(1));
         NDArray probs = scaled.softmax(-1);                                              // [B, V]
         float[] u = new float[b];
         for (int r = 0; r < b; r++) if (!finished[r]) u[r] = (float) rng.nextDouble();
         NDArray uniform = Constants.floats(probs.getManager(), u, new Shape(b, 1));
-        NDArray hasMass = probs.gt(Constants.scalar(probs, 0));
+        NDArray hasMass = probs.gt(Constants.scalar(probs, 0)).toType(DataType.INT64, false);
         NDArray first = probs.cumSum(1).lte(uniform).toType(DataType.INT64, false).sum(new int[] {1}); // # of cdf_j ≤ u
         NDArray positions = probs.getManager().arange(0, v, 1, DataType.INT64).reshape(1, v);
-        NDArray lastWithMass = positions.mul(hasMass.toType(DataType.INT64, false)).max(new int[] {1});
-        NDArray withMass = hasMass.toType(DataType.INT64, false).sum(new int[] {1});
-        long[] picked = NDArrays.stack(new NDList(first, lastWithMass, withMass)).toLongArray();   // [3, B]
-        int[] out = new int[b];
-        for (int r = 0; r < b; r++) {
-            if (finished[r]) continue;
-            if (picked[2 * b + r] == 0) {
-                float[] row = probs.get(r).toFloatArray();
-                throw new IllegalStateException("row " + r + " has no valid next-token distribution (NaN logits?): "
-                        + Arrays.toString(Arrays.copyOf(row, Math.min(8, row.length))));
-            }
-            // u at or above the last cumulative sum (rounding): the last token with mass
-            out[r] = (int) (picked[r] < v ? picked[r] : picked[b + r]);
-        }
-        return out;
-    }
-
-    /**
-     * {log softmax(logits / τ)[token], −Σ_v p_v·log p_v} per row (τ = 1 for greedy), read back to the host in one
-     * copy.
-     */
-    private static float[][] tokenLogProbsAndEntropy(NDArray logits, int[] next, SamplingConfig c) {
-        NDManager m = logits.getManager();
-        double tau = c.greedy() ? 1.0 : c.temperature();
-        NDArray logp = LmHead.logSoftmax(tau == 1.0 ? logits : logits.div(Constants.scalar(logits, tau)));  // [B, V]
-        NDArray tok = Ops.longIds(Constants.ints(m, next, new Shape(next.length, 1)));
-        NDArray picked = logp.gather(tok, -1).squeeze(-1);                                              // [B]
-        NDArray entropy = LmHead.entropy(logp);                                                           // [B]
-        float[] both = picked.stack(entropy).toFloatArray();
-        int b = next.length;
-        return new float[][] {Arrays.copyOfRange(both, 0, b), Arrays.copyOfRange(both, b, 2 * b)};
+        NDArray lastWithMass = positions.mul(hasMass).max(new int[] {1});
+        NDArray chosen = NDArrays.where(first.lt(Constants.scalar(first, v)), first, lastWithMass);
+        return new NDArray[] {chosen, hasMass.sum(new int[] {1})};
     }
 
     private static boolean allTrue(boolean[] a) {
