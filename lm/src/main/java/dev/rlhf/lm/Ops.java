@@ -29,9 +29,6 @@ final class Ops {
         return a;
     }
 
-    /** sqrt(2/pi), the constant of GPT-2's tanh GELU. */
-    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
-
     /**
      * Hugging Face Conv1D: y = x·W + b with W stored [in, out]. Passed to the engine's linear (x·Aᵀ + b) as A = Wᵀ,
      * a transposed view, so the product and the bias are one fused GEMM call with no copy of W.
@@ -54,9 +51,9 @@ final class Ops {
         return x.div(variance.add(Constants.scalar(variance, eps)).sqrt()).mul(weight);
     }
 
-    /** silu(x) = x·σ(x), the gate of the SwiGLU MLP. */
+    /** silu(x) = x·σ(x), the gate of the SwiGLU MLP (the engine's fused kernel). */
     static NDArray silu(NDArray x) {
-        return x.getNDArrayInternal().sigmoid().mul(x);
+        return FusedActivations.silu(x);
     }
 
     /** Row lookup: out[..., :] = table[ids[...], :] (the engine's embedding kernel). */
@@ -66,16 +63,11 @@ final class Ops {
     }
 
     /**
-     * gelu_new(x) = 0.5·x·(1 + tanh(sqrt(2/π)·(x + 0.044715·x³))), written in the equal form
-     * x·σ(2·sqrt(2/π)·(x + 0.044715·x³)) so it takes six elementwise kernels; "gelu" is the exact erf form.
+     * gelu_new(x) = 0.5·x·(1 + tanh(sqrt(2/π)·(x + 0.044715·x³))), or for "gelu" the exact 0.5·x·(1 + erf(x/√2)):
+     * the engine's fused kernel either way.
      */
     static NDArray gelu(NDArray x, String activation) {
-        if ("gelu".equals(activation)) {
-            return x.getNDArrayInternal().gelu();
-        }
-        NDArray cubic = Constants.scalar(x, 0.044715 * 2 * SQRT_2_OVER_PI), linear = Constants.scalar(x, 2 * SQRT_2_OVER_PI);
-        NDArray inner = x.square().muli(cubic).addi(linear).mul(x);    // 2·sqrt(2/π)·(x + 0.044715·x³)
-        return inner.getNDArrayInternal().sigmoid().mul(x);
+        return "gelu".equals(activation) ? x.getNDArrayInternal().gelu() : FusedActivations.geluTanh(x);
     }
 
     /** x·Wᵀ for W stored [out, in] (nn.Linear layout; the tied output embedding and the scalar head). */
